@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import type { Transporter } from 'nodemailer';
+import type { Pool } from 'pg';
+
+export interface OutgoingEmail {
+  /** Names the run and step that sends it: the same key is sent once, however often the step runs. */
+  emailKey: string;
+  to: string;
+  subject: string;
+  text: string;
+  /** Documents (see the documents table) to attach. */
+  attachmentKeys: string[];
+}
+
+/**
+ * E-mail through an outbox: the message is recorded under its key, and the row stays locked while the SMTP
+ * server takes it, so retries and concurrent attempts of the same step send it once. Its Message-ID is derived
+ * from the key, so a receiver can still discard the copy a crash between hand-over and commit could cause.
+ */
+export function mailActivities(pool: Pool, transport: Transporter, from: string) {
+  return {
+    async sendEmail(mail: OutgoingEmail): Promise<{ messageId: string; alreadySent: boolean }> {
+      const db = await pool.connect();
+      try {
+        await db.query('BEGIN');
+        await db.query(
+          `INSERT INTO outbox_emails (email_key, recipient, subject, body_text, attachment_keys)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email_key) DO NOTHING`,
+          [mail.emailKey, mail.to, mail.subject, mail.text, mail.attachmentKeys],
+        );
+        const { rows } = await db.query(
+          `SELECT recipient, subject, body_text, attachment_keys, status, message_id
+             FROM outbox_emails WHERE email_key = $1 FOR UPDATE`,
+          [mail.emailKey],
+        );
+        const queued = rows[0];
+        if (queued.status === 'sent') {
+          await db.query('COMMIT');
+          return { messageId: queued.message_id, alreadySent: true };
+        }
+        const attachments = await db.query(
+          `SELECT filename, content_type, content FROM documents WHERE document_key = ANY($1) ORDER BY document_key`,
+          [queued.attachment_keys],
+        );
+        if (attachments.rowCount !== queued.attachment_keys.length) {
+          throw new Error(`e-mail ${mail.emailKey} names attachments that do not exist: ${queued.attachment_keys.join(', ')}`);
+        }
+        const messageId = `<${createHash('sha256').update(mail.emailKey).digest('hex').slice(0, 32)}@officeflow>`;
+        await transport.sendMail({
+          from,
+          to: queued.recipient,
+          subject: queued.subject,
+          text: queued.body_text,
+          messageId,
+          attachments: attachments.rows.map((a) => ({ filename: a.filename, contentType: a.content_type, content: a.content })),
+        });
+        await db.query(`UPDATE outbox_emails SET status = 'sent', message_id = $2, sent_at = now() WHERE email_key = $1`, [
+          mail.emailKey,
+          messageId,
+        ]);
+        await db.query('COMMIT');
+        return { messageId, alreadySent: false };
+      } catch (error) {
+        await db.query('ROLLBACK');
+        throw error;
+      } finally {
+        db.release();
+      }
+    },
+  };
+}

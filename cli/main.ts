@@ -1,0 +1,113 @@
+import { writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig } from '../config';
+import { processes } from '../definitions';
+import { createPool } from '../db/pool';
+import { createLogger } from '../infra/logger';
+import { type Infrastructure, startInfrastructure } from '../infra/local';
+import { connectClient, connectWorkerConnection } from '../infra/temporal';
+import { buildIntake } from '../intake/server';
+import { startWorkers } from '../workers/worker';
+import { runDemo } from './demo';
+
+const program = new Command('officeflow').description('Cross-office business processes on Temporal');
+
+program
+  .command('up')
+  .description('run the engine: local infrastructure where none is configured, the workers and the event intake')
+  .addOption(new Option('--only <part>', 'run only the workers or only the intake').choices(['worker', 'intake']))
+  .action(async (options: { only?: 'worker' | 'intake' }) => {
+    const config = loadConfig();
+    const log = createLogger(config.logLevel);
+    const infra = await startInfrastructure(config, log);
+    const stops: Array<() => Promise<unknown>> = [infra.stop];
+    if (options.only !== 'intake') {
+      const connection = await connectWorkerConnection(infra.temporal);
+      const workers = await startWorkers({
+        connection,
+        namespace: infra.temporal.namespace,
+        registry: processes,
+        databaseUrl: infra.databaseUrl,
+        smtpUrl: infra.smtpUrl,
+        mailFrom: config.mail.from,
+        chromePath: config.chromePath,
+        encryptionKeys: infra.encryptionKeys,
+        log,
+      });
+      workers.done.catch((error: unknown) => {
+        log.fatal({ err: error }, 'a worker failed');
+        process.exit(1);
+      });
+      stops.unshift(() => workers.shutdown().then(() => connection.close()));
+    }
+    let intakeUrl: string | undefined;
+    if (options.only !== 'worker') {
+      const client = await connectClient(infra.temporal, infra.encryptionKeys);
+      const pool = createPool(infra.databaseUrl);
+      const intake = buildIntake({ client, pool, registry: processes, webhookSecrets: infra.webhookSecrets, log });
+      intakeUrl = await intake.listen({ host: config.intake.host, port: config.intake.port });
+      stops.unshift(() => intake.close().then(() => pool.end()).then(() => client.connection.close()));
+    }
+    console.log(banner(infra, intakeUrl, config.intake.webhookSecrets.length === 0, config.stateDir));
+    stopOnSignal(async () => {
+      for (const stop of stops) await stop();
+    });
+  });
+
+program
+  .command('infra')
+  .description('start only the infrastructure (Temporal, PostgreSQL, mail sink) and migrate; the test suite uses this')
+  .option('--env-file <path>', 'write the connection settings as JSON to this file once ready')
+  .action(async (options: { envFile?: string }) => {
+    const config = loadConfig();
+    const infra = await startInfrastructure(config, createLogger(config.logLevel));
+    const settings = {
+      TEMPORAL_ADDRESS: infra.temporal.address,
+      TEMPORAL_NAMESPACE: infra.temporal.namespace,
+      TEMPORAL_UI_URL: infra.temporal.uiUrl,
+      DATABASE_URL: infra.databaseUrl,
+      SMTP_URL: infra.smtpUrl,
+      MAILBOX_URL: infra.mailboxUrl,
+      WEBHOOK_SECRETS: infra.webhookSecrets.join(','),
+      OFFICEFLOW_ENCRYPTION_KEY: infra.encryptionKeys,
+    };
+    if (options.envFile) writeFileSync(options.envFile, JSON.stringify(settings, null, 2), { mode: 0o600 });
+    else console.log(`infrastructure ready: Temporal ${infra.temporal.address}, UI ${infra.temporal.uiUrl ?? '-'}`);
+    stopOnSignal(infra.stop);
+  });
+
+program
+  .command('demo')
+  .description('send the sample front-office events of every process to a running engine and follow the runs')
+  .option('--intake <url>', 'the event intake to send to (default: the local one)')
+  .action((options: { intake?: string }) => runDemo(loadConfig(), options.intake));
+
+function banner(infra: Infrastructure, intakeUrl: string | undefined, showSecret: boolean, stateDir: string): string {
+  const lines = ['', 'officeflow is running', ''];
+  if (infra.temporal.uiUrl) lines.push(`  Temporal UI     ${infra.temporal.uiUrl}/namespaces/${infra.temporal.namespace}/workflows`);
+  lines.push(`  Temporal        ${infra.temporal.address} (namespace ${infra.temporal.namespace})`);
+  if (intakeUrl) lines.push(`  Event intake    POST ${intakeUrl}/events   catalog: ${intakeUrl}/processes   health: ${intakeUrl}/healthz`);
+  if (infra.mailboxUrl) lines.push(`  Sent mail       ${infra.mailboxUrl}   (as .eml files in ${stateDir}/mail)`);
+  if (showSecret && intakeUrl) lines.push(`  Webhook secret  ${infra.webhookSecrets[0]}   (kept in ${stateDir}/secrets)`);
+  lines.push('', 'Send the sample front-office events:  npm run demo', 'Stop with Ctrl-C; every run is kept for the next start.', '');
+  return lines.join('\n');
+}
+
+function stopOnSignal(stop: () => Promise<unknown>): void {
+  const handler = () => {
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}
+
+program.parseAsync().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

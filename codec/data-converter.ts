@@ -1,0 +1,11 @@
+import type { DataConverter } from '@temporalio/common';
+import { EncryptionCodec } from './encryption-codec';
+
+/**
+ * The one data converter every client and worker uses: JSON payloads, encrypted.
+ * `encryptionKeys` is a comma-separated list: the first key encrypts, the others still decrypt (key rotation).
+ */
+export function dataConverter(encryptionKeys: string): DataConverter {
+  const [current, ...previous] = encryptionKeys.split(',').map((key) => Buffer.from(key.trim(), 'base64'));
+  return { payloadCodecs: [new EncryptionCodec(current, previous)] };
+}

@@ -1,0 +1,63 @@
+import type { SearchAttributePair, SearchAttributeType, SignalDefinition, Workflow } from '@temporalio/common';
+import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
+import type { z } from 'zod';
+
+/** The CloudEvents attributes a trigger may read besides the event's data. */
+export interface EventContext {
+  id: string;
+  source: string;
+  type: string;
+  subject?: string;
+  time?: string;
+}
+
+interface TriggerSpec<Data> {
+  /** The CloudEvents `type` that fires this trigger, e.g. `crm.account.created`. */
+  type: string;
+  description: string;
+  /** Schema of the event's `data`; checked at the intake, before anything starts. */
+  data: z.ZodType<Data>;
+  /** The business key: the same business object always maps to the same workflow id. */
+  workflowId: (data: Data) => string;
+  /** A complete, valid event: published in GET /processes and sent by `officeflow demo`. */
+  example: { source: string; id: string; subject?: string; data: Data };
+}
+
+export interface StartTrigger<Data, Input> extends TriggerSpec<Data> {
+  kind: 'start';
+  input: (data: Data, event: EventContext) => Input;
+}
+
+export interface SignalTrigger<Data, Payload> extends TriggerSpec<Data> {
+  kind: 'signal';
+  /** The signal delivered to the running process the business key names. */
+  signal: SignalDefinition<[Payload]>;
+  payload: (data: Data, event: EventContext) => Payload;
+}
+
+// Triggers of one process carry different data types; the intake treats them alike once validated.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Trigger<Input> = StartTrigger<any, Input> | SignalTrigger<any, any>;
+
+export const startsOn = <Data, Input>(spec: Omit<StartTrigger<Data, Input>, 'kind'>): Trigger<Input> => ({ kind: 'start', ...spec });
+export const signalsOn = <Data, Payload>(spec: Omit<SignalTrigger<Data, Payload>, 'kind'>): Trigger<never> => ({ kind: 'signal', ...spec });
+
+export interface ProcessDefinition<W extends Workflow = Workflow> {
+  /** Kebab-case name, as operators and integrators see it. */
+  name: string;
+  description: string;
+  workflow: W;
+  taskQueue: string;
+  /** Schema of the workflow's input, checked before every start. */
+  input: z.ZodType<Parameters<W>[0]>;
+  /** Custom search attributes this process sets, registered with the server at start. */
+  searchAttributes: SearchAttributeKey<SearchAttributeType>[];
+  /** Search attributes known when the run starts, so a run is findable from its first moment. */
+  initialSearchAttributes: (input: Parameters<W>[0]) => SearchAttributePair[];
+  triggers: Trigger<Parameters<W>[0]>[];
+}
+
+/** Declares a business process: the one place its workflow, input, triggers, queue and search attributes are written. */
+export function defineProcess<W extends Workflow>(definition: ProcessDefinition<W>): ProcessDefinition<W> {
+  return definition;
+}

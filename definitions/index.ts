@@ -1,0 +1,29 @@
+import type { SearchAttributeType } from '@temporalio/common';
+import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
+import customerOnboarding from './customer-onboarding';
+import type { ProcessDefinition, Trigger } from './define';
+import { progressSearchAttributes } from './search-attributes';
+
+/** Every business process officeflow runs. Workers, the event intake and the CLI all read this list. */
+export const processes: ProcessDefinition[] = [customerOnboarding as unknown as ProcessDefinition];
+
+export interface Binding {
+  process: ProcessDefinition;
+  trigger: Trigger<unknown>;
+}
+
+/** The process and trigger an event type is bound to, if any. */
+export function bindingFor(eventType: string, registry = processes): Binding | undefined {
+  for (const process of registry) {
+    const trigger = process.triggers.find((t) => t.type === eventType);
+    if (trigger) return { process, trigger };
+  }
+  return undefined;
+}
+
+/** Every custom search attribute any process uses, once each. */
+export function allSearchAttributes(registry = processes): SearchAttributeKey<SearchAttributeType>[] {
+  const byName = new Map<string, SearchAttributeKey<SearchAttributeType>>();
+  for (const key of [...progressSearchAttributes, ...registry.flatMap((p) => p.searchAttributes)]) byName.set(key.name, key);
+  return [...byName.values()];
+}

@@ -1,0 +1,24 @@
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { z } from 'zod';
+
+/** Field types shared by the processes' event and input schemas. */
+
+/** An identifier from a front-office system; it becomes part of a workflow id. */
+export const businessKey = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'must be 1-100 letters, digits, dots, dashes, colons or underscores');
+
+export const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "DE"');
+
+export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as "EUR"');
+
+export const email = z.email('must be an e-mail address');
+
+export const duration = z.custom<Duration>((value) => {
+  try {
+    return msToNumber(value as Duration) > 0;
+  } catch {
+    return false;
+  }
+}, 'must be a positive duration such as "2 days" or "30s"');

@@ -1,0 +1,13 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/**
+ * Custom search attributes every officeflow run may carry, so operators can filter runs in the Temporal UI,
+ * e.g. `WaitingOn = "Finance" AND WaitDeadline < "2026-12-01T00:00:00Z"`. Registered with the server at start.
+ * They hold business keys and states only, never personal data (they are not encrypted).
+ */
+export const ProcessStep = defineSearchAttributeKey('ProcessStep', SearchAttributeType.KEYWORD);
+export const WaitingOn = defineSearchAttributeKey('WaitingOn', SearchAttributeType.KEYWORD);
+export const WaitDeadline = defineSearchAttributeKey('WaitDeadline', SearchAttributeType.DATETIME);
+export const CustomerId = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
+
+export const progressSearchAttributes = [ProcessStep, WaitingOn, WaitDeadline];

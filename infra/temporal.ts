@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import type { SearchAttributeType } from '@temporalio/common';
+import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { dataConverter } from '../codec/data-converter';
+import { portOrFree } from './ports';
+import { ensureStateDir } from './state';
+import { resolveTemporalCli } from './temporal-cli';
+
+/** Where the Temporal service is and how to reach it; the same shape for a configured cluster and a local dev server. */
+export interface TemporalEndpoint {
+  address: string;
+  namespace: string;
+  tls: boolean;
+  tlsCertPath?: string;
+  tlsKeyPath?: string;
+  apiKey?: string;
+  /** Set when officeflow started the dev server and its Web UI. */
+  uiUrl?: string;
+}
+
+export interface LocalTemporal {
+  endpoint: TemporalEndpoint;
+  stop(): Promise<void>;
+}
+
+export function configuredTemporal(config: Config): TemporalEndpoint | undefined {
+  const { address, namespace, tls, tlsCertPath, tlsKeyPath, apiKey } = config.temporal;
+  return address ? { address, namespace, tls, tlsCertPath, tlsKeyPath, apiKey } : undefined;
+}
+
+/**
+ * Starts the Temporal dev server (with its Web UI) persisted to a SQLite file in the state folder,
+ * registering every custom search attribute the processes use.
+ */
+export async function startLocalTemporal(
+  config: Config,
+  searchAttributes: SearchAttributeKey<SearchAttributeType>[],
+  log: Logger,
+): Promise<LocalTemporal> {
+  const cli = resolveTemporalCli(config.temporal.cliPath, log);
+  const dir = ensureStateDir(config.stateDir, 'temporal');
+  if (!cli) log.warn('no Temporal CLI and no Go toolchain found: downloading the Temporal dev server');
+  const { namespace } = config.temporal;
+  const port = await portOrFree(config.temporal.localPort);
+  const uiPort = await portOrFree(config.temporal.localUiPort);
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download', downloadDir: dir },
+      dbFilename: path.join(dir, 'temporal.db'),
+      ip: '127.0.0.1',
+      port,
+      ui: true,
+      uiPort,
+      namespace,
+      searchAttributes,
+      log: { format: 'json', level: 'error' },
+    },
+  });
+  return {
+    endpoint: { address: env.address, namespace, tls: false, uiUrl: `http://127.0.0.1:${uiPort}` },
+    stop: () => env.teardown(),
+  };
+}
+
+function connectionOptions(endpoint: TemporalEndpoint): ConnectionOptions & { apiKey?: string } {
+  const clientCertPair =
+    endpoint.tlsCertPath && endpoint.tlsKeyPath
+      ? { crt: readFileSync(endpoint.tlsCertPath), key: readFileSync(endpoint.tlsKeyPath) }
+      : undefined;
+  return {
+    address: endpoint.address,
+    tls: endpoint.tls ? { clientCertPair } : undefined,
+    apiKey: endpoint.apiKey,
+  };
+}
+
+export async function connectClient(endpoint: TemporalEndpoint, encryptionKeys: string): Promise<Client> {
+  const connection = await Connection.connect(connectionOptions(endpoint));
+  return new Client({ connection, namespace: endpoint.namespace, dataConverter: dataConverter(encryptionKeys) });
+}
+
+export function connectWorkerConnection(endpoint: TemporalEndpoint): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(endpoint));
+}

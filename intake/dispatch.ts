@@ -1,0 +1,111 @@
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { bindingFor } from '../definitions';
+import type { EventContext, ProcessDefinition, SignalTrigger, StartTrigger } from '../definitions/define';
+import type { CloudEvent } from './cloudevent';
+import { Refusal, fieldErrors } from './errors';
+
+export interface Acceptance {
+  process: string;
+  workflowId: string;
+  runId: string;
+  signal?: string;
+  duplicate?: true;
+}
+
+/**
+ * Turns an authenticated CloudEvent into a started or signalled process, exactly once: a redelivered event
+ * (same source and id) or a second event for the same business object is answered as a duplicate.
+ */
+export class EventDispatcher {
+  constructor(
+    private readonly client: Client,
+    private readonly pool: Pool,
+    private readonly registry: ProcessDefinition[],
+  ) {}
+
+  async accept(event: CloudEvent): Promise<Acceptance> {
+    const binding = bindingFor(event.type, this.registry);
+    if (!binding) {
+      throw new Refusal(422, 'unbound_event_type', `no process is bound to event type "${event.type}"; see GET /processes`, [
+        { field: 'type', message: 'no process is bound to this event type' },
+      ]);
+    }
+    const { process, trigger } = binding;
+    const data = trigger.data.safeParse(event.data);
+    if (!data.success) {
+      throw new Refusal(400, 'invalid_data', `the data does not fit event type "${event.type}"`, fieldErrors(data.error, 'data'));
+    }
+    const seen = await this.pool.query<{ process: string; workflow_id: string; run_id: string }>(
+      'SELECT process, workflow_id, run_id FROM intake_events WHERE source = $1 AND event_id = $2',
+      [event.source, event.id],
+    );
+    if (seen.rowCount) {
+      const { process: name, workflow_id: workflowId, run_id: runId } = seen.rows[0];
+      return { process: name, workflowId, runId, duplicate: true };
+    }
+    const context: EventContext = { id: event.id, source: event.source, type: event.type, subject: event.subject, time: event.time };
+    const acceptance =
+      trigger.kind === 'start'
+        ? await this.start(process, trigger, data.data, context)
+        : await this.signal(process, trigger, data.data, context);
+    await this.pool.query(
+      `INSERT INTO intake_events (source, event_id, event_type, process, action, workflow_id, run_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+      [event.source, event.id, event.type, process.name, trigger.kind, acceptance.workflowId, acceptance.runId],
+    );
+    return acceptance;
+  }
+
+  private async start(
+    process: ProcessDefinition,
+    trigger: StartTrigger<unknown, unknown>,
+    data: unknown,
+    event: EventContext,
+  ): Promise<Acceptance> {
+    const workflowId = trigger.workflowId(data);
+    const accepted = { process: process.name, workflowId };
+    // The intake's own record outlives Temporal's retention of finished runs.
+    const started = await this.pool.query<{ run_id: string }>(
+      `SELECT run_id FROM intake_events WHERE workflow_id = $1 AND action = 'start'`,
+      [workflowId],
+    );
+    if (started.rowCount) return { ...accepted, runId: started.rows[0].run_id, duplicate: true };
+    const input = process.input.parse(trigger.input(data, event));
+    try {
+      const handle = await this.client.workflow.start(process.workflow, {
+        taskQueue: process.taskQueue,
+        workflowId,
+        args: [input],
+        // One business object, one run, even after the first run has finished.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: process.initialSearchAttributes(input),
+      });
+      return { ...accepted, runId: handle.firstExecutionRunId };
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      const { runId } = await this.client.workflow.getHandle(workflowId).describe();
+      return { ...accepted, runId, duplicate: true };
+    }
+  }
+
+  private async signal(
+    process: ProcessDefinition,
+    trigger: SignalTrigger<unknown, unknown>,
+    data: unknown,
+    event: EventContext,
+  ): Promise<Acceptance> {
+    const workflowId = trigger.workflowId(data);
+    const handle = this.client.workflow.getHandle(workflowId);
+    const notRunning = () =>
+      new Refusal(409, 'process_not_running', `no running ${process.name} process has id "${workflowId}" to receive this event`);
+    try {
+      const { runId, status } = await handle.describe();
+      if (status.name !== 'RUNNING') throw notRunning();
+      await this.client.workflow.getHandle(workflowId, runId).signal(trigger.signal, trigger.payload(data, event));
+      return { process: process.name, workflowId, runId, signal: trigger.signal.name };
+    } catch (error) {
+      throw error instanceof WorkflowNotFoundError ? notRunning() : error;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+
+/** One thing wrong with a request, named by the field a sender must fix. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** A request that is refused as a whole: status, a machine-readable code and what to fix. */
+export class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+  }
+
+  toBody() {
+    return { error: this.code, message: this.message, ...(this.fields.length > 0 ? { fields: this.fields } : {}) };
+  }
+}
+
+/** zod issues as field errors, each path prefixed with where the value came from (e.g. `data`). */
+export function fieldErrors(error: z.ZodError, prefix: string): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
+    message: issue.message,
+  }));
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what officeflow needs on a bare machine, and does nothing when it is all there:
+# npm dependencies and Debian's Chromium (puppeteer never downloads a browser).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1mofficeflow setup:\033[0m %s\n' "$*" >&2; }
+
+node_major=$(node -p 'process.versions.node.split(".").map(Number).reduce((a, v, i) => i < 2 ? a * 1000 + v : a, 0)')
+if (( node_major < 20019 )); then
+  say "Node.js $(node --version) is too old: officeflow needs Node.js 20.19 or newer (see package.json engines)"; exit 1
+fi
+
+# npm dependencies, installed again only when the lockfile changed. (Not `npm ci`: the lockfile lists optional
+# binaries for other platforms that a registry mirror may lack, and `npm ci` refuses to install without them.)
+stamp=node_modules/.officeflow-lock.sha
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+  say "installing npm dependencies"
+  PUPPETEER_SKIP_DOWNLOAD=true npm install --no-save --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+fi
+
+# Chromium for the browser robots and PDF printing.
+chrome=${CHROME_PATH:-/usr/bin/chromium}
+if [[ ! -x $chrome ]]; then
+  if [[ -n ${CHROME_PATH:-} ]] || ! command -v apt-get >/dev/null; then
+    say "no Chromium at $chrome: install Chromium and set CHROME_PATH to it"; exit 1
+  fi
+  say "installing Debian's chromium"
+  sudo=$([[ $(id -u) == 0 ]] || echo sudo)
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+fi
+# The Temporal CLI is found or built (go install) by the engine itself when it starts a local dev server.

@@ -1,0 +1,2 @@
+// The workflows the workers run: the worker bundles this file, and every function exported here is a workflow type.
+export { customerOnboarding } from './customer-onboarding';

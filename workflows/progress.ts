@@ -1,0 +1,30 @@
+import { defineQuery, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ProcessStep, WaitDeadline, WaitingOn } from '../definitions/search-attributes';
+
+/** Where a run stands: its step, who or what it waits on, and until when. */
+export interface Progress {
+  step: string;
+  waitingOn?: string;
+  deadline?: string;
+}
+
+export const progressQuery = defineQuery<Progress>('progress');
+
+/**
+ * Publishes a run's progress both as the `progress` query and as search attributes, so operators can list
+ * e.g. every run waiting on Finance past its deadline without opening one. Returns `enterStep`.
+ */
+export function trackProgress(firstStep: string): (step: string, wait?: { on: string; until: Date }) => void {
+  let progress: Progress = { step: firstStep };
+  setHandler(progressQuery, () => progress);
+  const enterStep = (step: string, wait?: { on: string; until: Date }) => {
+    progress = { step, waitingOn: wait?.on, deadline: wait?.until.toISOString() };
+    upsertSearchAttributes([
+      { key: ProcessStep, value: step },
+      { key: WaitingOn, value: wait?.on ?? null },
+      { key: WaitDeadline, value: wait?.until ?? null },
+    ]);
+  };
+  enterStep(firstStep);
+  return enterStep;
+}
