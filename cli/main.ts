@@ -57,8 +57,9 @@ program
 program
   .command('infra')
   .description('start only the infrastructure (Temporal, PostgreSQL, mail sink) and migrate; the test suite uses this')
-  .option('--env-file <path>', 'write the connection settings as JSON to this file once ready')
-  .action(async (options: { envFile?: string }) => {
+  .option('--settings-file <path>', 'write the connection settings as JSON to this file once ready')
+  .option('--stop-when-stdin-closes', 'stop when the parent process goes away (test runs)')
+  .action(async (options: { settingsFile?: string; stopWhenStdinCloses?: boolean }) => {
     const config = loadConfig();
     const infra = await startInfrastructure(config, createLogger(config.logLevel));
     const settings = {
@@ -71,9 +72,13 @@ program
       WEBHOOK_SECRETS: infra.webhookSecrets.join(','),
       OFFICEFLOW_ENCRYPTION_KEY: infra.encryptionKeys,
     };
-    if (options.envFile) writeFileSync(options.envFile, JSON.stringify(settings, null, 2), { mode: 0o600 });
+    if (options.settingsFile) writeFileSync(options.settingsFile, JSON.stringify(settings, null, 2), { mode: 0o600 });
     else console.log(`infrastructure ready: Temporal ${infra.temporal.address}, UI ${infra.temporal.uiUrl ?? '-'}`);
     stopOnSignal(infra.stop);
+    if (options.stopWhenStdinCloses) {
+      process.stdin.on('close', () => void infra.stop().finally(() => process.exit(0)));
+      process.stdin.resume();
+    }
   });
 
 program

@@ -25,7 +25,7 @@ export const MAX_EVENT_BYTES = 1024 * 1024;
  * `GET /processes` (the catalog) and `GET /healthz`.
  */
 export function buildIntake({ client, pool, registry, webhookSecrets, log }: IntakeDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: MAX_EVENT_BYTES, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: MAX_EVENT_BYTES });
   const dispatcher = new EventDispatcher(client, pool, registry);
 
   // Keep the body as sent: the signature covers the exact bytes, and JSON errors must name the field.

@@ -21,7 +21,7 @@ export function verifyWebhook(secrets: string[], body: string, headers: Record<s
   let reason = 'no active secret';
   for (const secret of secrets) {
     try {
-      new Webhook(secret).verify(body, signed);
+      new Webhook(secret).verify(body, signed, { jsonParse: false });
       return;
     } catch (error) {
       if (!(error instanceof WebhookVerificationError)) throw error;

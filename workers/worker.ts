@@ -1,4 +1,4 @@
-import { type NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { type NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
@@ -18,7 +18,7 @@ export interface WorkerOptions {
   encryptionKeys: string;
   log: Logger;
   /** A bundle made earlier with `bundleWorkflows()`; saves the bundling on every start. */
-  workflowBundle?: WorkflowBundleWithSourceMap;
+  workflowBundle?: WorkflowBundleOption;
 }
 
 export interface RunningWorkers {
@@ -27,9 +27,13 @@ export interface RunningWorkers {
   shutdown(): Promise<void>;
 }
 
+// webpack's statistics are noise to a person starting the engine; its warnings and errors are not.
+const noop = () => undefined;
+const quietBundler = { trace: noop, debug: noop, info: noop, log: noop, warn: console.warn, error: console.error };
+
 /** Bundles the workflows once (webpack); every worker of the process shares the bundle. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: undefined });
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundler });
 }
 
 /** Starts one worker per task queue the processes use, sharing one database pool, mail transport and browser. */

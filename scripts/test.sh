@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole suite: types, lint, then jest (unit and integration, against real servers started for the run).
+# Ends with the plain line "N passed, N failed" from jest's JSON results, and fails when no test ran.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+npx --no-install tsc --noEmit || exit 1
+npx --no-install eslint . || exit 1
+
+results=$(mktemp)
+# jest reports to stderr; with --json it also prints the raw results to stdout, which we summarise below instead.
+npx --no-install jest --runInBand --json --outputFile="$results" "$@" >/dev/null
+status=$?
+node -e '
+  const r = require(process.argv[1]);
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+  if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
+' "$results" || status=1
+rm -f "$results"
+exit $status

@@ -1,0 +1,132 @@
+import { temporal } from '@temporalio/proto';
+import { simpleParser } from 'mailparser';
+import nodemailer from 'nodemailer';
+import { createActivities } from '../../activities';
+import { BrowserPool } from '../../infra/browser';
+import { sendEvent } from '../../intake/send';
+import type { Progress } from '../../workflows/progress';
+import { type CustomerOnboardingInput, customerOnboarding } from '../../workflows/customer-onboarding';
+import { type TestEngine, eventFor, eventually, mailTo, startTestEngine, testSettings, uniqueId } from '../support/engine';
+
+let engine: TestEngine;
+beforeAll(async () => {
+  engine = await startTestEngine();
+});
+afterAll(() => engine.stop());
+
+const newAccount = () => {
+  const accountId = uniqueId('ACC');
+  return { accountId, billingEmail: `${accountId.toLowerCase()}@customer.example`, salesRepEmail: `rep-${accountId.toLowerCase()}@sales.example` };
+};
+
+async function customerRow(accountId: string) {
+  const { rows } = await engine.pool.query(
+    'SELECT customer_number, credit_limit, credit_currency, onboarded_at FROM customers WHERE crm_account_id = $1',
+    [accountId],
+  );
+  return rows;
+}
+
+it('onboards a customer end to end: back-office record, credit limit, welcome letter PDF by e-mail, sales rep notice', async () => {
+  const account = newAccount();
+  const started = await sendEvent(engine.intakeUrl, engine.secret, eventFor('crm.account.created', account));
+  expect(started.status).toBe(202);
+  const approval = eventFor('finance.credit_limit.approved', { accountId: account.accountId, creditLimit: 50000, currency: 'EUR' });
+  expect((await sendEvent(engine.intakeUrl, engine.secret, approval)).status).toBe(202);
+
+  const result = await engine.client.workflow.getHandle(`customer-onboarding-${account.accountId}`).result();
+  expect(result).toMatchObject({ reviewedByFinance: true, credit: { creditLimit: 50000, currency: 'EUR' } });
+
+  const [customer] = await customerRow(account.accountId);
+  expect(customer).toMatchObject({ customer_number: result.customerNumber, credit_limit: '50000.00', credit_currency: 'EUR' });
+  expect(customer.onboarded_at).toBeInstanceOf(Date);
+
+  const [welcome] = await mailTo(account.billingEmail);
+  expect(welcome.subject).toBe('Welcome to our company, Northwind Traders GmbH');
+  expect(welcome.text).toContain(result.customerNumber);
+  const raw = await (await fetch(`${testSettings().MAILBOX_URL}/${welcome.id}.eml`)).arrayBuffer();
+  const [pdf] = (await simpleParser(Buffer.from(raw))).attachments;
+  expect(pdf).toMatchObject({ filename: `welcome-${result.customerNumber}.pdf`, contentType: 'application/pdf' });
+  expect(pdf.content.subarray(0, 5).toString()).toBe('%PDF-');
+
+  const [notice] = await mailTo(account.salesRepEmail);
+  expect(notice.subject).toBe(`Northwind Traders GmbH is onboarded as ${result.customerNumber}`);
+});
+
+it('waits on Finance visibly, then puts the customer on prepayment when no credit limit comes in time', async () => {
+  const account = newAccount();
+  const workflowId = `customer-onboarding-${account.accountId}`;
+  const input: CustomerOnboardingInput = {
+    account: { accountId: account.accountId, companyName: 'Slow Finance AG', country: 'CH', currency: 'CHF', billingEmail: account.billingEmail, contactName: 'Ada' },
+    salesRepEmail: account.salesRepEmail,
+    creditReviewTimeout: '4s',
+  };
+  const taskQueue = engine.registry.find((p) => p.name === 'customer-onboarding')!.taskQueue;
+  const handle = await engine.client.workflow.start(customerOnboarding, { taskQueue, workflowId, args: [input] });
+
+  const waiting = await eventually(async () => {
+    const progress = await handle.query<Progress>('progress');
+    return progress.step === 'credit-review' ? progress : undefined;
+  }, 'the credit-review step');
+  expect(waiting).toMatchObject({ step: 'credit-review', waitingOn: 'Finance', deadline: expect.any(String) });
+  const listed = await eventually(async () => {
+    const query = `WaitingOn = "Finance" AND ProcessStep = "credit-review" AND WorkflowId = "${workflowId}"`;
+    for await (const run of engine.client.workflow.list({ query })) return run;
+    return undefined;
+  }, 'the run to be listed as waiting on Finance');
+  expect(listed.workflowId).toBe(workflowId);
+
+  const result = await handle.result();
+  expect(result).toMatchObject({ reviewedByFinance: false, credit: { creditLimit: 0, currency: 'CHF', approvedBy: 'prepayment policy' } });
+  expect(await customerRow(account.accountId)).toEqual([expect.objectContaining({ credit_limit: '0.00' })]);
+  expect(await handle.query<Progress>('progress')).toEqual({ step: 'onboarded' });
+});
+
+it('gives one run, one welcome letter and one notice however often the events are delivered', async () => {
+  const account = newAccount();
+  const created = eventFor('crm.account.created', account);
+  const approved = eventFor('finance.credit_limit.approved', { accountId: account.accountId });
+  const deliveries = await Promise.all([
+    ...[1, 2, 3, 4, 5].map(() => sendEvent(engine.intakeUrl, engine.secret, created)),
+    sendEvent(engine.intakeUrl, engine.secret, eventFor('crm.account.created', account)),
+  ]);
+  expect(deliveries.map((d) => d.status).sort()).toEqual([200, 200, 200, 200, 200, 202]);
+  for (let i = 0; i < 3; i++) await sendEvent(engine.intakeUrl, engine.secret, approved);
+  await engine.client.workflow.getHandle(`customer-onboarding-${account.accountId}`).result();
+
+  expect(await mailTo(account.billingEmail)).toHaveLength(1);
+  expect(await mailTo(account.salesRepEmail)).toHaveLength(1);
+  expect(await customerRow(account.accountId)).toHaveLength(1);
+});
+
+it('sends an outbox e-mail once when the activity is retried', async () => {
+  const settings = testSettings();
+  const transport = nodemailer.createTransport(settings.SMTP_URL);
+  const browser = new BrowserPool('/usr/bin/chromium');
+  const { sendEmail } = createActivities({ pool: engine.pool, browser, mail: { transport, from: 'officeflow <of@test.example>' } });
+  const to = `${uniqueId('retry').toLowerCase()}@customer.example`;
+  const mail = { emailKey: uniqueId('run') + '/reminder', to, subject: 'Reminder', text: 'Please pay.', attachmentKeys: [] };
+  const first = await sendEmail(mail);
+  const retried = await sendEmail(mail);
+  expect(first.alreadySent).toBe(false);
+  expect(retried).toEqual({ messageId: first.messageId, alreadySent: true });
+  expect(await mailTo(to)).toHaveLength(1);
+  transport.close();
+});
+
+it('keeps personal data out of Temporal: inputs, signals and results are encrypted in the history', async () => {
+  const account = newAccount();
+  await sendEvent(engine.intakeUrl, engine.secret, eventFor('crm.account.created', { ...account, contactName: 'Zora Privatperson' }));
+  const handle = engine.client.workflow.getHandle(`customer-onboarding-${account.accountId}`);
+  await sendEvent(engine.intakeUrl, engine.secret, eventFor('finance.credit_limit.approved', { accountId: account.accountId }));
+  const result = await handle.result();
+
+  const history = await handle.fetchHistory();
+  const stored = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
+  expect(stored.includes(handle.workflowId)).toBe(true); // the bytes are searchable: business keys are in the clear
+  for (const personal of ['Zora Privatperson', account.billingEmail, account.salesRepEmail, result.customerNumber]) {
+    expect(stored.includes(personal)).toBe(false);
+  }
+  const input = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
+  expect(Buffer.from(input.metadata!.encoding!).toString()).toBe('binary/encrypted');
+});

@@ -1,0 +1,27 @@
+import { Unauthorized, generateWebhookSecret, signWebhook, verifyWebhook } from '../../intake/webhook-auth';
+
+const body = '{"specversion":"1.0"}';
+
+describe('Standard Webhooks verification', () => {
+  const current = generateWebhookSecret();
+  const previous = generateWebhookSecret();
+
+  it('accepts a body signed with any active secret, so keys can rotate', () => {
+    expect(() => verifyWebhook([current, previous], body, signWebhook(current, body, 'msg_1'))).not.toThrow();
+    expect(() => verifyWebhook([current, previous], body, signWebhook(previous, body, 'msg_2'))).not.toThrow();
+  });
+
+  it('refuses a retired secret, a changed body, a changed id and missing headers', () => {
+    expect(() => verifyWebhook([current], body, signWebhook(previous, body, 'msg_1'))).toThrow(Unauthorized);
+    expect(() => verifyWebhook([current], body + ' ', signWebhook(current, body, 'msg_1'))).toThrow(Unauthorized);
+    expect(() => verifyWebhook([current], body, { ...signWebhook(current, body, 'msg_1'), 'webhook-id': 'msg_2' })).toThrow(Unauthorized);
+    expect(() => verifyWebhook([current], body, {})).toThrow('missing header(s): webhook-id, webhook-timestamp, webhook-signature');
+  });
+
+  it('refuses timestamps more than five minutes off', () => {
+    const sixMinutes = 6 * 60_000;
+    expect(() => verifyWebhook([current], body, signWebhook(current, body, 'm', new Date(Date.now() - sixMinutes)))).toThrow(/too old/);
+    expect(() => verifyWebhook([current], body, signWebhook(current, body, 'm', new Date(Date.now() + sixMinutes)))).toThrow(/too new/);
+    expect(() => verifyWebhook([current], body, signWebhook(current, body, 'm', new Date(Date.now() - 4 * 60_000)))).not.toThrow();
+  });
+});
