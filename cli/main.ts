@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config';
 import { processes } from '../definitions';
+import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createLogger } from '../infra/logger';
 import { type Infrastructure, startInfrastructure } from '../infra/local';
@@ -79,6 +80,15 @@ program
       process.stdin.on('close', () => void infra.stop().finally(() => process.exit(0)));
       process.stdin.resume();
     }
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations to DATABASE_URL')
+  .action(async () => {
+    const config = loadConfig();
+    if (!config.postgres.url) throw new ConfigError('set DATABASE_URL to the database to migrate');
+    await migrate(config.postgres.url, createLogger(config.logLevel));
   });
 
 program

@@ -7,7 +7,7 @@ import { generateWebhookSecret } from '../intake/webhook-auth';
 import { startMailSink } from './mail-sink';
 import { startLocalPostgres } from './postgres';
 import { stateSecret } from './state';
-import { type TemporalEndpoint, configuredTemporal, startLocalTemporal } from './temporal';
+import { type TemporalEndpoint, configuredTemporal, ensureSearchAttributes, startLocalTemporal } from './temporal';
 
 /** Everything the engine connects to, configured or started here. */
 export interface Infrastructure {
@@ -40,6 +40,7 @@ export async function startInfrastructure(config: Config, log: Logger): Promise<
       config.postgres.url ?? started(startLocalPostgres(config, log), (local) => local.url),
       config.mail.smtpUrl ? { smtpUrl: config.mail.smtpUrl, mailboxUrl: undefined } : started(startMailSink(config), (sink) => sink),
     ]);
+    if (configured) await ensureSearchAttributes(configured, allSearchAttributes(), log);
     await migrate(databaseUrl, log);
     return {
       temporal,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
-import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
+import { type SearchAttributeKey, encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -87,4 +87,29 @@ export async function connectClient(endpoint: TemporalEndpoint, encryptionKeys: 
 
 export function connectWorkerConnection(endpoint: TemporalEndpoint): Promise<NativeConnection> {
   return NativeConnection.connect(connectionOptions(endpoint));
+}
+
+/**
+ * Registers the processes' custom search attributes on a configured cluster, once. A cluster that refuses
+ * (Temporal Cloud manages them in its own console) gets a warning that names what to add.
+ */
+export async function ensureSearchAttributes(
+  endpoint: TemporalEndpoint,
+  keys: SearchAttributeKey<SearchAttributeType>[],
+  log: Logger,
+): Promise<void> {
+  const connection = await Connection.connect(connectionOptions(endpoint));
+  try {
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: endpoint.namespace });
+    const missing = keys.filter((key) => !(key.name in (customAttributes ?? {})));
+    if (missing.length === 0) return;
+    const searchAttributes = Object.fromEntries(missing.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]));
+    await connection.operatorService.addSearchAttributes({ namespace: endpoint.namespace, searchAttributes });
+    log.info({ searchAttributes: missing.map((key) => key.name) }, 'search attributes registered');
+  } catch (error) {
+    const wanted = keys.map((key) => `${key.name} (${key.type})`).join(', ');
+    log.warn({ err: error }, `could not register search attributes; add them to namespace ${endpoint.namespace}: ${wanted}`);
+  } finally {
+    await connection.close();
+  }
 }

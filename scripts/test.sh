@@ -12,7 +12,7 @@ results=$(mktemp)
 npx --no-install jest --runInBand --json --outputFile="$results" "$@" >/dev/null
 status=$?
 node -e '
-  const r = require(process.argv[1]);
+  const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`);
   if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
 ' "$results" || status=1
