@@ -108,8 +108,15 @@ function banner(infra: Infrastructure, intakeUrl: string | undefined, showSecret
   return lines.join('\n');
 }
 
+/**
+ * Stops cleanly on SIGINT or SIGTERM. A terminal's Ctrl-C reaches this process twice (directly and relayed
+ * by tsx); later signals are ignored while stopping, so the local servers are never left running.
+ */
 function stopOnSignal(stop: () => Promise<unknown>): void {
+  let stopping = false;
   const handler = () => {
+    if (stopping) return;
+    stopping = true;
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -118,8 +125,8 @@ function stopOnSignal(stop: () => Promise<unknown>): void {
       },
     );
   };
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
 }
 
 program.parseAsync().catch((err: unknown) => {
