@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config';
 import { processes } from '../definitions';
 import { migrate } from '../db/migrate';
+import { encryptionCodec } from '../codec/data-converter';
 import { createPool } from '../db/pool';
 import { createLogger } from '../infra/logger';
 import { type Infrastructure, startInfrastructure } from '../infra/local';
@@ -45,7 +46,14 @@ program
     if (options.only !== 'worker') {
       const client = await connectClient(infra.temporal, infra.encryptionKeys);
       const pool = createPool(infra.databaseUrl);
-      const intake = buildIntake({ client, pool, registry: processes, webhookSecrets: infra.webhookSecrets, log });
+      const intake = buildIntake({
+        client,
+        pool,
+        registry: processes,
+        webhookSecrets: infra.webhookSecrets,
+        log,
+        codecForUi: infra.temporal.uiUrl ? { codec: encryptionCodec(infra.encryptionKeys), uiUrl: infra.temporal.uiUrl } : undefined,
+      });
       intakeUrl = await intake.listen({ host: config.intake.host, port: config.intake.port });
       stops.unshift(() => intake.close().then(() => pool.end()).then(() => client.connection.close()));
     }

@@ -6,6 +6,10 @@ import { EncryptionCodec } from './encryption-codec';
  * `encryptionKeys` is a comma-separated list: the first key encrypts, the others still decrypt (key rotation).
  */
 export function dataConverter(encryptionKeys: string): DataConverter {
+  return { payloadCodecs: [encryptionCodec(encryptionKeys)] };
+}
+
+export function encryptionCodec(encryptionKeys: string): EncryptionCodec {
   const [current, ...previous] = encryptionKeys.split(',').map((key) => Buffer.from(key.trim(), 'base64'));
-  return { payloadCodecs: [new EncryptionCodec(current, previous)] };
+  return new EncryptionCodec(current, previous);
 }

@@ -60,6 +60,8 @@ export async function startLocalTemporal(
       namespace,
       searchAttributes,
       log: { format: 'json', level: 'error' },
+      // The UI decrypts payloads in the operator's browser through the intake's codec endpoint.
+      extraArgs: config.intake.port ? ['--ui-codec-endpoint', `http://127.0.0.1:${config.intake.port}/codec`] : [],
     },
   });
   return {

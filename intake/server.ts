@@ -1,9 +1,11 @@
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { ProcessDefinition } from '../definitions/define';
 import { processCatalog } from './catalog';
+import { registerCodecRoutes } from './codec-routes';
 import { JSON_TYPES, STRUCTURED, mediaType, readCloudEvent } from './cloudevent';
 import { EventDispatcher } from './dispatch';
 import { Refusal } from './errors';
@@ -15,6 +17,8 @@ export interface IntakeDeps {
   registry: ProcessDefinition[];
   webhookSecrets: string[];
   log: Logger;
+  /** The local Temporal UI: serves it a codec endpoint to show encrypted payloads (local engine only). */
+  codecForUi?: { codec: PayloadCodec; uiUrl: string };
 }
 
 /** Largest event body accepted; larger requests get 413. */
@@ -24,7 +28,7 @@ export const MAX_EVENT_BYTES = 1024 * 1024;
  * The front-office event intake: `POST /events` (CloudEvents over HTTP, signed per Standard Webhooks),
  * `GET /processes` (the catalog) and `GET /healthz`.
  */
-export function buildIntake({ client, pool, registry, webhookSecrets, log }: IntakeDeps): FastifyInstance {
+export function buildIntake({ client, pool, registry, webhookSecrets, log, codecForUi }: IntakeDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: MAX_EVENT_BYTES });
   const dispatcher = new EventDispatcher(client, pool, registry);
 
@@ -48,6 +52,8 @@ export function buildIntake({ client, pool, registry, webhookSecrets, log }: Int
     );
     return reply.code(accepted.duplicate ? 200 : 202).send(accepted);
   });
+
+  if (codecForUi) registerCodecRoutes(app, codecForUi.codec, codecForUi.uiUrl);
 
   app.get('/processes', async () => processCatalog(registry));
 

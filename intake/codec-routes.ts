@@ -1,0 +1,44 @@
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { FastifyInstance } from 'fastify';
+
+/** Payloads as the Temporal UI sends them to a codec endpoint: proto3 JSON, bytes in base64. */
+interface JsonPayload {
+  metadata?: Record<string, string> | null;
+  data?: string | null;
+}
+
+const fromJson = ({ metadata, data }: JsonPayload): Payload => ({
+  metadata: metadata ? Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, Buffer.from(value, 'base64')])) : undefined,
+  data: data ? Buffer.from(data, 'base64') : undefined,
+});
+
+const toJson = ({ metadata, data }: Payload): JsonPayload => ({
+  metadata: metadata ? Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, Buffer.from(value).toString('base64')])) : undefined,
+  data: data ? Buffer.from(data).toString('base64') : undefined,
+});
+
+/**
+ * The codec endpoint the Temporal UI calls from the operator's browser to show encrypted payloads in the clear
+ * (`POST /codec/decode`, `POST /codec/encode`). Only for the local engine: browsers may call it from the UI alone, and
+ * a shared deployment puts its codec endpoint behind the company's sign-in instead.
+ */
+export function registerCodecRoutes(app: FastifyInstance, codec: PayloadCodec, uiUrl: string): void {
+  const ui = new URL(uiUrl);
+  // The same UI, whether the operator opened it as 127.0.0.1 or as localhost.
+  const origins = new Set([ui.origin, `${ui.protocol}//localhost:${ui.port}`, `${ui.protocol}//127.0.0.1:${ui.port}`]);
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/codec/') || !origins.has(request.headers.origin ?? '')) return;
+    reply.header('access-control-allow-origin', request.headers.origin);
+    reply.header('vary', 'origin');
+    reply.header('access-control-allow-methods', 'POST, OPTIONS');
+    reply.header('access-control-allow-headers', 'content-type, x-namespace');
+    reply.header('access-control-allow-credentials', 'true');
+  });
+  app.options('/codec/:operation', async (_request, reply) => reply.code(204).send());
+  for (const operation of ['encode', 'decode'] as const) {
+    app.post<{ Body: string }>(`/codec/${operation}`, async (request) => {
+      const { payloads } = JSON.parse(request.body) as { payloads: JsonPayload[] };
+      return { payloads: (await codec[operation](payloads.map(fromJson))).map(toJson) };
+    });
+  }
+}
