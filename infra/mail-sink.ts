@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { Config } from '../config';
-import { portOrFree } from './ports';
+import { localPort } from './ports';
 import { ensureStateDir } from './state';
 
 /** What the mailbox API shows of one received message. */
@@ -50,7 +50,7 @@ export async function startMailSink(config: Config): Promise<MailSink> {
       });
     },
   });
-  const smtpPort = await portOrFree(config.mail.sinkSmtpPort);
+  const smtpPort = await localPort(config.mail.sinkSmtpPort, 'MAIL_SINK_SMTP_PORT');
   await new Promise<void>((resolve, reject) => {
     smtp.once('error', reject);
     smtp.listen(smtpPort, '127.0.0.1', () => resolve());
@@ -65,7 +65,7 @@ export async function startMailSink(config: Config): Promise<MailSink> {
     const file = path.basename(request.params.id) + '.eml';
     return reply.type('message/rfc822').send(readFileSync(path.join(dir, file)));
   });
-  const address = await http.listen({ host: '127.0.0.1', port: await portOrFree(config.mail.sinkHttpPort) });
+  const address = await http.listen({ host: '127.0.0.1', port: await localPort(config.mail.sinkHttpPort, 'MAIL_SINK_HTTP_PORT') });
 
   return {
     smtpUrl: `smtp://127.0.0.1:${smtpPort}`,

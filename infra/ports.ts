@@ -1,14 +1,27 @@
 import net from 'node:net';
+import { ConfigError } from '../config';
 
-/** A port the OS says is free now; 0 in configuration means "pick one" (tests run beside a running engine). */
-export async function portOrFree(port: number): Promise<number> {
-  if (port !== 0) return port;
+function listenOnce(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port: free } = server.address() as net.AddressInfo;
-      server.close(() => resolve(free));
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as net.AddressInfo;
+      server.close(() => resolve(bound));
     });
   });
+}
+
+/**
+ * The port a local server should take: the configured one, which must be free, or any free port for 0 (tests
+ * run beside a running engine). A taken port is refused up front, naming the setting, rather than letting a new
+ * server fail to bind while a stale one answers in its place.
+ */
+export async function localPort(port: number, setting: string): Promise<number> {
+  try {
+    return await listenOnce(port);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new ConfigError(`port ${port} (${setting}) is in use: is officeflow already running? Stop it, or set ${setting} to a free port`);
+  }
 }

