@@ -11,6 +11,7 @@ import { connectClient, connectWorkerConnection } from '../infra/temporal';
 import { buildIntake } from '../intake/server';
 import { startWorkers } from '../workers/worker';
 import { runDemo } from './demo';
+import { addTaskCommands } from './tasks';
 
 const program = new Command('officeflow').description('Cross-office business processes on Temporal');
 
@@ -33,6 +34,7 @@ program
         smtpUrl: infra.smtpUrl,
         mailFrom: config.mail.from,
         chromePath: config.chromePath,
+        crmUrl: infra.crmUrl,
         encryptionKeys: infra.encryptionKeys,
         log,
       });
@@ -78,6 +80,7 @@ program
       DATABASE_URL: infra.databaseUrl,
       SMTP_URL: infra.smtpUrl,
       MAILBOX_URL: infra.mailboxUrl,
+      CRM_URL: infra.crmUrl,
       WEBHOOK_SECRETS: infra.webhookSecrets.join(','),
       OFFICEFLOW_ENCRYPTION_KEY: infra.encryptionKeys,
     };
@@ -105,11 +108,14 @@ program
   .option('--intake <url>', 'the event intake to send to (default: the local one)')
   .action((options: { intake?: string }) => runDemo(loadConfig(), options.intake));
 
+addTaskCommands(program, () => loadConfig());
+
 function banner(infra: Infrastructure, intakeUrl: string | undefined, showSecret: boolean, stateDir: string): string {
   const lines = ['', 'officeflow is running', ''];
   if (infra.temporal.uiUrl) lines.push(`  Temporal UI     ${infra.temporal.uiUrl}/namespaces/${infra.temporal.namespace}/workflows`);
   lines.push(`  Temporal        ${infra.temporal.address} (namespace ${infra.temporal.namespace})`);
   if (intakeUrl) lines.push(`  Event intake    POST ${intakeUrl}/events   catalog: ${intakeUrl}/processes   health: ${intakeUrl}/healthz`);
+  lines.push(`  CRM             ${infra.crmUrl}${infra.crmUrl.includes('127.0.0.1') ? '   (stand-in: GET /deals/:id)' : ''}`);
   if (infra.mailboxUrl) lines.push(`  Sent mail       ${infra.mailboxUrl}   (as .eml files in ${stateDir}/mail)`);
   if (showSecret && intakeUrl) lines.push(`  Webhook secret  ${infra.webhookSecrets[0]}   (kept in ${stateDir}/secrets)`);
   lines.push('', 'Send the sample front-office events:  npm run demo', 'Stop with Ctrl-C; every run is kept for the next start.', '');

@@ -26,6 +26,9 @@ const envSchema = z.object({
 
   CHROME_PATH: z.string().min(1).default('/usr/bin/chromium'),
 
+  CRM_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CRM_STANDIN_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+
   INTAKE_HOST: z.string().min(1).default('127.0.0.1'),
   INTAKE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   WEBHOOK_SECRETS: z.string().min(1).optional(),
@@ -53,6 +56,8 @@ export interface Config {
   postgres: { url?: string; localPort: number };
   mail: { smtpUrl?: string; from: string; sinkSmtpPort: number; sinkHttpPort: number };
   chromePath: string;
+  /** Unset url: officeflow starts its stand-in CRM. */
+  crm: { url?: string; standInPort: number };
   intake: { host: string; port: number; webhookSecrets: string[] };
   encryptionKey?: string;
 }
@@ -88,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     postgres: { url: e.DATABASE_URL, localPort: e.POSTGRES_PORT },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, sinkSmtpPort: e.MAIL_SINK_SMTP_PORT, sinkHttpPort: e.MAIL_SINK_HTTP_PORT },
     chromePath: e.CHROME_PATH,
+    crm: { url: e.CRM_URL, standInPort: e.CRM_STANDIN_PORT },
     intake: {
       host: e.INTAKE_HOST,
       port: e.INTAKE_PORT,

@@ -1,4 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Client } from 'pg';
 import { runner } from 'node-pg-migrate';
 import type { Logger } from 'pino';
 
@@ -15,4 +17,19 @@ export async function migrate(databaseUrl: string, log: Logger): Promise<void> {
     log: (message) => log.debug({ migrate: message }),
   });
   if (applied.length > 0) log.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
+}
+
+const SEEDS_DIR = path.join(__dirname, 'seeds');
+
+/** Demo data for a local engine (products to order); each seed inserts only what is missing. */
+export async function seedDemoData(databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (const file of readdirSync(SEEDS_DIR).filter((name) => name.endsWith('.sql')).sort()) {
+      await client.query(readFileSync(path.join(SEEDS_DIR, file), 'utf8'));
+    }
+  } finally {
+    await client.end();
+  }
 }

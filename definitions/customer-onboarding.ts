@@ -23,8 +23,10 @@ const creditLimitDecision = z.object({
   approvedBy: z.string().min(1).max(200),
 });
 
-/** Finance's time to set a credit limit before the customer starts on prepayment terms. */
-const CREDIT_REVIEW_TIMEOUT: Duration = '2 days';
+const settings = {
+  /** Finance's time to set a credit limit before the customer starts on prepayment terms. */
+  creditReviewTimeout: '2 days' as Duration,
+};
 
 const workflowId = (data: { accountId: string }) => `customer-onboarding-${data.accountId}`;
 
@@ -38,6 +40,7 @@ export default defineProcess({
   description: 'A customer won in the CRM becomes a back-office customer with credit terms and a welcome letter.',
   workflow: customerOnboarding,
   taskQueue: 'customer-onboarding',
+  settings,
   input: z.object({ account, salesRepEmail: email, creditReviewTimeout: duration }),
   searchAttributes: [CustomerId],
   initialSearchAttributes: (input) => [{ key: CustomerId, value: input.account.accountId }],
@@ -47,7 +50,7 @@ export default defineProcess({
       description: 'A new customer account was created in the CRM.',
       data: accountCreated,
       workflowId,
-      input: ({ salesRepEmail, ...crmAccount }) => ({ account: crmAccount, salesRepEmail, creditReviewTimeout: CREDIT_REVIEW_TIMEOUT }),
+      input: ({ salesRepEmail, ...crmAccount }, _event, timing: typeof settings) => ({ account: crmAccount, salesRepEmail, ...timing }),
       example: {
         source: '/crm/accounts',
         id: 'evt-acct-1001',

@@ -19,13 +19,16 @@ interface TriggerSpec<Data> {
   data: z.ZodType<Data>;
   /** The business key: the same business object always maps to the same workflow id. */
   workflowId: (data: Data) => string;
+  /** Whether `officeflow demo` sends the example (not for events that would end the demo's run early). */
+  demo?: boolean;
   /** A complete, valid event: published in GET /processes and sent by `officeflow demo`. */
   example: { source: string; id: string; subject?: string; data: Data };
 }
 
-export interface StartTrigger<Data, Input> extends TriggerSpec<Data> {
+export interface StartTrigger<Data, Input, Settings = unknown> extends TriggerSpec<Data> {
   kind: 'start';
-  input: (data: Data, event: EventContext) => Input;
+  /** The workflow input for this event; `settings` are the process's (durations, assignees). */
+  input: (data: Data, event: EventContext, settings: Settings) => Input;
 }
 
 export interface SignalTrigger<Data, Payload> extends TriggerSpec<Data> {
@@ -37,27 +40,36 @@ export interface SignalTrigger<Data, Payload> extends TriggerSpec<Data> {
 
 // Triggers of one process carry different data types; the intake treats them alike once validated.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Trigger<Input> = StartTrigger<any, Input> | SignalTrigger<any, any>;
+export type Trigger<Input, Settings = any> = StartTrigger<any, Input, Settings> | SignalTrigger<any, any>;
 
-export const startsOn = <Data, Input>(spec: Omit<StartTrigger<Data, Input>, 'kind'>): Trigger<Input> => ({ kind: 'start', ...spec });
+export const startsOn = <Data, Input, Settings>(spec: Omit<StartTrigger<Data, Input, Settings>, 'kind'>): Trigger<Input, Settings> => ({
+  kind: 'start',
+  ...spec,
+});
 export const signalsOn = <Data, Payload>(spec: Omit<SignalTrigger<Data, Payload>, 'kind'>): Trigger<never> => ({ kind: 'signal', ...spec });
 
-export interface ProcessDefinition<W extends Workflow = Workflow> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface ProcessDefinition<W extends Workflow = Workflow, Settings = any> {
   /** Kebab-case name, as operators and integrators see it. */
   name: string;
   description: string;
   workflow: W;
   taskQueue: string;
+  /**
+   * The process's own facts: how long people have to decide, who decides, reminder offsets. Start triggers put
+   * them into the workflow input, so every run keeps the settings it started with (tests shorten them).
+   */
+  settings: Settings;
   /** Schema of the workflow's input, checked before every start. */
   input: z.ZodType<Parameters<W>[0]>;
   /** Custom search attributes this process sets, registered with the server at start. */
   searchAttributes: SearchAttributeKey<SearchAttributeType>[];
   /** Search attributes known when the run starts, so a run is findable from its first moment. */
   initialSearchAttributes: (input: Parameters<W>[0]) => SearchAttributePair[];
-  triggers: Trigger<Parameters<W>[0]>[];
+  triggers: Trigger<Parameters<W>[0], Settings>[];
 }
 
 /** Declares a business process: the one place its workflow, input, triggers, queue and search attributes are written. */
-export function defineProcess<W extends Workflow>(definition: ProcessDefinition<W>): ProcessDefinition<W> {
+export function defineProcess<W extends Workflow, Settings>(definition: ProcessDefinition<W, Settings>): ProcessDefinition<W, Settings> {
   return definition;
 }

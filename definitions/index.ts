@@ -1,11 +1,12 @@
 import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import customerOnboarding from './customer-onboarding';
+import orderToCash from './order-to-cash';
 import type { ProcessDefinition, Trigger } from './define';
 import { progressSearchAttributes } from './search-attributes';
 
 /** Every business process officeflow runs. Workers, the event intake and the CLI all read this list. */
-export const processes: ProcessDefinition[] = [customerOnboarding as unknown as ProcessDefinition];
+export const processes: ProcessDefinition[] = [customerOnboarding, orderToCash] as unknown as ProcessDefinition[];
 
 export interface Binding {
   process: ProcessDefinition;

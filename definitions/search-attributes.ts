@@ -9,5 +9,6 @@ export const ProcessStep = defineSearchAttributeKey('ProcessStep', SearchAttribu
 export const WaitingOn = defineSearchAttributeKey('WaitingOn', SearchAttributeType.KEYWORD);
 export const WaitDeadline = defineSearchAttributeKey('WaitDeadline', SearchAttributeType.DATETIME);
 export const CustomerId = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
+export const OrderTotal = defineSearchAttributeKey('OrderTotal', SearchAttributeType.DOUBLE);
 
 export const progressSearchAttributes = [ProcessStep, WaitingOn, WaitDeadline];

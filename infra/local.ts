@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type Config, ConfigError } from '../config';
-import { migrate } from '../db/migrate';
+import { migrate, seedDemoData } from '../db/migrate';
 import { allSearchAttributes } from '../definitions';
 import { generateWebhookSecret } from '../intake/webhook-auth';
+import { startStandInCrm } from '../standins/crm';
 import { startMailSink } from './mail-sink';
 import { startLocalPostgres } from './postgres';
-import { stateSecret } from './state';
+import { localPort } from './ports';
+import { ensureStateDir, stateSecret } from './state';
 import { type TemporalEndpoint, configuredTemporal, ensureSearchAttributes, startLocalTemporal } from './temporal';
 
 /** Everything the engine connects to, configured or started here. */
@@ -16,6 +18,7 @@ export interface Infrastructure {
   smtpUrl: string;
   /** Set when officeflow runs its own mail sink: where received mail can be read. */
   mailboxUrl?: string;
+  crmUrl: string;
   webhookSecrets: string[];
   encryptionKeys: string;
   stop(): Promise<void>;
@@ -23,7 +26,7 @@ export interface Infrastructure {
 
 /**
  * Uses the infrastructure the environment names, and starts a real local stand-in for each part it does not:
- * a Temporal dev server, an embedded PostgreSQL, an SMTP mail sink. Applies database migrations.
+ * a Temporal dev server, an embedded PostgreSQL, an SMTP mail sink, a stand-in CRM. Applies database migrations.
  */
 export async function startInfrastructure(config: Config, log: Logger): Promise<Infrastructure> {
   const configured = configuredTemporal(config);
@@ -35,18 +38,25 @@ export async function startInfrastructure(config: Config, log: Logger): Promise<
     return use(service);
   };
   try {
-    const [temporal, databaseUrl, mail] = await Promise.all([
+    const [temporal, databaseUrl, mail, crmUrl] = await Promise.all([
       configured ?? started(startLocalTemporal(config, allSearchAttributes(), log), (local) => local.endpoint),
       config.postgres.url ?? started(startLocalPostgres(config, log), (local) => local.url),
       config.mail.smtpUrl ? { smtpUrl: config.mail.smtpUrl, mailboxUrl: undefined } : started(startMailSink(config), (sink) => sink),
+      config.crm.url ??
+        started(
+          localPort(config.crm.standInPort, 'CRM_STANDIN_PORT').then((port) => startStandInCrm(ensureStateDir(config.stateDir), port)),
+          (crm) => crm.url,
+        ),
     ]);
     if (configured) await ensureSearchAttributes(configured, allSearchAttributes(), log);
     await migrate(databaseUrl, log);
+    if (!config.postgres.url) await seedDemoData(databaseUrl);
     return {
       temporal,
       databaseUrl,
       smtpUrl: mail.smtpUrl,
       mailboxUrl: mail.mailboxUrl,
+      crmUrl,
       ...secrets,
       stop: () => stopAll(stops),
     };

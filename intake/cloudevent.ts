@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Refusal, fieldErrors } from './errors';
+import { Refusal, fieldErrors, parseJson } from './errors';
 
 /** A CloudEvents 1.0 event whose data is JSON. */
 export interface CloudEvent {
@@ -35,16 +35,6 @@ export const JSON_TYPES = ['application/json', STRUCTURED];
 
 /** The media type of a Content-Type header, lower-cased, without parameters. */
 export const mediaType = (contentType: string | undefined): string => (contentType ?? '').split(';')[0].trim().toLowerCase();
-
-function parseJson(body: string, what: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch (error) {
-    throw new Refusal(400, 'malformed_json', `the ${what} is not valid JSON: ${(error as Error).message}`, [
-      { field: what === 'body' ? 'body' : 'data', message: 'not valid JSON' },
-    ]);
-  }
-}
 
 function checked(candidate: Record<string, unknown>, prefix: string): CloudEvent {
   const result = attributes.safeParse(candidate);

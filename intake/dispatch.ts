@@ -59,7 +59,7 @@ export class EventDispatcher {
 
   private async start(
     process: ProcessDefinition,
-    trigger: StartTrigger<unknown, unknown>,
+    trigger: StartTrigger<unknown, unknown, unknown>,
     data: unknown,
     event: EventContext,
   ): Promise<Acceptance> {
@@ -71,7 +71,7 @@ export class EventDispatcher {
       [workflowId],
     );
     if (started.rowCount) return { ...accepted, runId: started.rows[0].run_id, duplicate: true };
-    const input = process.input.parse(trigger.input(data, event));
+    const input = process.input.parse(trigger.input(data, event, process.settings));
     try {
       const handle = await this.client.workflow.start(process.workflow, {
         taskQueue: process.taskQueue,

@@ -29,3 +29,14 @@ export function fieldErrors(error: z.ZodError, prefix: string): FieldError[] {
     message: issue.message,
   }));
 }
+
+/** Parses JSON a sender wrote, refusing it with 400 naming `field` when it is not JSON. */
+export function parseJson(text: string, field: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Refusal(400, 'malformed_json', `the ${field} is not valid JSON: ${(error as Error).message}`, [
+      { field, message: 'not valid JSON' },
+    ]);
+  }
+}

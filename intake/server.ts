@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { ProcessDefinition } from '../definitions/define';
 import { processCatalog } from './catalog';
 import { registerCodecRoutes } from './codec-routes';
+import { registerTaskRoutes } from './task-routes';
 import { JSON_TYPES, STRUCTURED, mediaType, readCloudEvent } from './cloudevent';
 import { EventDispatcher } from './dispatch';
 import { Refusal } from './errors';
@@ -26,7 +27,7 @@ export const MAX_EVENT_BYTES = 1024 * 1024;
 
 /**
  * The front-office event intake: `POST /events` (CloudEvents over HTTP, signed per Standard Webhooks),
- * `GET /processes` (the catalog) and `GET /healthz`.
+ * `GET /processes` (the catalog), `GET /healthz`, and people's tasks (`GET /tasks`, `POST /tasks/:id/decision`).
  */
 export function buildIntake({ client, pool, registry, webhookSecrets, log, codecForUi }: IntakeDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: MAX_EVENT_BYTES });
@@ -53,6 +54,7 @@ export function buildIntake({ client, pool, registry, webhookSecrets, log, codec
     return reply.code(accepted.duplicate ? 200 : 202).send(accepted);
   });
 
+  registerTaskRoutes(app, client, pool);
   if (codecForUi) registerCodecRoutes(app, codecForUi.codec, codecForUi.uiUrl);
 
   app.get('/processes', async () => processCatalog(registry));

@@ -15,6 +15,7 @@ export interface WorkerOptions {
   smtpUrl: string;
   mailFrom: string;
   chromePath: string;
+  crmUrl: string;
   encryptionKeys: string;
   log: Logger;
   /** A bundle made earlier with `bundleWorkflows()`; saves the bundling on every start. */
@@ -41,7 +42,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const pool = createPool(options.databaseUrl);
   const browser = new BrowserPool(options.chromePath);
   const transport = nodemailer.createTransport(options.smtpUrl);
-  const activities = createActivities({ pool, browser, mail: { transport, from: options.mailFrom } });
+  const activities = createActivities({ pool, browser, mail: { transport, from: options.mailFrom }, crmUrl: options.crmUrl });
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
   const taskQueues = [...new Set(options.registry.map((process) => process.taskQueue))];
   const workers = await Promise.all(

@@ -10,15 +10,18 @@ export interface Progress {
 
 export const progressQuery = defineQuery<Progress>('progress');
 
+/** Moves the run to a step, saying who or what it waits on there and until when. */
+export type EnterStep = (step: string, wait?: { on: string; until?: Date }) => void;
+
 /**
  * Publishes a run's progress both as the `progress` query and as search attributes, so operators can list
  * e.g. every run waiting on Finance past its deadline without opening one. Returns `enterStep`.
  */
-export function trackProgress(firstStep: string): (step: string, wait?: { on: string; until: Date }) => void {
+export function trackProgress(firstStep: string): EnterStep {
   let progress: Progress = { step: firstStep };
   setHandler(progressQuery, () => progress);
-  const enterStep = (step: string, wait?: { on: string; until: Date }) => {
-    progress = { step, waitingOn: wait?.on, deadline: wait?.until.toISOString() };
+  const enterStep: EnterStep = (step, wait) => {
+    progress = { step, waitingOn: wait?.on, deadline: wait?.until?.toISOString() };
     upsertSearchAttributes([
       { key: ProcessStep, value: step },
       { key: WaitingOn, value: wait?.on ?? null },

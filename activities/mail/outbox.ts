@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
+import { inTransaction } from '../../db/transaction';
 
 export interface OutgoingEmail {
   /** Names the run and step that sends it: the same key is sent once, however often the step runs. */
@@ -20,9 +21,7 @@ export interface OutgoingEmail {
 export function mailActivities(pool: Pool, transport: Transporter, from: string) {
   return {
     async sendEmail(mail: OutgoingEmail): Promise<{ messageId: string; alreadySent: boolean }> {
-      const db = await pool.connect();
-      try {
-        await db.query('BEGIN');
+      return inTransaction(pool, async (db) => {
         await db.query(
           `INSERT INTO outbox_emails (email_key, recipient, subject, body_text, attachment_keys)
            VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email_key) DO NOTHING`,
@@ -34,10 +33,7 @@ export function mailActivities(pool: Pool, transport: Transporter, from: string)
           [mail.emailKey],
         );
         const queued = rows[0];
-        if (queued.status === 'sent') {
-          await db.query('COMMIT');
-          return { messageId: queued.message_id, alreadySent: true };
-        }
+        if (queued.status === 'sent') return { messageId: queued.message_id, alreadySent: true };
         const attachments = await db.query(
           `SELECT filename, content_type, content FROM documents WHERE document_key = ANY($1) ORDER BY document_key`,
           [queued.attachment_keys],
@@ -58,14 +54,8 @@ export function mailActivities(pool: Pool, transport: Transporter, from: string)
           mail.emailKey,
           messageId,
         ]);
-        await db.query('COMMIT');
         return { messageId, alreadySent: false };
-      } catch (error) {
-        await db.query('ROLLBACK');
-        throw error;
-      } finally {
-        db.release();
-      }
+      });
     },
   };
 }

@@ -103,7 +103,12 @@ it('sends an outbox e-mail once when the activity is retried', async () => {
   const settings = testSettings();
   const transport = nodemailer.createTransport(settings.SMTP_URL);
   const browser = new BrowserPool('/usr/bin/chromium');
-  const { sendEmail } = createActivities({ pool: engine.pool, browser, mail: { transport, from: 'officeflow <of@test.example>' } });
+  const { sendEmail } = createActivities({
+    pool: engine.pool,
+    browser,
+    mail: { transport, from: 'officeflow <of@test.example>' },
+    crmUrl: settings.CRM_URL,
+  });
   const to = `${uniqueId('retry').toLowerCase()}@customer.example`;
   const mail = { emailKey: uniqueId('run') + '/reminder', to, subject: 'Reminder', text: 'Please pay.', attachmentKeys: [] };
   const first = await sendEmail(mail);

@@ -21,6 +21,7 @@ export interface TestSettings {
   DATABASE_URL: string;
   SMTP_URL: string;
   MAILBOX_URL: string;
+  CRM_URL: string;
   WEBHOOK_SECRETS: string;
   OFFICEFLOW_ENCRYPTION_KEY: string;
 }
@@ -64,6 +65,7 @@ export async function startTestEngine(): Promise<TestEngine> {
     smtpUrl: settings.SMTP_URL,
     mailFrom: 'officeflow <officeflow@test.example>',
     chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    crmUrl: settings.CRM_URL,
     encryptionKeys: settings.OFFICEFLOW_ENCRYPTION_KEY,
     log,
     workflowBundle: { codePath: path.join(stateDir(), 'workflow-bundle.js') },

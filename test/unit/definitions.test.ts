@@ -17,7 +17,7 @@ describe('process definitions', () => {
       const data = trigger.data.parse(event.data);
       expect(trigger.workflowId(data)).toMatch(new RegExp(`^${process.name}-`));
       if (trigger.kind === 'start') {
-        const input = process.input.parse(trigger.input(data, event));
+        const input = process.input.parse(trigger.input(data, event, process.settings));
         expect(process.initialSearchAttributes(input).every((pair) => process.searchAttributes.includes(pair.key))).toBe(true);
       }
     },

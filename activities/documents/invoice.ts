@@ -1,0 +1,37 @@
+import type { Pool } from 'pg';
+import type { BrowserPool } from '../../infra/browser';
+import { html } from './html';
+import { printToPdf, type StoredDocument } from './store';
+
+export function invoiceDocumentActivities(pool: Pool, browser: BrowserPool) {
+  return {
+    /** The invoice as the customer receives it, printed to PDF from the booked invoice. */
+    async printInvoice(invoiceNumber: string): Promise<StoredDocument> {
+      const { rows } = await pool.query(
+        `SELECT i.*, to_char(i.issued_on, 'YYYY-MM-DD') AS issued, to_char(i.due_on, 'YYYY-MM-DD') AS due, c.company_name, c.country
+           FROM invoices i JOIN customers c USING (customer_number) WHERE i.invoice_number = $1`,
+        [invoiceNumber],
+      );
+      const invoice = rows[0];
+      const lines = await pool.query('SELECT * FROM invoice_lines WHERE invoice_number = $1 ORDER BY line_no', [invoiceNumber]);
+      const money = (amount: string) => `${Number(amount).toFixed(2)} ${invoice.currency}`;
+      const rowsHtml = lines.rows
+        .map((l) => html`<tr><td>${l.description} (${l.sku})</td><td>${l.quantity}</td><td>${money(l.unit_price)}</td><td>${money(l.net_amount)}</td></tr>`)
+        .join('');
+      return printToPdf(pool, browser, {
+        documentKey: `invoice/${invoiceNumber}`,
+        filename: `${invoiceNumber}.pdf`,
+        html:
+          html`<!doctype html><html><head><meta charset="utf-8"><title>${invoiceNumber}</title>
+          <style>body{font-family:sans-serif;margin:2cm}table{width:100%;border-collapse:collapse}td,th{border-bottom:1px solid #ccc;padding:4px;text-align:left}</style>
+          </head><body><h1>Invoice ${invoiceNumber}</h1>
+          <p>${invoice.company_name}, ${invoice.country} — customer ${invoice.customer_number}<br>
+          Issued ${invoice.issued}, due ${invoice.due}, order ${invoice.order_number}</p>
+          <table><tr><th>Item</th><th>Qty</th><th>Unit price</th><th>Net</th></tr>` +
+          rowsHtml +
+          html`</table><p>Net ${money(invoice.net_total)}<br>VAT ${(Number(invoice.tax_rate) * 100).toFixed(1)}% ${money(invoice.tax_total)}<br>
+          <b>Total ${money(invoice.gross_total)}</b></p></body></html>`,
+      });
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { Pool } from 'pg';
+
+export interface TaskRecord {
+  taskId: string;
+  workflowId: string;
+  title: string;
+  details: string;
+  assignee: string;
+  deadline: string;
+}
+
+export interface TaskDecisionRecord {
+  taskId: string;
+  decision: 'approve' | 'reject';
+  decidedBy: string;
+  comment?: string;
+}
+
+/** The task list people read (`GET /tasks`): every write is keyed by the task id, so retries are harmless. */
+export function taskListActivities(pool: Pool) {
+  return {
+    async openTask(task: TaskRecord): Promise<void> {
+      await pool.query(
+        `INSERT INTO human_tasks (task_id, workflow_id, title, details, assignee, deadline)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (task_id) DO NOTHING`,
+        [task.taskId, task.workflowId, task.title, task.details, task.assignee, task.deadline],
+      );
+    },
+
+    async reassignTask(input: { taskId: string; assignee: string }): Promise<void> {
+      await pool.query(`UPDATE human_tasks SET assignee = $2, escalated = true WHERE task_id = $1 AND status = 'open'`, [
+        input.taskId,
+        input.assignee,
+      ]);
+    },
+
+    async closeTask(decision: TaskDecisionRecord): Promise<void> {
+      await pool.query(
+        `UPDATE human_tasks SET status = 'decided', decision = $2, decided_by = $3, comment = $4, decided_at = coalesce(decided_at, now())
+         WHERE task_id = $1`,
+        [decision.taskId, decision.decision, decision.decidedBy, decision.comment ?? null],
+      );
+    },
+  };
+}

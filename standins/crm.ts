@@ -1,0 +1,58 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Fastify from 'fastify';
+
+export interface DealRecord {
+  dealId: string;
+  stage?: string;
+  notes: string[];
+  /** Every stage change, in order; a redelivered change (same idempotency key) appears once. */
+  history: Array<{ stage: string; note?: string; at: string }>;
+}
+
+interface CrmState {
+  deals: Record<string, DealRecord>;
+  seenKeys: string[];
+}
+
+export interface StandInCrm {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A stand-in for the company's CRM, speaking the HTTP API officeflow's CRM connector calls:
+ * `PUT /deals/:id/stage` ({stage, note}, with an Idempotency-Key header) and `GET /deals/:id`.
+ * It keeps what it receives in a JSON file, so people and tests can see what the front office was told.
+ */
+export async function startStandInCrm(dir: string, port: number): Promise<StandInCrm> {
+  const file = path.join(dir, 'crm.json');
+  const state: CrmState = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { deals: {}, seenKeys: [] };
+  const seen = new Set(state.seenKeys);
+  const deal = (dealId: string) => (state.deals[dealId] ??= { dealId, notes: [], history: [] });
+
+  const app = Fastify();
+  app.put<{ Params: { dealId: string }; Body: { stage?: unknown; note?: unknown } }>('/deals/:dealId/stage', async (request, reply) => {
+    const key = request.headers['idempotency-key'];
+    const { stage, note } = request.body ?? {};
+    if (typeof key !== 'string' || typeof stage !== 'string') {
+      return reply.code(400).send({ error: 'an Idempotency-Key header and a string "stage" are required' });
+    }
+    const record = deal(request.params.dealId);
+    if (!seen.has(key)) {
+      seen.add(key);
+      record.stage = stage;
+      record.history.push({ stage, note: typeof note === 'string' ? note : undefined, at: new Date().toISOString() });
+      if (typeof note === 'string') record.notes.push(note);
+      writeFileSync(file, JSON.stringify({ deals: state.deals, seenKeys: [...seen] }, null, 2));
+    }
+    return record;
+  });
+  app.get<{ Params: { dealId: string } }>('/deals/:dealId', async (request, reply) => {
+    const record = state.deals[request.params.dealId];
+    return record ?? reply.code(404).send({ error: 'no such deal' });
+  });
+
+  const url = await app.listen({ host: '127.0.0.1', port });
+  return { url, stop: () => app.close() };
+}
