@@ -113,9 +113,9 @@ export function humanTasks(enterStep: EnterStep): (request: TaskRequest) => Prom
     if (!(await condition(decided, Math.max(deadline.getTime() - Date.now(), 1)))) {
       task.assignee = request.escalateTo;
       task.escalated = true;
+      enterStep(request.name, { on: request.escalationWaitingOn });
       await reassignTask({ taskId: id, assignee: request.escalateTo });
       await notify('escalated', request.escalateTo, `Escalated to you: ${request.title}`);
-      enterStep(request.name, { on: request.escalationWaitingOn });
       await condition(decided);
     }
     const decision = task.decision!;

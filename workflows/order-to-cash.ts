@@ -177,7 +177,7 @@ export async function orderToCash(order: OrderToCashInput): Promise<OrderToCashR
   placed.orderNumber = salesOrder.orderNumber;
   compensations.push(() => cancelSalesOrder(salesOrder.orderNumber));
   let reservation = await reserveStock(salesOrder.orderNumber);
-  if (reservation.reserved) compensations.push(() => releaseStock(salesOrder.orderNumber));
+  compensations.push(() => releaseStock(salesOrder.orderNumber));
   const restockDeadline = new Date(Date.now() + msToNumber(settings.restockDeadline));
   while (!reservation.reserved) {
     const missing = reservation.shortages.map((s) => `${s.sku}: ${s.requested} ordered, ${s.available} available`).join('\n');
@@ -191,7 +191,6 @@ export async function orderToCash(order: OrderToCashInput): Promise<OrderToCashR
       await recordRestock({ restockKey: restock.restockId, sku: restock.sku, quantity: restock.quantity });
     }
     reservation = await reserveStock(salesOrder.orderNumber);
-    if (reservation.reserved) compensations.push(() => releaseStock(salesOrder.orderNumber));
   }
   await tellCrm('ordered', `Sales order ${salesOrder.orderNumber}`);
   const cancelledBeforeShipment = cancelIfRequested();

@@ -57,8 +57,9 @@ export function salesOrderActivities(pool: Pool) {
     },
 
     /**
-     * Reserves every line of an order, or none: short lines put the order on hold and are reported.
-     * Product rows are locked in SKU order, so concurrent orders neither oversell nor deadlock.
+     * Reserves what stock allows, line by line; the order stays on hold until every line is reserved, and the
+     * short lines are reported. Product rows are locked in SKU order, so concurrent orders neither oversell
+     * nor deadlock.
      */
     async reserveStock(orderNumber: string): Promise<{ reserved: boolean; shortages: StockShortage[] }> {
       return inTransaction(pool, async (db) => {
@@ -66,30 +67,29 @@ export function salesOrderActivities(pool: Pool) {
           `SELECT 1 FROM products WHERE sku IN (SELECT sku FROM sales_order_lines WHERE order_number = $1) ORDER BY sku FOR UPDATE`,
           [orderNumber],
         );
-        const { rows: wanted } = await db.query<{ sku: string; requested: number; on_hand: number; held: number; mine: number }>(
-          `SELECT l.sku, sum(l.quantity)::int AS requested, p.on_hand,
-                  (SELECT coalesce(sum(r.quantity), 0)::int FROM stock_reservations r
-                    WHERE r.sku = l.sku AND r.released_at IS NULL AND r.order_number <> $1) AS held,
-                  (SELECT count(*)::int FROM stock_reservations r WHERE r.sku = l.sku AND r.order_number = $1) AS mine
+        const { rows: lines } = await db.query<{ sku: string; requested: number; available: number; reserved: boolean }>(
+          `SELECT l.sku, sum(l.quantity)::int AS requested,
+                  p.on_hand - (SELECT coalesce(sum(r.quantity), 0)::int FROM stock_reservations r
+                                WHERE r.sku = l.sku AND r.released_at IS NULL AND r.order_number <> $1) AS available,
+                  EXISTS (SELECT 1 FROM stock_reservations r WHERE r.sku = l.sku AND r.order_number = $1) AS reserved
              FROM sales_order_lines l JOIN products p ON p.sku = l.sku
             WHERE l.order_number = $1 GROUP BY l.sku, p.on_hand ORDER BY l.sku`,
           [orderNumber],
         );
-        const shortages = wanted
-          .filter((line) => line.mine === 0 && line.on_hand - line.held < line.requested)
-          .map((line) => ({ sku: line.sku, requested: line.requested, available: Math.max(line.on_hand - line.held, 0) }));
-        if (shortages.length > 0) {
-          await db.query(`UPDATE sales_orders SET status = 'on_hold' WHERE order_number = $1`, [orderNumber]);
-          return { reserved: false, shortages };
+        const shortages: StockShortage[] = [];
+        for (const line of lines.filter((l) => !l.reserved)) {
+          if (line.available >= line.requested) {
+            await db.query(`INSERT INTO stock_reservations (order_number, sku, quantity) VALUES ($1, $2, $3)`, [
+              orderNumber,
+              line.sku,
+              line.requested,
+            ]);
+          } else {
+            shortages.push({ sku: line.sku, requested: line.requested, available: Math.max(line.available, 0) });
+          }
         }
-        for (const line of wanted) {
-          await db.query(
-            `INSERT INTO stock_reservations (order_number, sku, quantity) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-            [orderNumber, line.sku, line.requested],
-          );
-        }
-        await db.query(`UPDATE sales_orders SET status = 'open' WHERE order_number = $1`, [orderNumber]);
-        return { reserved: true, shortages: [] };
+        await db.query(`UPDATE sales_orders SET status = $2 WHERE order_number = $1`, [orderNumber, shortages.length ? 'on_hold' : 'open']);
+        return { reserved: shortages.length === 0, shortages };
       });
     },
 

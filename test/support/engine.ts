@@ -48,13 +48,18 @@ export interface TestEngine {
 
 /**
  * Workers and an event intake over the shared test infrastructure, as `officeflow up` runs them, on task queues
- * of their own so test files never take each other's work.
+ * of their own so test files never take each other's work; `overrides.settings` replaces process settings.
  */
-export async function startTestEngine(): Promise<TestEngine> {
+export async function startTestEngine(overrides: { settings?: Record<string, object> } = {}): Promise<TestEngine> {
   const settings = testSettings();
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const queueSuffix = uniqueId('test');
-  const registry = processes.map((process) => ({ ...process, taskQueue: `${process.taskQueue}-${queueSuffix}` }));
+  const registry = processes.map((process) => ({
+    ...process,
+    taskQueue: `${process.taskQueue}-${queueSuffix}`,
+    // Durations in seconds instead of days, and the like.
+    settings: { ...process.settings, ...overrides.settings?.[process.name] },
+  }));
   const temporal: TemporalEndpoint = { address: settings.TEMPORAL_ADDRESS, namespace: settings.TEMPORAL_NAMESPACE, tls: false };
   const connection = await connectWorkerConnection(temporal);
   const workers = await startWorkers({

@@ -1,0 +1,297 @@
+import type { DealRecord } from '../../standins/crm';
+import { sendEvent } from '../../intake/send';
+import type { OrderToCashResult } from '../../workflows/order-to-cash';
+import type { Progress } from '../../workflows/progress';
+import { type TestEngine, eventFor, eventually, mailTo, startTestEngine, uniqueId } from '../support/engine';
+
+const settings = {
+  creditApprover: 'credit@finance.test',
+  financeManager: 'manager@finance.test',
+  operationsEmail: 'ops@warehouse.test',
+  collectionsEmail: 'collections@finance.test',
+  defaultCreditLimit: 10_000,
+  creditApprovalDeadline: '4s',
+  creditApprovalReminder: '1s',
+  restockDeadline: '30s',
+  dunningOffsets: ['1s', '2s'],
+};
+
+let engine: TestEngine;
+beforeAll(async () => {
+  engine = await startTestEngine({ settings: { 'order-to-cash': settings } });
+});
+afterAll(() => engine.stop());
+
+/** A product of this test's own, with the given stock. */
+async function product(onHand: number): Promise<string> {
+  const sku = uniqueId('SKU').toUpperCase();
+  await engine.pool.query('INSERT INTO products (sku, name, on_hand) VALUES ($1, $2, $3)', [sku, `Test item ${sku}`, onHand]);
+  return sku;
+}
+
+/** A won deal for a new customer: one line of `quantity` × `unitPrice`, German VAT. */
+function deal(sku: string, { quantity = 1, unitPrice = 100, paymentTermsDays = 30 } = {}) {
+  const dealId = uniqueId('D');
+  const customerId = uniqueId('ACC');
+  const billingEmail = `${customerId.toLowerCase()}@customer.test`;
+  const salesRepEmail = `rep-${dealId.toLowerCase()}@sales.test`;
+  const event = eventFor('crm.deal.closed_won', {
+    dealId,
+    customer: { id: customerId, name: `Customer ${customerId}`, billingEmail, country: 'DE' },
+    lines: [{ sku, quantity, unitPrice }],
+    paymentTermsDays,
+    salesRepEmail,
+  });
+  return { dealId, billingEmail, salesRepEmail, event, workflowId: `order-to-cash-${dealId}` };
+}
+
+const send = (type: string, data: Record<string, unknown>) => sendEvent(engine.intakeUrl, engine.secret, eventFor(type, data));
+const handle = (workflowId: string) => engine.client.workflow.getHandle(workflowId);
+
+/** The run's progress once it is at `step` (and waiting on `waitingOn`, if given). */
+async function atStep(workflowId: string, step: string, waitingOn?: string): Promise<Progress> {
+  return eventually(async () => {
+    const progress = await handle(workflowId).query<Progress>('progress');
+    return progress.step === step && (!waitingOn || progress.waitingOn === waitingOn) ? progress : undefined;
+  }, `step ${step}`);
+}
+
+async function crmDeal(dealId: string): Promise<DealRecord> {
+  return (await fetch(`${engine.settings.CRM_URL}/deals/${dealId}`)).json() as Promise<DealRecord>;
+}
+
+async function ledgerFor(invoiceNumber: string) {
+  const { rows } = await engine.pool.query(
+    `SELECT l.account, sum(l.debit)::float AS debit, sum(l.credit)::float AS credit FROM journal_lines l
+      WHERE l.entry_key = 'invoice/' || $1 OR l.entry_key IN (SELECT 'payment/' || payment_id FROM payments WHERE invoice_number = $1)
+      GROUP BY l.account ORDER BY l.account`,
+    [invoiceNumber],
+  );
+  return rows;
+}
+
+async function deliverAndPay(d: { dealId: string; workflowId: string }, amounts: number[]) {
+  await atStep(d.workflowId, 'in-delivery');
+  expect((await send('logistics.shipment.delivered', { dealId: d.dealId })).status).toBe(202);
+  for (const amount of amounts) {
+    expect((await send('payments.payment.received', { dealId: d.dealId, paymentId: uniqueId('PAY'), amount, currency: 'EUR' })).status).toBe(202);
+  }
+  return (await handle(d.workflowId).result()) as OrderToCashResult;
+}
+
+async function decide(taskId: string, decidedBy: string, decision: 'approve' | 'reject', comment?: string) {
+  const response = await fetch(`${engine.intakeUrl}/tasks/${encodeURIComponent(taskId)}/decision`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ decidedBy, decision, comment }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function openTaskFor(workflowId: string, name: string) {
+  return eventually(async () => {
+    const tasks = (await (await fetch(`${engine.intakeUrl}/tasks`)).json()) as Array<{ taskId: string; assignee: string }>;
+    return tasks.find((task) => task.taskId === `${workflowId}:${name}`);
+  }, `task ${name}`);
+}
+
+it('takes a deal to cash: order, stock, shipment, invoice PDF by e-mail, payment, a balanced ledger and a paid deal in the CRM', async () => {
+  const sku = await product(10);
+  const d = deal(sku, { quantity: 2, unitPrice: 250 });
+  expect((await sendEvent(engine.intakeUrl, engine.secret, d.event)).status).toBe(202);
+  const result = await deliverAndPay(d, [595]);
+
+  expect(result).toMatchObject({ outcome: 'paid', orderNumber: expect.stringMatching(/^SO-/), invoiceNumber: expect.stringMatching(/^INV-\d{6}$/) });
+  const { rows: [invoice] } = await engine.pool.query('SELECT net_total::float, tax_total::float, gross_total::float FROM invoices WHERE invoice_number = $1', [
+    result.invoiceNumber,
+  ]);
+  expect(invoice).toEqual({ net_total: 500, tax_total: 95, gross_total: 595 });
+  expect(await ledgerFor(result.invoiceNumber!)).toEqual([
+    { account: '1000 Bank', debit: 595, credit: 0 },
+    { account: '1200 Receivables', debit: 595, credit: 595 },
+    { account: '2200 VAT payable', debit: 0, credit: 95 },
+    { account: '4000 Revenue', debit: 0, credit: 500 },
+  ]);
+  const { rows: [stock] } = await engine.pool.query('SELECT on_hand FROM products WHERE sku = $1', [sku]);
+  expect(stock.on_hand).toBe(8);
+
+  expect((await crmDeal(d.dealId)).history.map((h) => h.stage)).toEqual(['ordered', 'shipped', 'invoiced', 'paid']);
+  const [invoiceMail] = await mailTo(d.billingEmail);
+  expect(invoiceMail).toMatchObject({ subject: `Invoice ${result.invoiceNumber}`, attachments: [{ filename: `${result.invoiceNumber}.pdf`, contentType: 'application/pdf' }] });
+  expect((await mailTo(d.salesRepEmail)).map((m) => m.subject)).toEqual([expect.stringContaining(`has paid invoice ${result.invoiceNumber}`)]);
+});
+
+it('never lets an unbalanced journal entry into the ledger', async () => {
+  const db = await engine.pool.connect();
+  try {
+    await db.query('BEGIN');
+    await db.query(`INSERT INTO journal_entries (entry_key, description, currency) VALUES ('test/unbalanced', 'x', 'EUR')`);
+    await db.query(`INSERT INTO journal_lines (entry_key, line_no, account, debit) VALUES ('test/unbalanced', 1, '1000 Bank', 10)`);
+    await expect(db.query('COMMIT')).rejects.toThrow(/does not balance/);
+  } finally {
+    db.release();
+  }
+});
+
+describe('credit approval', () => {
+  const bigOrder = async () => {
+    const d = deal(await product(5), { quantity: 1, unitPrice: 20_000 });
+    await sendEvent(engine.intakeUrl, engine.secret, d.event);
+    return d;
+  };
+
+  it('waits on Finance for an order over the credit limit; an approval lets it go on', async () => {
+    const d = await bigOrder();
+    const task = await openTaskFor(d.workflowId, 'credit-approval');
+    expect(task.assignee).toBe(settings.creditApprover);
+    expect(await atStep(d.workflowId, 'credit-approval')).toMatchObject({ waitingOn: 'Finance', deadline: expect.any(String) });
+    expect((await decide(task.taskId, 'someone.else@finance.test', 'approve')).status).toBe(403);
+    expect(await decide(task.taskId, settings.creditApprover, 'approve', 'good customer')).toMatchObject({
+      status: 200,
+      body: { decision: 'approve', decidedBy: settings.creditApprover, escalated: false },
+    });
+    expect((await decide(task.taskId, settings.creditApprover, 'reject')).status).toBe(409);
+    expect((await decide(`${d.workflowId}:no-such-task`, settings.creditApprover, 'approve')).status).toBe(404);
+    await atStep(d.workflowId, 'in-delivery');
+    const [notice] = await mailTo(settings.creditApprover).then((mails) => mails.filter((m) => m.subject?.includes(`Customer`)));
+    expect(notice.text).toContain(`officeflow decide ${task.taskId}`);
+  });
+
+  it('blocks the deal in the CRM and tells the sales rep why when Finance rejects', async () => {
+    const d = await bigOrder();
+    const task = await openTaskFor(d.workflowId, 'credit-approval');
+    await decide(task.taskId, settings.creditApprover, 'reject', 'too many open invoices');
+    expect(await handle(d.workflowId).result()).toMatchObject({ outcome: 'credit-rejected' });
+    const crm = await crmDeal(d.dealId);
+    expect(crm.stage).toBe('blocked');
+    expect(crm.notes[0]).toContain('too many open invoices');
+    const [mail] = await mailTo(d.salesRepEmail);
+    expect(mail.text).toContain('too many open invoices');
+    const { rowCount } = await engine.pool.query('SELECT 1 FROM sales_orders WHERE deal_id = $1', [d.dealId]);
+    expect(rowCount).toBe(0);
+  });
+
+  it('reminds the approver, then escalates to the finance manager past the deadline', async () => {
+    const d = await bigOrder();
+    const task = await openTaskFor(d.workflowId, 'credit-approval');
+    await eventually(async () => {
+      const tasks = (await (await fetch(`${engine.intakeUrl}/tasks?assignee=${settings.financeManager}`)).json()) as Array<{ taskId: string }>;
+      return tasks.find((t) => t.taskId === task.taskId);
+    }, 'escalation to the finance manager');
+    expect(await atStep(d.workflowId, 'credit-approval', 'Finance manager')).toEqual({ step: 'credit-approval', waitingOn: 'Finance manager' });
+    const approverMails = (await mailTo(settings.creditApprover)).filter((m) => m.text?.includes(task.taskId)).map((m) => m.subject);
+    expect(approverMails).toEqual(expect.arrayContaining([expect.stringMatching(/^To decide/), expect.stringMatching(/^Reminder/)]));
+    expect((await decide(task.taskId, settings.creditApprover, 'approve')).status).toBe(403);
+    expect(await decide(task.taskId, settings.financeManager, 'approve')).toMatchObject({ status: 200, body: { escalated: true } });
+    expect(await deliverAndPay(d, [23_800])).toMatchObject({ outcome: 'paid' });
+  });
+});
+
+it('puts an order on hold when stock is short, tells operations, and goes on once restocked', async () => {
+  const sku = await product(1);
+  const d = deal(sku, { quantity: 3 });
+  await sendEvent(engine.intakeUrl, engine.secret, d.event);
+  expect(await atStep(d.workflowId, 'awaiting-stock')).toMatchObject({ waitingOn: 'Operations' });
+  const { rows: [held] } = await engine.pool.query('SELECT status FROM sales_orders WHERE deal_id = $1', [d.dealId]);
+  expect(held.status).toBe('on_hold');
+  const shortage = await eventually(async () => (await mailTo(settings.operationsEmail)).find((m) => m.text?.includes(sku)), 'the shortage mail');
+  expect(shortage.text).toContain(`${sku}: 3 ordered, 1 available`);
+
+  const restock = { dealId: d.dealId, restockId: uniqueId('RS'), sku, quantity: 5 };
+  await send('erp.inventory.restocked', restock);
+  await send('erp.inventory.restocked', restock); // redelivered: booked once
+  expect(await deliverAndPay(d, [357])).toMatchObject({ outcome: 'paid' });
+  const { rows: [stock] } = await engine.pool.query('SELECT on_hand FROM products WHERE sku = $1', [sku]);
+  expect(stock.on_hand).toBe(3); // 1 + 5 restocked - 3 shipped
+});
+
+describe('cancellation', () => {
+  it('before shipment undoes the order newest first: stock released, order cancelled, CRM told', async () => {
+    const inStock = await product(10);
+    const short = await product(0);
+    const d = deal(inStock, { quantity: 2 });
+    const event = { ...d.event, data: { ...(d.event.data as object), lines: [{ sku: inStock, quantity: 2, unitPrice: 10 }, { sku: short, quantity: 1, unitPrice: 10 }] } };
+    await sendEvent(engine.intakeUrl, engine.secret, event);
+    await atStep(d.workflowId, 'awaiting-stock');
+    const { rows: held } = await engine.pool.query('SELECT sku FROM stock_reservations WHERE order_number = (SELECT order_number FROM sales_orders WHERE deal_id = $1) AND released_at IS NULL', [d.dealId]);
+    expect(held).toEqual([{ sku: inStock }]);
+
+    expect((await send('crm.deal.cancelled', { dealId: d.dealId, reason: 'customer changed their mind' })).status).toBe(202);
+    expect(await handle(d.workflowId).result()).toMatchObject({ outcome: 'cancelled', reason: 'customer changed their mind' });
+    const { rows: [order] } = await engine.pool.query(
+      `SELECT status, (SELECT count(*)::int FROM stock_reservations r WHERE r.order_number = o.order_number AND r.released_at IS NULL) AS held
+         FROM sales_orders o WHERE deal_id = $1`,
+      [d.dealId],
+    );
+    expect(order).toEqual({ status: 'cancelled', held: 0 });
+    expect((await crmDeal(d.dealId)).stage).toBe('cancelled');
+  });
+
+  it('after shipment is refused with the reason recorded, and the order runs to cash', async () => {
+    const d = deal(await product(10));
+    await sendEvent(engine.intakeUrl, engine.secret, d.event);
+    await atStep(d.workflowId, 'in-delivery');
+    expect((await send('crm.deal.cancelled', { dealId: d.dealId, reason: 'too late' })).status).toBe(202);
+    const note = await eventually(async () => (await crmDeal(d.dealId)).notes.find((n) => n.startsWith('Cancellation refused')), 'the refusal');
+    expect(note).toContain('already shipped');
+    expect(await deliverAndPay(d, [119])).toMatchObject({ outcome: 'paid' });
+  });
+});
+
+it('books partial payments, keeps an overpayment as customer credit, and balances the ledger', async () => {
+  const d = deal(await product(10));
+  await sendEvent(engine.intakeUrl, engine.secret, d.event);
+  const result = await deliverAndPay(d, [50, 50, 30]);
+  expect(result.outcome).toBe('paid');
+  expect(await ledgerFor(result.invoiceNumber!)).toEqual([
+    { account: '1000 Bank', debit: 130, credit: 0 },
+    { account: '1200 Receivables', debit: 119, credit: 119 },
+    { account: '2200 VAT payable', debit: 0, credit: 19 },
+    { account: '2400 Customer credits', debit: 0, credit: 11 },
+    { account: '4000 Revenue', debit: 0, credit: 100 },
+  ]);
+  const { rows } = await engine.pool.query(
+    'SELECT amount::float FROM customer_credits WHERE payment_id IN (SELECT payment_id FROM payments WHERE invoice_number = $1)',
+    [result.invoiceNumber],
+  );
+  expect(rows).toEqual([{ amount: 11 }]);
+});
+
+it('reminds the customer after the due date, then hands over to collections, until paid', async () => {
+  const d = deal(await product(10), { paymentTermsDays: 0 });
+  await sendEvent(engine.intakeUrl, engine.secret, d.event);
+  await atStep(d.workflowId, 'in-delivery');
+  await send('logistics.shipment.delivered', { dealId: d.dealId });
+  const task = await openTaskFor(d.workflowId, 'collections');
+  expect(task.assignee).toBe(settings.collectionsEmail);
+  expect(await atStep(d.workflowId, 'collections')).toMatchObject({ waitingOn: 'Collections' });
+  const reminders = (await mailTo(d.billingEmail)).map((m) => m.subject).filter((s) => s?.startsWith('Payment reminder'));
+  expect(reminders).toHaveLength(2);
+
+  await send('payments.payment.received', { dealId: d.dealId, paymentId: uniqueId('PAY'), amount: 119, currency: 'EUR' });
+  expect(await handle(d.workflowId).result()).toMatchObject({ outcome: 'paid' });
+  const { rows: [closed] } = await engine.pool.query('SELECT status FROM human_tasks WHERE task_id = $1', [task.taskId]);
+  expect(closed.status).toBe('decided');
+});
+
+it('gives one order, one invoice and one e-mail of each kind when the same event is delivered five times', async () => {
+  const d = deal(await product(10));
+  const answers = await Promise.all([1, 2, 3, 4, 5].map(() => sendEvent(engine.intakeUrl, engine.secret, d.event)));
+  expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 202]);
+  await atStep(d.workflowId, 'in-delivery');
+  for (let i = 0; i < 5; i++) await send('logistics.shipment.delivered', { dealId: d.dealId });
+  const payment = eventFor('payments.payment.received', { dealId: d.dealId, paymentId: uniqueId('PAY'), amount: 119, currency: 'EUR' });
+  await Promise.all([1, 2, 3, 4, 5].map(() => sendEvent(engine.intakeUrl, engine.secret, payment)));
+  const result = (await handle(d.workflowId).result()) as OrderToCashResult;
+
+  const counts = await engine.pool.query(
+    `SELECT (SELECT count(*)::int FROM sales_orders WHERE deal_id = $1) AS orders,
+            (SELECT count(*)::int FROM invoices WHERE order_number = $2) AS invoices,
+            (SELECT count(*)::int FROM payments WHERE invoice_number = $3) AS payments`,
+    [d.dealId, result.orderNumber, result.invoiceNumber],
+  );
+  expect(counts.rows[0]).toEqual({ orders: 1, invoices: 1, payments: 1 });
+  expect((await mailTo(d.billingEmail)).map((m) => m.subject)).toEqual([`Invoice ${result.invoiceNumber}`]);
+  expect(await mailTo(d.salesRepEmail)).toHaveLength(1);
+  expect((await crmDeal(d.dealId)).history.map((h) => h.stage)).toEqual(['ordered', 'shipped', 'invoiced', 'paid']);
+});
