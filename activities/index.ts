@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { BrowserPool } from '../infra/browser';
 import { customerActivities } from './back-office/customers';
 import { crmActivities } from './crm/connector';
+import { type LegacyErpAccess, legacyErpActivities } from './legacy-erp/robot';
 import { invoiceDocumentActivities } from './documents/invoice';
 import { welcomeLetterActivities } from './documents/welcome-letter';
 import { salesOrderActivities } from './erp/sales-orders';
@@ -16,6 +17,7 @@ export interface ActivityDeps {
   mail: { transport: Transporter; from: string };
   browser: BrowserPool;
   crmUrl: string;
+  legacyErp: LegacyErpAccess;
 }
 
 /** Every activity, grouped by the office system it touches. Workflows type their proxies with this. */
@@ -29,5 +31,6 @@ export function createActivities(deps: ActivityDeps) {
     ...mailActivities(deps.pool, deps.mail.transport, deps.mail.from),
     ...taskListActivities(deps.pool),
     ...crmActivities(deps.crmUrl),
+    ...legacyErpActivities(deps.pool, deps.browser, deps.legacyErp),
   };
 }

@@ -35,6 +35,7 @@ program
         mailFrom: config.mail.from,
         chromePath: config.chromePath,
         crmUrl: infra.crmUrl,
+        legacyErp: infra.legacyErp,
         encryptionKeys: infra.encryptionKeys,
         log,
       });
@@ -81,6 +82,9 @@ program
       SMTP_URL: infra.smtpUrl,
       MAILBOX_URL: infra.mailboxUrl,
       CRM_URL: infra.crmUrl,
+      LEGACY_ERP_URL: infra.legacyErp.url,
+      LEGACY_ERP_USER: infra.legacyErp.user,
+      LEGACY_ERP_PASSWORD: infra.legacyErp.password,
       WEBHOOK_SECRETS: infra.webhookSecrets.join(','),
       OFFICEFLOW_ENCRYPTION_KEY: infra.encryptionKeys,
     };
@@ -116,6 +120,7 @@ function banner(infra: Infrastructure, intakeUrl: string | undefined, showSecret
   lines.push(`  Temporal        ${infra.temporal.address} (namespace ${infra.temporal.namespace})`);
   if (intakeUrl) lines.push(`  Event intake    POST ${intakeUrl}/events   catalog: ${intakeUrl}/processes   health: ${intakeUrl}/healthz`);
   lines.push(`  CRM             ${infra.crmUrl}${infra.crmUrl.includes('127.0.0.1') ? '   (stand-in: GET /deals/:id)' : ''}`);
+  lines.push(`  Legacy ERP      ${infra.legacyErp.url}`);
   if (infra.mailboxUrl) lines.push(`  Sent mail       ${infra.mailboxUrl}   (as .eml files in ${stateDir}/mail)`);
   if (showSecret && intakeUrl) lines.push(`  Webhook secret  ${infra.webhookSecrets[0]}   (kept in ${stateDir}/secrets)`);
   lines.push('', 'Send the sample front-office events:  npm run demo', 'Stop with Ctrl-C; every run is kept for the next start.', '');

@@ -29,6 +29,11 @@ const envSchema = z.object({
   CRM_URL: z.url({ protocol: /^https?$/ }).optional(),
   CRM_STANDIN_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
 
+  LEGACY_ERP_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LEGACY_ERP_USER: z.string().min(1).optional(),
+  LEGACY_ERP_PASSWORD: z.string().min(1).optional(),
+  LEGACY_ERP_STANDIN_PORT: z.coerce.number().int().min(0).max(65535).default(8091),
+
   INTAKE_HOST: z.string().min(1).default('127.0.0.1'),
   INTAKE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   WEBHOOK_SECRETS: z.string().min(1).optional(),
@@ -58,6 +63,8 @@ export interface Config {
   chromePath: string;
   /** Unset url: officeflow starts its stand-in CRM. */
   crm: { url?: string; standInPort: number };
+  /** Unset url: officeflow starts its stand-in portal. */
+  legacyErp: { url?: string; user?: string; password?: string; standInPort: number };
   intake: { host: string; port: number; webhookSecrets: string[] };
   encryptionKey?: string;
 }
@@ -73,6 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`officeflow cannot start: fix these environment variables\n${problems.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.LEGACY_ERP_URL && !(e.LEGACY_ERP_USER && e.LEGACY_ERP_PASSWORD)) {
+    throw new ConfigError('officeflow cannot start: LEGACY_ERP_URL needs LEGACY_ERP_USER and LEGACY_ERP_PASSWORD');
+  }
   if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
     throw new ConfigError('officeflow cannot start: set both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH, or neither');
   }
@@ -94,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, sinkSmtpPort: e.MAIL_SINK_SMTP_PORT, sinkHttpPort: e.MAIL_SINK_HTTP_PORT },
     chromePath: e.CHROME_PATH,
     crm: { url: e.CRM_URL, standInPort: e.CRM_STANDIN_PORT },
+    legacyErp: { url: e.LEGACY_ERP_URL, user: e.LEGACY_ERP_USER, password: e.LEGACY_ERP_PASSWORD, standInPort: e.LEGACY_ERP_STANDIN_PORT },
     intake: {
       host: e.INTAKE_HOST,
       port: e.INTAKE_PORT,

@@ -4,7 +4,9 @@ import { type Config, ConfigError } from '../config';
 import { migrate, seedDemoData } from '../db/migrate';
 import { allSearchAttributes } from '../definitions';
 import { generateWebhookSecret } from '../intake/webhook-auth';
+import type { LegacyErpAccess } from '../activities/legacy-erp/robot';
 import { startStandInCrm } from '../standins/crm';
+import { startLegacyErpPortal } from '../standins/legacy-erp-portal';
 import { startMailSink } from './mail-sink';
 import { startLocalPostgres } from './postgres';
 import { localPort } from './ports';
@@ -19,6 +21,7 @@ export interface Infrastructure {
   /** Set when officeflow runs its own mail sink: where received mail can be read. */
   mailboxUrl?: string;
   crmUrl: string;
+  legacyErp: LegacyErpAccess;
   webhookSecrets: string[];
   encryptionKeys: string;
   stop(): Promise<void>;
@@ -26,7 +29,8 @@ export interface Infrastructure {
 
 /**
  * Uses the infrastructure the environment names, and starts a real local stand-in for each part it does not:
- * a Temporal dev server, an embedded PostgreSQL, an SMTP mail sink, a stand-in CRM. Applies database migrations.
+ * a Temporal dev server, an embedded PostgreSQL, an SMTP mail sink, a stand-in CRM and legacy ERP portal.
+ * Applies database migrations.
  */
 export async function startInfrastructure(config: Config, log: Logger): Promise<Infrastructure> {
   const configured = configuredTemporal(config);
@@ -38,7 +42,7 @@ export async function startInfrastructure(config: Config, log: Logger): Promise<
     return use(service);
   };
   try {
-    const [temporal, databaseUrl, mail, crmUrl] = await Promise.all([
+    const [temporal, databaseUrl, mail, crmUrl, legacyErp] = await Promise.all([
       configured ?? started(startLocalTemporal(config, allSearchAttributes(), log), (local) => local.endpoint),
       config.postgres.url ?? started(startLocalPostgres(config, log), (local) => local.url),
       config.mail.smtpUrl ? { smtpUrl: config.mail.smtpUrl, mailboxUrl: undefined } : started(startMailSink(config), (sink) => sink),
@@ -47,6 +51,14 @@ export async function startInfrastructure(config: Config, log: Logger): Promise<
           localPort(config.crm.standInPort, 'CRM_STANDIN_PORT').then((port) => startStandInCrm(ensureStateDir(config.stateDir), port)),
           (crm) => crm.url,
         ),
+      config.legacyErp.url
+        ? ({ url: config.legacyErp.url, user: config.legacyErp.user!, password: config.legacyErp.password! } satisfies LegacyErpAccess)
+        : (async () => {
+            const access = { user: 'officeflow', password: stateSecret(config.stateDir, 'legacy-erp-password', () => randomBytes(12).toString('hex')) };
+            const port = await localPort(config.legacyErp.standInPort, 'LEGACY_ERP_STANDIN_PORT');
+            const portal = await started(startLegacyErpPortal({ dir: ensureStateDir(config.stateDir), port, ...access }), (p) => p);
+            return { url: portal.url, ...access };
+          })(),
     ]);
     if (configured) await ensureSearchAttributes(configured, allSearchAttributes(), log);
     await migrate(databaseUrl, log);
@@ -57,6 +69,7 @@ export async function startInfrastructure(config: Config, log: Logger): Promise<
       smtpUrl: mail.smtpUrl,
       mailboxUrl: mail.mailboxUrl,
       crmUrl,
+      legacyErp,
       ...secrets,
       stop: () => stopAll(stops),
     };

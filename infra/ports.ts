@@ -12,6 +12,9 @@ function listenOnce(port: number): Promise<number> {
   });
 }
 
+/** Free ports already handed out: the OS may offer a just-released port again before its server binds it. */
+const handedOut = new Set<number>();
+
 /**
  * The port a local server should take: the configured one, which must be free, or any free port for 0 (tests
  * run beside a running engine). A taken port is refused up front, naming the setting, rather than letting a new
@@ -19,7 +22,14 @@ function listenOnce(port: number): Promise<number> {
  */
 export async function localPort(port: number, setting: string): Promise<number> {
   try {
-    return await listenOnce(port);
+    if (port !== 0) return await listenOnce(port);
+    for (;;) {
+      const free = await listenOnce(0);
+      if (!handedOut.has(free)) {
+        handedOut.add(free);
+        return free;
+      }
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     throw new ConfigError(`port ${port} (${setting}) is in use: is officeflow already running? Stop it, or set ${setting} to a free port`);

@@ -2,6 +2,7 @@ import { type NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleO
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
+import type { LegacyErpAccess } from '../activities/legacy-erp/robot';
 import { dataConverter } from '../codec/data-converter';
 import { createPool } from '../db/pool';
 import type { ProcessDefinition } from '../definitions/define';
@@ -16,6 +17,7 @@ export interface WorkerOptions {
   mailFrom: string;
   chromePath: string;
   crmUrl: string;
+  legacyErp: LegacyErpAccess;
   encryptionKeys: string;
   log: Logger;
   /** A bundle made earlier with `bundleWorkflows()`; saves the bundling on every start. */
@@ -42,7 +44,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const pool = createPool(options.databaseUrl);
   const browser = new BrowserPool(options.chromePath);
   const transport = nodemailer.createTransport(options.smtpUrl);
-  const activities = createActivities({ pool, browser, mail: { transport, from: options.mailFrom }, crmUrl: options.crmUrl });
+  const activities = createActivities({ pool, browser, mail: { transport, from: options.mailFrom }, crmUrl: options.crmUrl, legacyErp: options.legacyErp });
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
   const taskQueues = [...new Set(options.registry.map((process) => process.taskQueue))];
   const workers = await Promise.all(

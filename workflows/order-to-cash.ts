@@ -22,6 +22,11 @@ const activities = proxyActivities<ReturnType<typeof createActivities>>({
 const { registerCustomer, checkCredit, createSalesOrder, reserveStock, releaseStock, recordRestock, cancelSalesOrder } = activities;
 const { createShipment, recordDelivery, issueInvoice, printInvoice, recordPayment, sendEmail, updateDeal } = activities;
 const { openTask, closeTask } = activities;
+// The browser robot waits on a slow legacy portal.
+const { enterOrderInLegacyErp, cancelOrderInLegacyErp } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '3 minutes',
+  retry: { maximumInterval: '1 minute', maximumAttempts: 10 },
+});
 
 export interface OrderLine {
   sku: string;
@@ -171,11 +176,14 @@ export async function orderToCash(order: OrderToCashInput): Promise<OrderToCashR
   const cancelledAfterCredit = cancelIfRequested();
   if (cancelledAfterCredit) return cancelledAfterCredit;
 
-  // 2. Sales order and stock.
+  // 2. Sales order, keyed into the legacy ERP too (3), which only a browser can reach; then stock.
   enterStep('sales-order');
   const salesOrder = await createSalesOrder({ ...order, customerNumber });
   placed.orderNumber = salesOrder.orderNumber;
   compensations.push(() => cancelSalesOrder(salesOrder.orderNumber));
+  enterStep('legacy-erp-entry');
+  await enterOrderInLegacyErp(salesOrder.orderNumber);
+  compensations.push(() => cancelOrderInLegacyErp(salesOrder.orderNumber));
   let reservation = await reserveStock(salesOrder.orderNumber);
   compensations.push(() => releaseStock(salesOrder.orderNumber));
   const restockDeadline = new Date(Date.now() + msToNumber(settings.restockDeadline));

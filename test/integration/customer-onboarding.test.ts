@@ -6,7 +6,7 @@ import { BrowserPool } from '../../infra/browser';
 import { sendEvent } from '../../intake/send';
 import type { Progress } from '../../workflows/progress';
 import { type CustomerOnboardingInput, customerOnboarding } from '../../workflows/customer-onboarding';
-import { type TestEngine, eventFor, eventually, mailTo, startTestEngine, testSettings, uniqueId } from '../support/engine';
+import { type TestEngine, eventFor, eventually, legacyErpAccess, mailTo, startTestEngine, testSettings, uniqueId } from '../support/engine';
 
 let engine: TestEngine;
 beforeAll(async () => {
@@ -108,6 +108,7 @@ it('sends an outbox e-mail once when the activity is retried', async () => {
     browser,
     mail: { transport, from: 'officeflow <of@test.example>' },
     crmUrl: settings.CRM_URL,
+    legacyErp: legacyErpAccess(settings),
   });
   const to = `${uniqueId('retry').toLowerCase()}@customer.example`;
   const mail = { emailKey: uniqueId('run') + '/reminder', to, subject: 'Reminder', text: 'Please pay.', attachmentKeys: [] };

@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { salesOrderActivities } from '../../activities/erp/sales-orders';
+import { legacyErpActivities } from '../../activities/legacy-erp/robot';
+import { BrowserPool } from '../../infra/browser';
 import type { DealRecord } from '../../standins/crm';
+import type { LegacyOrder } from '../../standins/legacy-erp-portal';
 import { sendEvent } from '../../intake/send';
 import type { OrderToCashResult } from '../../workflows/order-to-cash';
 import type { Progress } from '../../workflows/progress';
-import { type TestEngine, eventFor, eventually, mailTo, startTestEngine, uniqueId } from '../support/engine';
+import { type TestEngine, eventFor, eventually, legacyErpAccess, mailTo, startTestEngine, uniqueId } from '../support/engine';
 
 const settings = {
   creditApprover: 'credit@finance.test',
@@ -206,7 +212,7 @@ it('puts an order on hold when stock is short, tells operations, and goes on onc
 });
 
 describe('cancellation', () => {
-  it('before shipment undoes the order newest first: stock released, order cancelled, CRM told', async () => {
+  it('before shipment undoes the order newest first: stock released, cancelled in the legacy ERP and the back office, CRM told', async () => {
     const inStock = await product(10);
     const short = await product(0);
     const d = deal(inStock, { quantity: 2 });
@@ -225,6 +231,9 @@ describe('cancellation', () => {
     );
     expect(order).toEqual({ status: 'cancelled', held: 0 });
     expect((await crmDeal(d.dealId)).stage).toBe('cancelled');
+    const { rows: [{ order_number: orderNumber }] } = await engine.pool.query('SELECT order_number FROM sales_orders WHERE deal_id = $1', [d.dealId]);
+    const portalOrders: LegacyOrder[] = JSON.parse(readFileSync(path.join(process.env.OFFICEFLOW_TEST_STATE!, 'legacy-erp.json'), 'utf8'));
+    expect(portalOrders.filter((o) => o.reference === orderNumber).map((o) => o.status)).toEqual(['cancelled']);
   });
 
   it('after shipment is refused with the reason recorded, and the order runs to cash', async () => {
@@ -294,4 +303,48 @@ it('gives one order, one invoice and one e-mail of each kind when the same event
   expect((await mailTo(d.billingEmail)).map((m) => m.subject)).toEqual([`Invoice ${result.invoiceNumber}`]);
   expect(await mailTo(d.salesRepEmail)).toHaveLength(1);
   expect((await crmDeal(d.dealId)).history.map((h) => h.stage)).toEqual(['ordered', 'shipped', 'invoiced', 'paid']);
+});
+
+describe('the legacy ERP robot', () => {
+  const portalOrders = (): LegacyOrder[] =>
+    JSON.parse(readFileSync(path.join(process.env.OFFICEFLOW_TEST_STATE!, 'legacy-erp.json'), 'utf8'));
+  const browser = new BrowserPool(process.env.CHROME_PATH ?? '/usr/bin/chromium');
+  afterAll(() => browser.close());
+  const robot = (access = legacyErpAccess(engine.settings)) => legacyErpActivities(engine.pool, browser, access);
+
+  async function salesOrder(lines: Array<{ sku: string; quantity: number; unitPrice: number }>) {
+    const { rows: [customer] } = await engine.pool.query(
+      `INSERT INTO customers (crm_account_id, company_name, country, billing_email) VALUES ($1, 'Robot GmbH', 'DE', 'r@x.test') RETURNING customer_number`,
+      [uniqueId('ACC')],
+    );
+    const { createSalesOrder } = salesOrderActivities(engine.pool);
+    return createSalesOrder({ dealId: uniqueId('D'), customerNumber: customer.customer_number, currency: 'EUR', paymentTermsDays: 30, lines });
+  }
+
+  it('keys the order in through the browser and reads back the legacy number, once however often it runs', async () => {
+    const { orderNumber } = await salesOrder([{ sku: await product(5), quantity: 2, unitPrice: 12.5 }]);
+    const first = await robot().enterOrderInLegacyErp(orderNumber);
+    const again = await robot().enterOrderInLegacyErp(orderNumber);
+    expect(first.legacyOrderNumber).toMatch(/^L-\d{6}$/);
+    expect(again).toEqual(first);
+    const entered = portalOrders().filter((o) => o.reference === orderNumber);
+    expect(entered).toEqual([expect.objectContaining({ number: first.legacyOrderNumber, currency: 'EUR', lines: [expect.objectContaining({ quantity: 2, price: '12.50' })] })]);
+    const { rows: [stored] } = await engine.pool.query('SELECT legacy_order_number FROM sales_orders WHERE order_number = $1', [orderNumber]);
+    expect(stored.legacy_order_number).toBe(first.legacyOrderNumber);
+  });
+
+  it('reports the portal’s validation errors instead of retrying them', async () => {
+    const { orderNumber } = await salesOrder([{ sku: await product(100_000), quantity: 10_000, unitPrice: 1 }]);
+    await expect(robot().enterOrderInLegacyErp(orderNumber)).rejects.toMatchObject({
+      type: 'LegacyErpRefusedOrder',
+      nonRetryable: true,
+      message: expect.stringContaining('quantity must be a whole number from 1 to 9999'),
+    });
+  });
+
+  it('refuses wrong credentials clearly', async () => {
+    const { orderNumber } = await salesOrder([{ sku: await product(5), quantity: 1, unitPrice: 1 }]);
+    const wrong = robot({ ...legacyErpAccess(engine.settings), password: 'not-the-password' });
+    await expect(wrong.enterOrderInLegacyErp(orderNumber)).rejects.toMatchObject({ type: 'LegacyErpSignInRefused' });
+  });
 });

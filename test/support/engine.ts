@@ -22,6 +22,9 @@ export interface TestSettings {
   SMTP_URL: string;
   MAILBOX_URL: string;
   CRM_URL: string;
+  LEGACY_ERP_URL: string;
+  LEGACY_ERP_USER: string;
+  LEGACY_ERP_PASSWORD: string;
   WEBHOOK_SECRETS: string;
   OFFICEFLOW_ENCRYPTION_KEY: string;
 }
@@ -33,6 +36,12 @@ const stateDir = (): string => {
 };
 
 export const testSettings = (): TestSettings => JSON.parse(readFileSync(path.join(stateDir(), 'test-env.json'), 'utf8'));
+
+export const legacyErpAccess = (settings: TestSettings) => ({
+  url: settings.LEGACY_ERP_URL,
+  user: settings.LEGACY_ERP_USER,
+  password: settings.LEGACY_ERP_PASSWORD,
+});
 
 export const uniqueId = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -71,6 +80,7 @@ export async function startTestEngine(overrides: { settings?: Record<string, obj
     mailFrom: 'officeflow <officeflow@test.example>',
     chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
     crmUrl: settings.CRM_URL,
+    legacyErp: legacyErpAccess(settings),
     encryptionKeys: settings.OFFICEFLOW_ENCRYPTION_KEY,
     log,
     workflowBundle: { codePath: path.join(stateDir(), 'workflow-bundle.js') },
