@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config';
-import { processes } from '../definitions';
+import { processes, withTaskQueueSuffix } from '../definitions';
 import { migrate } from '../db/migrate';
 import { encryptionCodec } from '../codec/data-converter';
 import { createPool } from '../db/pool';
@@ -23,13 +23,14 @@ program
     const config = loadConfig();
     const log = createLogger(config.logLevel);
     const infra = await startInfrastructure(config, log);
+    const registry = withTaskQueueSuffix(processes, config.temporal.taskQueueSuffix);
     const stops: Array<() => Promise<unknown>> = [infra.stop];
     if (options.only !== 'intake') {
       const connection = await connectWorkerConnection(infra.temporal);
       const workers = await startWorkers({
         connection,
         namespace: infra.temporal.namespace,
-        registry: processes,
+        registry,
         databaseUrl: infra.databaseUrl,
         smtpUrl: infra.smtpUrl,
         mailFrom: config.mail.from,
@@ -52,7 +53,7 @@ program
       const intake = buildIntake({
         client,
         pool,
-        registry: processes,
+        registry,
         webhookSecrets: infra.webhookSecrets,
         log,
         codecForUi: infra.temporal.uiUrl ? { codec: encryptionCodec(infra.encryptionKeys), uiUrl: infra.temporal.uiUrl } : undefined,

@@ -15,6 +15,7 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   TEMPORAL_PORT: z.coerce.number().int().min(0).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
+  TASK_QUEUE_SUFFIX: z.string().regex(/^[a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').default(''),
 
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(5433),
@@ -57,6 +58,8 @@ export interface Config {
     cliPath?: string;
     localPort: number;
     localUiPort: number;
+    /** Appended to every process's task queue, so several environments can share one namespace. */
+    taskQueueSuffix: string;
   };
   postgres: { url?: string; localPort: number };
   mail: { smtpUrl?: string; from: string; sinkSmtpPort: number; sinkHttpPort: number };
@@ -99,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cliPath: e.TEMPORAL_CLI_PATH,
       localPort: e.TEMPORAL_PORT,
       localUiPort: e.TEMPORAL_UI_PORT,
+      taskQueueSuffix: e.TASK_QUEUE_SUFFIX,
     },
     postgres: { url: e.DATABASE_URL, localPort: e.POSTGRES_PORT },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, sinkSmtpPort: e.MAIL_SINK_SMTP_PORT, sinkHttpPort: e.MAIL_SINK_HTTP_PORT },

@@ -8,6 +8,11 @@ import { progressSearchAttributes } from './search-attributes';
 /** Every business process officeflow runs. Workers, the event intake and the CLI all read this list. */
 export const processes: ProcessDefinition[] = [customerOnboarding, orderToCash] as unknown as ProcessDefinition[];
 
+/** The registry with every task queue suffixed: one environment of several on a shared namespace. */
+export function withTaskQueueSuffix(registry: ProcessDefinition[], suffix: string): ProcessDefinition[] {
+  return suffix ? registry.map((process) => ({ ...process, taskQueue: `${process.taskQueue}${suffix}` })) : registry;
+}
+
 export interface Binding {
   process: ProcessDefinition;
   trigger: Trigger<unknown>;

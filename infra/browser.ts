@@ -40,7 +40,8 @@ export class BrowserPool {
 
   private launch(): Promise<Browser> {
     this.browser ??= puppeteer
-      .launch({ executablePath: this.executablePath, headless: true, args: CHROMIUM_ARGS })
+      // Over a pipe, Chromium exits when its worker does, even one killed outright.
+      .launch({ executablePath: this.executablePath, headless: true, args: CHROMIUM_ARGS, pipe: true })
       .then((browser) => {
         // A crashed browser is launched afresh on the next use.
         browser.once('disconnected', () => (this.browser = undefined));

@@ -22,9 +22,10 @@ const activities = proxyActivities<ReturnType<typeof createActivities>>({
 const { registerCustomer, checkCredit, createSalesOrder, reserveStock, releaseStock, recordRestock, cancelSalesOrder } = activities;
 const { createShipment, recordDelivery, issueInvoice, printInvoice, recordPayment, sendEmail, updateDeal } = activities;
 const { openTask, closeTask } = activities;
-// The browser robot waits on a slow legacy portal.
+// The browser robot waits on a slow legacy portal; its heartbeats let a lost worker's attempt be retried soon.
 const { enterOrderInLegacyErp, cancelOrderInLegacyErp } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '10 seconds',
   retry: { maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 

@@ -1,3 +1,4 @@
+import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { Page } from 'puppeteer-core';
@@ -34,6 +35,16 @@ async function findByReference(page: Page, erp: LegacyErpAccess, reference: stri
   return rows.find((row) => row.reference === reference);
 }
 
+/** Heartbeats while a browser session runs, so a worker that dies mid-session is noticed within seconds. */
+async function whileBeating<T>(session: () => Promise<T>): Promise<T> {
+  const beat = setInterval(() => heartbeat(), 2000);
+  try {
+    return await session();
+  } finally {
+    clearInterval(beat);
+  }
+}
+
 /**
  * The browser robot for the legacy ERP portal, which has no API: it types orders in through a real Chromium,
  * as a clerk would. It looks for the order first, so a retried step never keys an order twice.
@@ -45,7 +56,7 @@ export function legacyErpActivities(pool: Pool, browser: BrowserPool, erp: Legac
       const { rows: lines } = await pool.query('SELECT sku, quantity, unit_price FROM sales_order_lines WHERE order_number = $1 ORDER BY line_no', [
         orderNumber,
       ]);
-      const legacyOrderNumber = await browser.withPage(async (page) => {
+      const legacyOrderNumber = await whileBeating(() => browser.withPage(async (page) => {
         await signIn(page, erp);
         const existing = await findByReference(page, erp, orderNumber);
         if (existing) return existing.number;
@@ -64,19 +75,19 @@ export function legacyErpActivities(pool: Pool, browser: BrowserPool, erp: Legac
           throw ApplicationFailure.nonRetryable(`legacy ERP refused order ${orderNumber}: ${errors.join(' ')}`, 'LegacyErpRefusedOrder');
         }
         return page.$eval('#legacy-order-number', (el) => el.textContent?.trim() ?? '');
-      });
+      }));
       await pool.query('UPDATE sales_orders SET legacy_order_number = $2 WHERE order_number = $1', [orderNumber, legacyOrderNumber]);
       return { legacyOrderNumber };
     },
 
     async cancelOrderInLegacyErp(orderNumber: string): Promise<void> {
-      await browser.withPage(async (page) => {
+      await whileBeating(() => browser.withPage(async (page) => {
         await signIn(page, erp);
         const existing = await findByReference(page, erp, orderNumber);
         if (!existing || existing.status === 'cancelled') return;
         await page.goto(new URL(`/orders/${existing.number}`, erp.url).href);
         await Promise.all([page.waitForNavigation(), page.click('#cancel')]);
-      });
+      }));
     },
   };
 }

@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { salesOrderActivities } from '../../activities/erp/sales-orders';
 import { legacyErpActivities } from '../../activities/legacy-erp/robot';
 import { BrowserPool } from '../../infra/browser';
 import type { DealRecord } from '../../standins/crm';
-import type { LegacyOrder } from '../../standins/legacy-erp-portal';
 import { sendEvent } from '../../intake/send';
 import type { OrderToCashResult } from '../../workflows/order-to-cash';
 import type { Progress } from '../../workflows/progress';
-import { type TestEngine, eventFor, eventually, legacyErpAccess, mailTo, startTestEngine, uniqueId } from '../support/engine';
+import { type TestEngine, eventFor, eventually, legacyErpAccess, mailTo, portalOrders, startTestEngine, uniqueId } from '../support/engine';
 
 const settings = {
   creditApprover: 'credit@finance.test',
@@ -232,8 +230,7 @@ describe('cancellation', () => {
     expect(order).toEqual({ status: 'cancelled', held: 0 });
     expect((await crmDeal(d.dealId)).stage).toBe('cancelled');
     const { rows: [{ order_number: orderNumber }] } = await engine.pool.query('SELECT order_number FROM sales_orders WHERE deal_id = $1', [d.dealId]);
-    const portalOrders: LegacyOrder[] = JSON.parse(readFileSync(path.join(process.env.OFFICEFLOW_TEST_STATE!, 'legacy-erp.json'), 'utf8'));
-    expect(portalOrders.filter((o) => o.reference === orderNumber).map((o) => o.status)).toEqual(['cancelled']);
+    expect(portalOrders().filter((o) => o.reference === orderNumber).map((o) => o.status)).toEqual(['cancelled']);
   });
 
   it('after shipment is refused with the reason recorded, and the order runs to cash', async () => {
@@ -306,11 +303,16 @@ it('gives one order, one invoice and one e-mail of each kind when the same event
 });
 
 describe('the legacy ERP robot', () => {
-  const portalOrders = (): LegacyOrder[] =>
-    JSON.parse(readFileSync(path.join(process.env.OFFICEFLOW_TEST_STATE!, 'legacy-erp.json'), 'utf8'));
   const browser = new BrowserPool(process.env.CHROME_PATH ?? '/usr/bin/chromium');
   afterAll(() => browser.close());
-  const robot = (access = legacyErpAccess(engine.settings)) => legacyErpActivities(engine.pool, browser, access);
+  /** The robot's activities, each run as Temporal would run it (with an activity context for heartbeats). */
+  const robot = (access = legacyErpAccess(engine.settings)) => {
+    const activities = legacyErpActivities(engine.pool, browser, access);
+    return {
+      enterOrderInLegacyErp: (orderNumber: string): Promise<{ legacyOrderNumber: string }> =>
+        new MockActivityEnvironment().run(activities.enterOrderInLegacyErp, orderNumber),
+    };
+  };
 
   async function salesOrder(lines: Array<{ sku: string; quantity: number; unitPrice: number }>) {
     const { rows: [customer] } = await engine.pool.query(

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import pino from 'pino';
 import { createPool } from '../../db/pool';
-import { processes } from '../../definitions';
+import { processes, withTaskQueueSuffix } from '../../definitions';
 import type { ProcessDefinition } from '../../definitions/define';
 import type { ReceivedMail } from '../../infra/mail-sink';
 import { connectClient, connectWorkerConnection, type TemporalEndpoint } from '../../infra/temporal';
 import { exampleEvent } from '../../intake/catalog';
 import type { CloudEvent } from '../../intake/cloudevent';
 import { buildIntake } from '../../intake/server';
+import type { LegacyOrder } from '../../standins/legacy-erp-portal';
 import { startWorkers } from '../../workers/worker';
 
 /** The connection settings `officeflow infra` wrote for this test run (see global-setup.ts). */
@@ -47,6 +48,8 @@ export const uniqueId = (prefix: string): string => `${prefix}-${randomUUID().sl
 
 export interface TestEngine {
   intakeUrl: string;
+  /** What this engine appends to every task queue (TASK_QUEUE_SUFFIX). */
+  queueSuffix: string;
   secret: string;
   client: Client;
   pool: Pool;
@@ -59,19 +62,20 @@ export interface TestEngine {
  * Workers and an event intake over the shared test infrastructure, as `officeflow up` runs them, on task queues
  * of their own so test files never take each other's work; `overrides.settings` replaces process settings.
  */
-export async function startTestEngine(overrides: { settings?: Record<string, object> } = {}): Promise<TestEngine> {
+export async function startTestEngine(
+  overrides: { settings?: Record<string, object>; workers?: boolean } = {},
+): Promise<TestEngine> {
   const settings = testSettings();
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const queueSuffix = uniqueId('test');
-  const registry = processes.map((process) => ({
+  const queueSuffix = `-${uniqueId('test')}`;
+  const registry = withTaskQueueSuffix(processes, queueSuffix).map((process) => ({
     ...process,
-    taskQueue: `${process.taskQueue}-${queueSuffix}`,
     // Durations in seconds instead of days, and the like.
     settings: { ...process.settings, ...overrides.settings?.[process.name] },
   }));
   const temporal: TemporalEndpoint = { address: settings.TEMPORAL_ADDRESS, namespace: settings.TEMPORAL_NAMESPACE, tls: false };
   const connection = await connectWorkerConnection(temporal);
-  const workers = await startWorkers({
+  const workers = overrides.workers === false ? undefined : await startWorkers({
     connection,
     namespace: temporal.namespace,
     registry,
@@ -91,6 +95,7 @@ export async function startTestEngine(overrides: { settings?: Record<string, obj
   const intakeUrl = await intake.listen({ host: '127.0.0.1', port: 0 });
   return {
     intakeUrl,
+    queueSuffix,
     secret: settings.WEBHOOK_SECRETS.split(',')[0],
     client,
     pool,
@@ -98,7 +103,7 @@ export async function startTestEngine(overrides: { settings?: Record<string, obj
     settings,
     async stop() {
       await intake.close();
-      await workers.shutdown();
+      await workers?.shutdown();
       await connection.close();
       await client.connection.close();
       await pool.end();
@@ -112,6 +117,12 @@ export function eventFor(type: string, data: Record<string, unknown> = {}): Clou
   if (!trigger) throw new Error(`no trigger for ${type}`);
   const example = exampleEvent(trigger);
   return { ...example, id: uniqueId('evt'), data: { ...(example.data as object), ...data } };
+}
+
+/** The orders the stand-in legacy ERP portal holds (its own storage in the test run's state folder). */
+export function portalOrders(): LegacyOrder[] {
+  const file = path.join(stateDir(), 'legacy-erp.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
 }
 
 /** Every message the mail sink received for one recipient. */
