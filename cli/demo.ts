@@ -5,6 +5,7 @@ import { stateSecret } from '../infra/state';
 import { connectClient, configuredTemporal } from '../infra/temporal';
 import { exampleEvent } from '../intake/catalog';
 import { sendEvent } from '../intake/send';
+import { CommandRefused } from './tasks';
 import { type Progress, progressQuery } from '../workflows/progress';
 
 /** Waits until a run waits on someone or has finished, as a person would before sending the next event. */
@@ -25,7 +26,7 @@ export async function runDemo(config: Config, intake?: string): Promise<void> {
   const intakeUrl = intake ?? `http://${config.intake.host}:${config.intake.port}`;
   const health = await fetch(new URL('/healthz', intakeUrl)).catch(() => undefined);
   if (!health?.ok) {
-    throw new Error(`officeflow is not running at ${intakeUrl}: start it first with 'npm start' (in another terminal)`);
+    throw new CommandRefused(`officeflow is not running at ${intakeUrl}: start it first with 'npm start' (in another terminal)`);
   }
   const secret =
     config.intake.webhookSecrets[0] ?? stateSecret(config.stateDir, 'webhook-secret', () => {

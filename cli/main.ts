@@ -11,7 +11,7 @@ import { connectClient, connectWorkerConnection } from '../infra/temporal';
 import { buildIntake } from '../intake/server';
 import { startWorkers } from '../workers/worker';
 import { runDemo } from './demo';
-import { addTaskCommands } from './tasks';
+import { CommandRefused, addTaskCommands } from './tasks';
 
 const program = new Command('officeflow').description('Cross-office business processes on Temporal');
 
@@ -150,6 +150,6 @@ function stopOnSignal(stop: () => Promise<unknown>): void {
 }
 
 program.parseAsync().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  console.error(err instanceof ConfigError || err instanceof CommandRefused ? err.message : err);
   process.exit(1);
 });

@@ -1,14 +1,17 @@
 import type { Command } from 'commander';
 import type { Config } from '../config';
 
+/** A refusal to show a person as it is, without a stack trace. */
+export class CommandRefused extends Error {}
+
 const localIntake = (config: Config) => `http://${config.intake.host}:${config.intake.port}`;
 
 async function call(url: string, init?: RequestInit): Promise<unknown> {
   const response = await fetch(url, init).catch(() => {
-    throw new Error(`officeflow is not reachable at ${new URL(url).origin}: is it running (npm start)?`);
+    throw new CommandRefused(`officeflow is not reachable at ${new URL(url).origin}: is it running (npm start)?`);
   });
   const body = (await response.json()) as { message?: string };
-  if (!response.ok) throw new Error(`refused (${response.status}): ${body.message ?? JSON.stringify(body)}`);
+  if (!response.ok) throw new CommandRefused(`refused (${response.status}): ${body.message ?? JSON.stringify(body)}`);
   return body;
 }
 

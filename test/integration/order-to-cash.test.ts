@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { salesOrderActivities } from '../../activities/erp/sales-orders';
 import { legacyErpActivities } from '../../activities/legacy-erp/robot';
@@ -14,12 +17,13 @@ const settings = {
   operationsEmail: 'ops@warehouse.test',
   collectionsEmail: 'collections@finance.test',
   defaultCreditLimit: 10_000,
-  creditApprovalDeadline: '4s',
-  creditApprovalReminder: '1s',
+  creditApprovalDeadline: '8s',
+  creditApprovalReminder: '2s',
   restockDeadline: '30s',
   dunningOffsets: ['1s', '2s'],
 };
 
+const root = path.resolve(__dirname, '../..');
 let engine: TestEngine;
 beforeAll(async () => {
   engine = await startTestEngine({ settings: { 'order-to-cash': settings } });
@@ -159,6 +163,19 @@ describe('credit approval', () => {
     await atStep(d.workflowId, 'in-delivery');
     const [notice] = await mailTo(settings.creditApprover).then((mails) => mails.filter((m) => m.subject?.includes(`Customer`)));
     expect(notice.text).toContain(`officeflow decide ${task.taskId}`);
+  });
+
+  it('takes decisions from the CLI too: `officeflow tasks` lists the task, `officeflow decide` approves it', async () => {
+    const d = await bigOrder();
+    const task = await openTaskFor(d.workflowId, 'credit-approval');
+    const cli = (...args: string[]) =>
+      promisify(execFile)(path.join(root, 'node_modules/.bin/tsx'), ['cli/main.ts', ...args, '--intake', engine.intakeUrl], { cwd: root });
+    expect((await cli('tasks', '--assignee', settings.creditApprover)).stdout).toContain(task.taskId);
+    expect(JSON.parse((await cli('decide', task.taskId, 'approve', '--as', settings.creditApprover)).stdout)).toMatchObject({ decision: 'approve' });
+    await expect(cli('decide', task.taskId, 'reject', '--as', settings.creditApprover)).rejects.toMatchObject({
+      stderr: expect.stringContaining('refused (409)'),
+    });
+    await atStep(d.workflowId, 'in-delivery');
   });
 
   it('blocks the deal in the CRM and tells the sales rep why when Finance rejects', async () => {
