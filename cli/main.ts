@@ -6,6 +6,9 @@ import { migrate } from '../db/migrate';
 import { encryptionCodec } from '../codec/data-converter';
 import { createPool } from '../db/pool';
 import { createLogger } from '../infra/logger';
+import { ensureStateDir } from '../infra/state';
+import { startStandInCrm } from '../standins/crm';
+import { startLegacyErpPortal } from '../standins/legacy-erp-portal';
 import { type Infrastructure, startInfrastructure } from '../infra/local';
 import { connectClient, connectWorkerConnection } from '../infra/temporal';
 import { buildIntake } from '../intake/server';
@@ -96,6 +99,21 @@ program
       process.stdin.on('close', () => void infra.stop().finally(() => process.exit(0)));
       process.stdin.resume();
     }
+  });
+
+program
+  .command('standins')
+  .description('run only the stand-in CRM and legacy ERP portal (for a shared deployment, as in docker-compose.yml)')
+  .option('--host <address>', 'the address to listen on', '127.0.0.1')
+  .action(async (options: { host: string }) => {
+    const config = loadConfig();
+    const { user, password } = config.legacyErp;
+    if (!user || !password) throw new ConfigError('set LEGACY_ERP_USER and LEGACY_ERP_PASSWORD for the stand-in portal');
+    const dir = ensureStateDir(config.stateDir);
+    const crm = await startStandInCrm(dir, config.crm.standInPort, options.host);
+    const portal = await startLegacyErpPortal({ dir, port: config.legacyErp.standInPort, user, password, host: options.host });
+    console.log(`stand-in CRM ${crm.url}, stand-in legacy ERP portal ${portal.url}`);
+    stopOnSignal(() => Promise.all([crm.stop(), portal.stop()]));
   });
 
 program

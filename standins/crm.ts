@@ -25,7 +25,7 @@ export interface StandInCrm {
  * `PUT /deals/:id/stage` ({stage, note}, with an Idempotency-Key header) and `GET /deals/:id`.
  * It keeps what it receives in a JSON file, so people and tests can see what the front office was told.
  */
-export async function startStandInCrm(dir: string, port: number): Promise<StandInCrm> {
+export async function startStandInCrm(dir: string, port: number, host = '127.0.0.1'): Promise<StandInCrm> {
   const file = path.join(dir, 'crm.json');
   const state: CrmState = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { deals: {}, seenKeys: [] };
   const seen = new Set(state.seenKeys);
@@ -53,6 +53,6 @@ export async function startStandInCrm(dir: string, port: number): Promise<StandI
     return record ?? reply.code(404).send({ error: 'no such deal' });
   });
 
-  const url = await app.listen({ host: '127.0.0.1', port });
+  const url = await app.listen({ host, port });
   return { url, stop: () => app.close() };
 }

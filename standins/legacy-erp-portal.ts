@@ -37,6 +37,7 @@ export async function startLegacyErpPortal(options: {
   password: string;
   /** How long the confirmation page takes, as the real one does. */
   slowPageMs?: number;
+  host?: string;
 }): Promise<LegacyErpPortal> {
   const file = path.join(options.dir, 'legacy-erp.json');
   const orders: LegacyOrder[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
@@ -141,6 +142,6 @@ export async function startLegacyErpPortal(options: {
     return reply.redirect(`/orders/${request.params.number}`);
   });
 
-  const url = await app.listen({ host: '127.0.0.1', port: options.port });
+  const url = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port });
   return { url, stop: () => app.close() };
 }
