@@ -9,5 +9,6 @@ COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund
 COPY . .
 USER node
-ENTRYPOINT ["npx", "tsx", "cli/main.ts"]
+# One process with tsx as a loader: signals reach officeflow itself, so it stops cleanly.
+ENTRYPOINT ["node", "--import", "tsx", "cli/main.ts"]
 CMD ["up"]

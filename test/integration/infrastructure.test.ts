@@ -38,7 +38,7 @@ it('registers missing search attributes on a configured cluster, once', async ()
 
 it('applies versioned migrations once: `officeflow migrate` on a migrated database changes nothing', async () => {
   const root = path.resolve(__dirname, '../..');
-  const { stderr } = await promisify(execFile)(path.join(root, 'node_modules/.bin/tsx'), ['cli/main.ts', 'migrate'], {
+  const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'migrate'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: settings.DATABASE_URL, LOG_LEVEL: 'warn' },
   });

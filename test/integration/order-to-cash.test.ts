@@ -169,7 +169,7 @@ describe('credit approval', () => {
     const d = await bigOrder();
     const task = await openTaskFor(d.workflowId, 'credit-approval');
     const cli = (...args: string[]) =>
-      promisify(execFile)(path.join(root, 'node_modules/.bin/tsx'), ['cli/main.ts', ...args, '--intake', engine.intakeUrl], { cwd: root });
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args, '--intake', engine.intakeUrl], { cwd: root });
     expect((await cli('tasks', '--assignee', settings.creditApprover)).stdout).toContain(task.taskId);
     expect(JSON.parse((await cli('decide', task.taskId, 'approve', '--as', settings.creditApprover)).stdout)).toMatchObject({ decision: 'approve' });
     await expect(cli('decide', task.taskId, 'reject', '--as', settings.creditApprover)).rejects.toMatchObject({

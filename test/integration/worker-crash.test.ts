@@ -20,7 +20,7 @@ afterAll(async () => {
 
 /** `officeflow up --only worker` as its own process (and process group, with its Chromium), as in production. */
 async function startWorkerProcess(): Promise<ChildProcess> {
-  const worker = spawn(path.join(root, 'node_modules/.bin/tsx'), ['cli/main.ts', 'up', '--only', 'worker'], {
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'up', '--only', 'worker'], {
     cwd: root,
     detached: true,
     env: { ...process.env, ...testSettings(), TASK_QUEUE_SUFFIX: engine.queueSuffix, LOG_LEVEL: 'info' },
