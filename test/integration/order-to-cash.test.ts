@@ -7,7 +7,7 @@ import { legacyErpActivities } from '../../activities/legacy-erp/robot';
 import { BrowserPool } from '../../infra/browser';
 import type { DealRecord } from '../../standins/crm';
 import { sendEvent } from '../../intake/send';
-import type { OrderToCashResult } from '../../workflows/order-to-cash';
+import { type OrderToCashInput, type OrderToCashResult, type OrderToCashSettings, orderToCash } from '../../workflows/order-to-cash';
 import type { Progress } from '../../workflows/progress';
 import { type TestEngine, eventFor, eventually, legacyErpAccess, mailTo, portalOrders, startTestEngine, uniqueId } from '../support/engine';
 
@@ -224,6 +224,28 @@ it('puts an order on hold when stock is short, tells operations, and goes on onc
   expect(await deliverAndPay(d, [357])).toMatchObject({ outcome: 'paid' });
   const { rows: [stock] } = await engine.pool.query('SELECT on_hand FROM products WHERE sku = $1', [sku]);
   expect(stock.on_hand).toBe(3); // 1 + 5 restocked - 3 shipped
+});
+
+it('cancels an order on hold with compensation when no stock comes by the restock deadline', async () => {
+  const inStock = await product(10);
+  const short = await product(0);
+  const d = deal(inStock);
+  const definition = engine.registry.find((p) => p.name === 'order-to-cash')!;
+  const data = { ...(d.event.data as object), lines: [{ sku: inStock, quantity: 1, unitPrice: 10 }, { sku: short, quantity: 1, unitPrice: 10 }] };
+  // A run keeps the settings it started with: this one gives the warehouse two seconds.
+  await engine.client.workflow.start(orderToCash, {
+    taskQueue: definition.taskQueue,
+    workflowId: d.workflowId,
+    args: [{ ...(data as Omit<OrderToCashInput, 'settings'>), settings: { ...(definition.settings as OrderToCashSettings), restockDeadline: '2s' } }],
+  });
+  expect(await handle(d.workflowId).result()).toMatchObject({ outcome: 'out-of-stock', reason: expect.stringContaining('No stock') });
+  const { rows: [order] } = await engine.pool.query(
+    `SELECT status, (SELECT count(*)::int FROM stock_reservations r WHERE r.order_number = o.order_number AND r.released_at IS NULL) AS held
+       FROM sales_orders o WHERE deal_id = $1`,
+    [d.dealId],
+  );
+  expect(order).toEqual({ status: 'cancelled', held: 0 });
+  expect((await crmDeal(d.dealId)).stage).toBe('cancelled');
 });
 
 describe('cancellation', () => {
