@@ -40,8 +40,17 @@ export class BrowserPool {
 
   private launch(): Promise<Browser> {
     this.browser ??= puppeteer
-      // Over a pipe, Chromium exits when its worker does, even one killed outright.
-      .launch({ executablePath: this.executablePath, headless: true, args: CHROMIUM_ARGS, pipe: true })
+      .launch({
+        executablePath: this.executablePath,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        // Over a pipe, Chromium exits when its worker does, even one killed outright.
+        pipe: true,
+        // Puppeteer's own signal handlers would exit the process before officeflow's orderly shutdown.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      })
       .then((browser) => {
         // A crashed browser is launched afresh on the next use.
         browser.once('disconnected', () => (this.browser = undefined));
