@@ -53,6 +53,25 @@ function deal(sku: string, { quantity = 1, unitPrice = 100, paymentTermsDays = 3
   return { dealId, billingEmail, salesRepEmail, event, workflowId: `order-to-cash-${dealId}` };
 }
 
+/** A deal whose second line cannot be served: its order goes on hold, holding stock for the first line. */
+async function dealWithShortLine() {
+  const inStock = await product(10);
+  const d = deal(inStock);
+  const data = { ...(d.event.data as object), lines: [{ sku: inStock, quantity: 1, unitPrice: 10 }, { sku: await product(0), quantity: 1, unitPrice: 10 }] };
+  return { ...d, inStock, data, event: { ...d.event, data } };
+}
+
+/** The order was undone: cancelled in the back office, no stock held for it, the CRM deal cancelled. */
+async function expectOrderUndone(dealId: string) {
+  const { rows: [order] } = await engine.pool.query(
+    `SELECT status, (SELECT count(*)::int FROM stock_reservations r WHERE r.order_number = o.order_number AND r.released_at IS NULL) AS held
+       FROM sales_orders o WHERE deal_id = $1`,
+    [dealId],
+  );
+  expect(order).toEqual({ status: 'cancelled', held: 0 });
+  expect((await crmDeal(dealId)).stage).toBe('cancelled');
+}
+
 const send = (type: string, data: Record<string, unknown>) => sendEvent(engine.intakeUrl, engine.secret, eventFor(type, data));
 const handle = (workflowId: string) => engine.client.workflow.getHandle(workflowId);
 
@@ -227,47 +246,29 @@ it('puts an order on hold when stock is short, tells operations, and goes on onc
 });
 
 it('cancels an order on hold with compensation when no stock comes by the restock deadline', async () => {
-  const inStock = await product(10);
-  const short = await product(0);
-  const d = deal(inStock);
+  const d = await dealWithShortLine();
   const definition = engine.registry.find((p) => p.name === 'order-to-cash')!;
-  const data = { ...(d.event.data as object), lines: [{ sku: inStock, quantity: 1, unitPrice: 10 }, { sku: short, quantity: 1, unitPrice: 10 }] };
   // A run keeps the settings it started with: this one gives the warehouse two seconds.
   await engine.client.workflow.start(orderToCash, {
     taskQueue: definition.taskQueue,
     workflowId: d.workflowId,
-    args: [{ ...(data as Omit<OrderToCashInput, 'settings'>), settings: { ...(definition.settings as OrderToCashSettings), restockDeadline: '2s' } }],
+    args: [{ ...(d.data as Omit<OrderToCashInput, 'settings'>), settings: { ...(definition.settings as OrderToCashSettings), restockDeadline: '2s' } }],
   });
   expect(await handle(d.workflowId).result()).toMatchObject({ outcome: 'out-of-stock', reason: expect.stringContaining('No stock') });
-  const { rows: [order] } = await engine.pool.query(
-    `SELECT status, (SELECT count(*)::int FROM stock_reservations r WHERE r.order_number = o.order_number AND r.released_at IS NULL) AS held
-       FROM sales_orders o WHERE deal_id = $1`,
-    [d.dealId],
-  );
-  expect(order).toEqual({ status: 'cancelled', held: 0 });
-  expect((await crmDeal(d.dealId)).stage).toBe('cancelled');
+  await expectOrderUndone(d.dealId);
 });
 
 describe('cancellation', () => {
   it('before shipment undoes the order newest first: stock released, cancelled in the legacy ERP and the back office, CRM told', async () => {
-    const inStock = await product(10);
-    const short = await product(0);
-    const d = deal(inStock, { quantity: 2 });
-    const event = { ...d.event, data: { ...(d.event.data as object), lines: [{ sku: inStock, quantity: 2, unitPrice: 10 }, { sku: short, quantity: 1, unitPrice: 10 }] } };
-    await sendEvent(engine.intakeUrl, engine.secret, event);
+    const d = await dealWithShortLine();
+    await sendEvent(engine.intakeUrl, engine.secret, d.event);
     await atStep(d.workflowId, 'awaiting-stock');
     const { rows: held } = await engine.pool.query('SELECT sku FROM stock_reservations WHERE order_number = (SELECT order_number FROM sales_orders WHERE deal_id = $1) AND released_at IS NULL', [d.dealId]);
-    expect(held).toEqual([{ sku: inStock }]);
+    expect(held).toEqual([{ sku: d.inStock }]);
 
     expect((await send('crm.deal.cancelled', { dealId: d.dealId, reason: 'customer changed their mind' })).status).toBe(202);
     expect(await handle(d.workflowId).result()).toMatchObject({ outcome: 'cancelled', reason: 'customer changed their mind' });
-    const { rows: [order] } = await engine.pool.query(
-      `SELECT status, (SELECT count(*)::int FROM stock_reservations r WHERE r.order_number = o.order_number AND r.released_at IS NULL) AS held
-         FROM sales_orders o WHERE deal_id = $1`,
-      [d.dealId],
-    );
-    expect(order).toEqual({ status: 'cancelled', held: 0 });
-    expect((await crmDeal(d.dealId)).stage).toBe('cancelled');
+    await expectOrderUndone(d.dealId);
     const { rows: [{ order_number: orderNumber }] } = await engine.pool.query('SELECT order_number FROM sales_orders WHERE deal_id = $1', [d.dealId]);
     expect(portalOrders().filter((o) => o.reference === orderNumber).map((o) => o.status)).toEqual(['cancelled']);
   });
