@@ -111,7 +111,14 @@ program
     if (!user || !password) throw new ConfigError('set LEGACY_ERP_USER and LEGACY_ERP_PASSWORD for the stand-in portal');
     const dir = ensureStateDir(config.stateDir);
     const crm = await startStandInCrm(dir, config.crm.standInPort, options.host);
-    const portal = await startLegacyErpPortal({ dir, port: config.legacyErp.standInPort, user, password, host: options.host });
+    const portal = await startLegacyErpPortal({
+      dir,
+      port: config.legacyErp.standInPort,
+      slowPageMs: config.legacyErp.standInSlowPageMs,
+      user,
+      password,
+      host: options.host,
+    });
     console.log(`stand-in CRM ${crm.url}, stand-in legacy ERP portal ${portal.url}`);
     stopOnSignal(() => Promise.all([crm.stop(), portal.stop()]));
   });

@@ -34,6 +34,7 @@ const envSchema = z.object({
   LEGACY_ERP_USER: z.string().min(1).optional(),
   LEGACY_ERP_PASSWORD: z.string().min(1).optional(),
   LEGACY_ERP_STANDIN_PORT: z.coerce.number().int().min(0).max(65535).default(8091),
+  LEGACY_ERP_STANDIN_SLOW_MS: z.coerce.number().int().min(0).max(60_000).default(1500),
 
   INTAKE_HOST: z.string().min(1).default('127.0.0.1'),
   INTAKE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -67,7 +68,7 @@ export interface Config {
   /** Unset url: officeflow starts its stand-in CRM. */
   crm: { url?: string; standInPort: number };
   /** Unset url: officeflow starts its stand-in portal. */
-  legacyErp: { url?: string; user?: string; password?: string; standInPort: number };
+  legacyErp: { url?: string; user?: string; password?: string; standInPort: number; standInSlowPageMs: number };
   intake: { host: string; port: number; webhookSecrets: string[] };
   encryptionKey?: string;
 }
@@ -108,7 +109,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, sinkSmtpPort: e.MAIL_SINK_SMTP_PORT, sinkHttpPort: e.MAIL_SINK_HTTP_PORT },
     chromePath: e.CHROME_PATH,
     crm: { url: e.CRM_URL, standInPort: e.CRM_STANDIN_PORT },
-    legacyErp: { url: e.LEGACY_ERP_URL, user: e.LEGACY_ERP_USER, password: e.LEGACY_ERP_PASSWORD, standInPort: e.LEGACY_ERP_STANDIN_PORT },
+    legacyErp: { url: e.LEGACY_ERP_URL, user: e.LEGACY_ERP_USER, password: e.LEGACY_ERP_PASSWORD, standInPort: e.LEGACY_ERP_STANDIN_PORT,
+      standInSlowPageMs: e.LEGACY_ERP_STANDIN_SLOW_MS,
+    },
     intake: {
       host: e.INTAKE_HOST,
       port: e.INTAKE_PORT,

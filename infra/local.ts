@@ -56,7 +56,7 @@ export async function startInfrastructure(config: Config, log: Logger): Promise<
         : (async () => {
             const access = { user: 'officeflow', password: stateSecret(config.stateDir, 'legacy-erp-password', () => randomBytes(12).toString('hex')) };
             const port = await localPort(config.legacyErp.standInPort, 'LEGACY_ERP_STANDIN_PORT');
-            const portal = await started(startLegacyErpPortal({ dir: ensureStateDir(config.stateDir), port, ...access }), (p) => p);
+            const portal = await started(startLegacyErpPortal({ dir: ensureStateDir(config.stateDir), port, slowPageMs: config.legacyErp.standInSlowPageMs, ...access }), (p) => p);
             return { url: portal.url, ...access };
           })(),
     ]);

@@ -36,7 +36,7 @@ export async function startLegacyErpPortal(options: {
   user: string;
   password: string;
   /** How long the confirmation page takes, as the real one does. */
-  slowPageMs?: number;
+  slowPageMs: number;
   host?: string;
 }): Promise<LegacyErpPortal> {
   const file = path.join(options.dir, 'legacy-erp.json');
@@ -122,7 +122,7 @@ export async function startLegacyErpPortal(options: {
     };
     orders.push(order);
     save();
-    await new Promise((resolve) => setTimeout(resolve, options.slowPageMs ?? 1500));
+    await new Promise((resolve) => setTimeout(resolve, options.slowPageMs));
     return reply.redirect(`/orders/${order.number}`);
   });
 

@@ -30,6 +30,7 @@ export default async function globalSetup(): Promise<void> {
     MAIL_SINK_HTTP_PORT: '0',
     CRM_STANDIN_PORT: '0',
     LEGACY_ERP_STANDIN_PORT: '0',
+    LEGACY_ERP_STANDIN_SLOW_MS: '300',
     LOG_LEVEL: 'warn',
   };
   for (const configured of ['TEMPORAL_ADDRESS', 'DATABASE_URL', 'SMTP_URL', 'CRM_URL', 'LEGACY_ERP_URL', 'WEBHOOK_SECRETS', 'OFFICEFLOW_ENCRYPTION_KEY']) {
