@@ -6,6 +6,7 @@ import {
   defineSignal,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -121,7 +122,8 @@ export async function orderToCash(order: OrderToCashInput): Promise<OrderToCashR
       cancellation ??= { reason };
       return;
     }
-    // Goods have left: the order stands. The CRM hears why.
+    // Goods have left: the order stands. The run's memo and the CRM say why.
+    upsertMemo({ cancellationRefused: `Requested after shipment: ${reason}` });
     await updateDeal({
       dealId: order.dealId,
       stage: 'shipped',

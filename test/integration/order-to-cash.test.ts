@@ -280,6 +280,7 @@ describe('cancellation', () => {
     expect((await send('crm.deal.cancelled', { dealId: d.dealId, reason: 'too late' })).status).toBe(202);
     const note = await eventually(async () => (await crmDeal(d.dealId)).notes.find((n) => n.startsWith('Cancellation refused')), 'the refusal');
     expect(note).toContain('already shipped');
+    expect((await handle(d.workflowId).describe()).memo).toEqual({ cancellationRefused: 'Requested after shipment: too late' });
     expect(await deliverAndPay(d, [119])).toMatchObject({ outcome: 'paid' });
   });
 });
