@@ -4,6 +4,7 @@ import {
   type OrderToCashSettings,
   dealCancelled,
   orderToCash,
+  orderTotal,
   paymentReceived,
   shipmentDelivered,
   stockRestocked,
@@ -66,7 +67,7 @@ export default defineProcess({
   searchAttributes: [CustomerId, OrderTotal],
   initialSearchAttributes: (input) => [
     { key: CustomerId, value: input.customer.id },
-    { key: OrderTotal, value: input.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) },
+    { key: OrderTotal, value: orderTotal(input.lines) },
   ],
   triggers: [
     startsOn({

@@ -22,7 +22,8 @@ export interface StandInCrm {
 
 /**
  * A stand-in for the company's CRM, speaking the HTTP API officeflow's CRM connector calls:
- * `PUT /deals/:id/stage` ({stage, note}, with an Idempotency-Key header) and `GET /deals/:id`.
+ * `PUT /deals/:id/stage` ({stage, note}) and `POST /deals/:id/notes` ({text}), each with an Idempotency-Key
+ * header, and `GET /deals/:id`.
  * It keeps what it receives in a JSON file, so people and tests can see what the front office was told.
  */
 export async function startStandInCrm(dir: string, port: number, host = '127.0.0.1'): Promise<StandInCrm> {
@@ -30,6 +31,7 @@ export async function startStandInCrm(dir: string, port: number, host = '127.0.0
   const state: CrmState = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { deals: {}, seenKeys: [] };
   const seen = new Set(state.seenKeys);
   const deal = (dealId: string) => (state.deals[dealId] ??= { dealId, notes: [], history: [] });
+  const save = () => writeFileSync(file, JSON.stringify({ deals: state.deals, seenKeys: [...seen] }, null, 2));
 
   const app = Fastify();
   app.put<{ Params: { dealId: string }; Body: { stage?: unknown; note?: unknown } }>('/deals/:dealId/stage', async (request, reply) => {
@@ -44,7 +46,21 @@ export async function startStandInCrm(dir: string, port: number, host = '127.0.0
       record.stage = stage;
       record.history.push({ stage, note: typeof note === 'string' ? note : undefined, at: new Date().toISOString() });
       if (typeof note === 'string') record.notes.push(note);
-      writeFileSync(file, JSON.stringify({ deals: state.deals, seenKeys: [...seen] }, null, 2));
+      save();
+    }
+    return record;
+  });
+  app.post<{ Params: { dealId: string }; Body: { text?: unknown } }>('/deals/:dealId/notes', async (request, reply) => {
+    const key = request.headers['idempotency-key'];
+    const { text } = request.body ?? {};
+    if (typeof key !== 'string' || typeof text !== 'string') {
+      return reply.code(400).send({ error: 'an Idempotency-Key header and a string "text" are required' });
+    }
+    const record = deal(request.params.dealId);
+    if (!seen.has(key)) {
+      seen.add(key);
+      record.notes.push(text);
+      save();
     }
     return record;
   });

@@ -7,12 +7,10 @@ import {
   proxyActivities,
   setHandler,
   upsertMemo,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { DealStage } from '../activities/crm/connector';
-import { OrderTotal } from '../definitions/search-attributes';
 import { humanTasks } from './human-task';
 import { trackProgress } from './progress';
 
@@ -22,7 +20,7 @@ const activities = proxyActivities<ReturnType<typeof createActivities>>({
 });
 const { registerCustomer, checkCredit, createSalesOrder, reserveStock, releaseStock, recordRestock, cancelSalesOrder } = activities;
 const { createShipment, recordDelivery, issueInvoice, printInvoice, recordPayment, sendEmail, updateDeal } = activities;
-const { openTask, closeTask } = activities;
+const { openTask, closeTask, noteOnDeal } = activities;
 // The browser robot waits on a slow legacy portal; its heartbeats let a lost worker's attempt be retried soon.
 const { enterOrderInLegacyErp, cancelOrderInLegacyErp } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '3 minutes',
@@ -91,6 +89,9 @@ export const dealCancelled = defineSignal<[{ reason: string }]>('dealCancelled')
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** An order's net total: what the credit check weighs and operators search by. */
+export const orderTotal = (lines: OrderLine[]): number => lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
+
 /**
  * Order-to-cash: a deal closed in the CRM becomes a checked, reserved, shipped, invoiced and paid order,
  * booked in the ledger, with the CRM told at every milestone.
@@ -124,16 +125,16 @@ export async function orderToCash(order: OrderToCashInput): Promise<OrderToCashR
     }
     // Goods have left: the order stands. The run's memo and the CRM say why.
     upsertMemo({ cancellationRefused: `Requested after shipment: ${reason}` });
-    await updateDeal({
+    await noteOnDeal({
       dealId: order.dealId,
-      stage: 'shipped',
-      note: `Cancellation refused: the order has already shipped. (Requested: ${reason})`,
-      updateKey: `${runKey}/cancellation-refused`,
+      text: `Cancellation refused: the order has already shipped. (Requested: ${reason})`,
+      noteKey: `${runKey}/cancellation-refused`,
     });
   });
 
   // Undo steps, pushed as each step succeeds and run newest first when the deal is cancelled.
   const compensations: Array<() => Promise<unknown>> = [];
+  const placed: { orderNumber?: string } = {};
   const cancelOrder = async (outcome: OrderOutcome, reason: string): Promise<OrderToCashResult> => {
     enterStep('cancelling');
     for (const undo of compensations.reverse()) await undo();
@@ -142,7 +143,6 @@ export async function orderToCash(order: OrderToCashInput): Promise<OrderToCashR
     enterStep('cancelled');
     return { outcome, orderNumber: placed.orderNumber, reason };
   };
-  const placed: { orderNumber?: string } = {};
   /** The cancellation, if the CRM asked for one: checked between the steps before shipment. */
   const cancelIfRequested = () => (cancellation ? cancelOrder('cancelled', cancellation.reason) : undefined);
 
@@ -153,14 +153,13 @@ export async function orderToCash(order: OrderToCashInput): Promise<OrderToCashR
     country: customer.country,
     billingEmail: customer.billingEmail,
   });
-  const orderTotal = order.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
-  upsertSearchAttributes([{ key: OrderTotal, value: orderTotal }]);
-  const credit = await checkCredit({ customerNumber, orderTotal, defaultCreditLimit: settings.defaultCreditLimit });
+  const total = orderTotal(order.lines);
+  const credit = await checkCredit({ customerNumber, orderTotal: total, defaultCreditLimit: settings.defaultCreditLimit });
   if (!credit.withinLimit) {
     const decision = await askPerson({
       name: 'credit-approval',
-      title: `Credit approval for ${customer.name}: order of ${orderTotal.toFixed(2)} ${order.currency}`,
-      details: `Deal ${order.dealId} would bring ${customer.name} (${customerNumber}) to ${(credit.openReceivables + orderTotal).toFixed(2)} ${order.currency} open, over its credit limit of ${credit.creditLimit.toFixed(2)}.`,
+      title: `Credit approval for ${customer.name}: order of ${total.toFixed(2)} ${order.currency}`,
+      details: `Deal ${order.dealId} would bring ${customer.name} (${customerNumber}) to ${(credit.openReceivables + total).toFixed(2)} ${order.currency} open, over its credit limit of ${credit.creditLimit.toFixed(2)}.`,
       assignee: settings.creditApprover,
       waitingOn: 'Finance',
       deadline: settings.creditApprovalDeadline,

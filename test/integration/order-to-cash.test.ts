@@ -282,6 +282,8 @@ describe('cancellation', () => {
     expect(note).toContain('already shipped');
     expect((await handle(d.workflowId).describe()).memo).toEqual({ cancellationRefused: 'Requested after shipment: too late' });
     expect(await deliverAndPay(d, [119])).toMatchObject({ outcome: 'paid' });
+    // The refusal is a note: the deal's stages move forward only.
+    expect((await crmDeal(d.dealId)).history.map((h) => h.stage)).toEqual(['ordered', 'shipped', 'invoiced', 'paid']);
   });
 });
 
