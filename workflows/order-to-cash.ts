@@ -11,7 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { DealStage } from '../activities/crm/connector';
-import { humanTasks } from './human-task';
+import { humanTasks, taskId } from './human-task';
 import { trackProgress } from './progress';
 
 const activities = proxyActivities<ReturnType<typeof createActivities>>({
@@ -260,14 +260,14 @@ export async function orderToCash(order: OrderToCashInput): Promise<OrderToCashR
     }
   }
   if (!paid) {
-    const collectionsTask = `${runKey}:collections`;
+    const collectionsTask = taskId(runKey, 'collections');
     await openTask({
       taskId: collectionsTask,
       workflowId: runKey,
       title: `Collect ${outstanding.toFixed(2)} ${invoice.currency} from ${customer.name} (invoice ${invoice.invoiceNumber})`,
       details: `All payment reminders for invoice ${invoice.invoiceNumber} went unanswered.`,
       assignee: settings.collectionsEmail,
-      deadline: new Date(Date.now()).toISOString(),
+      deadline: new Date().toISOString(),
     });
     await email('collections', settings.collectionsEmail, `Overdue: invoice ${invoice.invoiceNumber}`, `${customer.name} owes ${outstanding.toFixed(2)} ${invoice.currency}; reminders went unanswered.`);
     enterStep('collections', { on: 'Collections' });
