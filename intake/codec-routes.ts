@@ -1,5 +1,6 @@
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
+import { parseJson } from './errors';
 
 /** Payloads as the Temporal UI sends them to a codec endpoint: proto3 JSON, bytes in base64. */
 interface JsonPayload {
@@ -37,7 +38,7 @@ export function registerCodecRoutes(app: FastifyInstance, codec: PayloadCodec, u
   app.options('/codec/:operation', async (_request, reply) => reply.code(204).send());
   for (const operation of ['encode', 'decode'] as const) {
     app.post<{ Body: string }>(`/codec/${operation}`, async (request) => {
-      const { payloads } = JSON.parse(request.body) as { payloads: JsonPayload[] };
+      const { payloads } = parseJson(request.body, 'body') as { payloads: JsonPayload[] };
       return { payloads: (await codec[operation](payloads.map(fromJson))).map(toJson) };
     });
   }
