@@ -5,7 +5,7 @@ import { stateSecret } from '../infra/state';
 import { connectClient, configuredTemporal } from '../infra/temporal';
 import { exampleEvent } from '../intake/catalog';
 import { sendEvent } from '../intake/send';
-import { CommandRefused } from './tasks';
+import { CommandRefused, localIntakeUrl } from './tasks';
 import { type Progress, progressQuery } from '../workflows/progress';
 
 /** Waits until a run waits on someone or has finished, as a person would before sending the next event. */
@@ -23,7 +23,7 @@ async function comeToRest(client: Client, workflowId: string): Promise<void> {
  * running engine, one at a time, then waits for the runs to finish. Sending them again shows the duplicate answers.
  */
 export async function runDemo(config: Config, intake?: string): Promise<void> {
-  const intakeUrl = intake ?? `http://${config.intake.host}:${config.intake.port}`;
+  const intakeUrl = intake ?? localIntakeUrl(config);
   const health = await fetch(new URL('/healthz', intakeUrl)).catch(() => undefined);
   if (!health?.ok) {
     throw new CommandRefused(`officeflow is not running at ${intakeUrl}: start it first with 'npm start' (in another terminal)`);

@@ -4,7 +4,8 @@ import type { Config } from '../config';
 /** A refusal to show a person as it is, without a stack trace. */
 export class CommandRefused extends Error {}
 
-const localIntake = (config: Config) => `http://${config.intake.host}:${config.intake.port}`;
+/** The engine's own intake, where the CLI talks to it unless told `--intake`. */
+export const localIntakeUrl = (config: Config) => `http://${config.intake.host}:${config.intake.port}`;
 
 async function call(url: string, init?: RequestInit): Promise<unknown> {
   const response = await fetch(url, init).catch(() => {
@@ -23,7 +24,7 @@ export function addTaskCommands(program: Command, config: () => Config): void {
     .option('--assignee <email>', 'only the tasks of this person')
     .option('--intake <url>', 'the engine to ask (default: the local one)')
     .action(async (options: { assignee?: string; intake?: string }) => {
-      const url = new URL('/tasks', options.intake ?? localIntake(config()));
+      const url = new URL('/tasks', options.intake ?? localIntakeUrl(config()));
       if (options.assignee) url.searchParams.set('assignee', options.assignee);
       const tasks = (await call(url.href)) as Array<{ taskId: string; title: string; assignee: string; deadline: string }>;
       if (tasks.length === 0) console.log('no open tasks');
@@ -39,7 +40,7 @@ export function addTaskCommands(program: Command, config: () => Config): void {
     .option('--comment <text>', 'why')
     .option('--intake <url>', 'the engine to ask (default: the local one)')
     .action(async (taskId: string, decision: string, options: { as: string; comment?: string; intake?: string }) => {
-      const url = new URL(`/tasks/${encodeURIComponent(taskId)}/decision`, options.intake ?? localIntake(config()));
+      const url = new URL(`/tasks/${encodeURIComponent(taskId)}/decision`, options.intake ?? localIntakeUrl(config()));
       const body = JSON.stringify({ decidedBy: options.as, decision, comment: options.comment });
       const decided = await call(url.href, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       console.log(JSON.stringify(decided));
