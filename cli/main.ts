@@ -94,9 +94,9 @@ program
     };
     if (options.settingsFile) writeFileSync(options.settingsFile, JSON.stringify(settings, null, 2), { mode: 0o600 });
     else console.log(`infrastructure ready: Temporal ${infra.temporal.address}, UI ${infra.temporal.uiUrl ?? '-'}`);
-    stopOnSignal(infra.stop);
+    const stop = stopOnSignal(infra.stop);
     if (options.stopWhenStdinCloses) {
-      process.stdin.on('close', () => void infra.stop().finally(() => process.exit(0)));
+      process.stdin.on('close', stop);
       process.stdin.resume();
     }
   });
@@ -153,8 +153,11 @@ function banner(infra: Infrastructure, intakeUrl: string | undefined, showSecret
   return lines.join('\n');
 }
 
-/** Stops cleanly on SIGINT or SIGTERM; a second signal while stopping is ignored, so no local server is left running. */
-function stopOnSignal(stop: () => Promise<unknown>): void {
+/**
+ * Stops cleanly on SIGINT or SIGTERM; a second signal while stopping is ignored, so no local server is left running.
+ * Returns the same guarded stop, for other reasons to stop.
+ */
+function stopOnSignal(stop: () => Promise<unknown>): () => void {
   let stopping = false;
   const handler = () => {
     if (stopping) return;
@@ -169,6 +172,7 @@ function stopOnSignal(stop: () => Promise<unknown>): void {
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  return handler;
 }
 
 program.parseAsync().catch((err: unknown) => {
