@@ -31,7 +31,16 @@ export async function startStandInCrm(dir: string, port: number, host = '127.0.0
   const state: CrmState = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { deals: {}, seenKeys: [] };
   const seen = new Set(state.seenKeys);
   const deal = (dealId: string) => (state.deals[dealId] ??= { dealId, notes: [], history: [] });
-  const save = () => writeFileSync(file, JSON.stringify({ deals: state.deals, seenKeys: [...seen] }, null, 2));
+  /** Applies a change to a deal once per Idempotency-Key, and keeps it. */
+  const applyOnce = (key: string, dealId: string, change: (record: DealRecord) => void): DealRecord => {
+    const record = deal(dealId);
+    if (!seen.has(key)) {
+      seen.add(key);
+      change(record);
+      writeFileSync(file, JSON.stringify({ deals: state.deals, seenKeys: [...seen] }, null, 2));
+    }
+    return record;
+  };
 
   const app = Fastify();
   app.put<{ Params: { dealId: string }; Body: { stage?: unknown; note?: unknown } }>('/deals/:dealId/stage', async (request, reply) => {
@@ -40,15 +49,11 @@ export async function startStandInCrm(dir: string, port: number, host = '127.0.0
     if (typeof key !== 'string' || typeof stage !== 'string') {
       return reply.code(400).send({ error: 'an Idempotency-Key header and a string "stage" are required' });
     }
-    const record = deal(request.params.dealId);
-    if (!seen.has(key)) {
-      seen.add(key);
+    return applyOnce(key, request.params.dealId, (record) => {
       record.stage = stage;
       record.history.push({ stage, note: typeof note === 'string' ? note : undefined, at: new Date().toISOString() });
       if (typeof note === 'string') record.notes.push(note);
-      save();
-    }
-    return record;
+    });
   });
   app.post<{ Params: { dealId: string }; Body: { text?: unknown } }>('/deals/:dealId/notes', async (request, reply) => {
     const key = request.headers['idempotency-key'];
@@ -56,13 +61,7 @@ export async function startStandInCrm(dir: string, port: number, host = '127.0.0
     if (typeof key !== 'string' || typeof text !== 'string') {
       return reply.code(400).send({ error: 'an Idempotency-Key header and a string "text" are required' });
     }
-    const record = deal(request.params.dealId);
-    if (!seen.has(key)) {
-      seen.add(key);
-      record.notes.push(text);
-      save();
-    }
-    return record;
+    return applyOnce(key, request.params.dealId, (record) => record.notes.push(text));
   });
   app.get<{ Params: { dealId: string } }>('/deals/:dealId', async (request, reply) => {
     const record = state.deals[request.params.dealId];
