@@ -28,8 +28,9 @@ export function customerActivities(pool: Pool) {
     async checkCredit(input: { customerNumber: string; orderTotal: number; defaultCreditLimit: number }) {
       const { rows } = await pool.query<{ credit_limit: string | null; open: string }>(
         `SELECT c.credit_limit,
-                coalesce((SELECT sum(i.gross_total) - coalesce(sum((SELECT sum(p.amount) FROM payments p WHERE p.invoice_number = i.invoice_number)), 0)
-                            FROM invoices i WHERE i.customer_number = c.customer_number), 0) AS open
+                coalesce((SELECT sum(gross_total) FROM invoices WHERE customer_number = c.customer_number), 0)
+                - coalesce((SELECT sum(p.amount) FROM payments p JOIN invoices i USING (invoice_number)
+                             WHERE i.customer_number = c.customer_number), 0) AS open
            FROM customers c WHERE c.customer_number = $1`,
         [input.customerNumber],
       );
