@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { TASK_REFUSALS, decideTask } from '../workflows/human-task';
+import { TASK_REFUSALS, decideTask, taskName } from '../workflows/human-task';
 import { Refusal, fieldErrors, parseJson } from './errors';
 
 const decisionBody = z.object({
@@ -41,7 +41,7 @@ export function registerTaskRoutes(app: FastifyInstance, client: Client, pool: P
     ]);
     if (rows.length === 0) throw new Refusal(404, 'unknown_task', `no task "${request.params.taskId}"`);
     const workflowId = rows[0].workflow_id;
-    const task = request.params.taskId.slice(workflowId.length + 1);
+    const task = taskName(request.params.taskId, workflowId);
     try {
       const decided = await client.workflow.getHandle(workflowId).executeUpdate(decideTask, { args: [{ task, ...parsed.data }] });
       return { taskId: request.params.taskId, ...decided };
@@ -54,4 +54,3 @@ export function registerTaskRoutes(app: FastifyInstance, client: Client, pool: P
     }
   });
 }
-

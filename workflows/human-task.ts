@@ -58,6 +58,9 @@ interface OpenTask {
 /** The global id of a run's task: what people see in the task list and pass to the API. */
 export const taskId = (workflowId: string, name: string): string => `${workflowId}:${name}`;
 
+/** The task's name within its run, from its global id: the inverse of `taskId`. */
+export const taskName = (id: string, workflowId: string): string => id.slice(taskId(workflowId, '').length);
+
 /**
  * Human tasks for one run: call once at the start of a workflow, then `await ask(request)` where a person must
  * decide. A task is listed for its assignee and e-mailed to them, reminded, escalated past its deadline, and
