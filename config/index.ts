@@ -109,7 +109,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, sinkSmtpPort: e.MAIL_SINK_SMTP_PORT, sinkHttpPort: e.MAIL_SINK_HTTP_PORT },
     chromePath: e.CHROME_PATH,
     crm: { url: e.CRM_URL, standInPort: e.CRM_STANDIN_PORT },
-    legacyErp: { url: e.LEGACY_ERP_URL, user: e.LEGACY_ERP_USER, password: e.LEGACY_ERP_PASSWORD, standInPort: e.LEGACY_ERP_STANDIN_PORT,
+    legacyErp: {
+      url: e.LEGACY_ERP_URL,
+      user: e.LEGACY_ERP_USER,
+      password: e.LEGACY_ERP_PASSWORD,
+      standInPort: e.LEGACY_ERP_STANDIN_PORT,
       standInSlowPageMs: e.LEGACY_ERP_STANDIN_SLOW_MS,
     },
     intake: {
