@@ -1,22 +1,7 @@
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { PayloadCodec } from '@temporalio/common';
+import { type JsonPayload, fromJson, toJson } from '../codec/json-payloads';
 import type { FastifyInstance } from 'fastify';
 import { parseJson } from './errors';
-
-/** Payloads as the Temporal UI sends them to a codec endpoint: proto3 JSON, bytes in base64. */
-interface JsonPayload {
-  metadata?: Record<string, string> | null;
-  data?: string | null;
-}
-
-const fromJson = ({ metadata, data }: JsonPayload): Payload => ({
-  metadata: metadata ? Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, Buffer.from(value, 'base64')])) : undefined,
-  data: data ? Buffer.from(data, 'base64') : undefined,
-});
-
-const toJson = ({ metadata, data }: Payload): JsonPayload => ({
-  metadata: metadata ? Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, Buffer.from(value).toString('base64')])) : undefined,
-  data: data ? Buffer.from(data).toString('base64') : undefined,
-});
 
 /**
  * The codec endpoint the Temporal UI calls from the operator's browser to show encrypted payloads in the clear

@@ -51,6 +51,7 @@ it('onboards a customer end to end: back-office record, credit limit, welcome le
 
   const [notice] = await mailTo(account.salesRepEmail);
   expect(notice.subject).toBe(`Northwind Traders GmbH is onboarded as ${result.customerNumber}`);
+  await engine.keepHistory(`customer-onboarding-${account.accountId}`, 'credit-limit-approved');
 });
 
 it('waits on Finance visibly, then puts the customer on prepayment when no credit limit comes in time', async () => {
@@ -80,6 +81,7 @@ it('waits on Finance visibly, then puts the customer on prepayment when no credi
   expect(result).toMatchObject({ reviewedByFinance: false, credit: { creditLimit: 0, currency: 'CHF', approvedBy: 'prepayment policy' } });
   expect(await customerRow(account.accountId)).toEqual([expect.objectContaining({ credit_limit: '0.00' })]);
   expect(await handle.query<Progress>('progress')).toEqual({ step: 'onboarded' });
+  await engine.keepHistory(workflowId, 'prepayment');
 });
 
 it('gives one run, one welcome letter and one notice however often the events are delivered', async () => {

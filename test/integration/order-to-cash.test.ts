@@ -143,6 +143,7 @@ it('takes a deal to cash: order, stock, shipment, invoice PDF by e-mail, payment
   expect(stock.on_hand).toBe(8);
 
   expect((await crmDeal(d.dealId)).history.map((h) => h.stage)).toEqual(['ordered', 'shipped', 'invoiced', 'paid']);
+  await engine.keepHistory(d.workflowId, 'paid');
   const [invoiceMail] = await mailTo(d.billingEmail);
   expect(invoiceMail).toMatchObject({ subject: `Invoice ${result.invoiceNumber}`, attachments: [{ filename: `${result.invoiceNumber}.pdf`, contentType: 'application/pdf' }] });
   expect((await mailTo(d.salesRepEmail)).map((m) => m.subject)).toEqual([expect.stringContaining(`has paid invoice ${result.invoiceNumber}`)]);
@@ -180,6 +181,8 @@ describe('credit approval', () => {
     expect((await decide(task.taskId, settings.creditApprover, 'reject')).status).toBe(409);
     expect((await decide(`${d.workflowId}:no-such-task`, settings.creditApprover, 'approve')).status).toBe(404);
     await atStep(d.workflowId, 'in-delivery');
+    await expect(deliverAndPay(d, [23_800])).resolves.toMatchObject({ outcome: 'paid' });
+    await engine.keepHistory(d.workflowId, 'credit-approved');
     const [notice] = await mailTo(settings.creditApprover).then((mails) => mails.filter((m) => m.subject?.includes(`Customer`)));
     expect(notice.text).toContain(`officeflow decide ${task.taskId}`);
   });
@@ -209,6 +212,7 @@ describe('credit approval', () => {
     expect(mail.text).toContain('too many open invoices');
     const { rowCount } = await engine.pool.query('SELECT 1 FROM sales_orders WHERE deal_id = $1', [d.dealId]);
     expect(rowCount).toBe(0);
+    await engine.keepHistory(d.workflowId, 'credit-rejected');
   });
 
   it('reminds the approver, then escalates to the finance manager past the deadline', async () => {
@@ -224,6 +228,7 @@ describe('credit approval', () => {
     expect((await decide(task.taskId, settings.creditApprover, 'approve')).status).toBe(403);
     expect(await decide(task.taskId, settings.financeManager, 'approve')).toMatchObject({ status: 200, body: { escalated: true } });
     expect(await deliverAndPay(d, [23_800])).toMatchObject({ outcome: 'paid' });
+    await engine.keepHistory(d.workflowId, 'credit-escalated');
   });
 });
 
@@ -243,6 +248,7 @@ it('puts an order on hold when stock is short, tells operations, and goes on onc
   expect(await deliverAndPay(d, [357])).toMatchObject({ outcome: 'paid' });
   const { rows: [stock] } = await engine.pool.query('SELECT on_hand FROM products WHERE sku = $1', [sku]);
   expect(stock.on_hand).toBe(3); // 1 + 5 restocked - 3 shipped
+  await engine.keepHistory(d.workflowId, 'restocked');
 });
 
 it('cancels an order on hold with compensation when no stock comes by the restock deadline', async () => {
@@ -256,6 +262,7 @@ it('cancels an order on hold with compensation when no stock comes by the restoc
   });
   expect(await handle(d.workflowId).result()).toMatchObject({ outcome: 'out-of-stock', reason: expect.stringContaining('No stock') });
   await expectOrderUndone(d.dealId);
+  await engine.keepHistory(d.workflowId, 'out-of-stock');
 });
 
 describe('cancellation', () => {
@@ -271,6 +278,7 @@ describe('cancellation', () => {
     await expectOrderUndone(d.dealId);
     const { rows: [{ order_number: orderNumber }] } = await engine.pool.query('SELECT order_number FROM sales_orders WHERE deal_id = $1', [d.dealId]);
     expect(portalOrders().filter((o) => o.reference === orderNumber).map((o) => o.status)).toEqual(['cancelled']);
+    await engine.keepHistory(d.workflowId, 'cancelled');
   });
 
   it('after shipment is refused with the reason recorded, and the order runs to cash', async () => {
@@ -284,6 +292,7 @@ describe('cancellation', () => {
     expect(await deliverAndPay(d, [119])).toMatchObject({ outcome: 'paid' });
     // The refusal is a note: the deal's stages move forward only.
     expect((await crmDeal(d.dealId)).history.map((h) => h.stage)).toEqual(['ordered', 'shipped', 'invoiced', 'paid']);
+    await engine.keepHistory(d.workflowId, 'cancellation-refused');
   });
 });
 
@@ -304,6 +313,7 @@ it('books partial payments, keeps an overpayment as customer credit, and balance
     [result.invoiceNumber],
   );
   expect(rows).toEqual([{ amount: 11 }]);
+  await engine.keepHistory(d.workflowId, 'partial-payments');
 });
 
 it('reminds the customer after the due date, then hands over to collections, until paid', async () => {
@@ -321,6 +331,7 @@ it('reminds the customer after the due date, then hands over to collections, unt
   expect(await handle(d.workflowId).result()).toMatchObject({ outcome: 'paid' });
   const { rows: [closed] } = await engine.pool.query('SELECT status FROM human_tasks WHERE task_id = $1', [task.taskId]);
   expect(closed.status).toBe('decided');
+  await engine.keepHistory(d.workflowId, 'dunning-collections');
 });
 
 it('gives one order, one invoice and one e-mail of each kind when the same event is delivered five times', async () => {

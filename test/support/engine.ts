@@ -14,6 +14,7 @@ import type { CloudEvent } from '../../intake/cloudevent';
 import { buildIntake } from '../../intake/server';
 import type { LegacyOrder } from '../../standins/legacy-erp-portal';
 import { startWorkers } from '../../workers/worker';
+import { keepHistory } from './histories';
 
 /** The connection settings `officeflow infra` wrote for this test run (see global-setup.ts). */
 export interface TestSettings {
@@ -55,6 +56,8 @@ export interface TestEngine {
   pool: Pool;
   registry: ProcessDefinition[];
   settings: TestSettings;
+  /** Keeps a finished run's history as a replay fixture, when recording (see histories.ts). */
+  keepHistory(workflowId: string, name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -101,6 +104,7 @@ export async function startTestEngine(
     pool,
     registry,
     settings,
+    keepHistory: (workflowId, name) => keepHistory(client, settings.OFFICEFLOW_ENCRYPTION_KEY, workflowId, name),
     async stop() {
       await intake.close();
       await workers?.shutdown();
