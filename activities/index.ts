@@ -1,36 +1,30 @@
-import type { Transporter } from 'nodemailer';
-import type { Pool } from 'pg';
-import type { BrowserPool } from '../infra/browser';
-import { customerActivities } from './back-office/customers';
-import { crmActivities } from './crm/connector';
-import { type LegacyErpAccess, legacyErpActivities } from './legacy-erp/robot';
-import { invoiceDocumentActivities } from './documents/invoice';
-import { welcomeLetterActivities } from './documents/welcome-letter';
-import { salesOrderActivities } from './erp/sales-orders';
-import { invoiceActivities } from './finance/invoices';
-import { mailActivities } from './mail/outbox';
-import { taskListActivities } from './tasks/task-list';
+import backOffice from './back-office';
+import crm from './crm';
+import documents from './documents';
+import legacyErp from './legacy-erp';
+import mail from './mail';
+import type { ConnectedSystem, SharedClients } from './system';
 
-/** The clients activities reach the office systems through; one set per worker process. */
-export interface ActivityDeps {
-  pool: Pool;
-  mail: { transport: Transporter; from: string };
-  browser: BrowserPool;
-  crmUrl: string;
-  legacyErp: LegacyErpAccess;
-}
+/** Every system officeflow talks to. Adding one is its folder and a line here. */
+export const systems = [backOffice, documents, mail, crm, legacyErp] as const;
 
-/** Every activity, grouped by the office system it touches. Workflows type their proxies with this. */
-export function createActivities(deps: ActivityDeps) {
+type System = (typeof systems)[number];
+type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+type SettingsOf<S> = S extends ConnectedSystem<infer Settings extends object, object> ? Settings : never;
+
+/** Every activity of every system: workflows type their proxies with this (`proxyActivities<Activities>`). */
+export type Activities = Intersection<ReturnType<System['connect']>['activities']>;
+
+/** The settings of every system, by environment variable. */
+export type SystemSettings = Intersection<SettingsOf<System>>;
+
+/** Connects every system's activities for one worker process; `close` releases what they hold. */
+export function connectSystems(settings: SystemSettings, shared: SharedClients): { activities: Activities; close(): Promise<void> } {
+  const connected = systems.map((system) => (system as ConnectedSystem<SystemSettings, object>).connect(settings, shared));
   return {
-    ...customerActivities(deps.pool),
-    ...welcomeLetterActivities(deps.pool, deps.browser),
-    ...invoiceDocumentActivities(deps.pool, deps.browser),
-    ...salesOrderActivities(deps.pool),
-    ...invoiceActivities(deps.pool),
-    ...mailActivities(deps.pool, deps.mail.transport, deps.mail.from),
-    ...taskListActivities(deps.pool),
-    ...crmActivities(deps.crmUrl),
-    ...legacyErpActivities(deps.pool, deps.browser, deps.legacyErp),
+    activities: Object.assign({}, ...connected.map((c) => c.activities)) as Activities,
+    close: async () => {
+      for (const c of connected) await c.close?.();
+    },
   };
 }

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { processes } from '../definitions';
 import { stateSecret } from '../infra/state';
-import { connectClient, configuredTemporal } from '../infra/temporal';
+import { connectClient, temporalEndpoint } from '../infra/temporal';
 import { exampleEvent } from '../intake/catalog';
 import { sendEvent } from '../intake/send';
 import { CommandRefused, localIntakeUrl } from './tasks';
@@ -28,16 +28,14 @@ export async function runDemo(config: Config, intake?: string): Promise<void> {
   if (!health?.ok) {
     throw new CommandRefused(`officeflow is not running at ${intakeUrl}: start it first with 'npm start' (in another terminal)`);
   }
-  const secret =
-    config.intake.webhookSecrets[0] ?? stateSecret(config.stateDir, 'webhook-secret', () => {
-      throw new Error('no webhook secret: set WEBHOOK_SECRETS to one the intake accepts');
+  const local = !config.TEMPORAL_ADDRESS;
+  const kept = (name: string, variable: string) =>
+    stateSecret(config.OFFICEFLOW_STATE_DIR, name, () => {
+      throw new CommandRefused(`no ${variable}: set it to the one the engine uses`);
     });
-  const configured = configuredTemporal(config);
-  const temporal = configured ?? { address: `127.0.0.1:${config.temporal.localPort}`, namespace: config.temporal.namespace, tls: false };
-  const encryptionKeys = config.encryptionKey ?? stateSecret(config.stateDir, 'encryption-key', () => {
-    throw new Error('no encryption key: set OFFICEFLOW_ENCRYPTION_KEY');
-  });
-  const client = await connectClient(temporal, encryptionKeys);
+  const secret = config.WEBHOOK_SECRETS[0] ?? kept('webhook-secret', 'WEBHOOK_SECRETS');
+  const temporal = temporalEndpoint({ ...config, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}` } as Config);
+  const client = await connectClient(temporal, config.OFFICEFLOW_ENCRYPTION_KEY ?? kept('encryption-key', 'OFFICEFLOW_ENCRYPTION_KEY'));
   try {
     for (const process of processes) {
       console.log(`\n${process.name}: ${process.description}`);
@@ -52,7 +50,7 @@ export async function runDemo(config: Config, intake?: string): Promise<void> {
       if (!workflowId) continue;
       const result = await client.workflow.getHandle(workflowId).result();
       console.log(`  ${workflowId} finished: ${JSON.stringify(result)}`);
-      if (!configured) console.log(`  see it in the Temporal UI: http://127.0.0.1:${config.temporal.localUiPort}/namespaces/${temporal.namespace}/workflows/${workflowId}`);
+      if (local) console.log(`  see it in the Temporal UI: http://127.0.0.1:${config.TEMPORAL_UI_PORT}/namespaces/${temporal.namespace}/workflows/${workflowId}`);
     }
   } finally {
     await client.connection.close();

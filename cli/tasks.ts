@@ -5,7 +5,7 @@ import type { Config } from '../config';
 export class CommandRefused extends Error {}
 
 /** The engine's own intake, where the CLI talks to it unless told `--intake`. */
-export const localIntakeUrl = (config: Config) => `http://${config.intake.host}:${config.intake.port}`;
+export const localIntakeUrl = (config: Config) => `http://${config.INTAKE_HOST}:${config.INTAKE_PORT}`;
 
 async function call(url: string, init?: RequestInit): Promise<unknown> {
   const response = await fetch(url, init).catch(() => {

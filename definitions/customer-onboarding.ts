@@ -1,31 +1,10 @@
-import type { Duration } from '@temporalio/common';
-import { z } from 'zod';
+import { AccountCreated, CreditLimitApproved, CustomerOnboardingInput, type CustomerOnboardingSettings } from '../contracts/customer';
 import { creditLimitApproved, customerOnboarding } from '../workflows/customer-onboarding';
 import { defineProcess, signalsOn, startsOn } from './define';
-import { businessKey, countryCode, currencyCode, duration, email } from './schemas';
 import { CustomerId } from './search-attributes';
 
-const account = z.object({
-  accountId: businessKey,
-  companyName: z.string().min(1).max(200),
-  country: countryCode,
-  currency: currencyCode,
-  billingEmail: email,
-  contactName: z.string().min(1).max(200),
-});
-
-const accountCreated = account.extend({ salesRepEmail: email });
-
-const creditLimitDecision = z.object({
-  accountId: businessKey,
-  creditLimit: z.number().nonnegative().max(1e12),
-  currency: currencyCode,
-  approvedBy: z.string().min(1).max(200),
-});
-
-const settings = {
-  /** Finance's time to set a credit limit before the customer starts on prepayment terms. */
-  creditReviewTimeout: '2 days' as Duration,
+const settings: CustomerOnboardingSettings = {
+  creditReviewTimeout: '2 days',
 };
 
 const workflowId = (data: { accountId: string }) => `customer-onboarding-${data.accountId}`;
@@ -41,16 +20,16 @@ export default defineProcess({
   workflow: customerOnboarding,
   taskQueue: 'customer-onboarding',
   settings,
-  input: z.object({ account, salesRepEmail: email, creditReviewTimeout: duration }),
+  input: CustomerOnboardingInput,
   searchAttributes: [CustomerId],
   initialSearchAttributes: (input) => [{ key: CustomerId, value: input.account.accountId }],
   triggers: [
     startsOn({
       type: 'crm.account.created',
       description: 'A new customer account was created in the CRM.',
-      data: accountCreated,
+      data: AccountCreated,
       workflowId,
-      input: ({ salesRepEmail, ...crmAccount }, _event, timing: typeof settings) => ({ account: crmAccount, salesRepEmail, ...timing }),
+      input: ({ salesRepEmail, ...account }, _event, processSettings: CustomerOnboardingSettings) => ({ account, salesRepEmail, ...processSettings }),
       example: {
         source: '/crm/accounts',
         id: 'evt-acct-1001',
@@ -67,11 +46,11 @@ export default defineProcess({
     }),
     signalsOn({
       type: 'finance.credit_limit.approved',
-      description: 'Finance approved a credit limit for an account being onboarded.',
-      data: creditLimitDecision,
+      description: 'Finance approved a credit limit for an account being onboarded (a decimal amount of its currency).',
+      data: CreditLimitApproved,
       workflowId,
       signal: creditLimitApproved,
-      payload: ({ creditLimit, currency, approvedBy }) => ({ creditLimit, currency, approvedBy }),
+      payload: ({ creditLimit, approvedBy }) => ({ creditLimit, approvedBy }),
       example: {
         source: '/erp/finance',
         id: 'evt-credit-1001',

@@ -11,27 +11,27 @@ export interface EventContext {
   time?: string;
 }
 
-interface TriggerSpec<Data> {
+interface TriggerSpec<Data, Sent = Data> {
   /** The CloudEvents `type` that fires this trigger, e.g. `crm.account.created`. */
   type: string;
   description: string;
-  /** Schema of the event's `data`; checked at the intake, before anything starts. */
-  data: z.ZodType<Data>;
+  /** Schema of the event's `data`: checked at the intake before anything starts, and converted (decimals into Money). */
+  data: z.ZodType<Data, Sent>;
   /** The business key: the same business object always maps to the same workflow id. */
   workflowId: (data: Data) => string;
   /** Whether `officeflow demo` sends the example (not for events that would end the demo's run early). */
   demo?: boolean;
-  /** A complete, valid event: published in GET /processes and sent by `officeflow demo`. */
-  example: { source: string; id: string; subject?: string; data: Data };
+  /** A complete, valid event, as a sender writes it: published in GET /processes and sent by `officeflow demo`. */
+  example: { source: string; id: string; subject?: string; data: Sent };
 }
 
-export interface StartTrigger<Data, Input, Settings = unknown> extends TriggerSpec<Data> {
+export interface StartTrigger<Data, Input, Settings = unknown, Sent = Data> extends TriggerSpec<Data, Sent> {
   kind: 'start';
   /** The workflow input for this event; `settings` are the process's (durations, assignees). */
   input: (data: Data, event: EventContext, settings: Settings) => Input;
 }
 
-export interface SignalTrigger<Data, Payload> extends TriggerSpec<Data> {
+export interface SignalTrigger<Data, Payload, Sent = Data> extends TriggerSpec<Data, Sent> {
   kind: 'signal';
   /** The signal delivered to the running process the business key names. */
   signal: SignalDefinition<[Payload]>;
@@ -40,13 +40,16 @@ export interface SignalTrigger<Data, Payload> extends TriggerSpec<Data> {
 
 // Triggers of one process carry different data types; the intake treats them alike once validated.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Trigger<Input, Settings = any> = StartTrigger<any, Input, Settings> | SignalTrigger<any, any>;
+export type Trigger<Input, Settings = any> = StartTrigger<any, Input, Settings, any> | SignalTrigger<any, any, any>;
 
-export const startsOn = <Data, Input, Settings>(spec: Omit<StartTrigger<Data, Input, Settings>, 'kind'>): Trigger<Input, Settings> => ({
+export const startsOn = <Data, Input, Settings, Sent>(spec: Omit<StartTrigger<Data, Input, Settings, Sent>, 'kind'>): Trigger<Input, Settings> => ({
   kind: 'start',
   ...spec,
 });
-export const signalsOn = <Data, Payload>(spec: Omit<SignalTrigger<Data, Payload>, 'kind'>): Trigger<never> => ({ kind: 'signal', ...spec });
+export const signalsOn = <Data, Payload, Sent>(spec: Omit<SignalTrigger<Data, Payload, Sent>, 'kind'>): Trigger<never> => ({
+  kind: 'signal',
+  ...spec,
+});
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ProcessDefinition<W extends Workflow = Workflow, Settings = any> {

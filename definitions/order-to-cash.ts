@@ -1,41 +1,28 @@
-import type { Duration } from '@temporalio/common';
-import { z } from 'zod';
+import { toDecimal } from '../contracts/money';
 import {
+  DealCancelled,
+  DealClosedWon,
+  OrderToCashInput,
   type OrderToCashSettings,
-  dealCancelled,
-  orderToCash,
+  PaymentReceived,
+  ShipmentDelivered,
+  StockRestocked,
   orderTotal,
-  paymentReceived,
-  shipmentDelivered,
-  stockRestocked,
-} from '../workflows/order-to-cash';
+} from '../contracts/order';
+import { dealCancelled, orderToCash, paymentReceived, shipmentDelivered, stockRestocked } from '../workflows/order-to-cash';
 import { defineProcess, signalsOn, startsOn } from './define';
-import { businessKey, countryCode, currencyCode, duration, email } from './schemas';
 import { CustomerId, OrderTotal } from './search-attributes';
-
-const money = z.number().positive().max(1e10).multipleOf(0.01, 'must have at most two decimals');
-
-const dealClosedWon = z.object({
-  dealId: businessKey,
-  customer: z.object({ id: businessKey, name: z.string().min(1).max(200), billingEmail: email, country: countryCode }),
-  lines: z
-    .array(z.object({ sku: businessKey, quantity: z.number().int().positive().max(1_000_000), unitPrice: money }))
-    .min(1, 'an order needs at least one line'),
-  currency: currencyCode,
-  paymentTermsDays: z.number().int().min(0).max(365),
-  salesRepEmail: email,
-});
 
 const settings: OrderToCashSettings = {
   creditApprover: 'credit.control@officeflow.example',
   financeManager: 'finance.manager@officeflow.example',
   operationsEmail: 'operations@officeflow.example',
   collectionsEmail: 'collections@officeflow.example',
-  defaultCreditLimit: 50_000,
-  creditApprovalDeadline: '2 days' as Duration,
-  creditApprovalReminder: '1 day' as Duration,
-  restockDeadline: '14 days' as Duration,
-  dunningOffsets: ['7 days', '14 days', '21 days'] as Duration[],
+  defaultCreditLimit: { amount: 5_000_000, currency: 'EUR' },
+  creditApprovalDeadline: '2 days',
+  creditApprovalReminder: '1 day',
+  restockDeadline: '14 days',
+  dunningOffsets: ['7 days', '14 days', '21 days'],
 };
 
 const workflowId = (data: { dealId: string }) => `order-to-cash-${data.dealId}`;
@@ -51,29 +38,18 @@ export default defineProcess({
   workflow: orderToCash,
   taskQueue: 'order-to-cash',
   settings,
-  input: dealClosedWon.extend({
-    settings: z.object({
-      creditApprover: email,
-      financeManager: email,
-      operationsEmail: email,
-      collectionsEmail: email,
-      defaultCreditLimit: z.number().nonnegative(),
-      creditApprovalDeadline: duration,
-      creditApprovalReminder: duration,
-      restockDeadline: duration,
-      dunningOffsets: z.array(duration),
-    }),
-  }),
+  input: OrderToCashInput,
   searchAttributes: [CustomerId, OrderTotal],
   initialSearchAttributes: (input) => [
     { key: CustomerId, value: input.customer.id },
-    { key: OrderTotal, value: orderTotal(input.lines) },
+    // A Double, as operators filter it: `OrderTotal > 10000`.
+    { key: OrderTotal, value: Number(toDecimal(orderTotal(input.lines, input.currency))) },
   ],
   triggers: [
     startsOn({
       type: 'crm.deal.closed_won',
-      description: 'A deal was won in the CRM.',
-      data: dealClosedWon,
+      description: 'A deal was won in the CRM (unit prices as decimal amounts of its currency).',
+      data: DealClosedWon,
       workflowId,
       input: (deal, _event, processSettings: OrderToCashSettings) => ({ ...deal, settings: processSettings }),
       example: {
@@ -95,7 +71,7 @@ export default defineProcess({
     signalsOn({
       type: 'logistics.shipment.delivered',
       description: 'The carrier delivered the shipment of an order.',
-      data: z.object({ dealId: businessKey, deliveredAt: z.iso.datetime({ offset: true }).optional() }),
+      data: ShipmentDelivered,
       workflowId,
       signal: shipmentDelivered,
       payload: ({ deliveredAt }) => ({ deliveredAt }),
@@ -103,11 +79,11 @@ export default defineProcess({
     }),
     signalsOn({
       type: 'payments.payment.received',
-      description: 'The bank received a payment for an order (possibly partial; possibly one of several).',
-      data: z.object({ dealId: businessKey, paymentId: businessKey, amount: money, currency: currencyCode }),
+      description: 'The bank received a payment for an order (a decimal amount; possibly partial, possibly one of several).',
+      data: PaymentReceived,
       workflowId,
       signal: paymentReceived,
-      payload: ({ paymentId, amount, currency }) => ({ paymentId, amount, currency }),
+      payload: ({ paymentId, amount }) => ({ paymentId, amount }),
       example: {
         source: '/bank/payments',
         id: 'evt-payment-2001',
@@ -117,7 +93,7 @@ export default defineProcess({
     signalsOn({
       type: 'erp.inventory.restocked',
       description: 'Goods ordered for an order on hold arrived in the warehouse.',
-      data: z.object({ dealId: businessKey, restockId: businessKey, sku: businessKey, quantity: z.number().int().positive() }),
+      data: StockRestocked,
       workflowId,
       signal: stockRestocked,
       payload: ({ restockId, sku, quantity }) => ({ restockId, sku, quantity }),
@@ -127,7 +103,7 @@ export default defineProcess({
     signalsOn({
       type: 'crm.deal.cancelled',
       description: 'The deal was cancelled in the CRM: undone before shipment, refused after.',
-      data: z.object({ dealId: businessKey, reason: z.string().min(1).max(500) }),
+      data: DealCancelled,
       workflowId,
       signal: dealCancelled,
       payload: ({ reason }) => ({ reason }),

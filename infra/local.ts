@@ -1,78 +1,79 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { type Config, ConfigError } from '../config';
+import { systems } from '../activities';
+import type { ConnectedSystem, RunningStandIn } from '../activities/system';
+import { type Config, ConfigError, loadConfig } from '../config';
 import { migrate, seedDemoData } from '../db/migrate';
 import { allSearchAttributes } from '../definitions';
 import { generateWebhookSecret } from '../intake/webhook-auth';
-import type { LegacyErpAccess } from '../activities/legacy-erp/robot';
-import { startStandInCrm } from '../standins/crm';
-import { startLegacyErpPortal } from '../standins/legacy-erp-portal';
-import { startMailSink } from './mail-sink';
 import { startLocalPostgres } from './postgres';
-import { localPort } from './ports';
-import { ensureStateDir, stateSecret } from './state';
-import { type TemporalEndpoint, configuredTemporal, ensureSearchAttributes, startLocalTemporal } from './temporal';
+import { stateSecret } from './state';
+import { ensureSearchAttributes, startLocalTemporal, temporalEndpoint } from './temporal';
+
+type Shown = RunningStandIn['shown'];
 
 /** Everything the engine connects to, configured or started here. */
 export interface Infrastructure {
-  temporal: TemporalEndpoint;
-  databaseUrl: string;
-  smtpUrl: string;
-  /** Set when officeflow runs its own mail sink: where received mail can be read. */
-  mailboxUrl?: string;
-  crmUrl: string;
-  legacyErp: LegacyErpAccess;
-  webhookSecrets: string[];
-  encryptionKeys: string;
+  /** The configuration with every part officeflow started filled in. */
+  config: Config;
+  /** The environment variables that point at what was started, and the generated secrets (`officeflow infra` writes them). */
+  settings: Record<string, string>;
+  /** Where people look, as `npm start` prints it. */
+  shown: Shown[];
+  /** Set when officeflow started the Temporal dev server with its Web UI. */
+  localUiUrl?: string;
   stop(): Promise<void>;
 }
 
 /**
- * Uses the infrastructure the environment names, and starts a real local stand-in for each part it does not:
- * a Temporal dev server, an embedded PostgreSQL, an SMTP mail sink, a stand-in CRM and legacy ERP portal.
- * Applies database migrations.
+ * Uses the infrastructure the environment names, and starts a real local stand-in for each part it does not: a
+ * Temporal dev server, an embedded PostgreSQL, and each connected system's stand-in (mail sink, CRM, legacy ERP
+ * portal). Applies database migrations, and registers the search attributes on a configured cluster.
  */
-export async function startInfrastructure(config: Config, log: Logger): Promise<Infrastructure> {
-  const configured = configuredTemporal(config);
-  const secrets = localSecrets(config, configured === undefined);
+export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): Promise<Infrastructure> {
+  const config = loadConfig(env);
+  const settings = localSecrets(config);
   const stops: Array<() => Promise<void>> = [];
-  const started = async <T extends { stop(): Promise<void> }, R>(starting: Promise<T>, use: (service: T) => R): Promise<R> => {
-    const service = await starting;
-    stops.push(() => service.stop());
-    return use(service);
+  let localUiUrl: string | undefined;
+  /** Keeps what was started, to stop it, and returns the settings that point at it. */
+  const started = async (part: Promise<{ settings: Record<string, string>; shown?: Shown; stop(): Promise<void> }>) => {
+    const { settings: pointers, shown, stop } = await part;
+    stops.push(stop);
+    Object.assign(settings, pointers);
+    return shown;
   };
   try {
-    const [temporal, databaseUrl, mail, crmUrl, legacyErp] = await Promise.all([
-      configured ?? started(startLocalTemporal(config, allSearchAttributes(), log), (local) => local.endpoint),
-      config.postgres.url ?? started(startLocalPostgres(config, log), (local) => local.url),
-      config.mail.smtpUrl ? { smtpUrl: config.mail.smtpUrl, mailboxUrl: undefined } : started(startMailSink(config), (sink) => sink),
-      config.crm.url ??
-        started(
-          localPort(config.crm.standInPort, 'CRM_STANDIN_PORT').then((port) => startStandInCrm(ensureStateDir(config.stateDir), port)),
-          (crm) => crm.url,
-        ),
-      config.legacyErp.url
-        ? ({ url: config.legacyErp.url, user: config.legacyErp.user!, password: config.legacyErp.password! } satisfies LegacyErpAccess)
-        : (async () => {
-            const access = { user: 'officeflow', password: stateSecret(config.stateDir, 'legacy-erp-password', () => randomBytes(12).toString('hex')) };
-            const port = await localPort(config.legacyErp.standInPort, 'LEGACY_ERP_STANDIN_PORT');
-            const portal = await started(startLegacyErpPortal({ dir: ensureStateDir(config.stateDir), port, slowPageMs: config.legacyErp.standInSlowPageMs, ...access }), (p) => p);
-            return { url: portal.url, ...access };
-          })(),
+    const shown = await Promise.all([
+      config.TEMPORAL_ADDRESS
+        ? undefined
+        : started(
+            startLocalTemporal(config, allSearchAttributes(), log).then((temporal) => {
+              localUiUrl = temporal.uiUrl;
+              return {
+                settings: { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_PORT: String(temporal.port), TEMPORAL_UI_PORT: String(temporal.uiPort) },
+                shown: { label: 'Temporal UI', value: `${temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows` },
+                stop: temporal.stop,
+              };
+            }),
+          ),
+      config.DATABASE_URL
+        ? undefined
+        : started(
+            startLocalPostgres(config, log).then((postgres) => ({
+              settings: { DATABASE_URL: postgres.url, POSTGRES_PORT: String(postgres.port) },
+              stop: postgres.stop,
+            })),
+          ),
+      ...systems
+        .map((system) => system as ConnectedSystem<Config, object>)
+        .filter((system) => system.standIn?.needed(config))
+        .map((system) => started(system.standIn!.start(config, config.OFFICEFLOW_STATE_DIR))),
     ]);
-    if (configured) await ensureSearchAttributes(configured, allSearchAttributes(), log);
-    await migrate(databaseUrl, log);
-    if (!config.postgres.url) await seedDemoData(databaseUrl);
-    return {
-      temporal,
-      databaseUrl,
-      smtpUrl: mail.smtpUrl,
-      mailboxUrl: mail.mailboxUrl,
-      crmUrl,
-      legacyErp,
-      ...secrets,
-      stop: () => stopAll(stops),
-    };
+    const resolved = loadConfig({ ...env, ...settings });
+    if (config.TEMPORAL_ADDRESS) await ensureSearchAttributes(temporalEndpoint(resolved), allSearchAttributes(), log);
+    await migrate(resolved.DATABASE_URL!, log);
+    if (!config.DATABASE_URL) await seedDemoData(resolved.DATABASE_URL!);
+    return { config: resolved, settings, shown: shown.filter((line) => line !== undefined), localUiUrl, stop: () => stopAll(stops) };
   } catch (error) {
     await stopAll(stops);
     throw error;
@@ -87,19 +88,15 @@ async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {
  * The webhook and payload-encryption secrets. On a configured cluster they must come from the environment, so
  * that every worker and intake instance shares them; a local engine generates and keeps its own.
  */
-function localSecrets(config: Config, local: boolean): { webhookSecrets: string[]; encryptionKeys: string } {
-  if (!local) {
-    const missing = [
-      config.intake.webhookSecrets.length === 0 && 'WEBHOOK_SECRETS',
-      !config.encryptionKey && 'OFFICEFLOW_ENCRYPTION_KEY',
-    ].filter(Boolean);
+function localSecrets(config: Config): Record<string, string> {
+  if (config.TEMPORAL_ADDRESS) {
+    const missing = [config.WEBHOOK_SECRETS.length === 0 && 'WEBHOOK_SECRETS', !config.OFFICEFLOW_ENCRYPTION_KEY && 'OFFICEFLOW_ENCRYPTION_KEY'].filter(Boolean);
     if (missing.length > 0) throw new ConfigError(`TEMPORAL_ADDRESS is set, so ${missing.join(' and ')} must be set too`);
+    return {};
   }
+  const state = config.OFFICEFLOW_STATE_DIR;
   return {
-    webhookSecrets:
-      config.intake.webhookSecrets.length > 0
-        ? config.intake.webhookSecrets
-        : [stateSecret(config.stateDir, 'webhook-secret', generateWebhookSecret)],
-    encryptionKeys: config.encryptionKey ?? stateSecret(config.stateDir, 'encryption-key', () => randomBytes(32).toString('base64')),
+    WEBHOOK_SECRETS: config.WEBHOOK_SECRETS.length > 0 ? config.WEBHOOK_SECRETS.join(',') : stateSecret(state, 'webhook-secret', generateWebhookSecret),
+    OFFICEFLOW_ENCRYPTION_KEY: config.OFFICEFLOW_ENCRYPTION_KEY ?? stateSecret(state, 'encryption-key', () => randomBytes(32).toString('base64')),
   };
 }

@@ -1,11 +1,11 @@
 import net from 'node:net';
-import { ConfigError } from '../config';
+import { ConfigError } from '../config/error';
 
-function listenOnce(port: number): Promise<number> {
+function listenOnce(port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       const { port: bound } = server.address() as net.AddressInfo;
       server.close(() => resolve(bound));
     });
@@ -20,11 +20,11 @@ const handedOut = new Set<number>();
  * run beside a running engine). A taken port is refused up front, naming the setting, rather than letting a new
  * server fail to bind while a stale one answers in its place.
  */
-export async function localPort(port: number, setting: string): Promise<number> {
+export async function localPort(port: number, setting: string, host = '127.0.0.1'): Promise<number> {
   try {
-    if (port !== 0) return await listenOnce(port);
+    if (port !== 0) return await listenOnce(port, host);
     for (;;) {
-      const free = await listenOnce(0);
+      const free = await listenOnce(0, host);
       if (!handedOut.has(free)) {
         handedOut.add(free);
         return free;

@@ -7,6 +7,7 @@ import { ensureStateDir, randomToken, stateSecret } from './state';
 
 export interface LocalPostgres {
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -33,9 +34,9 @@ async function loadEmbeddedPostgres() {
  * PostgreSQL refuses to run as root, so when we are root the server runs as the `postgres` system user.
  */
 export async function startLocalPostgres(config: Config, log: Logger): Promise<LocalPostgres> {
-  const dataDir = path.join(ensureStateDir(config.stateDir), 'postgres');
-  const password = stateSecret(config.stateDir, 'postgres-password', () => randomToken(18).replace(/[+/=]/g, 'x'));
-  const port = await localPort(config.postgres.localPort, 'POSTGRES_PORT');
+  const dataDir = path.join(ensureStateDir(config.OFFICEFLOW_STATE_DIR), 'postgres');
+  const password = stateSecret(config.OFFICEFLOW_STATE_DIR, 'postgres-password', () => randomToken(18).replace(/[+/=]/g, 'x'));
+  const port = await localPort(config.POSTGRES_PORT, 'POSTGRES_PORT');
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -52,5 +53,5 @@ export async function startLocalPostgres(config: Config, log: Logger): Promise<L
   await server.start();
   if (fresh) await server.createDatabase(DATABASE);
   const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
-  return { url, stop: () => server.stop() };
+  return { url, port, stop: () => server.stop() };
 }

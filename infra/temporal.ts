@@ -6,7 +6,7 @@ import { type SearchAttributeKey, encodeSearchAttributeIndexedValueType } from '
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import type { Config } from '../config';
+import { type Config, ConfigError } from '../config';
 import { dataConverter } from '../codec/data-converter';
 import { localPort } from './ports';
 import { ensureStateDir } from './state';
@@ -20,18 +20,27 @@ export interface TemporalEndpoint {
   tlsCertPath?: string;
   tlsKeyPath?: string;
   apiKey?: string;
-  /** Set when officeflow started the dev server and its Web UI. */
-  uiUrl?: string;
 }
 
 export interface LocalTemporal {
-  endpoint: TemporalEndpoint;
+  address: string;
+  port: number;
+  uiPort: number;
+  uiUrl: string;
   stop(): Promise<void>;
 }
 
-export function configuredTemporal(config: Config): TemporalEndpoint | undefined {
-  const { address, namespace, tls, tlsCertPath, tlsKeyPath, apiKey } = config.temporal;
-  return address ? { address, namespace, tls, tlsCertPath, tlsKeyPath, apiKey } : undefined;
+/** The Temporal service the configuration names; TLS is on when asked for, or implied by a certificate or API key. */
+export function temporalEndpoint(config: Config): TemporalEndpoint {
+  if (!config.TEMPORAL_ADDRESS) throw new ConfigError('set TEMPORAL_ADDRESS');
+  return {
+    address: config.TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+    tls: config.TEMPORAL_TLS || Boolean(config.TEMPORAL_TLS_CERT_PATH) || Boolean(config.TEMPORAL_API_KEY),
+    tlsCertPath: config.TEMPORAL_TLS_CERT_PATH,
+    tlsKeyPath: config.TEMPORAL_TLS_KEY_PATH,
+    apiKey: config.TEMPORAL_API_KEY,
+  };
 }
 
 /**
@@ -43,12 +52,12 @@ export async function startLocalTemporal(
   searchAttributes: SearchAttributeKey<SearchAttributeType>[],
   log: Logger,
 ): Promise<LocalTemporal> {
-  const cli = resolveTemporalCli(config.temporal.cliPath, log);
-  const dir = ensureStateDir(config.stateDir, 'temporal');
+  const cli = resolveTemporalCli(config.TEMPORAL_CLI_PATH, log);
+  const dir = ensureStateDir(config.OFFICEFLOW_STATE_DIR, 'temporal');
   if (!cli) log.warn('no Temporal CLI and no Go toolchain found: downloading the Temporal dev server');
-  const { namespace } = config.temporal;
-  const port = await localPort(config.temporal.localPort, 'TEMPORAL_PORT');
-  const uiPort = await localPort(config.temporal.localUiPort, 'TEMPORAL_UI_PORT');
+  const namespace = config.TEMPORAL_NAMESPACE;
+  const port = await localPort(config.TEMPORAL_PORT, 'TEMPORAL_PORT');
+  const uiPort = await localPort(config.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT');
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download', downloadDir: dir },
@@ -61,13 +70,10 @@ export async function startLocalTemporal(
       searchAttributes,
       log: { format: 'json', level: 'error' },
       // The UI decrypts payloads in the operator's browser through the intake's codec endpoint.
-      extraArgs: config.intake.port ? ['--ui-codec-endpoint', `http://127.0.0.1:${config.intake.port}/codec`] : [],
+      extraArgs: config.INTAKE_PORT ? ['--ui-codec-endpoint', `http://127.0.0.1:${config.INTAKE_PORT}/codec`] : [],
     },
   });
-  return {
-    endpoint: { address: env.address, namespace, tls: false, uiUrl: `http://127.0.0.1:${uiPort}` },
-    stop: () => env.teardown(),
-  };
+  return { address: env.address, port, uiPort, uiUrl: `http://127.0.0.1:${uiPort}`, stop: () => env.teardown() };
 }
 
 function connectionOptions(endpoint: TemporalEndpoint): ConnectionOptions & { apiKey?: string } {

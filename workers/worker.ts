@@ -1,24 +1,16 @@
 import { type NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
-import { createActivities } from '../activities';
-import type { LegacyErpAccess } from '../activities/legacy-erp/robot';
+import { connectSystems } from '../activities';
 import { dataConverter } from '../codec/data-converter';
+import type { Config } from '../config';
 import { createPool } from '../db/pool';
 import type { ProcessDefinition } from '../definitions/define';
 import { BrowserPool } from '../infra/browser';
 
 export interface WorkerOptions {
   connection: NativeConnection;
-  namespace: string;
+  config: Config;
   registry: ProcessDefinition[];
-  databaseUrl: string;
-  smtpUrl: string;
-  mailFrom: string;
-  chromePath: string;
-  crmUrl: string;
-  legacyErp: LegacyErpAccess;
-  encryptionKeys: string;
   log: Logger;
   /** A bundle made earlier with `bundleWorkflows()`; saves the bundling on every start. */
   workflowBundle?: WorkflowBundleOption;
@@ -39,30 +31,29 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundler });
 }
 
-/** Starts one worker per task queue the processes use, sharing one database pool, mail transport and browser. */
-export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
-  const pool = createPool(options.databaseUrl);
-  const browser = new BrowserPool(options.chromePath);
-  const transport = nodemailer.createTransport(options.smtpUrl);
-  const activities = createActivities({ pool, browser, mail: { transport, from: options.mailFrom }, crmUrl: options.crmUrl, legacyErp: options.legacyErp });
-  const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
-  const taskQueues = [...new Set(options.registry.map((process) => process.taskQueue))];
+/** Starts one worker per task queue the processes use, sharing one database pool, browser and the systems' clients. */
+export async function startWorkers({ connection, config, registry, log, workflowBundle }: WorkerOptions): Promise<RunningWorkers> {
+  const pool = createPool(config.DATABASE_URL!);
+  const browser = new BrowserPool(config.CHROME_PATH);
+  const systems = connectSystems(config, { pool, browser, log });
+  const bundle = workflowBundle ?? (await bundleWorkflows());
+  const taskQueues = [...new Set(registry.map((process) => process.taskQueue))];
   const workers = await Promise.all(
     taskQueues.map((taskQueue) =>
       Worker.create({
-        connection: options.connection,
-        namespace: options.namespace,
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
         taskQueue,
-        workflowBundle,
-        activities,
-        dataConverter: dataConverter(options.encryptionKeys),
+        workflowBundle: bundle,
+        activities: systems.activities,
+        dataConverter: dataConverter(config.OFFICEFLOW_ENCRYPTION_KEY!),
       }),
     ),
   );
-  options.log.info({ taskQueues }, 'workers polling');
+  log.info({ taskQueues }, 'workers polling');
   const done = Promise.all(workers.map((worker) => worker.run())).then(async () => {
     await browser.close();
-    transport.close();
+    await systems.close();
     await pool.end();
   });
   return {

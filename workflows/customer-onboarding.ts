@@ -1,40 +1,13 @@
-import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { condition, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { Activities } from '../activities';
+import type { CreditDecision, CustomerOnboardingInput, OnboardingResult } from '../contracts/customer';
+import { formatMoney, moneyFrom, zero } from '../contracts/money';
 import { trackProgress } from './progress';
+import { mail, quickStep } from './retry-profiles';
 
-const { registerCustomer, setCreditLimit, printWelcomeLetter, sendEmail, markOnboarded } = proxyActivities<
-  ReturnType<typeof createActivities>
->({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 } });
-
-export interface CrmAccount {
-  accountId: string;
-  companyName: string;
-  country: string;
-  currency: string;
-  billingEmail: string;
-  contactName: string;
-}
-
-export interface CustomerOnboardingInput {
-  account: CrmAccount;
-  salesRepEmail: string;
-  /** How long Finance has to set a credit limit before the customer starts on prepayment terms. */
-  creditReviewTimeout: Duration;
-}
-
-export interface CreditDecision {
-  creditLimit: number;
-  currency: string;
-  approvedBy: string;
-}
-
-export interface OnboardingResult {
-  customerNumber: string;
-  credit: CreditDecision;
-  reviewedByFinance: boolean;
-}
+const { registerCustomer, setCreditLimit, printWelcomeLetter, markOnboarded } = proxyActivities<Activities>(quickStep);
+const { sendEmail } = proxyActivities<Activities>(mail);
 
 /** Finance (back office) has approved a credit limit for the new customer. */
 export const creditLimitApproved = defineSignal<[CreditDecision]>('creditLimitApproved');
@@ -57,7 +30,9 @@ export async function customerOnboarding(input: CustomerOnboardingInput): Promis
   enterStep('credit-review', { on: 'Finance', until: reviewDeadline });
   const reviewedByFinance = await condition(() => decision !== undefined, input.creditReviewTimeout);
   // Without a decision in time the customer starts on prepayment: no credit.
-  const credit = decision ?? { creditLimit: 0, currency: account.currency, approvedBy: 'prepayment policy' };
+  const credit: CreditDecision = decision
+    ? { ...decision, creditLimit: moneyFrom(decision.creditLimit, account.currency) }
+    : { creditLimit: zero(account.currency), approvedBy: 'prepayment policy' };
   await setCreditLimit({ customerNumber, ...credit });
 
   enterStep('welcome-pack');
@@ -73,7 +48,7 @@ export async function customerOnboarding(input: CustomerOnboardingInput): Promis
     emailKey: `${runKey}/sales-rep-notice`,
     to: input.salesRepEmail,
     subject: `${account.companyName} is onboarded as ${customerNumber}`,
-    text: `The back office has set up ${account.companyName} (CRM account ${account.accountId}) as customer ${customerNumber} with a credit limit of ${credit.creditLimit} ${credit.currency}.`,
+    text: `The back office has set up ${account.companyName} (CRM account ${account.accountId}) as customer ${customerNumber} with a credit limit of ${formatMoney(credit.creditLimit)}.`,
     attachmentKeys: [],
   });
   await markOnboarded(customerNumber);

@@ -1,5 +1,12 @@
 import type { Pool } from 'pg';
-import type { CreditDecision, CrmAccount } from '../../workflows/customer-onboarding';
+import type { CreditDecision, CrmAccount } from '../../contracts/customer';
+import { type Money, add, formatMoney, money, sum, toDecimal } from '../../contracts/money';
+
+/** How an order weighs against the customer's credit, in words a credit controller reads. */
+export interface CreditCheck {
+  withinLimit: boolean;
+  assessment: string;
+}
 
 /** Customer master data in the back office. Every write is keyed by the CRM account, so retries are harmless. */
 export function customerActivities(pool: Pool) {
@@ -17,26 +24,45 @@ export function customerActivities(pool: Pool) {
       return { customerNumber: rows[0].customer_number };
     },
 
-    async setCreditLimit(input: { customerNumber: string } & CreditDecision): Promise<void> {
-      await pool.query(
-        `UPDATE customers SET credit_limit = $2, credit_currency = $3, updated_at = now() WHERE customer_number = $1`,
-        [input.customerNumber, input.creditLimit, input.currency],
-      );
+    async setCreditLimit({ customerNumber, creditLimit }: { customerNumber: string } & CreditDecision): Promise<void> {
+      await pool.query(`UPDATE customers SET credit_limit = $2, credit_currency = $3, updated_at = now() WHERE customer_number = $1`, [
+        customerNumber,
+        toDecimal(creditLimit),
+        creditLimit.currency,
+      ]);
     },
 
-    /** Open receivables plus this order against the customer's credit limit (the default when none was set). */
-    async checkCredit(input: { customerNumber: string; orderTotal: number; defaultCreditLimit: number }) {
-      const { rows } = await pool.query<{ credit_limit: string | null; open: string }>(
-        `SELECT c.credit_limit,
-                coalesce((SELECT sum(gross_total) FROM invoices WHERE customer_number = c.customer_number), 0)
-                - coalesce((SELECT sum(p.amount) FROM payments p JOIN invoices i USING (invoice_number)
-                             WHERE i.customer_number = c.customer_number), 0) AS open
-           FROM customers c WHERE c.customer_number = $1`,
+    /**
+     * Open receivables plus this order against the customer's credit limit (the default when none was set).
+     * Amounts of different currencies are never compared: such an order is left to a person.
+     */
+    async checkCredit(input: { customerNumber: string; orderTotal: Money; defaultCreditLimit: Money }): Promise<CreditCheck> {
+      const { rows: [customer] } = await pool.query<{ credit_limit: string | null; credit_currency: string | null }>(
+        'SELECT credit_limit::text, credit_currency FROM customers WHERE customer_number = $1',
         [input.customerNumber],
       );
-      const creditLimit = rows[0].credit_limit === null ? input.defaultCreditLimit : Number(rows[0].credit_limit);
-      const openReceivables = Number(rows[0].open);
-      return { creditLimit, openReceivables, withinLimit: openReceivables + input.orderTotal <= creditLimit };
+      const limit = customer.credit_limit === null ? input.defaultCreditLimit : money(customer.credit_limit, customer.credit_currency!);
+      const { rows: open } = await pool.query<{ currency: string; open: string }>(
+        `SELECT i.currency, sum(i.gross_total - coalesce(p.paid, 0))::text AS open
+           FROM invoices i LEFT JOIN (SELECT invoice_number, sum(amount) AS paid FROM payments GROUP BY invoice_number) p USING (invoice_number)
+          WHERE i.customer_number = $1 GROUP BY i.currency`,
+        [input.customerNumber],
+      );
+      const receivables = open.map((row) => money(row.open, row.currency));
+      const otherCurrencies = [...new Set([input.orderTotal, ...receivables].map((m) => m.currency))].filter((c) => c !== limit.currency);
+      if (otherCurrencies.length > 0) {
+        return {
+          withinLimit: false,
+          assessment: `its credit limit of ${formatMoney(limit)} is in ${limit.currency}, but this order or its open receivables are in ${otherCurrencies.join(', ')}; amounts in different currencies are not compared.`,
+        };
+      }
+      const openReceivables = sum(receivables, limit.currency);
+      const exposure = add(openReceivables, input.orderTotal);
+      const within = exposure.amount <= limit.amount;
+      return {
+        withinLimit: within,
+        assessment: `open receivables of ${formatMoney(openReceivables)} plus this order of ${formatMoney(input.orderTotal)} come to ${formatMoney(exposure)}, ${within ? 'within' : 'over'} its credit limit of ${formatMoney(limit)}.`,
+      };
     },
 
     async markOnboarded(customerNumber: string): Promise<void> {

@@ -1,20 +1,26 @@
 import type { Pool } from 'pg';
+import type { StoredDocument } from '../../contracts/documents';
+import { formatMoney, money as toMoney } from '../../contracts/money';
 import type { BrowserPool } from '../../infra/browser';
 import { html } from './html';
-import { printToPdf, type StoredDocument } from './store';
+import { printToPdf } from './store';
 
 export function invoiceDocumentActivities(pool: Pool, browser: BrowserPool) {
   return {
     /** The invoice as the customer receives it, printed to PDF from the booked invoice. */
     async printInvoice(invoiceNumber: string): Promise<StoredDocument> {
       const { rows } = await pool.query(
-        `SELECT i.*, to_char(i.issued_on, 'YYYY-MM-DD') AS issued, to_char(i.due_on, 'YYYY-MM-DD') AS due, c.company_name, c.country
+        `SELECT i.invoice_number, i.customer_number, i.order_number, i.currency, i.net_total::text, i.tax_total::text, i.gross_total::text,
+                (i.tax_rate * 100)::text AS tax_percent, to_char(i.issued_on, 'YYYY-MM-DD') AS issued, to_char(i.due_on, 'YYYY-MM-DD') AS due, c.company_name, c.country
            FROM invoices i JOIN customers c USING (customer_number) WHERE i.invoice_number = $1`,
         [invoiceNumber],
       );
       const invoice = rows[0];
-      const lines = await pool.query('SELECT * FROM invoice_lines WHERE invoice_number = $1 ORDER BY line_no', [invoiceNumber]);
-      const money = (amount: string) => `${Number(amount).toFixed(2)} ${invoice.currency}`;
+      const lines = await pool.query(
+        'SELECT sku, description, quantity, unit_price::text, net_amount::text FROM invoice_lines WHERE invoice_number = $1 ORDER BY line_no',
+        [invoiceNumber],
+      );
+      const money = (amount: string) => formatMoney(toMoney(amount, invoice.currency));
       const rowsHtml = lines.rows
         .map((l) => html`<tr><td>${l.description} (${l.sku})</td><td>${l.quantity}</td><td>${money(l.unit_price)}</td><td>${money(l.net_amount)}</td></tr>`)
         .join('');
@@ -29,7 +35,7 @@ export function invoiceDocumentActivities(pool: Pool, browser: BrowserPool) {
           Issued ${invoice.issued}, due ${invoice.due}, order ${invoice.order_number}</p>
           <table><tr><th>Item</th><th>Qty</th><th>Unit price</th><th>Net</th></tr>` +
           rowsHtml +
-          html`</table><p>Net ${money(invoice.net_total)}<br>VAT ${(Number(invoice.tax_rate) * 100).toFixed(1)}% ${money(invoice.tax_total)}<br>
+          html`</table><p>Net ${money(invoice.net_total)}<br>VAT ${invoice.tax_percent.replace(/\.?0+$/, '')}% ${money(invoice.tax_total)}<br>
           <b>Total ${money(invoice.gross_total)}</b></p></body></html>`,
       });
     },

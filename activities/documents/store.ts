@@ -1,10 +1,6 @@
 import type { Pool } from 'pg';
+import type { StoredDocument } from '../../contracts/documents';
 import type { BrowserPool } from '../../infra/browser';
-
-export interface StoredDocument {
-  documentKey: string;
-  filename: string;
-}
 
 /**
  * Prints an HTML page to PDF in Chromium and keeps it under `documentKey`. A document already kept under

@@ -1,8 +1,10 @@
 import type { Pool } from 'pg';
+import type { CreditDecision, CrmAccount } from '../../contracts/customer';
+import type { StoredDocument } from '../../contracts/documents';
+import { formatMoney } from '../../contracts/money';
 import type { BrowserPool } from '../../infra/browser';
-import type { CreditDecision, CrmAccount } from '../../workflows/customer-onboarding';
 import { html } from './html';
-import { printToPdf, type StoredDocument } from './store';
+import { printToPdf } from './store';
 
 export function welcomeLetterActivities(pool: Pool, browser: BrowserPool) {
   return {
@@ -15,8 +17,8 @@ export function welcomeLetterActivities(pool: Pool, browser: BrowserPool) {
     }): Promise<StoredDocument> {
       const { account, credit, customerNumber } = input;
       const terms =
-        credit.creditLimit > 0
-          ? html`You may buy on account up to <b>${credit.creditLimit.toFixed(2)} ${credit.currency}</b>.`
+        credit.creditLimit.amount > 0
+          ? html`You may buy on account up to <b>${formatMoney(credit.creditLimit)}</b>.`
           : html`Orders are payable in advance until a credit limit is agreed.`;
       return printToPdf(pool, browser, {
         documentKey: input.documentKey,

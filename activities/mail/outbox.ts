@@ -1,17 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
+import type { OutgoingEmail } from '../../contracts/documents';
 import { inTransaction } from '../../db/transaction';
-
-export interface OutgoingEmail {
-  /** Names the run and step that sends it: the same key is sent once, however often the step runs. */
-  emailKey: string;
-  to: string;
-  subject: string;
-  text: string;
-  /** Documents (see the documents table) to attach. */
-  attachmentKeys: string[];
-}
 
 /**
  * E-mail through an outbox: the message is recorded under its key, and the row stays locked while the SMTP

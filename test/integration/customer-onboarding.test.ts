@@ -1,12 +1,12 @@
 import { temporal } from '@temporalio/proto';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { createActivities } from '../../activities';
-import { BrowserPool } from '../../infra/browser';
+import { mailActivities } from '../../activities/mail/outbox';
+import type { CustomerOnboardingInput } from '../../contracts/customer';
 import { sendEvent } from '../../intake/send';
 import type { Progress } from '../../workflows/progress';
-import { type CustomerOnboardingInput, customerOnboarding } from '../../workflows/customer-onboarding';
-import { type TestEngine, eventFor, eventually, legacyErpAccess, mailTo, startTestEngine, testSettings, uniqueId } from '../support/engine';
+import { customerOnboarding } from '../../workflows/customer-onboarding';
+import { type TestEngine, eventFor, eventually, mailTo, mailbox, startTestEngine, uniqueId } from '../support/engine';
 
 let engine: TestEngine;
 beforeAll(async () => {
@@ -35,7 +35,7 @@ it('onboards a customer end to end: back-office record, credit limit, welcome le
   expect((await sendEvent(engine.intakeUrl, engine.secret, approval)).status).toBe(202);
 
   const result = await engine.client.workflow.getHandle(`customer-onboarding-${account.accountId}`).result();
-  expect(result).toMatchObject({ reviewedByFinance: true, credit: { creditLimit: 50000, currency: 'EUR' } });
+  expect(result).toMatchObject({ reviewedByFinance: true, credit: { creditLimit: { amount: 5_000_000, currency: 'EUR' } } });
 
   const [customer] = await customerRow(account.accountId);
   expect(customer).toMatchObject({ customer_number: result.customerNumber, credit_limit: '50000.00', credit_currency: 'EUR' });
@@ -44,7 +44,7 @@ it('onboards a customer end to end: back-office record, credit limit, welcome le
   const [welcome] = await mailTo(account.billingEmail);
   expect(welcome.subject).toBe('Welcome to our company, Northwind Traders GmbH');
   expect(welcome.text).toContain(result.customerNumber);
-  const raw = await (await fetch(`${testSettings().MAILBOX_URL}/${welcome.id}.eml`)).arrayBuffer();
+  const raw = await (await fetch(`${mailbox()}/${welcome.id}.eml`)).arrayBuffer();
   const [pdf] = (await simpleParser(Buffer.from(raw))).attachments;
   expect(pdf).toMatchObject({ filename: `welcome-${result.customerNumber}.pdf`, contentType: 'application/pdf' });
   expect(pdf.content.subarray(0, 5).toString()).toBe('%PDF-');
@@ -78,7 +78,7 @@ it('waits on Finance visibly, then puts the customer on prepayment when no credi
   expect(listed.workflowId).toBe(workflowId);
 
   const result = await handle.result();
-  expect(result).toMatchObject({ reviewedByFinance: false, credit: { creditLimit: 0, currency: 'CHF', approvedBy: 'prepayment policy' } });
+  expect(result).toMatchObject({ reviewedByFinance: false, credit: { creditLimit: { amount: 0, currency: 'CHF' }, approvedBy: 'prepayment policy' } });
   expect(await customerRow(account.accountId)).toEqual([expect.objectContaining({ credit_limit: '0.00' })]);
   expect(await handle.query<Progress>('progress')).toEqual({ step: 'onboarded' });
   await engine.keepHistory(workflowId, 'prepayment');
@@ -102,16 +102,8 @@ it('gives one run, one welcome letter and one notice however often the events ar
 });
 
 it('sends an outbox e-mail once when the activity is retried', async () => {
-  const settings = testSettings();
-  const transport = nodemailer.createTransport(settings.SMTP_URL);
-  const browser = new BrowserPool('/usr/bin/chromium');
-  const { sendEmail } = createActivities({
-    pool: engine.pool,
-    browser,
-    mail: { transport, from: 'officeflow <of@test.example>' },
-    crmUrl: settings.CRM_URL,
-    legacyErp: legacyErpAccess(settings),
-  });
+  const transport = nodemailer.createTransport(engine.settings.SMTP_URL);
+  const { sendEmail } = mailActivities(engine.pool, transport, 'officeflow <of@test.example>');
   const to = `${uniqueId('retry').toLowerCase()}@customer.example`;
   const mail = { emailKey: uniqueId('run') + '/reminder', to, subject: 'Reminder', text: 'Please pay.', attachmentKeys: [] };
   const first = await sendEmail(mail);

@@ -7,12 +7,12 @@ import pino from 'pino';
 import { Pool } from 'pg';
 import { allSearchAttributes } from '../../definitions';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { ensureSearchAttributes } from '../../infra/temporal';
-import { testSettings, uniqueId } from '../support/engine';
+import { ensureSearchAttributes, temporalEndpoint } from '../../infra/temporal';
+import { testConfig, uniqueId } from '../support/engine';
 
-const settings = testSettings();
+const settings = testConfig();
 const log = pino({ level: 'silent' });
-const temporal = { address: settings.TEMPORAL_ADDRESS, namespace: settings.TEMPORAL_NAMESPACE, tls: false };
+const temporal = temporalEndpoint(settings);
 
 async function customSearchAttributes(): Promise<Record<string, unknown>> {
   const connection = await Connection.connect({ address: temporal.address });
@@ -40,10 +40,10 @@ it('applies versioned migrations once: `officeflow migrate` on a migrated databa
   const root = path.resolve(__dirname, '../..');
   const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'migrate'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: settings.DATABASE_URL, LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: settings.DATABASE_URL!, LOG_LEVEL: 'warn' },
   });
   expect(stderr).toBe('');
-  const pool = new Pool({ connectionString: settings.DATABASE_URL });
+  const pool = new Pool({ connectionString: settings.DATABASE_URL! });
   try {
     const { rows } = await pool.query('SELECT name FROM schema_migrations ORDER BY id');
     const files = readdirSync(path.join(root, 'db/migrations')).map((file) => file.replace(/\.sql$/, '')).sort();

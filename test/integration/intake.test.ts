@@ -68,7 +68,7 @@ describe('POST /events', () => {
     expect(status).toBe(202);
     expect(body).toEqual({ ...(started.body as object), signal: 'creditLimitApproved' });
     const result = await engine.client.workflow.getHandle(`customer-onboarding-${accountId}`).result();
-    expect(result.credit).toMatchObject({ creditLimit: 1234, currency: 'EUR' });
+    expect(result.credit).toMatchObject({ creditLimit: { amount: 123_400, currency: 'EUR' } });
     expect((await sendEvent(engine.intakeUrl, engine.secret, approval)).status).toBe(200);
   });
 

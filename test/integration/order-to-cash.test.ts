@@ -2,12 +2,14 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { salesOrderActivities } from '../../activities/erp/sales-orders';
+import type { DealRecord } from '../../activities/crm/stand-in';
+import { salesOrderActivities } from '../../activities/back-office/sales-orders';
 import { legacyErpActivities } from '../../activities/legacy-erp/robot';
 import { BrowserPool } from '../../infra/browser';
-import type { DealRecord } from '../../standins/crm';
 import { sendEvent } from '../../intake/send';
-import { type OrderToCashInput, type OrderToCashResult, type OrderToCashSettings, orderToCash } from '../../workflows/order-to-cash';
+import { money } from '../../contracts/money';
+import { DealClosedWon, type OrderToCashResult, type OrderToCashSettings } from '../../contracts/order';
+import { orderToCash } from '../../workflows/order-to-cash';
 import type { Progress } from '../../workflows/progress';
 import { type TestEngine, eventFor, eventually, legacyErpAccess, mailTo, portalOrders, startTestEngine, uniqueId } from '../support/engine';
 
@@ -16,7 +18,7 @@ const settings = {
   financeManager: 'manager@finance.test',
   operationsEmail: 'ops@warehouse.test',
   collectionsEmail: 'collections@finance.test',
-  defaultCreditLimit: 10_000,
+  defaultCreditLimit: money(10_000, 'EUR'),
   creditApprovalDeadline: '8s',
   creditApprovalReminder: '2s',
   restockDeadline: '30s',
@@ -258,7 +260,7 @@ it('cancels an order on hold with compensation when no stock comes by the restoc
   await engine.client.workflow.start(orderToCash, {
     taskQueue: definition.taskQueue,
     workflowId: d.workflowId,
-    args: [{ ...(d.data as Omit<OrderToCashInput, 'settings'>), settings: { ...(definition.settings as OrderToCashSettings), restockDeadline: '2s' } }],
+    args: [{ ...DealClosedWon.parse(d.data), settings: { ...(definition.settings as OrderToCashSettings), restockDeadline: '2s' } }],
   });
   expect(await handle(d.workflowId).result()).toMatchObject({ outcome: 'out-of-stock', reason: expect.stringContaining('No stock') });
   await expectOrderUndone(d.dealId);
@@ -374,7 +376,13 @@ describe('the legacy ERP robot', () => {
       [uniqueId('ACC')],
     );
     const { createSalesOrder } = salesOrderActivities(engine.pool);
-    return createSalesOrder({ dealId: uniqueId('D'), customerNumber: customer.customer_number, currency: 'EUR', paymentTermsDays: 30, lines });
+    return createSalesOrder({
+      dealId: uniqueId('D'),
+      customerNumber: customer.customer_number,
+      currency: 'EUR',
+      paymentTermsDays: 30,
+      lines: lines.map((line) => ({ ...line, unitPrice: money(line.unitPrice, 'EUR') })),
+    });
   }
 
   it('keys the order in through the browser and reads back the legacy number, once however often it runs', async () => {

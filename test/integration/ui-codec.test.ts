@@ -11,7 +11,7 @@ const uiUrl = 'http://127.0.0.1:8233';
 
 beforeAll(async () => {
   engine = await startTestEngine();
-  const codec = encryptionCodec(engine.settings.OFFICEFLOW_ENCRYPTION_KEY);
+  const codec = encryptionCodec(engine.settings.OFFICEFLOW_ENCRYPTION_KEY!);
   const intake = buildIntake({ ...engine, webhookSecrets: [engine.secret], log: pino({ level: 'silent' }), codecForUi: { codec, uiUrl } });
   intakeUrl = await intake.listen({ host: '127.0.0.1', port: 0 });
   close = () => intake.close();
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 it('lets the local Temporal UI decrypt payloads in the operator browser, and no other origin', async () => {
-  const codec = encryptionCodec(engine.settings.OFFICEFLOW_ENCRYPTION_KEY);
+  const codec = encryptionCodec(engine.settings.OFFICEFLOW_ENCRYPTION_KEY!);
   const [sealed] = await codec.encode([defaultPayloadConverter.toPayload({ contactName: 'Maria Anders' })!]);
   const asJson = {
     metadata: Object.fromEntries(Object.entries(sealed.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),

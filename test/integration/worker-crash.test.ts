@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { sendEvent } from '../../intake/send';
-import type { DealRecord } from '../../standins/crm';
-import type { OrderToCashResult } from '../../workflows/order-to-cash';
+import type { DealRecord } from '../../activities/crm/stand-in';
+import type { OrderToCashResult } from '../../contracts/order';
 import type { Progress } from '../../workflows/progress';
 import { type TestEngine, eventFor, eventually, mailTo, portalOrders, startTestEngine, testSettings, uniqueId } from '../support/engine';
 

@@ -4,32 +4,17 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import pino from 'pino';
-import { createPool } from '../../db/pool';
-import { processes, withTaskQueueSuffix } from '../../definitions';
+import { mailboxUrl } from '../../activities/mail';
+import type { LegacyOrder } from '../../activities/legacy-erp/stand-in';
+import type { ReceivedMail } from '../../activities/mail/sink';
+import { type Config, loadConfig } from '../../config';
+import { processes } from '../../definitions';
 import type { ProcessDefinition } from '../../definitions/define';
-import type { ReceivedMail } from '../../infra/mail-sink';
-import { connectClient, connectWorkerConnection, type TemporalEndpoint } from '../../infra/temporal';
+import { startEngine } from '../../engine';
+import { temporalEndpoint } from '../../infra/temporal';
 import { exampleEvent } from '../../intake/catalog';
 import type { CloudEvent } from '../../intake/cloudevent';
-import { buildIntake } from '../../intake/server';
-import type { LegacyOrder } from '../../standins/legacy-erp-portal';
-import { startWorkers } from '../../workers/worker';
 import { keepHistory } from './histories';
-
-/** The connection settings `officeflow infra` wrote for this test run (see global-setup.ts). */
-export interface TestSettings {
-  TEMPORAL_ADDRESS: string;
-  TEMPORAL_NAMESPACE: string;
-  DATABASE_URL: string;
-  SMTP_URL: string;
-  MAILBOX_URL: string;
-  CRM_URL: string;
-  LEGACY_ERP_URL: string;
-  LEGACY_ERP_USER: string;
-  LEGACY_ERP_PASSWORD: string;
-  WEBHOOK_SECRETS: string;
-  OFFICEFLOW_ENCRYPTION_KEY: string;
-}
 
 const stateDir = (): string => {
   const dir = process.env.OFFICEFLOW_TEST_STATE;
@@ -37,12 +22,16 @@ const stateDir = (): string => {
   return dir;
 };
 
-export const testSettings = (): TestSettings => JSON.parse(readFileSync(path.join(stateDir(), 'test-env.json'), 'utf8'));
+/** The environment variables `officeflow infra` wrote for this test run (see global-setup.ts). */
+export const testSettings = (): Record<string, string> => JSON.parse(readFileSync(path.join(stateDir(), 'test-env.json'), 'utf8'));
 
-export const legacyErpAccess = (settings: TestSettings) => ({
-  url: settings.LEGACY_ERP_URL,
-  user: settings.LEGACY_ERP_USER,
-  password: settings.LEGACY_ERP_PASSWORD,
+/** The configuration of this test run's infrastructure, as `officeflow up` would read it from those variables. */
+export const testConfig = (overrides: Record<string, string> = {}): Config => loadConfig({ ...process.env, ...testSettings(), ...overrides });
+
+export const legacyErpAccess = (config: Config) => ({
+  url: config.LEGACY_ERP_URL!,
+  user: config.LEGACY_ERP_USER!,
+  password: config.LEGACY_ERP_PASSWORD!,
 });
 
 export const uniqueId = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -55,63 +44,35 @@ export interface TestEngine {
   client: Client;
   pool: Pool;
   registry: ProcessDefinition[];
-  settings: TestSettings;
+  settings: Config;
   /** Keeps a finished run's history as a replay fixture, when recording (see histories.ts). */
   keepHistory(workflowId: string, name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * Workers and an event intake over the shared test infrastructure, as `officeflow up` runs them, on task queues
- * of their own so test files never take each other's work; `overrides.settings` replaces process settings.
+ * The engine `officeflow up` runs, over the shared test infrastructure, on task queues of its own so test files
+ * never take each other's work; `overrides.settings` replaces process settings (durations in seconds).
  */
-export async function startTestEngine(
-  overrides: { settings?: Record<string, object>; workers?: boolean } = {},
-): Promise<TestEngine> {
-  const settings = testSettings();
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const queueSuffix = `-${uniqueId('test')}`;
-  const registry = withTaskQueueSuffix(processes, queueSuffix).map((process) => ({
-    ...process,
-    // Durations in seconds instead of days, and the like.
-    settings: { ...process.settings, ...overrides.settings?.[process.name] },
-  }));
-  const temporal: TemporalEndpoint = { address: settings.TEMPORAL_ADDRESS, namespace: settings.TEMPORAL_NAMESPACE, tls: false };
-  const connection = await connectWorkerConnection(temporal);
-  const workers = overrides.workers === false ? undefined : await startWorkers({
-    connection,
-    namespace: temporal.namespace,
-    registry,
-    databaseUrl: settings.DATABASE_URL,
-    smtpUrl: settings.SMTP_URL,
-    mailFrom: 'officeflow <officeflow@test.example>',
-    chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    crmUrl: settings.CRM_URL,
-    legacyErp: legacyErpAccess(settings),
-    encryptionKeys: settings.OFFICEFLOW_ENCRYPTION_KEY,
-    log,
+export async function startTestEngine(overrides: { settings?: Record<string, object>; workers?: boolean } = {}): Promise<TestEngine> {
+  const config = testConfig({ TASK_QUEUE_SUFFIX: `-${uniqueId('test')}`, INTAKE_HOST: '127.0.0.1', INTAKE_PORT: '0', MAIL_FROM: 'officeflow <officeflow@test.example>' });
+  const engine = await startEngine(config, {
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    only: overrides.workers === false ? 'intake' : undefined,
     workflowBundle: { codePath: path.join(stateDir(), 'workflow-bundle.js') },
+    processSettings: overrides.settings,
   });
-  const client = await connectClient(temporal, settings.OFFICEFLOW_ENCRYPTION_KEY);
-  const pool = createPool(settings.DATABASE_URL);
-  const intake = buildIntake({ client, pool, registry, webhookSecrets: settings.WEBHOOK_SECRETS.split(','), log });
-  const intakeUrl = await intake.listen({ host: '127.0.0.1', port: 0 });
+  const client = engine.client!;
   return {
-    intakeUrl,
-    queueSuffix,
-    secret: settings.WEBHOOK_SECRETS.split(',')[0],
+    intakeUrl: engine.intakeUrl!,
+    queueSuffix: config.TASK_QUEUE_SUFFIX,
+    secret: config.WEBHOOK_SECRETS[0],
     client,
-    pool,
-    registry,
-    settings,
-    keepHistory: (workflowId, name) => keepHistory(client, settings.OFFICEFLOW_ENCRYPTION_KEY, workflowId, name),
-    async stop() {
-      await intake.close();
-      await workers?.shutdown();
-      await connection.close();
-      await client.connection.close();
-      await pool.end();
-    },
+    pool: engine.pool!,
+    registry: engine.registry,
+    settings: config,
+    keepHistory: (workflowId, name) => keepHistory(client, temporalEndpoint(config), config.OFFICEFLOW_ENCRYPTION_KEY!, workflowId, name),
+    stop: () => engine.stop(),
   };
 }
 
@@ -129,9 +90,12 @@ export function portalOrders(): LegacyOrder[] {
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
 }
 
+/** Where the test run's mail sink shows what it received. */
+export const mailbox = (): string => mailboxUrl(testConfig());
+
 /** Every message the mail sink received for one recipient. */
 export async function mailTo(recipient: string): Promise<ReceivedMail[]> {
-  const response = await fetch(testSettings().MAILBOX_URL);
+  const response = await fetch(mailbox());
   const all = (await response.json()) as ReceivedMail[];
   return all.filter((mail) => mail.to.includes(recipient));
 }

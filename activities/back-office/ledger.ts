@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { toDecimal } from '../../contracts/money';
 
 /** The chart of accounts officeflow posts to. */
 export const ACCOUNTS = {
@@ -11,13 +12,10 @@ export const ACCOUNTS = {
 
 export interface JournalLine {
   account: string;
-  /** Cents. */
+  /** Minor units of the entry's currency. */
   debit?: number;
   credit?: number;
 }
-
-export const cents = (amount: string | number): number => Math.round(Number(amount) * 100);
-export const fromCents = (value: number): number => value / 100;
 
 /**
  * Posts a double-entry journal entry inside the caller's transaction, once per `entryKey`. PostgreSQL refuses
@@ -32,14 +30,15 @@ export async function postJournalEntry(
     [entry.entryKey, entry.description, entry.currency],
   );
   if (inserted.rowCount === 0) return;
+  const decimal = (amount = 0) => toDecimal({ amount, currency: entry.currency });
   const lines = entry.lines.filter((line) => (line.debit ?? 0) > 0 || (line.credit ?? 0) > 0);
   for (const [index, line] of lines.entries()) {
     await db.query(`INSERT INTO journal_lines (entry_key, line_no, account, debit, credit) VALUES ($1, $2, $3, $4, $5)`, [
       entry.entryKey,
       index + 1,
       line.account,
-      fromCents(line.debit ?? 0),
-      fromCents(line.credit ?? 0),
+      decimal(line.debit),
+      decimal(line.credit),
     ]);
   }
 }

@@ -1,20 +1,5 @@
 import type { Pool } from 'pg';
-
-export interface TaskRecord {
-  taskId: string;
-  workflowId: string;
-  title: string;
-  details: string;
-  assignee: string;
-  deadline: string;
-}
-
-export interface TaskDecisionRecord {
-  taskId: string;
-  decision: 'approve' | 'reject';
-  decidedBy: string;
-  comment?: string;
-}
+import type { TaskDecisionRecord, TaskRecord } from '../../contracts/human-task';
 
 /** The task list people read (`GET /tasks`): every write is keyed by the task id, so retries are harmless. */
 export function taskListActivities(pool: Pool) {

@@ -1,14 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
+import { type Money, money, toDecimal } from '../../contracts/money';
+import { type OrderLine, type StockShortage, orderTotal } from '../../contracts/order';
 import { inTransaction } from '../../db/transaction';
-import type { OrderLine } from '../../workflows/order-to-cash';
-import { cents, fromCents } from '../finance/ledger';
-
-export interface StockShortage {
-  sku: string;
-  requested: number;
-  available: number;
-}
 
 /** Sales orders, stock and shipments in the back office. Keyed by deal and order, so every retry is harmless. */
 export function salesOrderActivities(pool: Pool) {
@@ -19,17 +13,17 @@ export function salesOrderActivities(pool: Pool) {
       currency: string;
       paymentTermsDays: number;
       lines: OrderLine[];
-    }): Promise<{ orderNumber: string; netTotal: number }> {
-      const netCents = order.lines.reduce((sum, line) => sum + Math.round(line.quantity * cents(line.unitPrice)), 0);
+    }): Promise<{ orderNumber: string; netTotal: Money }> {
+      const netTotal = orderTotal(order.lines, order.currency);
       return inTransaction(pool, async (db) => {
         const created = await db.query<{ order_number: string }>(
           `INSERT INTO sales_orders (deal_id, customer_number, currency, net_total, payment_terms_days)
            VALUES ($1, $2, $3, $4, $5) ON CONFLICT (deal_id) DO NOTHING RETURNING order_number`,
-          [order.dealId, order.customerNumber, order.currency, fromCents(netCents), order.paymentTermsDays],
+          [order.dealId, order.customerNumber, order.currency, toDecimal(netTotal), order.paymentTermsDays],
         );
         if (created.rowCount === 0) {
-          const { rows } = await db.query('SELECT order_number, net_total FROM sales_orders WHERE deal_id = $1', [order.dealId]);
-          return { orderNumber: rows[0].order_number, netTotal: Number(rows[0].net_total) };
+          const { rows } = await db.query('SELECT order_number, net_total::text, currency FROM sales_orders WHERE deal_id = $1', [order.dealId]);
+          return { orderNumber: rows[0].order_number, netTotal: money(rows[0].net_total, rows[0].currency) };
         }
         const orderNumber = created.rows[0].order_number;
         const unknown = await db.query<{ sku: string }>(
@@ -45,10 +39,10 @@ export function salesOrderActivities(pool: Pool) {
             index + 1,
             line.sku,
             line.quantity,
-            line.unitPrice,
+            toDecimal(line.unitPrice),
           ]);
         }
-        return { orderNumber, netTotal: fromCents(netCents) };
+        return { orderNumber, netTotal };
       });
     },
 

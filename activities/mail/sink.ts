@@ -3,9 +3,8 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import type { Config } from '../config';
-import { localPort } from './ports';
-import { ensureStateDir } from './state';
+import { localPort } from '../../infra/ports';
+import { ensureStateDir } from '../../infra/state';
 
 /** What the mailbox API shows of one received message. */
 export interface ReceivedMail {
@@ -21,6 +20,8 @@ export interface ReceivedMail {
 
 export interface MailSink {
   smtpUrl: string;
+  smtpPort: number;
+  httpPort: number;
   mailboxUrl: string;
   stop(): Promise<void>;
 }
@@ -30,8 +31,8 @@ export interface MailSink {
  * folder, and a small HTTP mailbox to read them: `GET /messages` (JSON), `GET /messages/:id.eml` (raw).
  * It stands in for the company's mail relay in development and tests; it delivers nothing onward.
  */
-export async function startMailSink(config: Config): Promise<MailSink> {
-  const dir = ensureStateDir(config.stateDir, 'mail');
+export async function startMailSink(stateDir: string, smtpPortSetting: number, httpPortSetting: number): Promise<MailSink> {
+  const dir = ensureStateDir(stateDir, 'mail');
   let received = readdirSync(dir).filter((name) => name.endsWith('.eml')).length;
 
   const smtp = new SMTPServer({
@@ -50,7 +51,7 @@ export async function startMailSink(config: Config): Promise<MailSink> {
       });
     },
   });
-  const smtpPort = await localPort(config.mail.sinkSmtpPort, 'MAIL_SINK_SMTP_PORT');
+  const smtpPort = await localPort(smtpPortSetting, 'MAIL_SINK_SMTP_PORT');
   await new Promise<void>((resolve, reject) => {
     smtp.once('error', reject);
     smtp.listen(smtpPort, '127.0.0.1', () => resolve());
@@ -65,10 +66,13 @@ export async function startMailSink(config: Config): Promise<MailSink> {
     const file = path.basename(request.params.id) + '.eml';
     return reply.type('message/rfc822').send(readFileSync(path.join(dir, file)));
   });
-  const address = await http.listen({ host: '127.0.0.1', port: await localPort(config.mail.sinkHttpPort, 'MAIL_SINK_HTTP_PORT') });
+  const httpPort = await localPort(httpPortSetting, 'MAIL_SINK_HTTP_PORT');
+  const address = await http.listen({ host: '127.0.0.1', port: httpPort });
 
   return {
     smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+    smtpPort,
+    httpPort,
     mailboxUrl: `${address}/messages`,
     async stop() {
       await http.close();

@@ -2,7 +2,7 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
 
-/** Field types shared by the processes' event and input schemas. */
+/** Field types every business shape is built from. */
 
 /** An identifier from a front-office system; it becomes part of a workflow id. */
 export const businessKey = z
@@ -15,6 +15,10 @@ export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 
 
 export const email = z.email('must be an e-mail address');
 
+/** A name or title a person reads. */
+export const label = z.string().min(1).max(200);
+
+/** A Temporal duration: `"2 days"`, `"30s"`. Process settings use them for deadlines and reminders. */
 export const duration = z.custom<Duration>((value) => {
   try {
     return msToNumber(value as Duration) > 0;

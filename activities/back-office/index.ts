@@ -1,0 +1,13 @@
+import { defineSystem } from '../system';
+import { customerActivities } from './customers';
+import { invoiceActivities } from './invoices';
+import { salesOrderActivities } from './sales-orders';
+import { taskListActivities } from './task-list';
+
+/** The back office officeflow keeps in PostgreSQL: customers, sales orders and stock, invoices, the ledger, people's tasks. */
+export default defineSystem({
+  name: 'back-office',
+  connect: (_settings, { pool }) => ({
+    activities: { ...customerActivities(pool), ...salesOrderActivities(pool), ...invoiceActivities(pool), ...taskListActivities(pool) },
+  }),
+});

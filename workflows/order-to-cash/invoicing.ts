@@ -1,0 +1,30 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { type Money, formatMoney, moneyFrom } from '../../contracts/money';
+import { quickStep } from '../retry-profiles';
+import type { Deal } from './deal';
+
+const { issueInvoice, printInvoice } = proxyActivities<Activities>(quickStep);
+
+export interface SentInvoice {
+  invoiceNumber: string;
+  gross: Money;
+  dueOn: string;
+}
+
+/** 5. The invoice: issued and booked in the ledger at once, printed to PDF, e-mailed to the customer; the CRM hears of it. */
+export async function sendInvoice({ order, enterStep, email, tellCrm }: Deal, orderNumber: string): Promise<SentInvoice> {
+  enterStep('invoicing');
+  const invoice = await issueInvoice(orderNumber);
+  const pdf = await printInvoice(invoice.invoiceNumber);
+  const gross = moneyFrom(invoice.grossTotal, order.currency);
+  await email(
+    'invoice',
+    order.customer.billingEmail,
+    `Invoice ${invoice.invoiceNumber}`,
+    `Dear ${order.customer.name},\n\nplease find attached invoice ${invoice.invoiceNumber} over ${formatMoney(gross)}, due on ${invoice.dueOn}.`,
+    [pdf.documentKey],
+  );
+  await tellCrm('invoiced', `Invoice ${invoice.invoiceNumber}: ${formatMoney(gross)}`);
+  return { invoiceNumber: invoice.invoiceNumber, gross, dueOn: invoice.dueOn };
+}

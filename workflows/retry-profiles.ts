@@ -1,0 +1,22 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/**
+ * How long each kind of step may take and how it is retried: one set for every process, so a process owner picks
+ * a kind of step, not numbers.
+ */
+
+/** A write to the back office's database or a call to a connected system's API: retried until it goes through. */
+export const quickStep: ActivityOptions = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '30 seconds' } };
+
+/** E-mail through the outbox: the SMTP relay may be down for a while; the outbox sends each message once. */
+export const mail: ActivityOptions = { startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } };
+
+/**
+ * A browser robot on a slow legacy portal. Its heartbeats let a lost worker's attempt be retried within seconds;
+ * a portal that keeps failing is given up on after ten attempts, so a person hears of it.
+ */
+export const robot: ActivityOptions = {
+  startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { maximumInterval: '1 minute', maximumAttempts: 10 },
+};
