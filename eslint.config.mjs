@@ -2,6 +2,8 @@ import { builtinModules } from 'node:module';
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.officeflow/', 'coverage/'] },
   eslint.configs.recommended,
@@ -10,7 +12,10 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^_', argsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { varsIgnorePattern: '^_', argsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -20,11 +25,34 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [...builtinModules, ...builtinModules.map((name) => `node:${name}`)].map((name) => ({
+          paths: nodeBuiltins.map((name) => ({
             name,
             message: 'Workflow code must be deterministic: do I/O in an activity.',
           })),
         },
+      ],
+    },
+  },
+  {
+    // Business shapes are the layer every other imports: they import none of them, and stay deterministic.
+    files: ['contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'Contracts are used in workflow code: keep them deterministic.' })),
+          patterns: [{ group: ['../*'], message: 'contracts/ imports no other layer of officeflow.' }],
+        },
+      ],
+    },
+  },
+  {
+    // Activities and workflows share shapes through contracts/, never through each other.
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/workflows/**'], message: 'import the shape from contracts/ instead.' }] },
       ],
     },
   },

@@ -45,7 +45,10 @@ export const defineSystem = <Activities extends object, Settings extends object 
 ): ConnectedSystem<Settings, Activities> => system;
 
 /** A setting the system cannot work without, once the local engine has started any stand-in it needed. */
-export function configured<Settings extends object, Key extends keyof Settings & string>(settings: Settings, key: Key): NonNullable<Settings[Key]> {
+export function configured<Settings extends object, Key extends keyof Settings & string>(
+  settings: Settings,
+  key: Key,
+): NonNullable<Settings[Key]> {
   const value = settings[key];
   if (value === undefined || value === null) throw new ConfigError(`set ${key}`);
   return value as NonNullable<Settings[Key]>;

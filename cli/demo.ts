@@ -34,7 +34,10 @@ export async function runDemo(config: Config, intake?: string): Promise<void> {
       throw new CommandRefused(`no ${variable}: set it to the one the engine uses`);
     });
   const secret = config.WEBHOOK_SECRETS[0] ?? kept('webhook-secret', 'WEBHOOK_SECRETS');
-  const temporal = temporalEndpoint({ ...config, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}` } as Config);
+  const temporal = temporalEndpoint({
+    ...config,
+    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`,
+  } as Config);
   const client = await connectClient(temporal, config.OFFICEFLOW_ENCRYPTION_KEY ?? kept('encryption-key', 'OFFICEFLOW_ENCRYPTION_KEY'));
   try {
     for (const process of processes) {
@@ -50,7 +53,10 @@ export async function runDemo(config: Config, intake?: string): Promise<void> {
       if (!workflowId) continue;
       const result = await client.workflow.getHandle(workflowId).result();
       console.log(`  ${workflowId} finished: ${JSON.stringify(result)}`);
-      if (local) console.log(`  see it in the Temporal UI: http://127.0.0.1:${config.TEMPORAL_UI_PORT}/namespaces/${temporal.namespace}/workflows/${workflowId}`);
+      if (local)
+        console.log(
+          `  see it in the Temporal UI: http://127.0.0.1:${config.TEMPORAL_UI_PORT}/namespaces/${temporal.namespace}/workflows/${workflowId}`,
+        );
     }
   } finally {
     await client.connection.close();

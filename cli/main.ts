@@ -19,10 +19,12 @@ program
   .action(async (options: { only?: 'worker' | 'intake' }) => {
     const log = createLogger(loadConfig().LOG_LEVEL);
     const infra = await startInfrastructure(process.env, log);
-    const engine = await startEngine(infra.config, { log, only: options.only, localUiUrl: infra.localUiUrl }).catch(async (error: unknown) => {
-      await infra.stop();
-      throw error;
-    });
+    const engine = await startEngine(infra.config, { log, only: options.only, localUiUrl: infra.localUiUrl }).catch(
+      async (error: unknown) => {
+        await infra.stop();
+        throw error;
+      },
+    );
     engine.workersDone?.catch((error: unknown) => {
       log.fatal({ err: error }, 'a worker failed');
       process.exit(1);
@@ -42,7 +44,8 @@ program
   .action(async (options: { settingsFile?: string; stopWhenStdinCloses?: boolean }) => {
     const infra = await startInfrastructure(process.env, createLogger(loadConfig().LOG_LEVEL));
     if (options.settingsFile) writeFileSync(options.settingsFile, JSON.stringify(infra.settings, null, 2), { mode: 0o600 });
-    else console.log(`infrastructure ready: Temporal ${infra.config.TEMPORAL_ADDRESS}${infra.localUiUrl ? `, UI ${infra.localUiUrl}` : ''}`);
+    else
+      console.log(`infrastructure ready: Temporal ${infra.config.TEMPORAL_ADDRESS}${infra.localUiUrl ? `, UI ${infra.localUiUrl}` : ''}`);
     const stop = stopOnSignal(infra.stop);
     if (options.stopWhenStdinCloses) {
       process.stdin.on('close', stop);
@@ -83,7 +86,12 @@ program
 
 addTaskCommands(program, () => loadConfig());
 
-function banner(config: Config, shown: Array<{ label: string; value: string }>, intakeUrl: string | undefined, showSecret: boolean): string {
+function banner(
+  config: Config,
+  shown: Array<{ label: string; value: string }>,
+  intakeUrl: string | undefined,
+  showSecret: boolean,
+): string {
   const lines = ['', 'officeflow is running', ''];
   const line = (label: string, value: string) => lines.push(`  ${label.padEnd(15)} ${value}`);
   line('Temporal', `${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})`);

@@ -12,7 +12,9 @@ export const fromJson = ({ metadata, data }: JsonPayload): Payload => ({
 });
 
 export const toJson = ({ metadata, data }: Payload): JsonPayload => ({
-  metadata: metadata ? Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, Buffer.from(value).toString('base64')])) : undefined,
+  metadata: metadata
+    ? Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, Buffer.from(value).toString('base64')]))
+    : undefined,
   data: data ? Buffer.from(data).toString('base64') : undefined,
 });
 

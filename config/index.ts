@@ -7,43 +7,52 @@ import { port } from './fields';
 export { ConfigError };
 
 /** The engine's own settings; each connected system declares its own beside its activities (`activities/<system>`). */
-const engineSettings = z.object({
-  OFFICEFLOW_STATE_DIR: z
-    .string()
-    .min(1)
-    .default('.officeflow')
-    .transform((dir) => path.resolve(dir)),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+const engineSettings = z
+  .object({
+    OFFICEFLOW_STATE_DIR: z
+      .string()
+      .min(1)
+      .default('.officeflow')
+      .transform((dir) => path.resolve(dir)),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-  /** Unset: officeflow starts a local dev server. */
-  TEMPORAL_ADDRESS: z.string().min(1).optional(),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TLS: z.stringbool().default(false),
-  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
-  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
-  TEMPORAL_API_KEY: z.string().min(1).optional(),
-  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
-  TEMPORAL_PORT: port(7233),
-  TEMPORAL_UI_PORT: port(8233),
-  /** Appended to every process's task queue, so several environments can share one namespace. */
-  TASK_QUEUE_SUFFIX: z.string().regex(/^[a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').default(''),
+    /** Unset: officeflow starts a local dev server. */
+    TEMPORAL_ADDRESS: z.string().min(1).optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TLS: z.stringbool().default(false),
+    TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+    TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+    TEMPORAL_API_KEY: z.string().min(1).optional(),
+    TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+    TEMPORAL_PORT: port(7233),
+    TEMPORAL_UI_PORT: port(8233),
+    /** Appended to every process's task queue, so several environments can share one namespace. */
+    TASK_QUEUE_SUFFIX: z
+      .string()
+      .regex(/^[a-z0-9-]*$/, 'must be lower-case letters, digits and dashes')
+      .default(''),
 
-  /** Unset: officeflow starts an embedded PostgreSQL. */
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-  POSTGRES_PORT: port(5433),
+    /** Unset: officeflow starts an embedded PostgreSQL. */
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    POSTGRES_PORT: port(5433),
 
-  CHROME_PATH: z.string().min(1).default('/usr/bin/chromium'),
+    CHROME_PATH: z.string().min(1).default('/usr/bin/chromium'),
 
-  INTAKE_HOST: z.string().min(1).default('127.0.0.1'),
-  INTAKE_PORT: port(8080),
-  /** Active Standard Webhooks secrets, comma-separated: senders may move to a new one while the old still works. */
-  WEBHOOK_SECRETS: z
-    .string()
-    .optional()
-    .transform((secrets) => (secrets ?? '').split(',').map((secret) => secret.trim()).filter(Boolean)),
-  /** Base64 32-byte keys, comma-separated: the first encrypts payloads, the others still decrypt. */
-  OFFICEFLOW_ENCRYPTION_KEY: z.string().min(1).optional(),
-})
+    INTAKE_HOST: z.string().min(1).default('127.0.0.1'),
+    INTAKE_PORT: port(8080),
+    /** Active Standard Webhooks secrets, comma-separated: senders may move to a new one while the old still works. */
+    WEBHOOK_SECRETS: z
+      .string()
+      .optional()
+      .transform((secrets) =>
+        (secrets ?? '')
+          .split(',')
+          .map((secret) => secret.trim())
+          .filter(Boolean),
+      ),
+    /** Base64 32-byte keys, comma-separated: the first encrypts payloads, the others still decrypt. */
+    OFFICEFLOW_ENCRYPTION_KEY: z.string().min(1).optional(),
+  })
   .refine((e) => Boolean(e.TEMPORAL_TLS_CERT_PATH) === Boolean(e.TEMPORAL_TLS_KEY_PATH), {
     message: 'set both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH, or neither',
     path: ['TEMPORAL_TLS_CERT_PATH'],
@@ -57,7 +66,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const schemas = [engineSettings, ...systems.flatMap((system) => ('settings' in system ? [system.settings] : []))];
   const parsed = schemas.map((schema) => (schema as z.ZodType<object>).safeParse(blankAsUnset));
-  const problems = parsed.flatMap((result) => (result.success ? [] : result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)));
+  const problems = parsed.flatMap((result) =>
+    result.success ? [] : result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`),
+  );
   if (problems.length > 0) throw new ConfigError(`officeflow cannot start: fix these environment variables\n${problems.join('\n')}`);
   return Object.assign({}, ...parsed.map((result) => result.data)) as Config;
 }

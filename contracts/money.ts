@@ -111,7 +111,11 @@ export function inMinorUnits(
 ): Money {
   const amount = toMinorUnits(value, currency);
   if (minorDigits(currency) > BOOKED_DIGITS) {
-    ctx.addIssue({ code: 'custom', path: ['currency'], message: `amounts in ${currency} have ${minorDigits(currency)} decimals; officeflow books at most ${BOOKED_DIGITS}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['currency'],
+      message: `amounts in ${currency} have ${minorDigits(currency)} decimals; officeflow books at most ${BOOKED_DIGITS}`,
+    });
   } else if (amount === undefined) {
     ctx.addIssue({ code: 'custom', path, message: `must be a decimal with at most ${minorDigits(currency)} decimals for ${currency}` });
   } else if (positive && amount <= 0) {

@@ -8,7 +8,13 @@ export type DealCustomer = z.infer<typeof DealCustomer>;
 export const OrderLine = z.object({ sku: businessKey, quantity: z.number().int().positive().max(1_000_000), unitPrice: Money });
 export type OrderLine = z.infer<typeof OrderLine>;
 
-const deal = { dealId: businessKey, customer: DealCustomer, currency: currencyCode, paymentTermsDays: z.number().int().min(0).max(365), salesRepEmail: email };
+const deal = {
+  dealId: businessKey,
+  customer: DealCustomer,
+  currency: currencyCode,
+  paymentTermsDays: z.number().int().min(0).max(365),
+  salesRepEmail: email,
+};
 
 /** `crm.deal.closed_won`, as the CRM sends it: unit prices as decimals of the deal's currency. */
 export const DealClosedWon = z
@@ -21,7 +27,10 @@ export const DealClosedWon = z
   })
   .transform(({ lines, ...won }, ctx) => ({
     ...won,
-    lines: lines.map((line, index) => ({ ...line, unitPrice: inMinorUnits(line.unitPrice, won.currency, ctx, ['lines', index, 'unitPrice']) })),
+    lines: lines.map((line, index) => ({
+      ...line,
+      unitPrice: inMinorUnits(line.unitPrice, won.currency, ctx, ['lines', index, 'unitPrice']),
+    })),
   }));
 export type DealClosedWon = z.output<typeof DealClosedWon>;
 
@@ -57,7 +66,11 @@ export const OrderToCashResult = z.object({
 export type OrderToCashResult = z.infer<typeof OrderToCashResult>;
 
 /** An order's net total: what the credit check weighs and operators search by. */
-export const orderTotal = (lines: OrderLine[], currency: string): Money => sum(lines.map((line) => times(line.unitPrice, line.quantity)), currency);
+export const orderTotal = (lines: OrderLine[], currency: string): Money =>
+  sum(
+    lines.map((line) => times(line.unitPrice, line.quantity)),
+    currency,
+  );
 
 /** The stages of a deal the CRM hears about. */
 export const DealStage = z.enum(['ordered', 'shipped', 'invoiced', 'paid', 'blocked', 'cancelled']);

@@ -26,7 +26,9 @@ export async function seedDemoData(databaseUrl: string): Promise<void> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    for (const file of readdirSync(SEEDS_DIR).filter((name) => name.endsWith('.sql')).sort()) {
+    for (const file of readdirSync(SEEDS_DIR)
+      .filter((name) => name.endsWith('.sql'))
+      .sort()) {
       await client.query(readFileSync(path.join(SEEDS_DIR, file), 'utf8'));
     }
   } finally {

@@ -42,7 +42,9 @@ export interface SignalTrigger<Data, Payload, Sent = Data> extends TriggerSpec<D
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Trigger<Input, Settings = any> = StartTrigger<any, Input, Settings, any> | SignalTrigger<any, any, any>;
 
-export const startsOn = <Data, Input, Settings, Sent>(spec: Omit<StartTrigger<Data, Input, Settings, Sent>, 'kind'>): Trigger<Input, Settings> => ({
+export const startsOn = <Data, Input, Settings, Sent>(
+  spec: Omit<StartTrigger<Data, Input, Settings, Sent>, 'kind'>,
+): Trigger<Input, Settings> => ({
   kind: 'start',
   ...spec,
 });

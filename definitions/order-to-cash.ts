@@ -98,7 +98,11 @@ export default defineProcess({
       signal: stockRestocked,
       payload: ({ restockId, sku, quantity }) => ({ restockId, sku, quantity }),
       demo: false,
-      example: { source: '/erp/inventory', id: 'evt-restock-2001', data: { dealId: 'D-2001', restockId: 'RS-2001', sku: 'DESK-140', quantity: 10 } },
+      example: {
+        source: '/erp/inventory',
+        id: 'evt-restock-2001',
+        data: { dealId: 'D-2001', restockId: 'RS-2001', sku: 'DESK-140', quantity: 10 },
+      },
     }),
     signalsOn({
       type: 'crm.deal.cancelled',

@@ -64,7 +64,10 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
     if (options.only !== 'worker') {
       const client = await connectClient(temporal, encryptionKeys);
       const pool = createPool(config.DATABASE_URL!);
-      stops.push(() => pool.end(), () => client.connection.close());
+      stops.push(
+        () => pool.end(),
+        () => client.connection.close(),
+      );
       const intake = buildIntake({
         client,
         pool,

@@ -50,7 +50,11 @@ export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): 
             startLocalTemporal(config, allSearchAttributes(), log).then((temporal) => {
               localUiUrl = temporal.uiUrl;
               return {
-                settings: { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_PORT: String(temporal.port), TEMPORAL_UI_PORT: String(temporal.uiPort) },
+                settings: {
+                  TEMPORAL_ADDRESS: temporal.address,
+                  TEMPORAL_PORT: String(temporal.port),
+                  TEMPORAL_UI_PORT: String(temporal.uiPort),
+                },
                 shown: { label: 'Temporal UI', value: `${temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows` },
                 stop: temporal.stop,
               };
@@ -90,13 +94,18 @@ async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {
  */
 function localSecrets(config: Config): Record<string, string> {
   if (config.TEMPORAL_ADDRESS) {
-    const missing = [config.WEBHOOK_SECRETS.length === 0 && 'WEBHOOK_SECRETS', !config.OFFICEFLOW_ENCRYPTION_KEY && 'OFFICEFLOW_ENCRYPTION_KEY'].filter(Boolean);
+    const missing = [
+      config.WEBHOOK_SECRETS.length === 0 && 'WEBHOOK_SECRETS',
+      !config.OFFICEFLOW_ENCRYPTION_KEY && 'OFFICEFLOW_ENCRYPTION_KEY',
+    ].filter(Boolean);
     if (missing.length > 0) throw new ConfigError(`TEMPORAL_ADDRESS is set, so ${missing.join(' and ')} must be set too`);
     return {};
   }
   const state = config.OFFICEFLOW_STATE_DIR;
   return {
-    WEBHOOK_SECRETS: config.WEBHOOK_SECRETS.length > 0 ? config.WEBHOOK_SECRETS.join(',') : stateSecret(state, 'webhook-secret', generateWebhookSecret),
-    OFFICEFLOW_ENCRYPTION_KEY: config.OFFICEFLOW_ENCRYPTION_KEY ?? stateSecret(state, 'encryption-key', () => randomBytes(32).toString('base64')),
+    WEBHOOK_SECRETS:
+      config.WEBHOOK_SECRETS.length > 0 ? config.WEBHOOK_SECRETS.join(',') : stateSecret(state, 'webhook-secret', generateWebhookSecret),
+    OFFICEFLOW_ENCRYPTION_KEY:
+      config.OFFICEFLOW_ENCRYPTION_KEY ?? stateSecret(state, 'encryption-key', () => randomBytes(32).toString('base64')),
   };
 }

@@ -9,7 +9,10 @@ import { Unauthorized, verifyWebhook } from './webhook-auth';
  * stays the exact bytes sent, because the signature covers them; both the raw parser and the signature check
  * belong to this route alone.
  */
-export const eventRoutes: FastifyPluginAsync<{ dispatcher: EventDispatcher; webhookSecrets: string[] }> = async (app, { dispatcher, webhookSecrets }) => {
+export const eventRoutes: FastifyPluginAsync<{ dispatcher: EventDispatcher; webhookSecrets: string[] }> = async (
+  app,
+  { dispatcher, webhookSecrets },
+) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
   app.addHook('preHandler', async (request) => {
@@ -25,7 +28,13 @@ export const eventRoutes: FastifyPluginAsync<{ dispatcher: EventDispatcher; webh
     const event = readCloudEvent(request.headers, request.body as string);
     const accepted = await dispatcher.accept(event);
     request.log.info(
-      { eventType: event.type, source: event.source, eventId: event.id, workflowId: accepted.workflowId, duplicate: Boolean(accepted.duplicate) },
+      {
+        eventType: event.type,
+        source: event.source,
+        eventId: event.id,
+        workflowId: accepted.workflowId,
+        duplicate: Boolean(accepted.duplicate),
+      },
       'event accepted',
     );
     return reply.code(accepted.duplicate ? 200 : 202).send(accepted);

@@ -25,7 +25,8 @@ export async function sendEvent(
   } else {
     const { data, datacontenttype, ...attributes } = event;
     headers = { 'content-type': datacontenttype ?? 'application/json' };
-    for (const [name, value] of Object.entries(attributes)) if (value !== undefined) headers[`ce-${name}`] = encodeURIComponent(String(value));
+    for (const [name, value] of Object.entries(attributes))
+      if (value !== undefined) headers[`ce-${name}`] = encodeURIComponent(String(value));
     body = JSON.stringify(data);
   }
   const response = await fetch(new URL('/events', intakeUrl), {

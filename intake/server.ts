@@ -43,7 +43,11 @@ export function buildIntake({ client, pool, registry, webhookSecrets, log, codec
   app.get('/processes', async () => processCatalog(registry));
 
   app.get('/healthz', async (_request, reply) => {
-    const check = (probe: Promise<unknown>) => probe.then(() => 'ok', (error: Error) => `unreachable: ${error.message}`);
+    const check = (probe: Promise<unknown>) =>
+      probe.then(
+        () => 'ok',
+        (error: Error) => `unreachable: ${error.message}`,
+      );
     const [temporal, postgres] = await Promise.all([check(client.workflowService.getSystemInfo({})), check(pool.query('SELECT 1'))]);
     const healthy = temporal === 'ok' && postgres === 'ok';
     return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'degraded', temporal, postgres });

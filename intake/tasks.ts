@@ -38,7 +38,9 @@ export const taskRoutes: FastifyPluginAsyncZod<{ client: Client; pool: Pool }> =
       if (rows.length === 0) throw new Refusal(404, 'unknown_task', `no task "${taskId}"`);
       const workflowId = rows[0].workflow_id;
       try {
-        const decided = await client.workflow.getHandle(workflowId).executeUpdate(decideTask, { args: [{ task: taskName(taskId, workflowId), ...request.body }] });
+        const decided = await client.workflow
+          .getHandle(workflowId)
+          .executeUpdate(decideTask, { args: [{ task: taskName(taskId, workflowId), ...request.body }] });
         return { taskId, ...decided };
       } catch (error) {
         const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;

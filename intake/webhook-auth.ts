@@ -16,7 +16,9 @@ export function verifyWebhook(secrets: string[], body: string, headers: Record<s
     'webhook-timestamp': String(headers['webhook-timestamp'] ?? ''),
     'webhook-signature': String(headers['webhook-signature'] ?? ''),
   };
-  const missing = Object.entries(signed).filter(([, value]) => value === '').map(([name]) => name);
+  const missing = Object.entries(signed)
+    .filter(([, value]) => value === '')
+    .map(([name]) => name);
   if (missing.length > 0) throw new Unauthorized(`missing header(s): ${missing.join(', ')}`);
   let reason = 'no active secret';
   for (const secret of secrets) {

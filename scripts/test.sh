@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The whole suite: types, lint, then jest (unit and integration, against real servers started for the run).
+# The whole suite: types, lint and formatting, then jest (unit and integration, against real servers started for the run).
 # Ends with the plain line "N passed, N failed" from jest's JSON results, and fails when no test ran.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 npx --no-install tsc --noEmit || exit 1
 npx --no-install eslint . || exit 1
+npx --no-install prettier --check . || { echo 'run: npm run format' >&2; exit 1; }
 
 results=$(mktemp)
 # jest reports to stderr; with --json it also prints the raw results to stdout, which we summarise below instead.

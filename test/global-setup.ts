@@ -33,7 +33,15 @@ export default async function globalSetup(): Promise<void> {
     LEGACY_ERP_STANDIN_SLOW_MS: '300',
     LOG_LEVEL: 'warn',
   };
-  for (const configured of ['TEMPORAL_ADDRESS', 'DATABASE_URL', 'SMTP_URL', 'CRM_URL', 'LEGACY_ERP_URL', 'WEBHOOK_SECRETS', 'OFFICEFLOW_ENCRYPTION_KEY']) {
+  for (const configured of [
+    'TEMPORAL_ADDRESS',
+    'DATABASE_URL',
+    'SMTP_URL',
+    'CRM_URL',
+    'LEGACY_ERP_URL',
+    'WEBHOOK_SECRETS',
+    'OFFICEFLOW_ENCRYPTION_KEY',
+  ]) {
     delete settings[configured];
   }
   const root = path.resolve(__dirname, '..');

@@ -41,14 +41,16 @@ export async function customerOnboarding(input: CustomerOnboardingInput): Promis
     emailKey: `${runKey}/welcome-letter`,
     to: account.billingEmail,
     subject: `Welcome to our company, ${account.companyName}`,
-    text: `Dear ${account.contactName},\n\nyour customer number is ${customerNumber}. Your welcome letter with your account terms is attached.`,
+    text: `Dear ${account.contactName},\n\nyour customer number is ${customerNumber}. Your welcome letter with your terms is attached.`,
     attachmentKeys: [letter.documentKey],
   });
   await sendEmail({
     emailKey: `${runKey}/sales-rep-notice`,
     to: input.salesRepEmail,
     subject: `${account.companyName} is onboarded as ${customerNumber}`,
-    text: `The back office has set up ${account.companyName} (CRM account ${account.accountId}) as customer ${customerNumber} with a credit limit of ${formatMoney(credit.creditLimit)}.`,
+    text:
+      `The back office has set up ${account.companyName} (CRM account ${account.accountId}) as customer ${customerNumber} ` +
+      `with a credit limit of ${formatMoney(credit.creditLimit)}.`,
     attachmentKeys: [],
   });
   await markOnboarded(customerNumber);

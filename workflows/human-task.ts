@@ -54,9 +54,13 @@ export function humanTasks(enterStep: EnterStep): Ask {
           throw ApplicationFailure.nonRetryable(`"${task}" was already decided by ${open.decision.decidedBy}`, TASK_REFUSALS.decided);
         }
         if (decidedBy.toLowerCase() !== open.assignee.toLowerCase()) {
-          throw ApplicationFailure.nonRetryable(`"${task}" is assigned to ${open.assignee}, not to ${decidedBy}`, TASK_REFUSALS.notAssignee);
+          throw ApplicationFailure.nonRetryable(
+            `"${task}" is assigned to ${open.assignee}, not to ${decidedBy}`,
+            TASK_REFUSALS.notAssignee,
+          );
         }
-        if (decision !== 'approve' && decision !== 'reject') throw ApplicationFailure.nonRetryable('decision must be "approve" or "reject"');
+        if (decision !== 'approve' && decision !== 'reject')
+          throw ApplicationFailure.nonRetryable('decision must be "approve" or "reject"');
       },
     },
   );
@@ -72,12 +76,25 @@ export function humanTasks(enterStep: EnterStep): Ask {
         emailKey: `${id}/${kind}`,
         to,
         subject,
-        text: `${request.details}\n\n${deadline ? `Decide by ${deadline.toISOString()}` : 'Decide'}:\n  officeflow decide ${id} approve --as ${to}\n  officeflow decide ${id} reject --as ${to} --comment "why"`,
+        text: [
+          request.details,
+          '',
+          `${deadline ? `Decide by ${deadline.toISOString()}` : 'Decide'}:`,
+          `  officeflow decide ${id} approve --as ${to}`,
+          `  officeflow decide ${id} reject --as ${to} --comment "why"`,
+        ].join('\n'),
         attachmentKeys: [],
       });
 
     const { name, title, details, assignee } = request;
-    await openTask({ taskId: id, workflowId: workflowInfo().workflowId, title, details, assignee, deadline: (deadline ?? new Date()).toISOString() });
+    await openTask({
+      taskId: id,
+      workflowId: workflowInfo().workflowId,
+      title,
+      details,
+      assignee,
+      deadline: (deadline ?? new Date()).toISOString(),
+    });
     await notify('assigned', request.assignee, `To decide: ${request.title}`);
     enterStep(name, { on: request.waitingOn, until: deadline });
 

@@ -11,7 +11,9 @@ export interface CreditCheck {
 /** Customer master data in the back office. Every write is keyed by the CRM account, so retries are harmless. */
 export function customerActivities(pool: Pool) {
   return {
-    async registerCustomer(account: Pick<CrmAccount, 'accountId' | 'companyName' | 'country' | 'billingEmail'>): Promise<{ customerNumber: string }> {
+    async registerCustomer(
+      account: Pick<CrmAccount, 'accountId' | 'companyName' | 'country' | 'billingEmail'>,
+    ): Promise<{ customerNumber: string }> {
       const { rows } = await pool.query<{ customer_number: string }>(
         `INSERT INTO customers (crm_account_id, company_name, country, billing_email)
          VALUES ($1, $2, $3, $4)
@@ -37,7 +39,9 @@ export function customerActivities(pool: Pool) {
      * Amounts of different currencies are never compared: such an order is left to a person.
      */
     async checkCredit(input: { customerNumber: string; orderTotal: Money; defaultCreditLimit: Money }): Promise<CreditCheck> {
-      const { rows: [customer] } = await pool.query<{ credit_limit: string | null; credit_currency: string | null }>(
+      const {
+        rows: [customer],
+      } = await pool.query<{ credit_limit: string | null; credit_currency: string | null }>(
         'SELECT credit_limit::text, credit_currency FROM customers WHERE customer_number = $1',
         [input.customerNumber],
       );
@@ -53,7 +57,9 @@ export function customerActivities(pool: Pool) {
       if (otherCurrencies.length > 0) {
         return {
           withinLimit: false,
-          assessment: `its credit limit of ${formatMoney(limit)} is in ${limit.currency}, but this order or its open receivables are in ${otherCurrencies.join(', ')}; amounts in different currencies are not compared.`,
+          assessment:
+            `its credit limit of ${formatMoney(limit)} is in ${limit.currency}, but this order or its open receivables are in ` +
+            `${otherCurrencies.join(', ')}; amounts in different currencies are not compared.`,
         };
       }
       const openReceivables = sum(receivables, limit.currency);
@@ -61,15 +67,16 @@ export function customerActivities(pool: Pool) {
       const within = exposure.amount <= limit.amount;
       return {
         withinLimit: within,
-        assessment: `open receivables of ${formatMoney(openReceivables)} plus this order of ${formatMoney(input.orderTotal)} come to ${formatMoney(exposure)}, ${within ? 'within' : 'over'} its credit limit of ${formatMoney(limit)}.`,
+        assessment:
+          `open receivables of ${formatMoney(openReceivables)} plus this order of ${formatMoney(input.orderTotal)} come to ` +
+          `${formatMoney(exposure)}, ${within ? 'within' : 'over'} its credit limit of ${formatMoney(limit)}.`,
       };
     },
 
     async markOnboarded(customerNumber: string): Promise<void> {
-      await pool.query(
-        `UPDATE customers SET onboarded_at = coalesce(onboarded_at, now()), updated_at = now() WHERE customer_number = $1`,
-        [customerNumber],
-      );
+      await pool.query(`UPDATE customers SET onboarded_at = coalesce(onboarded_at, now()), updated_at = now() WHERE customer_number = $1`, [
+        customerNumber,
+      ]);
     },
   };
 }

@@ -56,7 +56,17 @@ export function invoiceActivities(pool: Pool) {
         await db.query(
           `INSERT INTO invoices (invoice_number, order_number, customer_number, currency, net_total, tax_rate, tax_total, gross_total, issued_on, due_on)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, current_date, current_date + $9::int)`,
-          [invoiceNumber, orderNumber, order.customer_number, order.currency, toDecimal(net), order.rate, toDecimal(tax), toDecimal(gross), order.payment_terms_days],
+          [
+            invoiceNumber,
+            orderNumber,
+            order.customer_number,
+            order.currency,
+            toDecimal(net),
+            order.rate,
+            toDecimal(tax),
+            toDecimal(gross),
+            order.payment_terms_days,
+          ],
         );
         await db.query(
           `INSERT INTO invoice_lines (invoice_number, line_no, sku, description, quantity, unit_price, net_amount)
@@ -84,16 +94,23 @@ export function invoiceActivities(pool: Pool) {
      */
     async recordPayment(payment: Payment & { invoiceNumber: string }): Promise<PaymentBooking> {
       return inTransaction(pool, async (db) => {
-        const { rows: [invoice] } = await db.query<{ currency: string; gross: string; customer_number: string }>(
+        const {
+          rows: [invoice],
+        } = await db.query<{ currency: string; gross: string; customer_number: string }>(
           `SELECT currency, gross_total::text AS gross, customer_number FROM invoices WHERE invoice_number = $1 FOR UPDATE`,
           [payment.invoiceNumber],
         );
         const { amount } = payment;
         if (invoice.currency !== amount.currency) {
-          throw ApplicationFailure.nonRetryable(`payment ${payment.paymentId} is in ${amount.currency}, invoice in ${invoice.currency}`, 'CurrencyMismatch');
+          throw ApplicationFailure.nonRetryable(
+            `payment ${payment.paymentId} is in ${amount.currency}, invoice in ${invoice.currency}`,
+            'CurrencyMismatch',
+          );
         }
         const booked = async () => {
-          const { rows: [totals] } = await db.query<{ paid: string; credited: string }>(
+          const {
+            rows: [totals],
+          } = await db.query<{ paid: string; credited: string }>(
             `SELECT coalesce(sum(p.amount), 0)::text AS paid, coalesce(sum(c.amount), 0)::text AS credited
                FROM payments p LEFT JOIN customer_credits c USING (payment_id) WHERE p.invoice_number = $1`,
             [payment.invoiceNumber],
@@ -129,7 +146,8 @@ export function invoiceActivities(pool: Pool) {
           });
         }
         const { paid, credited } = await booked();
-        const outstanding = gross.amount > paid.amount ? { amount: gross.amount - paid.amount, currency: gross.currency } : zero(gross.currency);
+        const outstanding =
+          gross.amount > paid.amount ? { amount: gross.amount - paid.amount, currency: gross.currency } : zero(gross.currency);
         return { paid, credited, outstanding };
       });
     },

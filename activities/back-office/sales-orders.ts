@@ -22,7 +22,9 @@ export function salesOrderActivities(pool: Pool) {
           [order.dealId, order.customerNumber, order.currency, toDecimal(netTotal), order.paymentTermsDays],
         );
         if (created.rowCount === 0) {
-          const { rows } = await db.query('SELECT order_number, net_total::text, currency FROM sales_orders WHERE deal_id = $1', [order.dealId]);
+          const { rows } = await db.query('SELECT order_number, net_total::text, currency FROM sales_orders WHERE deal_id = $1', [
+            order.dealId,
+          ]);
           return { orderNumber: rows[0].order_number, netTotal: money(rows[0].net_total, rows[0].currency) };
         }
         const orderNumber = created.rows[0].order_number;
@@ -94,10 +96,11 @@ export function salesOrderActivities(pool: Pool) {
     /** Books goods received into stock, once per restock. */
     async recordRestock(restock: { restockKey: string; sku: string; quantity: number }): Promise<void> {
       await inTransaction(pool, async (db) => {
-        const inserted = await db.query(
-          `INSERT INTO restocks (restock_key, sku, quantity) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-          [restock.restockKey, restock.sku, restock.quantity],
-        );
+        const inserted = await db.query(`INSERT INTO restocks (restock_key, sku, quantity) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+          restock.restockKey,
+          restock.sku,
+          restock.quantity,
+        ]);
         if (inserted.rowCount) await db.query('UPDATE products SET on_hand = on_hand + $2 WHERE sku = $1', [restock.sku, restock.quantity]);
       });
     },
@@ -115,7 +118,9 @@ export function salesOrderActivities(pool: Pool) {
               WHERE r.sku = p.sku AND r.order_number = $1 AND r.released_at IS NULL`,
             [orderNumber],
           );
-          await db.query(`UPDATE stock_reservations SET released_at = now() WHERE order_number = $1 AND released_at IS NULL`, [orderNumber]);
+          await db.query(`UPDATE stock_reservations SET released_at = now() WHERE order_number = $1 AND released_at IS NULL`, [
+            orderNumber,
+          ]);
           return { shipmentNumber: created.rows[0].shipment_number };
         }
         const { rows } = await db.query('SELECT shipment_number FROM shipments WHERE order_number = $1', [orderNumber]);

@@ -29,7 +29,13 @@ export function crmActivities(crmUrl: string) {
 
     /** Adds a note to a deal, leaving its stage as it is. */
     async noteOnDeal(note: { dealId: string; text: string; noteKey: string }): Promise<void> {
-      await send('POST', `/deals/${encodeURIComponent(note.dealId)}/notes`, note.noteKey, { text: note.text }, `a note on deal ${note.dealId}`);
+      await send(
+        'POST',
+        `/deals/${encodeURIComponent(note.dealId)}/notes`,
+        note.noteKey,
+        { text: note.text },
+        `a note on deal ${note.dealId}`,
+      );
     },
   };
 }

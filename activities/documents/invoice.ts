@@ -21,22 +21,61 @@ export function invoiceDocumentActivities(pool: Pool, browser: BrowserPool) {
         [invoiceNumber],
       );
       const money = (amount: string) => formatMoney(toMoney(amount, invoice.currency));
-      const rowsHtml = lines.rows
-        .map((l) => html`<tr><td>${l.description} (${l.sku})</td><td>${l.quantity}</td><td>${money(l.unit_price)}</td><td>${money(l.net_amount)}</td></tr>`)
-        .join('');
       return printToPdf(pool, browser, {
         documentKey: `invoice/${invoiceNumber}`,
         filename: `${invoiceNumber}.pdf`,
-        html:
-          html`<!doctype html><html><head><meta charset="utf-8"><title>${invoiceNumber}</title>
-          <style>body{font-family:sans-serif;margin:2cm}table{width:100%;border-collapse:collapse}td,th{border-bottom:1px solid #ccc;padding:4px;text-align:left}</style>
-          </head><body><h1>Invoice ${invoiceNumber}</h1>
-          <p>${invoice.company_name}, ${invoice.country} — customer ${invoice.customer_number}<br>
-          Issued ${invoice.issued}, due ${invoice.due}, order ${invoice.order_number}</p>
-          <table><tr><th>Item</th><th>Qty</th><th>Unit price</th><th>Net</th></tr>` +
-          rowsHtml +
-          html`</table><p>Net ${money(invoice.net_total)}<br>VAT ${invoice.tax_percent.replace(/\.?0+$/, '')}% ${money(invoice.tax_total)}<br>
-          <b>Total ${money(invoice.gross_total)}</b></p></body></html>`,
+        html: html`<!doctype html>
+          <html>
+            <head>
+              <meta charset="utf-8" />
+              <title>${invoiceNumber}</title>
+              <style>
+                body {
+                  font-family: sans-serif;
+                  margin: 2cm;
+                }
+                table {
+                  width: 100%;
+                  border-collapse: collapse;
+                }
+                td,
+                th {
+                  border-bottom: 1px solid #ccc;
+                  padding: 4px;
+                  text-align: left;
+                }
+              </style>
+            </head>
+            <body>
+              <h1>Invoice ${invoiceNumber}</h1>
+              <p>
+                ${invoice.company_name}, ${invoice.country} — customer ${invoice.customer_number}<br />
+                Issued ${invoice.issued}, due ${invoice.due}, order ${invoice.order_number}
+              </p>
+              <table>
+                <tr>
+                  <th>Item</th>
+                  <th>Qty</th>
+                  <th>Unit price</th>
+                  <th>Net</th>
+                </tr>
+                ${lines.rows.map(
+                  (line) =>
+                    html`<tr>
+                      <td>${line.description} (${line.sku})</td>
+                      <td>${line.quantity}</td>
+                      <td>${money(line.unit_price)}</td>
+                      <td>${money(line.net_amount)}</td>
+                    </tr>`,
+                )}
+              </table>
+              <p>
+                Net ${money(invoice.net_total)}<br />
+                VAT ${invoice.tax_percent.replace(/\.?0+$/, '')}% ${money(invoice.tax_total)}<br />
+                <b>Total ${money(invoice.gross_total)}</b>
+              </p>
+            </body>
+          </html>`,
       });
     },
   };

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { StoredDocument } from '../../contracts/documents';
 import type { BrowserPool } from '../../infra/browser';
+import type { SafeHtml } from './html';
 
 /**
  * Prints an HTML page to PDF in Chromium and keeps it under `documentKey`. A document already kept under
@@ -9,12 +10,12 @@ import type { BrowserPool } from '../../infra/browser';
 export async function printToPdf(
   pool: Pool,
   browser: BrowserPool,
-  doc: { documentKey: string; filename: string; html: string },
+  doc: { documentKey: string; filename: string; html: SafeHtml },
 ): Promise<StoredDocument> {
   const existing = await pool.query('SELECT 1 FROM documents WHERE document_key = $1', [doc.documentKey]);
   if (existing.rowCount === 0) {
     const pdf = await browser.withPage(async (page) => {
-      await page.setContent(doc.html, { waitUntil: 'load' });
+      await page.setContent(doc.html.markup, { waitUntil: 'load' });
       return page.pdf({ format: 'A4', printBackground: true });
     });
     await pool.query(

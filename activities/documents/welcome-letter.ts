@@ -23,12 +23,28 @@ export function welcomeLetterActivities(pool: Pool, browser: BrowserPool) {
       return printToPdf(pool, browser, {
         documentKey: input.documentKey,
         filename: `welcome-${customerNumber}.pdf`,
-        html: html`<!doctype html><html><head><meta charset="utf-8"><title>Welcome</title>
-          <style>body{font-family:sans-serif;margin:3cm 2cm}h1{font-size:20pt}</style></head><body>
-          <p>${account.companyName}<br>Attn. ${account.contactName}<br>${account.country}</p>
-          <h1>Welcome, ${account.companyName}</h1>
-          <p>Your customer number is <b>${customerNumber}</b>. Please quote it on every order and payment.</p>
-          <p>` + terms + `</p></body></html>`,
+        html: html`<!doctype html>
+          <html>
+            <head>
+              <meta charset="utf-8" />
+              <title>Welcome</title>
+              <style>
+                body {
+                  font-family: sans-serif;
+                  margin: 3cm 2cm;
+                }
+                h1 {
+                  font-size: 20pt;
+                }
+              </style>
+            </head>
+            <body>
+              <p>${account.companyName}<br />Attn. ${account.contactName}<br />${account.country}</p>
+              <h1>Welcome, ${account.companyName}</h1>
+              <p>Your customer number is <b>${customerNumber}</b>. Please quote it on every order and payment.</p>
+              <p>${terms}</p>
+            </body>
+          </html>`,
       });
     },
   };

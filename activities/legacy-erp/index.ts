@@ -46,7 +46,12 @@ export default defineSystem({
         host,
       });
       return {
-        settings: { LEGACY_ERP_URL: portal.url, LEGACY_ERP_USER: user, LEGACY_ERP_PASSWORD: password, LEGACY_ERP_STANDIN_PORT: String(boundPort) },
+        settings: {
+          LEGACY_ERP_URL: portal.url,
+          LEGACY_ERP_USER: user,
+          LEGACY_ERP_PASSWORD: password,
+          LEGACY_ERP_STANDIN_PORT: String(boundPort),
+        },
         shown: { label: 'Legacy ERP', value: `${portal.url}   (stand-in; user ${user}, password in ${stateDir}/secrets)` },
         stop: portal.stop,
       };

@@ -52,42 +52,49 @@ async function whileBeating<T>(session: () => Promise<T>): Promise<T> {
 export function legacyErpActivities(pool: Pool, browser: BrowserPool, erp: LegacyErpAccess) {
   return {
     async enterOrderInLegacyErp(orderNumber: string): Promise<{ legacyOrderNumber: string }> {
-      const { rows: [order] } = await pool.query('SELECT customer_number, currency FROM sales_orders WHERE order_number = $1', [orderNumber]);
-      const { rows: lines } = await pool.query('SELECT sku, quantity, unit_price FROM sales_order_lines WHERE order_number = $1 ORDER BY line_no', [
-        orderNumber,
-      ]);
-      const legacyOrderNumber = await whileBeating(() => browser.withPage(async (page) => {
-        await signIn(page, erp);
-        const existing = await findByReference(page, erp, orderNumber);
-        if (existing) return existing.number;
-        await page.goto(new URL('/orders/new', erp.url).href);
-        await page.type('#customer', order.customer_number);
-        await page.type('#order-reference', orderNumber);
-        await page.select('#currency', order.currency);
-        for (const [index, line] of lines.entries()) {
-          await page.type(`#sku_${index + 1}`, line.sku);
-          await page.type(`#qty_${index + 1}`, String(line.quantity));
-          await page.type(`#price_${index + 1}`, Number(line.unit_price).toFixed(2));
-        }
-        await Promise.all([page.waitForNavigation({ timeout: SLOW_PAGE_MS }), page.click('#save')]);
-        const errors = await page.$$eval('.error', (els) => els.map((el) => el.textContent?.trim() ?? ''));
-        if (errors.length > 0) {
-          throw ApplicationFailure.nonRetryable(`legacy ERP refused order ${orderNumber}: ${errors.join(' ')}`, 'LegacyErpRefusedOrder');
-        }
-        return page.$eval('#legacy-order-number', (el) => el.textContent?.trim() ?? '');
-      }));
+      const {
+        rows: [order],
+      } = await pool.query('SELECT customer_number, currency FROM sales_orders WHERE order_number = $1', [orderNumber]);
+      const { rows: lines } = await pool.query(
+        'SELECT sku, quantity, unit_price FROM sales_order_lines WHERE order_number = $1 ORDER BY line_no',
+        [orderNumber],
+      );
+      const legacyOrderNumber = await whileBeating(() =>
+        browser.withPage(async (page) => {
+          await signIn(page, erp);
+          const existing = await findByReference(page, erp, orderNumber);
+          if (existing) return existing.number;
+          await page.goto(new URL('/orders/new', erp.url).href);
+          await page.type('#customer', order.customer_number);
+          await page.type('#order-reference', orderNumber);
+          await page.select('#currency', order.currency);
+          for (const [index, line] of lines.entries()) {
+            await page.type(`#sku_${index + 1}`, line.sku);
+            await page.type(`#qty_${index + 1}`, String(line.quantity));
+            await page.type(`#price_${index + 1}`, Number(line.unit_price).toFixed(2));
+          }
+          await Promise.all([page.waitForNavigation({ timeout: SLOW_PAGE_MS }), page.click('#save')]);
+          const errors = await page.$$eval('.error', (els) => els.map((el) => el.textContent?.trim() ?? ''));
+          if (errors.length > 0) {
+            throw ApplicationFailure.nonRetryable(`legacy ERP refused order ${orderNumber}: ${errors.join(' ')}`, 'LegacyErpRefusedOrder');
+          }
+          return page.$eval('#legacy-order-number', (el) => el.textContent?.trim() ?? '');
+        }),
+      );
       await pool.query('UPDATE sales_orders SET legacy_order_number = $2 WHERE order_number = $1', [orderNumber, legacyOrderNumber]);
       return { legacyOrderNumber };
     },
 
     async cancelOrderInLegacyErp(orderNumber: string): Promise<void> {
-      await whileBeating(() => browser.withPage(async (page) => {
-        await signIn(page, erp);
-        const existing = await findByReference(page, erp, orderNumber);
-        if (!existing || existing.status === 'cancelled') return;
-        await page.goto(new URL(`/orders/${existing.number}`, erp.url).href);
-        await Promise.all([page.waitForNavigation(), page.click('#cancel')]);
-      }));
+      await whileBeating(() =>
+        browser.withPage(async (page) => {
+          await signIn(page, erp);
+          const existing = await findByReference(page, erp, orderNumber);
+          if (!existing || existing.status === 'cancelled') return;
+          await page.goto(new URL(`/orders/${existing.number}`, erp.url).href);
+          await Promise.all([page.waitForNavigation(), page.click('#cancel')]);
+        }),
+      );
     },
   };
 }

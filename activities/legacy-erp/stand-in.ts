@@ -52,7 +52,8 @@ export async function startLegacyErpPortal(options: {
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/login') && !signedIn(request)) return reply.redirect('/login');
   });
-  const html = (reply: FastifyReply, title: string, body: string, status = 200) => reply.code(status).type('text/html').send(page(title, body));
+  const html = (reply: FastifyReply, title: string, body: string, status = 200) =>
+    reply.code(status).type('text/html').send(page(title, body));
 
   const loginForm = (error = '') => `${error ? `<p class="error" id="error">${escape(error)}</p>` : ''}
     <form method="post" action="/login"><p>User <input name="user" id="user"></p>
@@ -70,11 +71,18 @@ export async function startLegacyErpPortal(options: {
   app.get<{ Querystring: { reference?: string } }>('/orders', async (request, reply) => {
     const found = orders.filter((o) => !request.query.reference || o.reference === request.query.reference);
     const rows = found
-      .map((o) => `<tr class="order"><td class="number"><a href="/orders/${o.number}">${o.number}</a></td><td class="reference">${escape(o.reference)}</td><td>${escape(o.customer)}</td><td class="status">${o.status}</td></tr>`)
+      .map(
+        (o) =>
+          `<tr class="order"><td class="number"><a href="/orders/${o.number}">${o.number}</a></td><td class="reference">${escape(o.reference)}</td><td>${escape(o.customer)}</td><td class="status">${o.status}</td></tr>`,
+      )
       .join('');
-    return html(reply, 'Orders', `<form method="get" action="/orders">Reference <input name="reference" id="reference"><button id="search">Search</button></form>
+    return html(
+      reply,
+      'Orders',
+      `<form method="get" action="/orders">Reference <input name="reference" id="reference"><button id="search">Search</button></form>
       <p><a href="/orders/new" id="new-order">New order</a></p>
-      <table id="orders"><tr><th>Order</th><th>Reference</th><th>Customer</th><th>Status</th></tr>${rows}</table>`);
+      <table id="orders"><tr><th>Order</th><th>Reference</th><th>Customer</th><th>Status</th></tr>${rows}</table>`,
+    );
   });
 
   const orderForm = (values: Record<string, string> = {}, errors: string[] = []) => {
@@ -105,7 +113,8 @@ export async function startLegacyErpPortal(options: {
       const sku = values[`sku_${n}`]?.trim();
       if (!sku) continue;
       const quantity = Number(values[`qty_${n}`]);
-      if (!Number.isInteger(quantity) || quantity < 1 || quantity > 9999) errors.push(`Line ${n}: quantity must be a whole number from 1 to 9999.`);
+      if (!Number.isInteger(quantity) || quantity < 1 || quantity > 9999)
+        errors.push(`Line ${n}: quantity must be a whole number from 1 to 9999.`);
       if (!/^\d+(\.\d{1,2})?$/.test(values[`price_${n}`] ?? '')) errors.push(`Line ${n}: price must look like 123.45.`);
       lines.push({ sku, quantity, price: values[`price_${n}`] });
     }
@@ -129,8 +138,12 @@ export async function startLegacyErpPortal(options: {
   app.get<{ Params: { number: string } }>('/orders/:number', async (request, reply) => {
     const order = orders.find((o) => o.number === request.params.number);
     if (!order) return html(reply, 'Not found', '<p class="error">No such order.</p>', 404);
-    return html(reply, `Order ${order.number}`, `<p>Order <b id="legacy-order-number">${order.number}</b> (reference ${escape(order.reference)}) is <span id="status">${order.status}</span>.</p>
-      ${order.status === 'open' ? `<form method="post" action="/orders/${order.number}/cancel"><button id="cancel">Cancel order</button></form>` : ''}`);
+    return html(
+      reply,
+      `Order ${order.number}`,
+      `<p>Order <b id="legacy-order-number">${order.number}</b> (reference ${escape(order.reference)}) is <span id="status">${order.status}</span>.</p>
+      ${order.status === 'open' ? `<form method="post" action="/orders/${order.number}/cancel"><button id="cancel">Cancel order</button></form>` : ''}`,
+    );
   });
 
   app.post<{ Params: { number: string } }>('/orders/:number/cancel', async (request, reply) => {

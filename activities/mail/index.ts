@@ -33,4 +33,5 @@ export default defineSystem({
 });
 
 /** Where the local mail sink shows what it received (`GET`: JSON; `/:id.eml`: the raw message). */
-export const mailboxUrl = (settings: { MAIL_SINK_HTTP_PORT: number }): string => `http://127.0.0.1:${settings.MAIL_SINK_HTTP_PORT}/messages`;
+export const mailboxUrl = (settings: { MAIL_SINK_HTTP_PORT: number }): string =>
+  `http://127.0.0.1:${settings.MAIL_SINK_HTTP_PORT}/messages`;

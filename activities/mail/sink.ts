@@ -59,7 +59,9 @@ export async function startMailSink(stateDir: string, smtpPortSetting: number, h
 
   const http = Fastify();
   http.get('/messages', async () => {
-    const files = readdirSync(dir).filter((name) => name.endsWith('.eml')).sort();
+    const files = readdirSync(dir)
+      .filter((name) => name.endsWith('.eml'))
+      .sort();
     return Promise.all(files.map((file) => readMail(dir, file)));
   });
   http.get<{ Params: { id: string } }>('/messages/:id.eml', async (request, reply) => {

@@ -46,12 +46,17 @@ it('runs every undo step newest first even when one fails for good, records the 
     expect(undone).toEqual(['cancel the sales order', 'release the stock']);
     expect(task.title).toBe('Finish undoing the test order by hand');
     expect(task.details).toContain('cancel the order in the portal: the portal refused');
-    expect((await handle.describe()).memo).toEqual({ undoFailed: ['cancel the order in the portal: the portal refused: cancel the order in the portal'] });
+    expect((await handle.describe()).memo).toEqual({
+      undoFailed: ['cancel the order in the portal: the portal refused: cancel the order in the portal'],
+    });
     await eventually(async () => {
       const progress = await handle.query<Progress>('progress');
       return progress.step === 'undo-by-hand' && progress.waitingOn === 'Operations' ? progress : undefined;
     }, 'the run to wait on Operations');
-    await eventually(async () => (await mailTo(owner)).find((m) => m.subject?.startsWith('To decide: Finish undoing')), 'the e-mail to the owner');
+    await eventually(
+      async () => (await mailTo(owner)).find((m) => m.subject?.startsWith('To decide: Finish undoing')),
+      'the e-mail to the owner',
+    );
 
     const decided = await fetch(`${engine.intakeUrl}/tasks/${encodeURIComponent(task.task_id)}/decision`, {
       method: 'POST',

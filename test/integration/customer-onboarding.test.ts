@@ -16,7 +16,11 @@ afterAll(() => engine.stop());
 
 const newAccount = () => {
   const accountId = uniqueId('ACC');
-  return { accountId, billingEmail: `${accountId.toLowerCase()}@customer.example`, salesRepEmail: `rep-${accountId.toLowerCase()}@sales.example` };
+  return {
+    accountId,
+    billingEmail: `${accountId.toLowerCase()}@customer.example`,
+    salesRepEmail: `rep-${accountId.toLowerCase()}@sales.example`,
+  };
 };
 
 async function customerRow(accountId: string) {
@@ -58,7 +62,14 @@ it('waits on Finance visibly, then puts the customer on prepayment when no credi
   const account = newAccount();
   const workflowId = `customer-onboarding-${account.accountId}`;
   const input: CustomerOnboardingInput = {
-    account: { accountId: account.accountId, companyName: 'Slow Finance AG', country: 'CH', currency: 'CHF', billingEmail: account.billingEmail, contactName: 'Ada' },
+    account: {
+      accountId: account.accountId,
+      companyName: 'Slow Finance AG',
+      country: 'CH',
+      currency: 'CHF',
+      billingEmail: account.billingEmail,
+      contactName: 'Ada',
+    },
     salesRepEmail: account.salesRepEmail,
     creditReviewTimeout: '4s',
   };
@@ -78,7 +89,10 @@ it('waits on Finance visibly, then puts the customer on prepayment when no credi
   expect(listed.workflowId).toBe(workflowId);
 
   const result = await handle.result();
-  expect(result).toMatchObject({ reviewedByFinance: false, credit: { creditLimit: { amount: 0, currency: 'CHF' }, approvedBy: 'prepayment policy' } });
+  expect(result).toMatchObject({
+    reviewedByFinance: false,
+    credit: { creditLimit: { amount: 0, currency: 'CHF' }, approvedBy: 'prepayment policy' },
+  });
   expect(await customerRow(account.accountId)).toEqual([expect.objectContaining({ credit_limit: '0.00' })]);
   expect(await handle.query<Progress>('progress')).toEqual({ step: 'onboarded' });
   await engine.keepHistory(workflowId, 'prepayment');

@@ -46,7 +46,9 @@ it('applies versioned migrations once: `officeflow migrate` on a migrated databa
   const pool = new Pool({ connectionString: settings.DATABASE_URL! });
   try {
     const { rows } = await pool.query('SELECT name FROM schema_migrations ORDER BY id');
-    const files = readdirSync(path.join(root, 'db/migrations')).map((file) => file.replace(/\.sql$/, '')).sort();
+    const files = readdirSync(path.join(root, 'db/migrations'))
+      .map((file) => file.replace(/\.sql$/, ''))
+      .sort();
     expect(files.length).toBeGreaterThan(0);
     expect(rows.map((row) => row.name)).toEqual(files);
   } finally {

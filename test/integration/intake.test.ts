@@ -87,7 +87,13 @@ describe('POST /events', () => {
       status: 400,
       body: { error: 'malformed_json', fields: [{ field: 'body' }] },
     });
-    const binary = { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': 'x', 'ce-source': '/s', 'ce-type': 'crm.account.created' };
+    const binary = {
+      'content-type': 'application/json',
+      'ce-specversion': '1.0',
+      'ce-id': 'x',
+      'ce-source': '/s',
+      'ce-type': 'crm.account.created',
+    };
     expect(await post('{nope', binary)).toMatchObject({ status: 400, body: { fields: [{ field: 'data' }] } });
   });
 
@@ -100,7 +106,10 @@ describe('POST /events', () => {
     const noType = { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': 'x', 'ce-source': '/s' };
     expect(await post('{}', noType)).toMatchObject({ status: 400, body: { fields: [{ field: 'ce-type' }] } });
     const oldSpec = JSON.stringify({ ...eventFor('crm.account.created'), specversion: '0.3' });
-    expect(await post(oldSpec, structured)).toMatchObject({ status: 400, body: { fields: [{ field: 'specversion', message: 'must be "1.0"' }] } });
+    expect(await post(oldSpec, structured)).toMatchObject({
+      status: 400,
+      body: { fields: [{ field: 'specversion', message: 'must be "1.0"' }] },
+    });
     expect(await post('[1, 2]', structured)).toMatchObject({ status: 400, body: { fields: [{ field: 'body' }] } });
   });
 

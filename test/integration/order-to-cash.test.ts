@@ -59,13 +59,21 @@ function deal(sku: string, { quantity = 1, unitPrice = 100, paymentTermsDays = 3
 async function dealWithShortLine() {
   const inStock = await product(10);
   const d = deal(inStock);
-  const data = { ...(d.event.data as object), lines: [{ sku: inStock, quantity: 1, unitPrice: 10 }, { sku: await product(0), quantity: 1, unitPrice: 10 }] };
+  const data = {
+    ...(d.event.data as object),
+    lines: [
+      { sku: inStock, quantity: 1, unitPrice: 10 },
+      { sku: await product(0), quantity: 1, unitPrice: 10 },
+    ],
+  };
   return { ...d, inStock, data, event: { ...d.event, data } };
 }
 
 /** The order was undone: cancelled in the back office, no stock held for it, the CRM deal cancelled. */
 async function expectOrderUndone(dealId: string) {
-  const { rows: [order] } = await engine.pool.query(
+  const {
+    rows: [order],
+  } = await engine.pool.query(
     `SELECT status, (SELECT count(*)::int FROM stock_reservations r WHERE r.order_number = o.order_number AND r.released_at IS NULL) AS held
        FROM sales_orders o WHERE deal_id = $1`,
     [dealId],
@@ -103,7 +111,9 @@ async function deliverAndPay(d: { dealId: string; workflowId: string }, amounts:
   await atStep(d.workflowId, 'in-delivery');
   expect((await send('logistics.shipment.delivered', { dealId: d.dealId })).status).toBe(202);
   for (const amount of amounts) {
-    expect((await send('payments.payment.received', { dealId: d.dealId, paymentId: uniqueId('PAY'), amount, currency: 'EUR' })).status).toBe(202);
+    expect(
+      (await send('payments.payment.received', { dealId: d.dealId, paymentId: uniqueId('PAY'), amount, currency: 'EUR' })).status,
+    ).toBe(202);
   }
   return (await handle(d.workflowId).result()) as OrderToCashResult;
 }
@@ -130,8 +140,14 @@ it('takes a deal to cash: order, stock, shipment, invoice PDF by e-mail, payment
   expect((await sendEvent(engine.intakeUrl, engine.secret, d.event)).status).toBe(202);
   const result = await deliverAndPay(d, [595]);
 
-  expect(result).toMatchObject({ outcome: 'paid', orderNumber: expect.stringMatching(/^SO-/), invoiceNumber: expect.stringMatching(/^INV-\d{6}$/) });
-  const { rows: [invoice] } = await engine.pool.query('SELECT net_total::float, tax_total::float, gross_total::float FROM invoices WHERE invoice_number = $1', [
+  expect(result).toMatchObject({
+    outcome: 'paid',
+    orderNumber: expect.stringMatching(/^SO-/),
+    invoiceNumber: expect.stringMatching(/^INV-\d{6}$/),
+  });
+  const {
+    rows: [invoice],
+  } = await engine.pool.query('SELECT net_total::float, tax_total::float, gross_total::float FROM invoices WHERE invoice_number = $1', [
     result.invoiceNumber,
   ]);
   expect(invoice).toEqual({ net_total: 500, tax_total: 95, gross_total: 595 });
@@ -141,14 +157,21 @@ it('takes a deal to cash: order, stock, shipment, invoice PDF by e-mail, payment
     { account: '2200 VAT payable', debit: 0, credit: 95 },
     { account: '4000 Revenue', debit: 0, credit: 500 },
   ]);
-  const { rows: [stock] } = await engine.pool.query('SELECT on_hand FROM products WHERE sku = $1', [sku]);
+  const {
+    rows: [stock],
+  } = await engine.pool.query('SELECT on_hand FROM products WHERE sku = $1', [sku]);
   expect(stock.on_hand).toBe(8);
 
   expect((await crmDeal(d.dealId)).history.map((h) => h.stage)).toEqual(['ordered', 'shipped', 'invoiced', 'paid']);
   await engine.keepHistory(d.workflowId, 'paid');
   const [invoiceMail] = await mailTo(d.billingEmail);
-  expect(invoiceMail).toMatchObject({ subject: `Invoice ${result.invoiceNumber}`, attachments: [{ filename: `${result.invoiceNumber}.pdf`, contentType: 'application/pdf' }] });
-  expect((await mailTo(d.salesRepEmail)).map((m) => m.subject)).toEqual([expect.stringContaining(`has paid invoice ${result.invoiceNumber}`)]);
+  expect(invoiceMail).toMatchObject({
+    subject: `Invoice ${result.invoiceNumber}`,
+    attachments: [{ filename: `${result.invoiceNumber}.pdf`, contentType: 'application/pdf' }],
+  });
+  expect((await mailTo(d.salesRepEmail)).map((m) => m.subject)).toEqual([
+    expect.stringContaining(`has paid invoice ${result.invoiceNumber}`),
+  ]);
 });
 
 it('never lets an unbalanced journal entry into the ledger', async () => {
@@ -195,7 +218,9 @@ describe('credit approval', () => {
     const cli = (...args: string[]) =>
       promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args, '--intake', engine.intakeUrl], { cwd: root });
     expect((await cli('tasks', '--assignee', settings.creditApprover)).stdout).toContain(task.taskId);
-    expect(JSON.parse((await cli('decide', task.taskId, 'approve', '--as', settings.creditApprover)).stdout)).toMatchObject({ decision: 'approve' });
+    expect(JSON.parse((await cli('decide', task.taskId, 'approve', '--as', settings.creditApprover)).stdout)).toMatchObject({
+      decision: 'approve',
+    });
     await expect(cli('decide', task.taskId, 'reject', '--as', settings.creditApprover)).rejects.toMatchObject({
       stderr: expect.stringContaining('refused (409)'),
     });
@@ -221,10 +246,15 @@ describe('credit approval', () => {
     const d = await bigOrder();
     const task = await openTaskFor(d.workflowId, 'credit-approval');
     await eventually(async () => {
-      const tasks = (await (await fetch(`${engine.intakeUrl}/tasks?assignee=${settings.financeManager}`)).json()) as Array<{ taskId: string }>;
+      const tasks = (await (await fetch(`${engine.intakeUrl}/tasks?assignee=${settings.financeManager}`)).json()) as Array<{
+        taskId: string;
+      }>;
       return tasks.find((t) => t.taskId === task.taskId);
     }, 'escalation to the finance manager');
-    expect(await atStep(d.workflowId, 'credit-approval', 'Finance manager')).toEqual({ step: 'credit-approval', waitingOn: 'Finance manager' });
+    expect(await atStep(d.workflowId, 'credit-approval', 'Finance manager')).toEqual({
+      step: 'credit-approval',
+      waitingOn: 'Finance manager',
+    });
     const approverMails = (await mailTo(settings.creditApprover)).filter((m) => m.text?.includes(task.taskId)).map((m) => m.subject);
     expect(approverMails).toEqual(expect.arrayContaining([expect.stringMatching(/^To decide/), expect.stringMatching(/^Reminder/)]));
     expect((await decide(task.taskId, settings.creditApprover, 'approve')).status).toBe(403);
@@ -239,16 +269,23 @@ it('puts an order on hold when stock is short, tells operations, and goes on onc
   const d = deal(sku, { quantity: 3 });
   await sendEvent(engine.intakeUrl, engine.secret, d.event);
   expect(await atStep(d.workflowId, 'awaiting-stock')).toMatchObject({ waitingOn: 'Operations' });
-  const { rows: [held] } = await engine.pool.query('SELECT status FROM sales_orders WHERE deal_id = $1', [d.dealId]);
+  const {
+    rows: [held],
+  } = await engine.pool.query('SELECT status FROM sales_orders WHERE deal_id = $1', [d.dealId]);
   expect(held.status).toBe('on_hold');
-  const shortage = await eventually(async () => (await mailTo(settings.operationsEmail)).find((m) => m.text?.includes(sku)), 'the shortage mail');
+  const shortage = await eventually(
+    async () => (await mailTo(settings.operationsEmail)).find((m) => m.text?.includes(sku)),
+    'the shortage mail',
+  );
   expect(shortage.text).toContain(`${sku}: 3 ordered, 1 available`);
 
   const restock = { dealId: d.dealId, restockId: uniqueId('RS'), sku, quantity: 5 };
   await send('erp.inventory.restocked', restock);
   await send('erp.inventory.restocked', restock); // redelivered: booked once
   expect(await deliverAndPay(d, [357])).toMatchObject({ outcome: 'paid' });
-  const { rows: [stock] } = await engine.pool.query('SELECT on_hand FROM products WHERE sku = $1', [sku]);
+  const {
+    rows: [stock],
+  } = await engine.pool.query('SELECT on_hand FROM products WHERE sku = $1', [sku]);
   expect(stock.on_hand).toBe(3); // 1 + 5 restocked - 3 shipped
   await engine.keepHistory(d.workflowId, 'restocked');
 });
@@ -272,14 +309,23 @@ describe('cancellation', () => {
     const d = await dealWithShortLine();
     await sendEvent(engine.intakeUrl, engine.secret, d.event);
     await atStep(d.workflowId, 'awaiting-stock');
-    const { rows: held } = await engine.pool.query('SELECT sku FROM stock_reservations WHERE order_number = (SELECT order_number FROM sales_orders WHERE deal_id = $1) AND released_at IS NULL', [d.dealId]);
+    const { rows: held } = await engine.pool.query(
+      'SELECT sku FROM stock_reservations WHERE order_number = (SELECT order_number FROM sales_orders WHERE deal_id = $1) AND released_at IS NULL',
+      [d.dealId],
+    );
     expect(held).toEqual([{ sku: d.inStock }]);
 
     expect((await send('crm.deal.cancelled', { dealId: d.dealId, reason: 'customer changed their mind' })).status).toBe(202);
     expect(await handle(d.workflowId).result()).toMatchObject({ outcome: 'cancelled', reason: 'customer changed their mind' });
     await expectOrderUndone(d.dealId);
-    const { rows: [{ order_number: orderNumber }] } = await engine.pool.query('SELECT order_number FROM sales_orders WHERE deal_id = $1', [d.dealId]);
-    expect(portalOrders().filter((o) => o.reference === orderNumber).map((o) => o.status)).toEqual(['cancelled']);
+    const {
+      rows: [{ order_number: orderNumber }],
+    } = await engine.pool.query('SELECT order_number FROM sales_orders WHERE deal_id = $1', [d.dealId]);
+    expect(
+      portalOrders()
+        .filter((o) => o.reference === orderNumber)
+        .map((o) => o.status),
+    ).toEqual(['cancelled']);
     await engine.keepHistory(d.workflowId, 'cancelled');
   });
 
@@ -288,7 +334,10 @@ describe('cancellation', () => {
     await sendEvent(engine.intakeUrl, engine.secret, d.event);
     await atStep(d.workflowId, 'in-delivery');
     expect((await send('crm.deal.cancelled', { dealId: d.dealId, reason: 'too late' })).status).toBe(202);
-    const note = await eventually(async () => (await crmDeal(d.dealId)).notes.find((n) => n.startsWith('Cancellation refused')), 'the refusal');
+    const note = await eventually(
+      async () => (await crmDeal(d.dealId)).notes.find((n) => n.startsWith('Cancellation refused')),
+      'the refusal',
+    );
     expect(note).toContain('already shipped');
     expect((await handle(d.workflowId).describe()).memo).toEqual({ cancellationRefused: 'Requested after shipment: too late' });
     expect(await deliverAndPay(d, [119])).toMatchObject({ outcome: 'paid' });
@@ -331,7 +380,9 @@ it('reminds the customer after the due date, then hands over to collections, unt
 
   await send('payments.payment.received', { dealId: d.dealId, paymentId: uniqueId('PAY'), amount: 119, currency: 'EUR' });
   expect(await handle(d.workflowId).result()).toMatchObject({ outcome: 'paid' });
-  const { rows: [closed] } = await engine.pool.query('SELECT status FROM human_tasks WHERE task_id = $1', [task.taskId]);
+  const {
+    rows: [closed],
+  } = await engine.pool.query('SELECT status FROM human_tasks WHERE task_id = $1', [task.taskId]);
   expect(closed.status).toBe('decided');
   await engine.keepHistory(d.workflowId, 'dunning-collections');
 });
@@ -371,7 +422,9 @@ describe('the legacy ERP robot', () => {
   };
 
   async function salesOrder(lines: Array<{ sku: string; quantity: number; unitPrice: number }>) {
-    const { rows: [customer] } = await engine.pool.query(
+    const {
+      rows: [customer],
+    } = await engine.pool.query(
       `INSERT INTO customers (crm_account_id, company_name, country, billing_email) VALUES ($1, 'Robot GmbH', 'DE', 'r@x.test') RETURNING customer_number`,
       [uniqueId('ACC')],
     );
@@ -392,8 +445,16 @@ describe('the legacy ERP robot', () => {
     expect(first.legacyOrderNumber).toMatch(/^L-\d{6}$/);
     expect(again).toEqual(first);
     const entered = portalOrders().filter((o) => o.reference === orderNumber);
-    expect(entered).toEqual([expect.objectContaining({ number: first.legacyOrderNumber, currency: 'EUR', lines: [expect.objectContaining({ quantity: 2, price: '12.50' })] })]);
-    const { rows: [stored] } = await engine.pool.query('SELECT legacy_order_number FROM sales_orders WHERE order_number = $1', [orderNumber]);
+    expect(entered).toEqual([
+      expect.objectContaining({
+        number: first.legacyOrderNumber,
+        currency: 'EUR',
+        lines: [expect.objectContaining({ quantity: 2, price: '12.50' })],
+      }),
+    ]);
+    const {
+      rows: [stored],
+    } = await engine.pool.query('SELECT legacy_order_number FROM sales_orders WHERE order_number = $1', [orderNumber]);
     expect(stored.legacy_order_number).toBe(first.legacyOrderNumber);
   });
 

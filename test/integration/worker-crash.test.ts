@@ -64,19 +64,29 @@ it('finishes a run without duplicates when its worker is killed in the middle of
 
   await startWorkerProcess();
   const handle = engine.client.workflow.getHandle(`order-to-cash-${dealId}`);
-  await eventually(async () => {
-    // Until the server notices the dead worker, a query may be routed to it and fail: ask again.
-    const progress = await handle.query<Progress>('progress').catch(() => undefined);
-    return progress?.step === 'in-delivery' ? progress : undefined;
-  }, 'the run to reach delivery on the new worker', 45_000);
+  await eventually(
+    async () => {
+      // Until the server notices the dead worker, a query may be routed to it and fail: ask again.
+      const progress = await handle.query<Progress>('progress').catch(() => undefined);
+      return progress?.step === 'in-delivery' ? progress : undefined;
+    },
+    'the run to reach delivery on the new worker',
+    45_000,
+  );
   await sendEvent(engine.intakeUrl, engine.secret, eventFor('logistics.shipment.delivered', { dealId }));
-  await sendEvent(engine.intakeUrl, engine.secret, eventFor('payments.payment.received', { dealId, paymentId: uniqueId('PAY'), amount: 119, currency: 'EUR' }));
+  await sendEvent(
+    engine.intakeUrl,
+    engine.secret,
+    eventFor('payments.payment.received', { dealId, paymentId: uniqueId('PAY'), amount: 119, currency: 'EUR' }),
+  );
   const result = (await handle.result()) as OrderToCashResult;
 
   expect(result.outcome).toBe('paid');
   const inPortal = portalOrders().filter((o) => o.reference === orderNumber);
   expect(inPortal).toHaveLength(1);
-  const { rows: [order] } = await engine.pool.query(
+  const {
+    rows: [order],
+  } = await engine.pool.query(
     `SELECT legacy_order_number, (SELECT count(*)::int FROM invoices WHERE order_number = $1) AS invoices,
             (SELECT count(*)::int FROM shipments WHERE order_number = $1) AS shipments
        FROM sales_orders WHERE order_number = $1`,

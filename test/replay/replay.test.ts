@@ -17,7 +17,13 @@ const workflowBundle = () => ({ codePath: path.join(process.env.OFFICEFLOW_TEST_
 
 it('has recorded the paths through every process', () => {
   expect(recorded.map((r) => r.workflowId)).toEqual(
-    expect.arrayContaining(['customerOnboarding/prepayment', 'orderToCash/paid', 'orderToCash/credit-rejected', 'orderToCash/cancelled', 'orderToCash/dunning-collections']),
+    expect.arrayContaining([
+      'customerOnboarding/prepayment',
+      'orderToCash/paid',
+      'orderToCash/credit-rejected',
+      'orderToCash/cancelled',
+      'orderToCash/dunning-collections',
+    ]),
   );
 });
 

@@ -26,7 +26,8 @@ const stateDir = (): string => {
 export const testSettings = (): Record<string, string> => JSON.parse(readFileSync(path.join(stateDir(), 'test-env.json'), 'utf8'));
 
 /** The configuration of this test run's infrastructure, as `officeflow up` would read it from those variables. */
-export const testConfig = (overrides: Record<string, string> = {}): Config => loadConfig({ ...process.env, ...testSettings(), ...overrides });
+export const testConfig = (overrides: Record<string, string> = {}): Config =>
+  loadConfig({ ...process.env, ...testSettings(), ...overrides });
 
 export const legacyErpAccess = (config: Config) => ({
   url: config.LEGACY_ERP_URL!,
@@ -55,7 +56,12 @@ export interface TestEngine {
  * never take each other's work; `overrides.settings` replaces process settings (durations in seconds).
  */
 export async function startTestEngine(overrides: { settings?: Record<string, object>; workers?: boolean } = {}): Promise<TestEngine> {
-  const config = testConfig({ TASK_QUEUE_SUFFIX: `-${uniqueId('test')}`, INTAKE_HOST: '127.0.0.1', INTAKE_PORT: '0', MAIL_FROM: 'officeflow <officeflow@test.example>' });
+  const config = testConfig({
+    TASK_QUEUE_SUFFIX: `-${uniqueId('test')}`,
+    INTAKE_HOST: '127.0.0.1',
+    INTAKE_PORT: '0',
+    MAIL_FROM: 'officeflow <officeflow@test.example>',
+  });
   const engine = await startEngine(config, {
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     only: overrides.workers === false ? 'intake' : undefined,

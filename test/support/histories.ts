@@ -16,7 +16,13 @@ export const HISTORIES_DIR = path.resolve(__dirname, '../replay/histories');
  * the Temporal CLI and UI export it. Payloads are stored decrypted, so the fixtures replay without the run's key and
  * no key reaches the repository.
  */
-export async function keepHistory(client: Client, temporal: { address: string; namespace: string }, encryptionKeys: string, workflowId: string, name: string): Promise<void> {
+export async function keepHistory(
+  client: Client,
+  temporal: { address: string; namespace: string },
+  encryptionKeys: string,
+  workflowId: string,
+  name: string,
+): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const { type } = await client.workflow.getHandle(workflowId).describe();
   const cli = resolveTemporalCli(process.env.TEMPORAL_CLI_PATH, pino({ level: 'silent' }))!;

@@ -41,7 +41,9 @@ describe('loadConfig', () => {
 
   it('refuses half a TLS client certificate, and a legacy portal without credentials', () => {
     expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/c.pem' })).toThrow(/TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH/);
-    expect(() => loadConfig({ LEGACY_ERP_URL: 'https://erp.internal' })).toThrow(/LEGACY_ERP_URL needs LEGACY_ERP_USER and LEGACY_ERP_PASSWORD/);
+    expect(() => loadConfig({ LEGACY_ERP_URL: 'https://erp.internal' })).toThrow(
+      /LEGACY_ERP_URL needs LEGACY_ERP_USER and LEGACY_ERP_PASSWORD/,
+    );
   });
 
   it('treats empty variables as unset', () => {

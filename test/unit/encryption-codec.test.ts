@@ -19,7 +19,9 @@ describe('EncryptionCodec', () => {
   it('still decrypts with a previous key after rotation, and says which key is missing otherwise', async () => {
     const [sealedWithOld] = await new EncryptionCodec(key).encode([payload]);
     const rotated = new EncryptionCodec(randomBytes(32), [key]);
-    expect(defaultPayloadConverter.fromPayload((await rotated.decode([sealedWithOld]))[0])).toEqual({ billingEmail: 'maria@northwind.example' });
+    expect(defaultPayloadConverter.fromPayload((await rotated.decode([sealedWithOld]))[0])).toEqual({
+      billingEmail: 'maria@northwind.example',
+    });
     await expect(new EncryptionCodec(randomBytes(32)).decode([sealedWithOld])).rejects.toThrow(/encrypted with key \w+/);
   });
 

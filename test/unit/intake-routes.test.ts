@@ -10,7 +10,14 @@ import { buildIntake } from '../../intake/server';
 import { generateWebhookSecret, signWebhook } from '../../intake/webhook-auth';
 
 // Every request here is answered before Temporal or PostgreSQL would be asked: any use of them fails the test.
-const unreachable = new Proxy({}, { get: () => { throw new Error('this request should not reach Temporal or PostgreSQL'); } });
+const unreachable = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error('this request should not reach Temporal or PostgreSQL');
+    },
+  },
+);
 const secret = generateWebhookSecret();
 const codec = new EncryptionCodec(randomBytes(32));
 const intake = buildIntake({
@@ -27,26 +34,56 @@ const signed = (body: string) => signWebhook(secret, body, `msg_${randomBytes(6)
 
 describe('POST /events', () => {
   it('refuses other content types with 415, and an unsigned or body-less request with 401', async () => {
-    expect((await intake.inject({ method: 'POST', url: '/events', headers: { 'content-type': 'text/plain' }, body: 'hi' })).statusCode).toBe(415);
-    const unsigned = await intake.inject({ method: 'POST', url: '/events', headers: { 'content-type': 'application/cloudevents+json' }, body: '{}' });
+    expect(
+      (await intake.inject({ method: 'POST', url: '/events', headers: { 'content-type': 'text/plain' }, body: 'hi' })).statusCode,
+    ).toBe(415);
+    const unsigned = await intake.inject({
+      method: 'POST',
+      url: '/events',
+      headers: { 'content-type': 'application/cloudevents+json' },
+      body: '{}',
+    });
     expect(unsigned.statusCode).toBe(401);
-    const bodyless = await intake.inject({ method: 'POST', url: '/events', headers: { 'webhook-id': 'msg_1', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,abc' } });
+    const bodyless = await intake.inject({
+      method: 'POST',
+      url: '/events',
+      headers: { 'webhook-id': 'msg_1', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,abc' },
+    });
     expect(bodyless.statusCode).toBe(401);
   });
 
   it('names the missing CloudEvents attribute of a signed event', async () => {
     const body = JSON.stringify({ specversion: '1.0', id: 'e1', type: 'crm.account.created', data: {} });
-    const response = await intake.inject({ method: 'POST', url: '/events', headers: { 'content-type': 'application/cloudevents+json', ...signed(body) }, body });
+    const response = await intake.inject({
+      method: 'POST',
+      url: '/events',
+      headers: { 'content-type': 'application/cloudevents+json', ...signed(body) },
+      body,
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ error: 'invalid_cloudevent', fields: [{ field: 'source' }] });
   });
 
   it('refuses amounts with more decimals than the currency has, naming the field', async () => {
-    const data = { dealId: 'D-1', customer: { id: 'A-1', name: 'N', billingEmail: 'b@n.example', country: 'DE' }, lines: [{ sku: 'S', quantity: 1, unitPrice: 1.005 }], currency: 'EUR', paymentTermsDays: 30, salesRepEmail: 's@n.example' };
+    const data = {
+      dealId: 'D-1',
+      customer: { id: 'A-1', name: 'N', billingEmail: 'b@n.example', country: 'DE' },
+      lines: [{ sku: 'S', quantity: 1, unitPrice: 1.005 }],
+      currency: 'EUR',
+      paymentTermsDays: 30,
+      salesRepEmail: 's@n.example',
+    };
     const body = JSON.stringify({ specversion: '1.0', id: 'e2', source: '/crm', type: 'crm.deal.closed_won', data });
-    const response = await intake.inject({ method: 'POST', url: '/events', headers: { 'content-type': 'application/cloudevents+json', ...signed(body) }, body });
+    const response = await intake.inject({
+      method: 'POST',
+      url: '/events',
+      headers: { 'content-type': 'application/cloudevents+json', ...signed(body) },
+      body,
+    });
     expect(response.statusCode).toBe(400);
-    expect(response.json().fields).toEqual([{ field: 'data.lines.0.unitPrice', message: 'must be a decimal with at most 2 decimals for EUR' }]);
+    expect(response.json().fields).toEqual([
+      { field: 'data.lines.0.unitPrice', message: 'must be a decimal with at most 2 decimals for EUR' },
+    ]);
   });
 });
 
@@ -60,8 +97,18 @@ describe('the task API', () => {
   it('refuses a decision that is not one, naming each field', async () => {
     const response = await intake.inject({ method: 'POST', url: '/tasks/t-1/decision', payload: { decision: 'maybe' } });
     expect(response.statusCode).toBe(400);
-    expect(response.json().fields.map((f: { field: string }) => f.field).sort()).toEqual(['body.decidedBy', 'body.decision']);
-    const malformed = await intake.inject({ method: 'POST', url: '/tasks/t-1/decision', headers: { 'content-type': 'application/json' }, body: '{"decision":' });
+    expect(
+      response
+        .json()
+        .fields.map((f: { field: string }) => f.field)
+        .sort(),
+    ).toEqual(['body.decidedBy', 'body.decision']);
+    const malformed = await intake.inject({
+      method: 'POST',
+      url: '/tasks/t-1/decision',
+      headers: { 'content-type': 'application/json' },
+      body: '{"decision":',
+    });
     expect(malformed.statusCode).toBe(400);
   });
 });
@@ -75,7 +122,12 @@ describe('the codec endpoint', () => {
 
     const tampered = { ...toJson(sealed), data: Buffer.from('not the ciphertext').toString('base64') };
     for (const body of [{}, null, [null], { payloads: [null] }, { payloads: [tampered] }]) {
-      const response = await intake.inject({ method: 'POST', url: '/codec/decode', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await intake.inject({
+        method: 'POST',
+        url: '/codec/decode',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(response.statusCode).toBe(400);
     }
   });

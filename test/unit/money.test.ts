@@ -37,8 +37,17 @@ describe('money in minor units', () => {
   });
 
   it('converts a deal’s prices at the intake, and refuses a currency with three decimals', () => {
-    const deal = { dealId: 'D-1', customer: { id: 'A-1', name: 'N', billingEmail: 'b@n.example', country: 'DE' }, currency: 'EUR', paymentTermsDays: 30, salesRepEmail: 's@n.example' };
-    expect(DealClosedWon.parse({ ...deal, lines: [{ sku: 'S', quantity: 2, unitPrice: '499.9' }] }).lines[0].unitPrice).toEqual({ amount: 49_990, currency: 'EUR' });
+    const deal = {
+      dealId: 'D-1',
+      customer: { id: 'A-1', name: 'N', billingEmail: 'b@n.example', country: 'DE' },
+      currency: 'EUR',
+      paymentTermsDays: 30,
+      salesRepEmail: 's@n.example',
+    };
+    expect(DealClosedWon.parse({ ...deal, lines: [{ sku: 'S', quantity: 2, unitPrice: '499.9' }] }).lines[0].unitPrice).toEqual({
+      amount: 49_990,
+      currency: 'EUR',
+    });
     const bhd = DealClosedWon.safeParse({ ...deal, currency: 'BHD', lines: [{ sku: 'S', quantity: 1, unitPrice: 1 }] });
     expect(bhd.success).toBe(false);
     expect(bhd.error?.issues[0]).toMatchObject({ path: ['currency'], message: expect.stringContaining('at most 2') });

@@ -8,7 +8,10 @@ export interface UndoActivities {
   failToUndo(step: string): Promise<void>;
 }
 
-const { undoStep, failToUndo } = proxyActivities<UndoActivities>({ startToCloseTimeout: '10 seconds', retry: { initialInterval: '100 milliseconds' } });
+const { undoStep, failToUndo } = proxyActivities<UndoActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '100 milliseconds' },
+});
 
 /** Three steps taken, then undone: the middle undo fails for good. Returns what could not be undone. */
 export async function undoThreeSteps(owner: string): Promise<string[]> {

@@ -23,7 +23,12 @@ export async function orderToCash(input: OrderToCashInput): Promise<OrderToCashR
     await collectPayment(deal, invoice);
     await deal.tellCrm('paid', `Invoice ${invoice.invoiceNumber} paid`);
     const { customer, salesRepEmail, dealId } = deal.order;
-    await deal.email('paid', salesRepEmail, `${customer.name} has paid invoice ${invoice.invoiceNumber}`, `Deal ${dealId} is paid in full.`);
+    await deal.email(
+      'paid',
+      salesRepEmail,
+      `${customer.name} has paid invoice ${invoice.invoiceNumber}`,
+      `Deal ${dealId} is paid in full.`,
+    );
     return await deal.finish('paid', { outcome: 'paid', orderNumber, invoiceNumber: invoice.invoiceNumber });
   } catch (end) {
     if (end instanceof OrderUndone) return deal.cancel(end);
