@@ -1,12 +1,11 @@
 import { temporal } from '@temporalio/proto';
-import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { mailActivities } from '../../activities/mail/outbox';
 import type { CustomerOnboardingInput } from '../../contracts/customer';
 import { sendEvent } from '../../intake/send';
 import type { Progress } from '../../workflows/progress';
 import { customerOnboarding } from '../../workflows/customer-onboarding';
-import { type TestEngine, eventFor, eventually, mailTo, mailbox, startTestEngine, uniqueId } from '../support/engine';
+import { type TestEngine, attachmentsOf, eventFor, eventually, mailTo, startTestEngine, uniqueId } from '../support/engine';
 
 let engine: TestEngine;
 beforeAll(async () => {
@@ -48,8 +47,7 @@ it('onboards a customer end to end: back-office record, credit limit, welcome le
   const [welcome] = await mailTo(account.billingEmail);
   expect(welcome.subject).toBe('Welcome to our company, Northwind Traders GmbH');
   expect(welcome.text).toContain(result.customerNumber);
-  const raw = await (await fetch(`${mailbox()}/${welcome.id}.eml`)).arrayBuffer();
-  const [pdf] = (await simpleParser(Buffer.from(raw))).attachments;
+  const [pdf] = await attachmentsOf(welcome);
   expect(pdf).toMatchObject({ filename: `welcome-${result.customerNumber}.pdf`, contentType: 'application/pdf' });
   expect(pdf.content.subarray(0, 5).toString()).toBe('%PDF-');
 

@@ -11,7 +11,18 @@ import { money } from '../../contracts/money';
 import { DealClosedWon, type OrderToCashResult, type OrderToCashSettings } from '../../contracts/order';
 import { orderToCash } from '../../workflows/order-to-cash';
 import type { Progress } from '../../workflows/progress';
-import { type TestEngine, eventFor, eventually, legacyErpAccess, mailTo, portalOrders, startTestEngine, uniqueId } from '../support/engine';
+import {
+  type TestEngine,
+  attachmentsOf,
+  eventFor,
+  eventually,
+  legacyErpAccess,
+  mailTo,
+  portalOrders,
+  startTestEngine,
+  uniqueId,
+} from '../support/engine';
+import { pdfText } from '../support/pdf';
 
 const settings = {
   creditApprover: 'credit@finance.test',
@@ -169,6 +180,11 @@ it('takes a deal to cash: order, stock, shipment, invoice PDF by e-mail, payment
     subject: `Invoice ${result.invoiceNumber}`,
     attachments: [{ filename: `${result.invoiceNumber}.pdf`, contentType: 'application/pdf' }],
   });
+  const [pdf] = await attachmentsOf(invoiceMail);
+  const printed = await pdfText(pdf.content);
+  for (const item of [`Invoice ${result.invoiceNumber}`, `Test item ${sku}`, '€250.00', '€500.00', 'VAT 19% €95.00', 'Total €595.00']) {
+    expect(printed).toContain(item);
+  }
   expect((await mailTo(d.salesRepEmail)).map((m) => m.subject)).toEqual([
     expect.stringContaining(`has paid invoice ${result.invoiceNumber}`),
   ]);

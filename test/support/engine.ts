@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { simpleParser } from 'mailparser';
 import type { Pool } from 'pg';
 import pino from 'pino';
 import { mailboxUrl } from '../../activities/mail';
@@ -104,6 +105,12 @@ export async function mailTo(recipient: string): Promise<ReceivedMail[]> {
   const response = await fetch(mailbox());
   const all = (await response.json()) as ReceivedMail[];
   return all.filter((mail) => mail.to.includes(recipient));
+}
+
+/** The attachments of a message the mail sink received, with their content. */
+export async function attachmentsOf(mail: ReceivedMail) {
+  const raw = await (await fetch(`${mailbox()}/${mail.id}.eml`)).arrayBuffer();
+  return (await simpleParser(Buffer.from(raw))).attachments;
 }
 
 /** Polls until `probe` returns a value, for effects that happen a moment after the call that caused them. */
