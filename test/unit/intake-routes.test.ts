@@ -30,36 +30,25 @@ const intake = buildIntake({
 });
 afterAll(() => intake.close());
 
+/** A POST as a sender writes it: the exact body, with the headers given. */
+const post = (url: string, body?: string, headers: Record<string, string> = {}) => intake.inject({ method: 'POST', url, headers, body });
+const json = { 'content-type': 'application/json' };
+const structured = { 'content-type': 'application/cloudevents+json' };
 const signed = (body: string) => signWebhook(secret, body, `msg_${randomBytes(6).toString('hex')}`);
 
 describe('POST /events', () => {
   it('refuses other content types with 415, and an unsigned or body-less request with 401', async () => {
+    expect((await post('/events', 'hi', { 'content-type': 'text/plain' })).statusCode).toBe(415);
+    expect((await post('/events', '{}', structured)).statusCode).toBe(401);
+    const now = String(Math.floor(Date.now() / 1000));
     expect(
-      (await intake.inject({ method: 'POST', url: '/events', headers: { 'content-type': 'text/plain' }, body: 'hi' })).statusCode,
-    ).toBe(415);
-    const unsigned = await intake.inject({
-      method: 'POST',
-      url: '/events',
-      headers: { 'content-type': 'application/cloudevents+json' },
-      body: '{}',
-    });
-    expect(unsigned.statusCode).toBe(401);
-    const bodyless = await intake.inject({
-      method: 'POST',
-      url: '/events',
-      headers: { 'webhook-id': 'msg_1', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,abc' },
-    });
-    expect(bodyless.statusCode).toBe(401);
+      (await post('/events', undefined, { 'webhook-id': 'msg_1', 'webhook-timestamp': now, 'webhook-signature': 'v1,abc' })).statusCode,
+    ).toBe(401);
   });
 
   it('names the missing CloudEvents attribute of a signed event', async () => {
     const body = JSON.stringify({ specversion: '1.0', id: 'e1', type: 'crm.account.created', data: {} });
-    const response = await intake.inject({
-      method: 'POST',
-      url: '/events',
-      headers: { 'content-type': 'application/cloudevents+json', ...signed(body) },
-      body,
-    });
+    const response = await post('/events', body, { ...structured, ...signed(body) });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ error: 'invalid_cloudevent', fields: [{ field: 'source' }] });
   });
@@ -74,12 +63,7 @@ describe('POST /events', () => {
       salesRepEmail: 's@n.example',
     };
     const body = JSON.stringify({ specversion: '1.0', id: 'e2', source: '/crm', type: 'crm.deal.closed_won', data });
-    const response = await intake.inject({
-      method: 'POST',
-      url: '/events',
-      headers: { 'content-type': 'application/cloudevents+json', ...signed(body) },
-      body,
-    });
+    const response = await post('/events', body, { ...structured, ...signed(body) });
     expect(response.statusCode).toBe(400);
     expect(response.json().fields).toEqual([
       { field: 'data.lines.0.unitPrice', message: 'must be a decimal with at most 2 decimals for EUR' },
@@ -95,40 +79,24 @@ describe('the task API', () => {
   });
 
   it('refuses a decision that is not one, naming each field', async () => {
-    const response = await intake.inject({ method: 'POST', url: '/tasks/t-1/decision', payload: { decision: 'maybe' } });
+    const response = await post('/tasks/t-1/decision', JSON.stringify({ decision: 'maybe' }), json);
     expect(response.statusCode).toBe(400);
-    expect(
-      response
-        .json()
-        .fields.map((f: { field: string }) => f.field)
-        .sort(),
-    ).toEqual(['body.decidedBy', 'body.decision']);
-    const malformed = await intake.inject({
-      method: 'POST',
-      url: '/tasks/t-1/decision',
-      headers: { 'content-type': 'application/json' },
-      body: '{"decision":',
-    });
-    expect(malformed.statusCode).toBe(400);
+    const fields: Array<{ field: string }> = response.json().fields;
+    expect(fields.map((f) => f.field).sort()).toEqual(['body.decidedBy', 'body.decision']);
+    expect((await post('/tasks/t-1/decision', '{"decision":', json)).statusCode).toBe(400);
   });
 });
 
 describe('the codec endpoint', () => {
   it('decodes payloads for the local UI, and answers 400 to anything that is not a payload list it can decode', async () => {
     const [sealed] = await codec.encode([defaultPayloadConverter.toPayload({ contactName: 'Maria Anders' })!]);
-    const decoded = await intake.inject({ method: 'POST', url: '/codec/decode', payload: { payloads: [toJson(sealed)] } });
+    const decoded = await post('/codec/decode', JSON.stringify({ payloads: [toJson(sealed)] }), json);
     expect(decoded.statusCode).toBe(200);
     expect(JSON.parse(Buffer.from(decoded.json().payloads[0].data, 'base64').toString())).toEqual({ contactName: 'Maria Anders' });
 
     const tampered = { ...toJson(sealed), data: Buffer.from('not the ciphertext').toString('base64') };
     for (const body of [{}, null, [null], { payloads: [null] }, { payloads: [tampered] }]) {
-      const response = await intake.inject({
-        method: 'POST',
-        url: '/codec/decode',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      expect(response.statusCode).toBe(400);
+      expect((await post('/codec/decode', JSON.stringify(body), json)).statusCode).toBe(400);
     }
   });
 });
