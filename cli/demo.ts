@@ -6,7 +6,8 @@ import { connectClient, temporalEndpoint } from '../infra/temporal';
 import { exampleEvent } from '../intake/catalog';
 import { sendEvent } from '../intake/send';
 import { CommandRefused, localIntakeUrl } from './tasks';
-import { type Progress, progressQuery } from '../workflows/progress';
+import type { Progress } from '../contracts/progress';
+import { progressQuery } from '../workflows/progress';
 
 /** Waits until a run waits on someone or has finished, as a person would before sending the next event. */
 async function comeToRest(client: Client, workflowId: string): Promise<void> {

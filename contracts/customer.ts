@@ -28,6 +28,10 @@ export const CreditLimitApproved = z
     creditLimit: inMinorUnits(creditLimit, currency, ctx, ['creditLimit'], { positive: false }),
   }));
 
+/** How an order weighs against the customer's credit, in words a credit controller reads. */
+export const CreditCheck = z.object({ withinLimit: z.boolean(), assessment: z.string() });
+export type CreditCheck = z.infer<typeof CreditCheck>;
+
 export const CustomerOnboardingSettings = z.object({
   /** Finance's time to set a credit limit before the customer starts on prepayment terms. */
   creditReviewTimeout: duration,

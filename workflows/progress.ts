@@ -1,12 +1,6 @@
 import { defineQuery, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Progress } from '../contracts/progress';
 import { ProcessStep, WaitDeadline, WaitingOn } from '../definitions/search-attributes';
-
-/** Where a run stands: its step, who or what it waits on, and until when. */
-export interface Progress {
-  step: string;
-  waitingOn?: string;
-  deadline?: string;
-}
 
 export const progressQuery = defineQuery<Progress>('progress');
 

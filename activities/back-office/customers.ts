@@ -1,12 +1,6 @@
 import type { Pool } from 'pg';
-import type { CreditDecision, CrmAccount } from '../../contracts/customer';
+import type { CreditCheck, CreditDecision, CrmAccount } from '../../contracts/customer';
 import { type Money, add, formatMoney, money, sum, toDecimal } from '../../contracts/money';
-
-/** How an order weighs against the customer's credit, in words a credit controller reads. */
-export interface CreditCheck {
-  withinLimit: boolean;
-  assessment: string;
-}
 
 /** Customer master data in the back office. Every write is keyed by the CRM account, so retries are harmless. */
 export function customerActivities(pool: Pool) {

@@ -56,7 +56,7 @@ export function legacyErpActivities(pool: Pool, browser: BrowserPool, erp: Legac
         rows: [order],
       } = await pool.query('SELECT customer_number, currency FROM sales_orders WHERE order_number = $1', [orderNumber]);
       const { rows: lines } = await pool.query(
-        'SELECT sku, quantity, unit_price FROM sales_order_lines WHERE order_number = $1 ORDER BY line_no',
+        'SELECT sku, quantity, unit_price::text FROM sales_order_lines WHERE order_number = $1 ORDER BY line_no',
         [orderNumber],
       );
       const legacyOrderNumber = await whileBeating(() =>
@@ -71,7 +71,7 @@ export function legacyErpActivities(pool: Pool, browser: BrowserPool, erp: Legac
           for (const [index, line] of lines.entries()) {
             await page.type(`#sku_${index + 1}`, line.sku);
             await page.type(`#qty_${index + 1}`, String(line.quantity));
-            await page.type(`#price_${index + 1}`, Number(line.unit_price).toFixed(2));
+            await page.type(`#price_${index + 1}`, line.unit_price);
           }
           await Promise.all([page.waitForNavigation({ timeout: SLOW_PAGE_MS }), page.click('#save')]);
           const errors = await page.$$eval('.error', (els) => els.map((el) => el.textContent?.trim() ?? ''));

@@ -5,7 +5,7 @@ import { connectSystems } from '../../activities';
 import { dataConverter } from '../../codec/data-converter';
 import { BrowserPool } from '../../infra/browser';
 import { connectWorkerConnection, temporalEndpoint } from '../../infra/temporal';
-import type { Progress } from '../../workflows/progress';
+import type { Progress } from '../../contracts/progress';
 import { undoThreeSteps } from '../workflows/undo-three-steps';
 import { type TestEngine, eventually, mailTo, startTestEngine, uniqueId } from '../support/engine';
 

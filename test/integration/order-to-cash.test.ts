@@ -10,7 +10,7 @@ import { sendEvent } from '../../intake/send';
 import { money } from '../../contracts/money';
 import { DealClosedWon, type OrderToCashResult, type OrderToCashSettings } from '../../contracts/order';
 import { orderToCash } from '../../workflows/order-to-cash';
-import type { Progress } from '../../workflows/progress';
+import type { Progress } from '../../contracts/progress';
 import {
   type TestEngine,
   attachmentsOf,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sendEvent } from '../../intake/send';
 import type { DealRecord } from '../../activities/crm/stand-in';
 import type { OrderToCashResult } from '../../contracts/order';
-import type { Progress } from '../../workflows/progress';
+import type { Progress } from '../../contracts/progress';
 import { type TestEngine, eventFor, eventually, mailTo, portalOrders, startTestEngine, testSettings, uniqueId } from '../support/engine';
 
 const root = path.resolve(__dirname, '../..');
