@@ -2,8 +2,8 @@
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(ts|js)$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
-  // Fastify's inject() loads `cookie`, which ships only as an ES module: jest on Node 20 needs it compiled.
-  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
+  // `cookie` (loaded by Fastify's inject()) and `jose` ship only as ES modules: jest on Node 20 needs them compiled.
+  transformIgnorePatterns: ['/node_modules/(?!(cookie|jose)/)'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',

@@ -15,8 +15,15 @@ export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 
 
 export const email = z.email('must be an e-mail address');
 
+/** Text as a person writes it, which PostgreSQL can store: anything but NUL bytes. */
+export const plainText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((text) => !text.includes('\0'), 'must not contain NUL bytes');
+
 /** A name or title a person reads. */
-export const label = z.string().min(1).max(200);
+export const label = plainText(200).min(1);
 
 /** A Temporal duration: `"2 days"`, `"30s"`. Process settings use them for deadlines and reminders. */
 export const duration = z.custom<Duration>((value) => {

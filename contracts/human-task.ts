@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, email, label } from './fields';
+import { duration, email, label, plainText } from './fields';
 
 /** What a person decides on a task. */
 export const Verdict = z.enum(['approve', 'reject']);
@@ -11,7 +11,7 @@ export const DecisionInput = z.object({
   task: z.string().min(1).max(200),
   decidedBy: email,
   decision: Verdict,
-  comment: z.string().max(2000).optional(),
+  comment: plainText(2000).optional(),
 });
 export type DecisionInput = z.infer<typeof DecisionInput>;
 

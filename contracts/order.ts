@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { businessKey, countryCode, currencyCode, duration, email, label } from './fields';
+import { businessKey, countryCode, currencyCode, duration, email, label, plainText } from './fields';
 import { Money, decimalAmount, inMinorUnits, sum, times } from './money';
 
 export const DealCustomer = z.object({ id: businessKey, name: label, billingEmail: email, country: countryCode });
@@ -91,7 +91,7 @@ export const Restock = z.object({ restockId: businessKey, sku: businessKey, quan
 export type Restock = z.infer<typeof Restock>;
 export const StockRestocked = Restock.extend({ dealId: businessKey });
 
-export const DealCancelled = z.object({ dealId: businessKey, reason: z.string().min(1).max(500) });
+export const DealCancelled = z.object({ dealId: businessKey, reason: plainText(500).min(1) });
 
 export const StockShortage = z.object({ sku: z.string(), requested: z.number().int(), available: z.number().int() });
 export type StockShortage = z.infer<typeof StockShortage>;

@@ -14,7 +14,12 @@ export interface CloudEvent {
   data?: unknown;
 }
 
-const text = z.string('must be a string').min(1, 'must not be empty');
+// One line of text, kept in PostgreSQL: no control characters (NUL included), and of a sane length.
+const text = z
+  .string('must be a string')
+  .min(1, 'must not be empty')
+  .max(1000, 'must be at most 1000 characters')
+  .refine((value) => !/\p{Cc}/u.test(value), 'must not contain control characters');
 
 const attributes = z.object({
   specversion: z.literal('1.0', 'must be "1.0"'),

@@ -1,9 +1,9 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { bindingFor } from '../definitions';
+import { type Binding, bindingFor } from '../definitions';
 import type { EventContext, ProcessDefinition, SignalTrigger, StartTrigger } from '../definitions/define';
 import type { CloudEvent } from './cloudevent';
-import { Refusal, fieldErrors } from './errors';
+import { Refusal, clip, fieldErrors } from './errors';
 
 export interface Acceptance {
   process: string;
@@ -11,6 +11,12 @@ export interface Acceptance {
   runId: string;
   signal?: string;
   duplicate?: true;
+}
+
+/** An event whose type is bound to a process and whose data fits the trigger. */
+export interface CheckedEvent extends Binding {
+  event: CloudEvent;
+  data: unknown;
 }
 
 /**
@@ -24,18 +30,23 @@ export class EventDispatcher {
     private readonly registry: ProcessDefinition[],
   ) {}
 
-  async accept(event: CloudEvent): Promise<Acceptance> {
+  /** The event's process, trigger and data, checked against the registry without touching anything: 422 or 400. */
+  check(event: CloudEvent): CheckedEvent {
     const binding = bindingFor(event.type, this.registry);
     if (!binding) {
-      throw new Refusal(422, 'unbound_event_type', `no process is bound to event type "${event.type}"; see GET /processes`, [
+      throw new Refusal(422, 'unbound_event_type', `no process is bound to event type "${clip(event.type)}"; see GET /processes`, [
         { field: 'type', message: 'no process is bound to this event type' },
       ]);
     }
-    const { process, trigger } = binding;
-    const data = trigger.data.safeParse(event.data);
+    const data = binding.trigger.data.safeParse(event.data);
     if (!data.success) {
-      throw new Refusal(400, 'invalid_data', `the data does not fit event type "${event.type}"`, fieldErrors(data.error, 'data'));
+      throw new Refusal(400, 'invalid_data', `the data does not fit event type "${clip(event.type)}"`, fieldErrors(data.error, 'data'));
     }
+    return { event, ...binding, data: data.data };
+  }
+
+  /** Starts or signals the process a checked event is for, once. */
+  async accept({ event, process, trigger, data }: CheckedEvent): Promise<Acceptance> {
     const seen = await this.pool.query<{ process: string; workflow_id: string; run_id: string }>(
       'SELECT process, workflow_id, run_id FROM intake_events WHERE source = $1 AND event_id = $2',
       [event.source, event.id],
@@ -46,9 +57,7 @@ export class EventDispatcher {
     }
     const context: EventContext = { id: event.id, source: event.source, type: event.type, subject: event.subject, time: event.time };
     const acceptance =
-      trigger.kind === 'start'
-        ? await this.start(process, trigger, data.data, context)
-        : await this.signal(process, trigger, data.data, context);
+      trigger.kind === 'start' ? await this.start(process, trigger, data, context) : await this.signal(process, trigger, data, context);
     await this.pool.query(
       `INSERT INTO intake_events (source, event_id, event_type, process, action, workflow_id, run_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,

@@ -6,6 +6,9 @@ export interface FieldError {
   message: string;
 }
 
+/** Input quoted back to a sender, cut short: an answer never repeats a large body. */
+export const clip = (text: string, max = 100): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 /** A request that is refused as a whole: status, a machine-readable code and what to fix. */
 export class Refusal extends Error {
   constructor(
@@ -14,7 +17,7 @@ export class Refusal extends Error {
     message: string,
     readonly fields: FieldError[] = [],
   ) {
-    super(message);
+    super(clip(message, 500));
   }
 
   toBody() {
@@ -35,7 +38,7 @@ export function parseJson(text: string, field: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new Refusal(400, 'malformed_json', `the ${field} is not valid JSON: ${(error as Error).message}`, [
+    throw new Refusal(400, 'malformed_json', `the ${field} is not valid JSON: ${clip((error as Error).message)}`, [
       { field, message: 'not valid JSON' },
     ]);
   }

@@ -1,23 +1,28 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { Pool } from 'pg';
 import { JSON_TYPES, readCloudEvent } from './cloudevent';
 import type { EventDispatcher } from './dispatch';
 import { Refusal } from './errors';
+import { replayGuard } from './replay-guard';
 import { Unauthorized, verifyWebhook } from './webhook-auth';
 
 /**
  * `POST /events`: one CloudEvent per request (structured or binary mode), signed per Standard Webhooks. The body
- * stays the exact bytes sent, because the signature covers them; both the raw parser and the signature check
- * belong to this route alone.
+ * stays the exact bytes sent, because the signature covers them; the raw parser, the signature check and the replay
+ * guard belong to this route alone. Nothing is stored for a request that is not a well-formed, signed event.
  */
-export const eventRoutes: FastifyPluginAsync<{ dispatcher: EventDispatcher; webhookSecrets: string[] }> = async (
+export const eventRoutes: FastifyPluginAsync<{ dispatcher: EventDispatcher; webhookSecrets: string[]; pool: Pool }> = async (
   app,
-  { dispatcher, webhookSecrets },
+  { dispatcher, webhookSecrets, pool },
 ) => {
+  const guard = replayGuard(pool);
+  app.addHook('onClose', async () => guard.stop());
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
   app.addHook('preHandler', async (request) => {
+    const body = (request.body as string | undefined) ?? '';
     try {
-      verifyWebhook(webhookSecrets, (request.body as string | undefined) ?? '', request.headers);
+      verifyWebhook(webhookSecrets, body, request.headers);
     } catch (error) {
       if (error instanceof Unauthorized) throw new Refusal(401, 'unauthorized', error.message);
       throw error;
@@ -25,8 +30,11 @@ export const eventRoutes: FastifyPluginAsync<{ dispatcher: EventDispatcher; webh
   });
 
   app.post('/', async (request, reply) => {
-    const event = readCloudEvent(request.headers, request.body as string);
-    const accepted = await dispatcher.accept(event);
+    const body = request.body as string;
+    const checked = dispatcher.check(readCloudEvent(request.headers, body));
+    await guard.admit(String(request.headers['webhook-id']), body, request.headers);
+    const accepted = await dispatcher.accept(checked);
+    const { event } = checked;
     request.log.info(
       {
         eventType: event.type,

@@ -9,7 +9,7 @@ import { processCatalog } from './catalog';
 import { STRUCTURED, mediaType } from './cloudevent';
 import { codecRoutes } from './codec';
 import { EventDispatcher } from './dispatch';
-import { Refusal } from './errors';
+import { Refusal, clip } from './errors';
 import { eventRoutes } from './events';
 import { taskRoutes } from './tasks';
 
@@ -36,7 +36,7 @@ export function buildIntake({ client, pool, registry, webhookSecrets, log, codec
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(answerError);
 
-  app.register(eventRoutes, { prefix: '/events', dispatcher: new EventDispatcher(client, pool, registry), webhookSecrets });
+  app.register(eventRoutes, { prefix: '/events', dispatcher: new EventDispatcher(client, pool, registry), webhookSecrets, pool });
   app.register(taskRoutes, { prefix: '/tasks', client, pool });
   if (codecForUi) app.register(codecRoutes, { prefix: '/codec', ...codecForUi });
 
@@ -68,7 +68,7 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
   }
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(unsupportedMediaType(request.headers['content-type']));
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    return reply.code(error.statusCode).send({ error: error.code ?? 'bad_request', message: error.message });
+    return reply.code(error.statusCode).send({ error: error.code ?? 'bad_request', message: clip(error.message, 500) });
   }
   request.log.error({ err: error }, 'intake request failed');
   return reply.code(500).send({ error: 'internal', message: 'the request was not handled; it is safe to send it again' });
@@ -77,6 +77,6 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
 function unsupportedMediaType(contentType: string | undefined) {
   return {
     error: 'unsupported_media_type',
-    message: `Content-Type "${mediaType(contentType) || '(none)'}" is not accepted: send ${STRUCTURED} (structured mode) or application/json with ce-* headers (binary mode)`,
+    message: `Content-Type "${clip(mediaType(contentType)) || '(none)'}" is not accepted: send ${STRUCTURED} (structured mode) or application/json with ce-* headers (binary mode)`,
   };
 }

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { DecisionInput } from '../contracts/human-task';
-import { email } from '../contracts/fields';
+import { email, plainText } from '../contracts/fields';
 import { TASK_REFUSALS, decideTask, taskName } from '../workflows/human-task';
 import { Refusal } from './errors';
 
@@ -31,7 +31,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ client: Client; pool: Pool }> =
 
   app.post(
     '/:taskId/decision',
-    { schema: { params: z.object({ taskId: z.string().min(1).max(300) }), body: DecisionInput.omit({ task: true }) } },
+    { schema: { params: z.object({ taskId: plainText(300).min(1) }), body: DecisionInput.omit({ task: true }) } },
     async (request) => {
       const { taskId } = request.params;
       const { rows } = await pool.query<{ workflow_id: string }>('SELECT workflow_id FROM human_tasks WHERE task_id = $1', [taskId]);

@@ -3,6 +3,9 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 
 export class Unauthorized extends Error {}
 
+/** How far a signature's timestamp may be from now (Standard Webhooks' five minutes). */
+export const SIGNATURE_TOLERANCE_SECONDS = 5 * 60;
+
 /** A fresh Standard Webhooks secret (`whsec_` + 32 random bytes, base64). */
 export const generateWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 
@@ -20,6 +23,7 @@ export function verifyWebhook(secrets: string[], body: string, headers: Record<s
     .filter(([, value]) => value === '')
     .map(([name]) => name);
   if (missing.length > 0) throw new Unauthorized(`missing header(s): ${missing.join(', ')}`);
+  if (!/^\d{1,12}$/.test(signed['webhook-timestamp'])) throw new Unauthorized('webhook-timestamp must be whole Unix seconds');
   let reason = 'no active secret';
   for (const secret of secrets) {
     try {

@@ -30,8 +30,9 @@ const settings = {
   operationsEmail: 'ops@warehouse.test',
   collectionsEmail: 'collections@finance.test',
   defaultCreditLimit: money(10_000, 'EUR'),
-  creditApprovalDeadline: '8s',
-  creditApprovalReminder: '2s',
+  // Long enough that no approval races its escalation; the escalation test shortens them for its own run.
+  creditApprovalDeadline: '1 hour',
+  creditApprovalReminder: '30 minutes',
   restockDeadline: '30s',
   dunningOffsets: ['1s', '2s'],
 };
@@ -91,6 +92,16 @@ async function expectOrderUndone(dealId: string) {
   );
   expect(order).toEqual({ status: 'cancelled', held: 0 });
   expect((await crmDeal(dealId)).stage).toBe('cancelled');
+}
+
+/** Starts a deal's run as the intake would, with some of its settings changed: a run keeps the settings it started with. */
+async function startWithSettings(d: { workflowId: string; event: { data?: unknown } }, changed: Partial<OrderToCashSettings>) {
+  const definition = engine.registry.find((p) => p.name === 'order-to-cash')!;
+  await engine.client.workflow.start(orderToCash, {
+    taskQueue: definition.taskQueue,
+    workflowId: d.workflowId,
+    args: [{ ...DealClosedWon.parse(d.event.data), settings: { ...(definition.settings as OrderToCashSettings), ...changed } }],
+  });
 }
 
 const send = (type: string, data: Record<string, unknown>) => sendEvent(engine.intakeUrl, engine.secret, eventFor(type, data));
@@ -203,9 +214,10 @@ it('never lets an unbalanced journal entry into the ledger', async () => {
 });
 
 describe('credit approval', () => {
-  const bigOrder = async () => {
+  const bigOrder = async (durations?: Partial<OrderToCashSettings>) => {
     const d = deal(await product(5), { quantity: 1, unitPrice: 20_000 });
-    await sendEvent(engine.intakeUrl, engine.secret, d.event);
+    if (!durations) await sendEvent(engine.intakeUrl, engine.secret, d.event);
+    else await startWithSettings(d, durations);
     return d;
   };
 
@@ -259,7 +271,7 @@ describe('credit approval', () => {
   });
 
   it('reminds the approver, then escalates to the finance manager past the deadline', async () => {
-    const d = await bigOrder();
+    const d = await bigOrder({ creditApprovalDeadline: '6s', creditApprovalReminder: '2s' });
     const task = await openTaskFor(d.workflowId, 'credit-approval');
     await eventually(async () => {
       const tasks = (await (await fetch(`${engine.intakeUrl}/tasks?assignee=${settings.financeManager}`)).json()) as Array<{
@@ -308,13 +320,7 @@ it('puts an order on hold when stock is short, tells operations, and goes on onc
 
 it('cancels an order on hold with compensation when no stock comes by the restock deadline', async () => {
   const d = await dealWithShortLine();
-  const definition = engine.registry.find((p) => p.name === 'order-to-cash')!;
-  // A run keeps the settings it started with: this one gives the warehouse two seconds.
-  await engine.client.workflow.start(orderToCash, {
-    taskQueue: definition.taskQueue,
-    workflowId: d.workflowId,
-    args: [{ ...DealClosedWon.parse(d.data), settings: { ...(definition.settings as OrderToCashSettings), restockDeadline: '2s' } }],
-  });
+  await startWithSettings(d, { restockDeadline: '2s' });
   expect(await handle(d.workflowId).result()).toMatchObject({ outcome: 'out-of-stock', reason: expect.stringContaining('No stock') });
   await expectOrderUndone(d.dealId);
   await engine.keepHistory(d.workflowId, 'out-of-stock');
