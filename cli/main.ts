@@ -6,7 +6,8 @@ import { type Config, ConfigError, loadConfig } from '../config';
 import { migrate } from '../db/migrate';
 import { startEngine } from '../engine';
 import { startInfrastructure } from '../infra/local';
-import { createLogger } from '../infra/logger';
+import { stopParts } from '../infra/parts';
+import { createLogger, installTemporalRuntime } from '../infra/logger';
 import { runDemo } from './demo';
 import { CommandRefused, addTaskCommands } from './tasks';
 
@@ -18,6 +19,7 @@ program
   .addOption(new Option('--only <part>', 'run only the workers or only the intake').choices(['worker', 'intake']))
   .action(async (options: { only?: 'worker' | 'intake' }) => {
     const log = createLogger(loadConfig().LOG_LEVEL);
+    installTemporalRuntime(log);
     const infra = await startInfrastructure(process.env, log);
     const engine = await startEngine(infra.config, { log, only: options.only, localUiUrl: infra.localUiUrl }).catch(
       async (error: unknown) => {
@@ -29,10 +31,13 @@ program
       log.fatal({ err: error }, 'a worker failed');
       process.exit(1);
     });
-    console.log(banner(infra.config, infra.shown, engine.intakeUrl, !process.env.WEBHOOK_SECRETS));
-    stopOnSignal(async () => {
-      await engine.stop();
-      await infra.stop();
+    const shown = engine.codecUrl
+      ? [...infra.shown, { label: 'UI codec', value: `${engine.codecUrl}   (decrypts payloads for the Temporal UI)` }]
+      : infra.shown;
+    console.log(banner(infra.config, shown, engine.intakeUrl, !process.env.WEBHOOK_SECRETS));
+    stopOnSignal(async (report) => {
+      await engine.stop(report);
+      await infra.stop(report);
     });
   });
 
@@ -42,7 +47,9 @@ program
   .option('--settings-file <path>', 'write the environment variables that point at it as JSON to this file once ready')
   .option('--stop-when-stdin-closes', 'stop when the parent process goes away (test runs)')
   .action(async (options: { settingsFile?: string; stopWhenStdinCloses?: boolean }) => {
-    const infra = await startInfrastructure(process.env, createLogger(loadConfig().LOG_LEVEL));
+    const log = createLogger(loadConfig().LOG_LEVEL);
+    installTemporalRuntime(log);
+    const infra = await startInfrastructure(process.env, log);
     if (options.settingsFile) writeFileSync(options.settingsFile, JSON.stringify(infra.settings, null, 2), { mode: 0o600 });
     else
       console.log(`infrastructure ready: Temporal ${infra.config.TEMPORAL_ADDRESS}${infra.localUiUrl ? `, UI ${infra.localUiUrl}` : ''}`);
@@ -66,7 +73,12 @@ program
         .map((system) => system.standIn!.start(config, config.OFFICEFLOW_STATE_DIR, options.host)),
     );
     for (const { shown } of started) console.log(`${shown.label}: ${shown.value}`);
-    stopOnSignal(() => Promise.all(started.map((standIn) => standIn.stop())));
+    stopOnSignal((report) =>
+      stopParts(
+        started.map((standIn) => ({ name: `${standIn.shown.label} stand-in`, stop: standIn.stop })),
+        report,
+      ),
+    );
   });
 
 program
@@ -103,15 +115,16 @@ function banner(
 }
 
 /**
- * Stops cleanly on SIGINT or SIGTERM; a second signal while stopping is ignored, so no local server is left running.
- * Returns the same guarded stop, for other reasons to stop.
+ * Stops cleanly on SIGINT or SIGTERM, one line per part, and exits 0; a second signal while stopping is ignored, so
+ * no local server is left running. Returns the same guarded stop, for other reasons to stop.
  */
-function stopOnSignal(stop: () => Promise<unknown>): () => void {
+function stopOnSignal(stop: (report: (line: string) => void) => Promise<unknown>): () => void {
   let stopping = false;
   const handler = () => {
     if (stopping) return;
     stopping = true;
-    stop().then(
+    console.log('\nstopping officeflow');
+    stop((line) => console.log(`  ${line}`)).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);

@@ -6,3 +6,15 @@ import { z } from 'zod';
 export const port = (defaultPort: number) => z.coerce.number().int().min(0).max(65535).default(defaultPort);
 
 export const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** Comma-separated e-mail addresses, compared in lower case. */
+export const emailList = z
+  .string()
+  .optional()
+  .transform((list) =>
+    (list ?? '')
+      .split(',')
+      .map((entry) => entry.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.email('must be comma-separated e-mail addresses')));

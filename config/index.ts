@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { type SystemSettings, systems } from '../activities';
 import { ConfigError } from './error';
-import { port } from './fields';
+import { emailList, httpUrl, port } from './fields';
 
 export { ConfigError };
 
@@ -40,6 +40,26 @@ const engineSettings = z
 
     INTAKE_HOST: z.string().min(1).default('127.0.0.1'),
     INTAKE_PORT: port(8080),
+    /** Requests per minute one client may send the intake; more get 429. */
+    INTAKE_RATE_LIMIT: z.coerce.number().int().positive().default(6000),
+
+    /** The codec endpoint the Temporal UI decrypts payloads through: a listener of its own, on localhost unless told. */
+    CODEC_HOST: z.string().min(1).default('127.0.0.1'),
+    CODEC_PORT: port(8081),
+    /** The Temporal UI operators use against a cluster: the one origin that may call the codec endpoint. */
+    TEMPORAL_UI_URL: httpUrl.optional(),
+
+    /** The company's OpenID Connect issuer people sign in with; unset, officeflow signs tokens itself. */
+    OIDC_ISSUER: z.url().optional(),
+    /** Where the issuer publishes its signing keys. */
+    OIDC_JWKS_URL: httpUrl.optional(),
+    OIDC_AUDIENCE: z.string().min(1).default('officeflow'),
+    /** The token claim that holds a person's e-mail address. */
+    OIDC_EMAIL_CLAIM: z.string().min(1).default('email'),
+    /** officeflow's own token-signing key (an Ed25519 private JWK), when no OIDC_ISSUER is set. */
+    OFFICEFLOW_IDENTITY_KEY: z.string().min(1).optional(),
+    /** E-mail addresses of operators: they may decrypt payloads in the Temporal UI and list anyone's tasks. */
+    OFFICEFLOW_OPERATORS: emailList,
     /** Active Standard Webhooks secrets, comma-separated: senders may move to a new one while the old still works. */
     WEBHOOK_SECRETS: z
       .string()
@@ -56,6 +76,10 @@ const engineSettings = z
   .refine((e) => Boolean(e.TEMPORAL_TLS_CERT_PATH) === Boolean(e.TEMPORAL_TLS_KEY_PATH), {
     message: 'set both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH, or neither',
     path: ['TEMPORAL_TLS_CERT_PATH'],
+  })
+  .refine((e) => !e.OIDC_ISSUER || e.OIDC_JWKS_URL, {
+    message: 'OIDC_ISSUER needs OIDC_JWKS_URL, where its keys are',
+    path: ['OIDC_ISSUER'],
   });
 
 /** Every setting officeflow reads, by environment variable name, checked once at start. */

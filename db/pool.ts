@@ -1,5 +1,12 @@
 import { Pool } from 'pg';
+import type { Logger } from 'pino';
 
-export function createPool(databaseUrl: string): Pool {
-  return new Pool({ connectionString: databaseUrl, max: 10 });
+/**
+ * A connection pool to the back office's database. An idle connection PostgreSQL drops (a restart, a shutdown) is
+ * logged and replaced on next use; unhandled, it would end the process.
+ */
+export function createPool(databaseUrl: string, log: Logger): Pool {
+  const pool = new Pool({ connectionString: databaseUrl, max: 10 });
+  pool.on('error', (error) => log.warn({ err: error }, 'an idle database connection was closed'));
+  return pool;
 }

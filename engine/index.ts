@@ -7,7 +7,10 @@ import type { Config } from '../config';
 import { createPool } from '../db/pool';
 import { processes, withTaskQueueSuffix } from '../definitions';
 import type { ProcessDefinition } from '../definitions/define';
+import { type Part, stopParts } from '../infra/parts';
 import { connectClient, connectWorkerConnection, temporalEndpoint } from '../infra/temporal';
+import { buildCodecServer } from '../intake/codec';
+import { authenticator } from '../intake/identity';
 import { buildIntake } from '../intake/server';
 import { startWorkers } from '../workers/worker';
 
@@ -15,7 +18,7 @@ export interface EngineOptions {
   log: Logger;
   /** Run only the workers or only the intake (`officeflow up --only`). */
   only?: 'worker' | 'intake';
-  /** The local Temporal UI, which the intake then serves a codec endpoint (local engine only). */
+  /** The local Temporal UI, served a codec endpoint on localhost without sign-in (local engine only). */
   localUiUrl?: string;
   /** A workflow bundle made once (tests). */
   workflowBundle?: WorkflowBundleOption;
@@ -30,9 +33,12 @@ export interface Engine {
   client?: Client;
   pool?: Pool;
   intakeUrl?: string;
+  /** The codec endpoint the Temporal UI decrypts payloads through, when it runs. */
+  codecUrl?: string;
   /** Resolves when the workers stop; rejects when one fails. */
   workersDone?: Promise<void>;
-  stop(): Promise<void>;
+  /** Stops every part, reporting each. */
+  stop(report?: (line: string) => void): Promise<void>;
 }
 
 /**
@@ -46,39 +52,48 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
     settings: { ...process.settings, ...options.processSettings?.[process.name] },
   }));
   const encryptionKeys = config.OFFICEFLOW_ENCRYPTION_KEY!;
-  const stops: Array<() => Promise<unknown>> = [];
-  const engine: Engine = {
-    registry,
-    async stop() {
-      for (const stop of stops) await stop();
-    },
-  };
+  // Stopped newest first: the intake stops taking events before the workers stop.
+  const parts: Part[] = [];
+  const engine: Engine = { registry, stop: (report) => stopParts(parts, report) };
   try {
     if (options.only !== 'intake') {
       const connection = await connectWorkerConnection(temporal);
-      stops.push(() => connection.close());
-      const workers = await startWorkers({ connection, config, registry, log: options.log, workflowBundle: options.workflowBundle });
-      stops.unshift(() => workers.shutdown());
+      const workers = await startWorkers({ connection, config, registry, log: options.log, workflowBundle: options.workflowBundle }).catch(
+        async (error: unknown) => {
+          await connection.close();
+          throw error;
+        },
+      );
+      parts.unshift({ name: 'workers', stop: () => workers.shutdown().then(() => connection.close()) });
       engine.workersDone = workers.done;
     }
     if (options.only !== 'worker') {
       const client = await connectClient(temporal, encryptionKeys);
-      const pool = createPool(config.DATABASE_URL!);
-      stops.push(
-        () => pool.end(),
-        () => client.connection.close(),
-      );
+      const pool = createPool(config.DATABASE_URL!, options.log);
+      const authenticate = authenticator(config);
+      const operators = config.OFFICEFLOW_OPERATORS;
       const intake = buildIntake({
         client,
         pool,
         registry,
         webhookSecrets: config.WEBHOOK_SECRETS,
+        authenticate,
+        operators,
+        rateLimit: config.INTAKE_RATE_LIMIT,
         log: options.log,
-        codecForUi: options.localUiUrl ? { codec: encryptionCodec(encryptionKeys), uiUrl: options.localUiUrl } : undefined,
       });
+      parts.unshift({ name: 'event intake', stop: () => intake.close().then(() => Promise.all([pool.end(), client.connection.close()])) });
       engine.intakeUrl = await intake.listen({ host: config.INTAKE_HOST, port: config.INTAKE_PORT });
-      stops.unshift(() => intake.close());
       Object.assign(engine, { client, pool });
+
+      // The local UI decrypts through a codec endpoint on localhost; a cluster's UI, for operators only.
+      const uiUrl = options.localUiUrl ?? config.TEMPORAL_UI_URL;
+      if (uiUrl) {
+        const operatorsOnly = options.localUiUrl ? undefined : { authenticate, operators };
+        const codec = buildCodecServer({ codec: encryptionCodec(encryptionKeys), uiUrl, operatorsOnly }, options.log);
+        parts.unshift({ name: 'codec endpoint', stop: () => codec.close() });
+        engine.codecUrl = `${await codec.listen({ host: config.CODEC_HOST, port: config.CODEC_PORT })}/codec`;
+      }
     }
     return engine;
   } catch (error) {

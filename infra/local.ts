@@ -5,7 +5,9 @@ import type { ConnectedSystem, RunningStandIn } from '../activities/system';
 import { type Config, ConfigError, loadConfig } from '../config';
 import { migrate, seedDemoData } from '../db/migrate';
 import { allSearchAttributes } from '../definitions';
+import { generateIdentityKey } from '../intake/identity';
 import { generateWebhookSecret } from '../intake/webhook-auth';
+import { type Part, stopParts } from './parts';
 import { startLocalPostgres } from './postgres';
 import { stateSecret } from './state';
 import { ensureSearchAttributes, startLocalTemporal, temporalEndpoint } from './temporal';
@@ -22,7 +24,8 @@ export interface Infrastructure {
   shown: Shown[];
   /** Set when officeflow started the Temporal dev server with its Web UI. */
   localUiUrl?: string;
-  stop(): Promise<void>;
+  /** Stops what was started, reporting each part. */
+  stop(report?: (line: string) => void): Promise<void>;
 }
 
 /**
@@ -33,12 +36,13 @@ export interface Infrastructure {
 export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): Promise<Infrastructure> {
   const config = loadConfig(env);
   const settings = localSecrets(config);
-  const stops: Array<() => Promise<void>> = [];
+  // Stopped newest first.
+  const parts: Part[] = [];
   let localUiUrl: string | undefined;
   /** Keeps what was started, to stop it, and returns the settings that point at it. */
-  const started = async (part: Promise<{ settings: Record<string, string>; shown?: Shown; stop(): Promise<void> }>) => {
+  const started = async (name: string, part: Promise<{ settings: Record<string, string>; shown?: Shown; stop(): Promise<void> }>) => {
     const { settings: pointers, shown, stop } = await part;
-    stops.push(stop);
+    parts.unshift({ name, stop });
     Object.assign(settings, pointers);
     return shown;
   };
@@ -47,6 +51,7 @@ export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): 
       config.TEMPORAL_ADDRESS
         ? undefined
         : started(
+            'Temporal dev server',
             startLocalTemporal(config, allSearchAttributes(), log).then((temporal) => {
               localUiUrl = temporal.uiUrl;
               return {
@@ -63,6 +68,7 @@ export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): 
       config.DATABASE_URL
         ? undefined
         : started(
+            'PostgreSQL',
             startLocalPostgres(config, log).then((postgres) => ({
               settings: { DATABASE_URL: postgres.url, POSTGRES_PORT: String(postgres.port) },
               stop: postgres.stop,
@@ -71,32 +77,36 @@ export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): 
       ...systems
         .map((system) => system as ConnectedSystem<Config, object>)
         .filter((system) => system.standIn?.needed(config))
-        .map((system) => started(system.standIn!.start(config, config.OFFICEFLOW_STATE_DIR))),
+        .map((system) => started(`${system.name} stand-in`, system.standIn!.start(config, config.OFFICEFLOW_STATE_DIR))),
     ]);
     const resolved = loadConfig({ ...env, ...settings });
     if (config.TEMPORAL_ADDRESS) await ensureSearchAttributes(temporalEndpoint(resolved), allSearchAttributes(), log);
     await migrate(resolved.DATABASE_URL!, log);
     if (!config.DATABASE_URL) await seedDemoData(resolved.DATABASE_URL!);
-    return { config: resolved, settings, shown: shown.filter((line) => line !== undefined), localUiUrl, stop: () => stopAll(stops) };
+    return {
+      config: resolved,
+      settings,
+      shown: shown.filter((line) => line !== undefined),
+      localUiUrl,
+      stop: (report) => stopParts(parts, report),
+    };
   } catch (error) {
-    await stopAll(stops);
+    await stopParts(parts);
     throw error;
   }
 }
 
-async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {
-  for (const stop of stops.reverse()) await stop().catch(() => undefined);
-}
-
 /**
- * The webhook and payload-encryption secrets. On a configured cluster they must come from the environment, so
- * that every worker and intake instance shares them; a local engine generates and keeps its own.
+ * The webhook, payload-encryption and token-signing secrets. On a configured cluster they must come from the
+ * environment, so that every worker and intake instance shares them; a local engine generates and keeps its own.
  */
 function localSecrets(config: Config): Record<string, string> {
+  const ownIssuer = !config.OIDC_ISSUER;
   if (config.TEMPORAL_ADDRESS) {
     const missing = [
       config.WEBHOOK_SECRETS.length === 0 && 'WEBHOOK_SECRETS',
       !config.OFFICEFLOW_ENCRYPTION_KEY && 'OFFICEFLOW_ENCRYPTION_KEY',
+      ownIssuer && !config.OFFICEFLOW_IDENTITY_KEY && 'OIDC_ISSUER (or OFFICEFLOW_IDENTITY_KEY)',
     ].filter(Boolean);
     if (missing.length > 0) throw new ConfigError(`TEMPORAL_ADDRESS is set, so ${missing.join(' and ')} must be set too`);
     return {};
@@ -107,5 +117,8 @@ function localSecrets(config: Config): Record<string, string> {
       config.WEBHOOK_SECRETS.length > 0 ? config.WEBHOOK_SECRETS.join(',') : stateSecret(state, 'webhook-secret', generateWebhookSecret),
     OFFICEFLOW_ENCRYPTION_KEY:
       config.OFFICEFLOW_ENCRYPTION_KEY ?? stateSecret(state, 'encryption-key', () => randomBytes(32).toString('base64')),
+    ...(ownIssuer
+      ? { OFFICEFLOW_IDENTITY_KEY: config.OFFICEFLOW_IDENTITY_KEY ?? stateSecret(state, 'identity-key', generateIdentityKey) }
+      : {}),
   };
 }

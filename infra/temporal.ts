@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
@@ -10,6 +11,7 @@ import { type Config, ConfigError } from '../config';
 import { dataConverter } from '../codec/data-converter';
 import { localPort } from './ports';
 import { ensureStateDir } from './state';
+import { spawnServer } from './process-group';
 import { resolveTemporalCli } from './temporal-cli';
 
 /** Where the Temporal service is and how to reach it; the same shape for a configured cluster and a local dev server. */
@@ -43,9 +45,18 @@ export function temporalEndpoint(config: Config): TemporalEndpoint {
   };
 }
 
+/** The CLI's name of a search attribute type: `KEYWORD_LIST` is `KeywordList`. */
+const cliType = (type: SearchAttributeType): string =>
+  type
+    .toLowerCase()
+    .split('_')
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join('');
+
 /**
- * Starts the Temporal dev server (with its Web UI) persisted to a SQLite file in the state folder,
- * registering every custom search attribute the processes use.
+ * Starts the Temporal dev server (with its Web UI) persisted to a SQLite file in the state folder, registering every
+ * custom search attribute the processes use. The Temporal CLI runs in a process group of its own; without a CLI or
+ * Go, the SDK downloads the same server and runs it itself.
  */
 export async function startLocalTemporal(
   config: Config,
@@ -54,26 +65,59 @@ export async function startLocalTemporal(
 ): Promise<LocalTemporal> {
   const cli = resolveTemporalCli(config.TEMPORAL_CLI_PATH, log);
   const dir = ensureStateDir(config.OFFICEFLOW_STATE_DIR, 'temporal');
-  if (!cli) log.warn('no Temporal CLI and no Go toolchain found: downloading the Temporal dev server');
   const namespace = config.TEMPORAL_NAMESPACE;
   const port = await localPort(config.TEMPORAL_PORT, 'TEMPORAL_PORT');
   const uiPort = await localPort(config.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT');
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download', downloadDir: dir },
-      dbFilename: path.join(dir, 'temporal.db'),
-      ip: '127.0.0.1',
-      port,
-      ui: true,
-      uiPort,
-      namespace,
-      searchAttributes,
-      log: { format: 'json', level: 'error' },
-      // The UI decrypts payloads in the operator's browser through the intake's codec endpoint.
-      extraArgs: config.INTAKE_PORT ? ['--ui-codec-endpoint', `http://127.0.0.1:${config.INTAKE_PORT}/codec`] : [],
-    },
-  });
-  return { address: env.address, port, uiPort, uiUrl: `http://127.0.0.1:${uiPort}`, stop: () => env.teardown() };
+  const dbFilename = path.join(dir, 'temporal.db');
+  // The UI decrypts payloads in the operator's browser through officeflow's codec endpoint.
+  const codecArgs = config.CODEC_PORT ? ['--ui-codec-endpoint', `http://127.0.0.1:${config.CODEC_PORT}/codec`] : [];
+  const local = { port, uiPort, uiUrl: `http://127.0.0.1:${uiPort}` };
+  if (!cli) {
+    log.warn('no Temporal CLI and no Go toolchain found: downloading the Temporal dev server');
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'cached-download', downloadDir: dir },
+        ...{ dbFilename, ip: '127.0.0.1', port, ui: true, uiPort, namespace, searchAttributes, extraArgs: codecArgs },
+        log: { format: 'json', level: 'error' },
+      },
+    });
+    return { ...local, address: env.address, stop: () => env.teardown() };
+  }
+  const address = `127.0.0.1:${port}`;
+  const server = spawnServer(cli, [
+    ...['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)],
+    ...['--db-filename', dbFilename, '--namespace', namespace, '--log-format', 'json', '--log-level', 'error'],
+    ...searchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliType(key.type)}`]),
+    ...codecArgs,
+  ]);
+  try {
+    await untilServing(address, namespace, searchAttributes, server.child);
+  } catch (error) {
+    await server.stop('SIGKILL');
+    throw new Error(`the Temporal dev server did not start: ${(error as Error).message}\n${server.lastWords()}`);
+  }
+  return { ...local, address, stop: () => server.stop() };
+}
+
+/** Waits until the dev server answers for the namespace with every search attribute registered. */
+async function untilServing(address: string, namespace: string, keys: SearchAttributeKey<SearchAttributeType>[], child: ChildProcess) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`it exited with code ${child.exitCode}`);
+    const registered = await Connection.connect({ address, connectTimeout: 1000 })
+      .then(async (connection) => {
+        try {
+          const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+          return keys.every((key) => key.name in (customAttributes ?? {}));
+        } finally {
+          await connection.close();
+        }
+      })
+      .catch(() => false);
+    if (registered) return;
+    if (Date.now() > deadline) throw new Error('it did not answer within a minute');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 function connectionOptions(endpoint: TemporalEndpoint): ConnectionOptions & { apiKey?: string } {

@@ -1,20 +1,32 @@
 import type { PayloadCodec } from '@temporalio/common';
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { fromJson, toJson } from '../codec/json-payloads';
 import { Refusal } from './errors';
+import type { Authenticate } from './identity';
+import { httpServer } from './server';
 
 /** Payloads as the Temporal UI sends them: proto3 JSON, bytes in base64. */
 const payloadList = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), z.base64()).nullish(), data: z.base64().nullish() })),
 });
 
+export interface CodecOptions {
+  codec: PayloadCodec;
+  /** The Temporal UI that may call it from operators' browsers. */
+  uiUrl: string;
+  /** Against a cluster: who may decrypt. Unset for the local engine's own UI, on localhost. */
+  operatorsOnly?: { authenticate: Authenticate; operators: string[] };
+}
+
 /**
  * The codec endpoint the Temporal UI calls from the operator's browser to show encrypted payloads in the clear
- * (`POST /codec/decode`, `POST /codec/encode`). Only for the local engine: browsers may call it from the UI alone, and
- * a shared deployment puts its codec endpoint behind the company's sign-in instead.
+ * (`POST /codec/decode`, `POST /codec/encode`): only the configured UI's origin gets CORS, and against a cluster only
+ * operators (a bearer token the UI passes on) get an answer.
  */
-export const codecRoutes: FastifyPluginAsyncZod<{ codec: PayloadCodec; uiUrl: string }> = async (app, { codec, uiUrl }) => {
+const codecRoutes: FastifyPluginAsyncZod<CodecOptions> = async (app, { codec, uiUrl, operatorsOnly }) => {
   const ui = new URL(uiUrl);
   // The same UI, whether the operator opened it as 127.0.0.1 or as localhost.
   const origins = new Set([ui.origin, `${ui.protocol}//localhost:${ui.port}`, `${ui.protocol}//127.0.0.1:${ui.port}`]);
@@ -23,12 +35,18 @@ export const codecRoutes: FastifyPluginAsyncZod<{ codec: PayloadCodec; uiUrl: st
     reply.header('access-control-allow-origin', request.headers.origin);
     reply.header('vary', 'origin');
     reply.header('access-control-allow-methods', 'POST, OPTIONS');
-    reply.header('access-control-allow-headers', 'content-type, x-namespace');
+    reply.header('access-control-allow-headers', 'authorization, content-type, x-namespace');
     reply.header('access-control-allow-credentials', 'true');
+    reply.header('cross-origin-resource-policy', 'cross-origin');
   });
   app.options('/:operation', async (_request, reply) => reply.code(204).send());
   for (const operation of ['encode', 'decode'] as const) {
     app.post(`/${operation}`, { schema: { body: payloadList } }, async (request) => {
+      if (operatorsOnly) {
+        const person = await operatorsOnly.authenticate(request.headers.authorization);
+        if (!operatorsOnly.operators.includes(person.email))
+          throw new Refusal(403, 'not_an_operator', `${person.email} may not decrypt payloads`);
+      }
       try {
         return { payloads: (await codec[operation](request.body.payloads.map(fromJson))).map(toJson) };
       } catch (error) {
@@ -37,3 +55,10 @@ export const codecRoutes: FastifyPluginAsyncZod<{ codec: PayloadCodec; uiUrl: st
     });
   }
 };
+
+/** The codec endpoint as a server of its own, apart from the intake that front-office systems reach. */
+export function buildCodecServer(options: CodecOptions, log: Logger): FastifyInstance {
+  const app = httpServer(log);
+  app.register(codecRoutes, { prefix: '/codec', ...options });
+  return app;
+}

@@ -1,5 +1,6 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import type { Client } from '@temporalio/client';
-import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
@@ -7,10 +8,10 @@ import type { Logger } from 'pino';
 import type { ProcessDefinition } from '../definitions/define';
 import { processCatalog } from './catalog';
 import { STRUCTURED, mediaType } from './cloudevent';
-import { codecRoutes } from './codec';
 import { EventDispatcher } from './dispatch';
 import { Refusal, clip } from './errors';
 import { eventRoutes } from './events';
+import type { Authenticate } from './identity';
 import { taskRoutes } from './tasks';
 
 export interface IntakeDeps {
@@ -18,27 +19,53 @@ export interface IntakeDeps {
   pool: Pool;
   registry: ProcessDefinition[];
   webhookSecrets: string[];
+  /** Who sent a request to the task API. */
+  authenticate: Authenticate;
+  /** E-mail addresses of operators. */
+  operators: string[];
+  /** Requests per minute one client may send. */
+  rateLimit: number;
   log: Logger;
-  /** The local Temporal UI: serves it a codec endpoint to show encrypted payloads (local engine only). */
-  codecForUi?: { codec: PayloadCodec; uiUrl: string };
 }
 
 /** Largest request body accepted; larger requests get 413. */
 export const MAX_EVENT_BYTES = 1024 * 1024;
 
+/** An HTTP server officeflow exposes: limits and timeouts every one of them has, and one way of answering errors. */
+export function httpServer(log: Logger): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: MAX_EVENT_BYTES,
+    // A client gets 10 s to send its request and 30 s for the whole exchange: slow senders hold no socket for long.
+    connectionTimeout: 30_000,
+    requestTimeout: 10_000,
+    keepAliveTimeout: 5_000,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(answerError);
+  app.register(helmet);
+  return app;
+}
+
 /**
  * The front-office event intake: `POST /events` (CloudEvents over HTTP, signed per Standard Webhooks),
  * `GET /processes` (the catalog), `GET /healthz`, and people's tasks (`GET /tasks`, `POST /tasks/:id/decision`).
  */
-export function buildIntake({ client, pool, registry, webhookSecrets, log, codecForUi }: IntakeDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: MAX_EVENT_BYTES });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(answerError);
-
+export function buildIntake({
+  client,
+  pool,
+  registry,
+  webhookSecrets,
+  authenticate,
+  operators,
+  rateLimit: max,
+  log,
+}: IntakeDeps): FastifyInstance {
+  const app = httpServer(log);
+  app.register(rateLimit, { max, timeWindow: '1 minute' });
   app.register(eventRoutes, { prefix: '/events', dispatcher: new EventDispatcher(client, pool, registry), webhookSecrets, pool });
-  app.register(taskRoutes, { prefix: '/tasks', client, pool });
-  if (codecForUi) app.register(codecRoutes, { prefix: '/codec', ...codecForUi });
+  app.register(taskRoutes, { prefix: '/tasks', client, pool, authenticate, operators });
 
   app.get('/processes', async () => processCatalog(registry));
 
@@ -70,7 +97,7 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return reply.code(error.statusCode).send({ error: error.code ?? 'bad_request', message: clip(error.message, 500) });
   }
-  request.log.error({ err: error }, 'intake request failed');
+  request.log.error({ err: error }, 'request failed');
   return reply.code(500).send({ error: 'internal', message: 'the request was not handled; it is safe to send it again' });
 }
 

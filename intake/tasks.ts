@@ -3,10 +3,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { DecisionInput } from '../contracts/human-task';
 import { email, plainText } from '../contracts/fields';
+import { DecisionInput } from '../contracts/human-task';
 import { TASK_REFUSALS, decideTask, taskName } from '../workflows/human-task';
 import { Refusal } from './errors';
+import type { Authenticate } from './identity';
 
 const refusalStatus: Record<string, number> = {
   [TASK_REFUSALS.unknown]: 404,
@@ -15,32 +16,42 @@ const refusalStatus: Record<string, number> = {
 };
 
 /**
- * People's tasks across every run: `GET /tasks?assignee=` lists the open ones; `POST /tasks/:taskId/decision`
- * delivers a decision to the run as an Update and answers with the run's verdict: 200, or why it was refused.
+ * People's tasks across every run, for signed-in people (a bearer token): `GET /tasks` lists your open tasks (an
+ * operator may ask for anyone's with `?assignee=`, or `?assignee=*` for all); `POST /tasks/:taskId/decision` delivers
+ * your decision to the run as an Update and answers with the run's verdict: 200, or why it was refused. Who decides
+ * is who signed in, never what the body says.
  */
-export const taskRoutes: FastifyPluginAsyncZod<{ client: Client; pool: Pool }> = async (app, { client, pool }) => {
-  app.get('/', { schema: { querystring: z.object({ assignee: email.optional() }) } }, async (request) => {
+export const taskRoutes: FastifyPluginAsyncZod<{ client: Client; pool: Pool; authenticate: Authenticate; operators: string[] }> = async (
+  app,
+  { client, pool, authenticate, operators },
+) => {
+  app.get('/', { schema: { querystring: z.object({ assignee: z.union([z.literal('*'), email]).optional() }) } }, async (request) => {
+    const person = await authenticate(request.headers.authorization);
+    const { assignee = person.email } = request.query;
+    if (assignee.toLowerCase() !== person.email && !operators.includes(person.email)) {
+      throw new Refusal(403, 'not_an_operator', `only operators may list other people's tasks; ${person.email} is not one`);
+    }
     const { rows } = await pool.query(
       `SELECT task_id AS "taskId", workflow_id AS "workflowId", title, details, assignee, deadline, escalated
-         FROM human_tasks WHERE status = 'open' AND ($1::text IS NULL OR lower(assignee) = lower($1))
+         FROM human_tasks WHERE status = 'open' AND ($1 = '*' OR lower(assignee) = lower($1))
         ORDER BY deadline`,
-      [request.query.assignee ?? null],
+      [assignee],
     );
     return rows;
   });
 
   app.post(
     '/:taskId/decision',
-    { schema: { params: z.object({ taskId: plainText(300).min(1) }), body: DecisionInput.omit({ task: true }) } },
+    { schema: { params: z.object({ taskId: plainText(300).min(1) }), body: DecisionInput.pick({ decision: true, comment: true }) } },
     async (request) => {
+      const person = await authenticate(request.headers.authorization);
       const { taskId } = request.params;
       const { rows } = await pool.query<{ workflow_id: string }>('SELECT workflow_id FROM human_tasks WHERE task_id = $1', [taskId]);
       if (rows.length === 0) throw new Refusal(404, 'unknown_task', `no task "${taskId}"`);
       const workflowId = rows[0].workflow_id;
+      const decision = { task: taskName(taskId, workflowId), decidedBy: person.email, ...request.body };
       try {
-        const decided = await client.workflow
-          .getHandle(workflowId)
-          .executeUpdate(decideTask, { args: [{ task: taskName(taskId, workflowId), ...request.body }] });
+        const decided = await client.workflow.getHandle(workflowId).executeUpdate(decideTask, { args: [decision] });
         return { taskId, ...decided };
       } catch (error) {
         const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;

@@ -39,7 +39,7 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
 
 /** Starts one worker per task queue the processes use, sharing one database pool, browser and the systems' clients. */
 export async function startWorkers({ connection, config, registry, log, workflowBundle }: WorkerOptions): Promise<RunningWorkers> {
-  const pool = createPool(config.DATABASE_URL!);
+  const pool = createPool(config.DATABASE_URL!, log);
   const browser = new BrowserPool(config.CHROME_PATH);
   const systems = connectSystems(config, { pool, browser, log });
   const bundle = workflowBundle ?? (await bundleWorkflows());

@@ -60,8 +60,8 @@ it('runs every undo step newest first even when one fails for good, records the 
 
     const decided = await fetch(`${engine.intakeUrl}/tasks/${encodeURIComponent(task.task_id)}/decision`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ decidedBy: owner, decision: 'approve', comment: 'cancelled by phone' }),
+      headers: { 'content-type': 'application/json', ...(await engine.signedInAs(owner)) },
+      body: JSON.stringify({ decision: 'approve', comment: 'cancelled by phone' }),
     });
     expect(decided.status).toBe(200);
     expect(await handle.result()).toEqual(['cancel the order in the portal: the portal refused: cancel the order in the portal']);

@@ -12,6 +12,7 @@ import { DealClosedWon, type OrderToCashResult, type OrderToCashSettings } from 
 import { orderToCash } from '../../workflows/order-to-cash';
 import type { Progress } from '../../contracts/progress';
 import {
+  TEST_OPERATOR,
   type TestEngine,
   attachmentsOf,
   eventFor,
@@ -20,6 +21,7 @@ import {
   mailTo,
   portalOrders,
   startTestEngine,
+  testSettings,
   uniqueId,
 } from '../support/engine';
 import { pdfText } from '../support/pdf';
@@ -140,18 +142,26 @@ async function deliverAndPay(d: { dealId: string; workflowId: string }, amounts:
   return (await handle(d.workflowId).result()) as OrderToCashResult;
 }
 
+/** A decision as the person signed in as `decidedBy` sends it. */
 async function decide(taskId: string, decidedBy: string, decision: 'approve' | 'reject', comment?: string) {
   const response = await fetch(`${engine.intakeUrl}/tasks/${encodeURIComponent(taskId)}/decision`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ decidedBy, decision, comment }),
+    headers: { 'content-type': 'application/json', ...(await engine.signedInAs(decidedBy)) },
+    body: JSON.stringify({ decision, comment }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/** The open tasks `person` sees: their own, or, for an operator, `assignee`'s (`*`: everyone's). */
+async function tasksOf(person: string, assignee?: string): Promise<Array<{ taskId: string }>> {
+  const url = new URL('/tasks', engine.intakeUrl);
+  if (assignee) url.searchParams.set('assignee', assignee);
+  return (await fetch(url, { headers: await engine.signedInAs(person) })).json() as Promise<Array<{ taskId: string }>>;
+}
+
 async function openTaskFor(workflowId: string, name: string) {
   return eventually(async () => {
-    const tasks = (await (await fetch(`${engine.intakeUrl}/tasks`)).json()) as Array<{ taskId: string; assignee: string }>;
+    const tasks = (await tasksOf(TEST_OPERATOR, '*')) as Array<{ taskId: string; assignee: string }>;
     return tasks.find((task) => task.taskId === `${workflowId}:${name}`);
   }, `task ${name}`);
 }
@@ -244,8 +254,11 @@ describe('credit approval', () => {
     const d = await bigOrder();
     const task = await openTaskFor(d.workflowId, 'credit-approval');
     const cli = (...args: string[]) =>
-      promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args, '--intake', engine.intakeUrl], { cwd: root });
-    expect((await cli('tasks', '--assignee', settings.creditApprover)).stdout).toContain(task.taskId);
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args, '--intake', engine.intakeUrl], {
+        cwd: root,
+        env: { ...process.env, ...testSettings() },
+      });
+    expect((await cli('tasks', '--as', settings.creditApprover)).stdout).toContain(task.taskId);
     expect(JSON.parse((await cli('decide', task.taskId, 'approve', '--as', settings.creditApprover)).stdout)).toMatchObject({
       decision: 'approve',
     });
@@ -274,10 +287,7 @@ describe('credit approval', () => {
     const d = await bigOrder({ creditApprovalDeadline: '6s', creditApprovalReminder: '2s' });
     const task = await openTaskFor(d.workflowId, 'credit-approval');
     await eventually(async () => {
-      const tasks = (await (await fetch(`${engine.intakeUrl}/tasks?assignee=${settings.financeManager}`)).json()) as Array<{
-        taskId: string;
-      }>;
-      return tasks.find((t) => t.taskId === task.taskId);
+      return (await tasksOf(settings.financeManager)).find((t) => t.taskId === task.taskId);
     }, 'escalation to the finance manager');
     expect(await atStep(d.workflowId, 'credit-approval', 'Finance manager')).toEqual({
       step: 'credit-approval',

@@ -14,6 +14,7 @@ import type { ProcessDefinition } from '../../definitions/define';
 import { startEngine } from '../../engine';
 import { temporalEndpoint } from '../../infra/temporal';
 import { exampleEvent } from '../../intake/catalog';
+import { issueToken } from '../../intake/identity';
 import type { CloudEvent } from '../../intake/cloudevent';
 import { keepHistory } from './histories';
 
@@ -38,6 +39,9 @@ export const legacyErpAccess = (config: Config) => ({
 
 export const uniqueId = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
+/** The operator of every test engine: may list anyone's tasks. */
+export const TEST_OPERATOR = 'operator@officeflow.test';
+
 export interface TestEngine {
   intakeUrl: string;
   /** What this engine appends to every task queue (TASK_QUEUE_SUFFIX). */
@@ -47,6 +51,8 @@ export interface TestEngine {
   pool: Pool;
   registry: ProcessDefinition[];
   settings: Config;
+  /** Request headers of a signed-in person, with a token of the engine's own issuer. */
+  signedInAs(email: string): Promise<Record<string, string>>;
   /** Keeps a finished run's history as a replay fixture, when recording (see histories.ts). */
   keepHistory(workflowId: string, name: string): Promise<void>;
   stop(): Promise<void>;
@@ -58,6 +64,7 @@ export interface TestEngine {
  */
 export async function startTestEngine(overrides: { settings?: Record<string, object>; workers?: boolean } = {}): Promise<TestEngine> {
   const config = testConfig({
+    OFFICEFLOW_OPERATORS: TEST_OPERATOR,
     TASK_QUEUE_SUFFIX: `-${uniqueId('test')}`,
     INTAKE_HOST: '127.0.0.1',
     INTAKE_PORT: '0',
@@ -78,6 +85,9 @@ export async function startTestEngine(overrides: { settings?: Record<string, obj
     pool: engine.pool!,
     registry: engine.registry,
     settings: config,
+    signedInAs: async (email) => ({
+      authorization: `Bearer ${await issueToken(config.OFFICEFLOW_IDENTITY_KEY!, email, config.OIDC_AUDIENCE)}`,
+    }),
     keepHistory: (workflowId, name) => keepHistory(client, temporalEndpoint(config), config.OFFICEFLOW_ENCRYPTION_KEY!, workflowId, name),
     stop: () => engine.stop(),
   };

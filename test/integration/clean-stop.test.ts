@@ -1,0 +1,93 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ReceivedMail } from '../../activities/mail/sink';
+import { exampleEvent } from '../../intake/catalog';
+import { sendEvent } from '../../intake/send';
+import { processes } from '../../definitions';
+import { eventually } from '../support/engine';
+
+const root = path.resolve(__dirname, '../..');
+const stateDir = mkdtempSync(path.join(os.tmpdir(), 'officeflow-stop-'));
+chmodSync(stateDir, 0o755); // the embedded PostgreSQL runs as the `postgres` user
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+/** The processes still running that were started for this engine (the servers name the state folder). */
+const leftOver = () =>
+  execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(stateDir) && !line.includes(' ps '));
+
+/** `npm start`'s engine, as a terminal runs it: the foreground process group, everything local, on free ports. */
+function startEngine(): { engine: ChildProcess; output: () => string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, OFFICEFLOW_STATE_DIR: stateDir, LOG_LEVEL: 'warn', LEGACY_ERP_STANDIN_SLOW_MS: '300' };
+  for (const port of [
+    'TEMPORAL_PORT',
+    'TEMPORAL_UI_PORT',
+    'POSTGRES_PORT',
+    'MAIL_SINK_SMTP_PORT',
+    'MAIL_SINK_HTTP_PORT',
+    'CRM_STANDIN_PORT',
+  ])
+    env[port] = '0';
+  Object.assign(env, { LEGACY_ERP_STANDIN_PORT: '0', INTAKE_PORT: '0', CODEC_PORT: '0' });
+  for (const configured of [
+    'TEMPORAL_ADDRESS',
+    'DATABASE_URL',
+    'SMTP_URL',
+    'CRM_URL',
+    'LEGACY_ERP_URL',
+    'WEBHOOK_SECRETS',
+    'OFFICEFLOW_ENCRYPTION_KEY',
+  ]) {
+    delete env[configured];
+  }
+  const engine = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'up'], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  engine.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  engine.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { engine, output: () => text };
+}
+
+it('stops in order on a terminal’s Ctrl-C after a run that used Chromium: one line per part, exit 0, nothing left running', async () => {
+  const { engine, output } = startEngine();
+  const banner = await eventually(
+    async () => (output().includes('officeflow is running') ? output() : undefined),
+    'the engine to start',
+    90_000,
+  );
+  const intakeUrl = /POST (http:\/\/\S+)\/events/.exec(banner)![1];
+  const mailbox = /Sent mail\s+(http:\/\/\S+)/.exec(banner)![1];
+  const secret = /Webhook secret\s+(\S+)/.exec(banner)![1];
+
+  // The sample deal, delivered and paid: the robot keys it into the portal and Chromium prints the invoice.
+  for (const type of ['crm.deal.closed_won', 'logistics.shipment.delivered', 'payments.payment.received']) {
+    const trigger = processes.flatMap((process) => process.triggers).find((t) => t.type === type)!;
+    await eventually(
+      async () => ((await sendEvent(intakeUrl, secret, exampleEvent(trigger))).status < 300 ? true : undefined),
+      type,
+      30_000,
+    );
+  }
+  await eventually(
+    async () => ((await (await fetch(mailbox)).json()) as ReceivedMail[]).find((mail) => mail.subject?.includes('has paid invoice')),
+    'the deal to be paid',
+    60_000,
+  );
+
+  const exited = new Promise<number | null>((resolve) => engine.once('exit', (code) => resolve(code)));
+  process.kill(-engine.pid!, 'SIGINT');
+  expect(await exited).toBe(0);
+
+  const stopped = output().slice(output().indexOf('stopping officeflow'));
+  for (const part of ['event intake', 'workers', 'Temporal dev server', 'PostgreSQL', 'crm stand-in'])
+    expect(stopped).toContain(`stopped ${part}`);
+  expect(output()).not.toMatch(/Unhandled|unhandled 'error' event|ERR_/);
+  expect(leftOver()).toEqual([]);
+}, 180_000);
