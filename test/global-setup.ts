@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflows } from '../workers/worker';
+import { freshStateDir, localEngineEnv } from './support/local-env';
 
 /** How long the first run may take: it may build the Temporal CLI from Go modules. */
 const STARTUP_LIMIT_MS = 20 * 60_000;
@@ -17,33 +17,9 @@ declare global {
  * the workflows once for every test's workers.
  */
 export default async function globalSetup(): Promise<void> {
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'officeflow-test-'));
-  chmodSync(stateDir, 0o755); // the embedded PostgreSQL runs as the `postgres` user
+  const stateDir = freshStateDir('officeflow-test-');
   const envFile = path.join(stateDir, 'test-env.json');
-  const settings: NodeJS.ProcessEnv = {
-    ...process.env,
-    OFFICEFLOW_STATE_DIR: stateDir,
-    TEMPORAL_PORT: '0',
-    TEMPORAL_UI_PORT: '0',
-    POSTGRES_PORT: '0',
-    MAIL_SINK_SMTP_PORT: '0',
-    MAIL_SINK_HTTP_PORT: '0',
-    CRM_STANDIN_PORT: '0',
-    LEGACY_ERP_STANDIN_PORT: '0',
-    LEGACY_ERP_STANDIN_SLOW_MS: '300',
-    LOG_LEVEL: 'warn',
-  };
-  for (const configured of [
-    'TEMPORAL_ADDRESS',
-    'DATABASE_URL',
-    'SMTP_URL',
-    'CRM_URL',
-    'LEGACY_ERP_URL',
-    'WEBHOOK_SECRETS',
-    'OFFICEFLOW_ENCRYPTION_KEY',
-  ]) {
-    delete settings[configured];
-  }
+  const settings = localEngineEnv(stateDir);
   const root = path.resolve(__dirname, '..');
   const child = spawn(
     process.execPath,

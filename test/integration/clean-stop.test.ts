@@ -1,16 +1,15 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ReceivedMail } from '../../activities/mail/sink';
 import { exampleEvent } from '../../intake/catalog';
 import { sendEvent } from '../../intake/send';
 import { processes } from '../../definitions';
 import { eventually } from '../support/engine';
+import { freshStateDir, localEngineEnv } from '../support/local-env';
 
 const root = path.resolve(__dirname, '../..');
-const stateDir = mkdtempSync(path.join(os.tmpdir(), 'officeflow-stop-'));
-chmodSync(stateDir, 0o755); // the embedded PostgreSQL runs as the `postgres` user
+const stateDir = freshStateDir('officeflow-stop-');
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 /** The processes still running that were started for this engine (the servers name the state folder). */
@@ -21,31 +20,9 @@ const leftOver = () =>
 
 /** `npm start`'s engine, as a terminal runs it: the foreground process group, everything local, on free ports. */
 function startEngine(): { engine: ChildProcess; output: () => string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, OFFICEFLOW_STATE_DIR: stateDir, LOG_LEVEL: 'warn', LEGACY_ERP_STANDIN_SLOW_MS: '300' };
-  for (const port of [
-    'TEMPORAL_PORT',
-    'TEMPORAL_UI_PORT',
-    'POSTGRES_PORT',
-    'MAIL_SINK_SMTP_PORT',
-    'MAIL_SINK_HTTP_PORT',
-    'CRM_STANDIN_PORT',
-  ])
-    env[port] = '0';
-  Object.assign(env, { LEGACY_ERP_STANDIN_PORT: '0', INTAKE_PORT: '0', CODEC_PORT: '0' });
-  for (const configured of [
-    'TEMPORAL_ADDRESS',
-    'DATABASE_URL',
-    'SMTP_URL',
-    'CRM_URL',
-    'LEGACY_ERP_URL',
-    'WEBHOOK_SECRETS',
-    'OFFICEFLOW_ENCRYPTION_KEY',
-  ]) {
-    delete env[configured];
-  }
   const engine = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'up'], {
     cwd: root,
-    env,
+    env: localEngineEnv(stateDir),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

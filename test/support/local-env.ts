@@ -1,0 +1,43 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A new state folder for a local engine; the embedded PostgreSQL, which runs as the `postgres` user, can enter it. */
+export function freshStateDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** What a user may have configured, which an engine that starts everything itself must not use. */
+const CONFIGURED = [
+  'TEMPORAL_ADDRESS',
+  'DATABASE_URL',
+  'SMTP_URL',
+  'CRM_URL',
+  'LEGACY_ERP_URL',
+  'WEBHOOK_SECRETS',
+  'OFFICEFLOW_ENCRYPTION_KEY',
+  'OFFICEFLOW_IDENTITY_KEY',
+  'OIDC_ISSUER',
+];
+
+const PORTS = [
+  'TEMPORAL_PORT',
+  'TEMPORAL_UI_PORT',
+  'POSTGRES_PORT',
+  'MAIL_SINK_SMTP_PORT',
+  'MAIL_SINK_HTTP_PORT',
+  'CRM_STANDIN_PORT',
+  'LEGACY_ERP_STANDIN_PORT',
+  'INTAKE_PORT',
+  'CODEC_PORT',
+];
+
+/** The environment of an engine that starts all its infrastructure itself, in `stateDir`, on free ports. */
+export function localEngineEnv(stateDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, OFFICEFLOW_STATE_DIR: stateDir, LOG_LEVEL: 'warn', LEGACY_ERP_STANDIN_SLOW_MS: '300' };
+  for (const port of PORTS) env[port] = '0';
+  for (const configured of CONFIGURED) delete env[configured];
+  return env;
+}
