@@ -33,7 +33,7 @@ export interface ConnectedSystem<Settings extends object, Activities extends obj
   settings?: z.ZodType<Settings>;
   /** Its activities, built once per worker; `close` releases what they hold. */
   connect(settings: Settings, shared: SharedClients): { activities: Activities; close?(): Promise<void> | void };
-  /** Started by the local engine when `needsStandIn` says the system is not configured. */
+  /** Started by the local engine (and `officeflow standins`) when `needed` says the system is not configured. */
   standIn?: {
     needed(settings: Settings): boolean;
     start(settings: Settings, stateDir: string, host?: string): Promise<RunningStandIn>;

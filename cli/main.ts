@@ -70,15 +70,13 @@ program
       systems
         .map((system) => system as ConnectedSystem<Config, object>)
         .filter((system) => system.standIn?.needed(config))
-        .map((system) => system.standIn!.start(config, config.OFFICEFLOW_STATE_DIR, options.host)),
+        .map(async (system) => ({
+          name: `${system.name} stand-in`,
+          ...(await system.standIn!.start(config, config.OFFICEFLOW_STATE_DIR, options.host)),
+        })),
     );
     for (const { shown } of started) console.log(`${shown.label}: ${shown.value}`);
-    stopOnSignal((report) =>
-      stopParts(
-        started.map((standIn) => ({ name: `${standIn.shown.label} stand-in`, stop: standIn.stop })),
-        report,
-      ),
-    );
+    stopOnSignal((report) => stopParts(started, report));
   });
 
 program
