@@ -11,7 +11,10 @@ export const businessKey = z
 
 export const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "DE"');
 
-export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as "EUR"');
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as "EUR"')
+  .refine((code) => Intl.supportedValuesOf('currency').includes(code), 'is not an ISO 4217 currency');
 
 export const email = z.email('must be an e-mail address');
 

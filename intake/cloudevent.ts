@@ -14,11 +14,11 @@ export interface CloudEvent {
   data?: unknown;
 }
 
-// One line of text, kept in PostgreSQL: no control characters (NUL included), and of a sane length.
+// One line of text, kept in PostgreSQL as part of a key: no control characters (NUL included), at most 255 characters.
 const text = z
   .string('must be a string')
   .min(1, 'must not be empty')
-  .max(1000, 'must be at most 1000 characters')
+  .max(255, 'must be at most 255 characters')
   .refine((value) => !/\p{Cc}/u.test(value), 'must not contain control characters');
 
 const attributes = z.object({

@@ -24,6 +24,8 @@ export function verifyWebhook(secrets: string[], body: string, headers: Record<s
     .map(([name]) => name);
   if (missing.length > 0) throw new Unauthorized(`missing header(s): ${missing.join(', ')}`);
   if (!/^\d{1,12}$/.test(signed['webhook-timestamp'])) throw new Unauthorized('webhook-timestamp must be whole Unix seconds');
+  // Kept as a database key while the signature is fresh: plain and short.
+  if (!/^[!-~]{1,255}$/.test(signed['webhook-id'])) throw new Unauthorized('webhook-id must be 1-255 printable ASCII characters');
   let reason = 'no active secret';
   for (const secret of secrets) {
     try {

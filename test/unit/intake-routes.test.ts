@@ -69,6 +69,22 @@ describe('POST /events', () => {
     expect(response.json()).toMatchObject({ error: 'invalid_cloudevent', fields: [{ field: 'source' }] });
   });
 
+  it('refuses a currency ISO 4217 does not know, naming the field', async () => {
+    const data = {
+      accountId: 'A-1',
+      companyName: 'N',
+      country: 'DE',
+      currency: 'ZZZ',
+      billingEmail: 'b@n.example',
+      contactName: 'C',
+      salesRepEmail: 's@n.example',
+    };
+    const body = JSON.stringify({ specversion: '1.0', id: 'e3', source: '/crm', type: 'crm.account.created', data });
+    const response = await post('/events', body, { ...structured, ...signed(body) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().fields).toEqual([{ field: 'data.currency', message: 'is not an ISO 4217 currency' }]);
+  });
+
   it('refuses amounts with more decimals than the currency has, naming the field', async () => {
     const data = {
       dealId: 'D-1',
