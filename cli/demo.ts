@@ -5,7 +5,7 @@ import { stateSecret } from '../infra/state';
 import { connectClient, temporalEndpoint } from '../infra/temporal';
 import { exampleEvent } from '../intake/catalog';
 import { sendEvent } from '../intake/send';
-import { CommandRefused, localIntakeUrl } from './tasks';
+import { CommandRefused, localIntakeUrl, tokenFor } from './tasks';
 import type { Progress } from '../contracts/progress';
 import { progressQuery } from '../workflows/progress';
 
@@ -20,8 +20,32 @@ async function comeToRest(client: Client, workflowId: string): Promise<void> {
 }
 
 /**
+ * Plays the people a run waits on, where it shows them (a contract's approval stages): approves each open task as its
+ * assignee, stage after stage, until the run waits on nobody by name or has finished.
+ */
+async function approveAsAssignees(client: Client, workflowId: string, intakeUrl: string, config: Config): Promise<void> {
+  const handle = client.workflow.getHandle(workflowId);
+  const decided = new Set<string>();
+  for (let waited = 0; waited < 60_000; waited += 250) {
+    if ((await handle.describe()).status.name !== 'RUNNING') return;
+    const { openTasks } = await handle.query<Progress>(progressQuery);
+    if (!openTasks) return;
+    for (const { task, assignee } of openTasks.filter((open) => !decided.has(open.task))) {
+      decided.add(task);
+      const response = await fetch(new URL(`/tasks/${encodeURIComponent(`${workflowId}:${task}`)}/decision`, intakeUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(config, { as: assignee })}` },
+        body: JSON.stringify({ decision: 'approve', comment: 'approved in the demo' }),
+      });
+      console.log(`  ${assignee} approves ${task} -> ${response.status}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
  * Plays a front-office system: sends every trigger's example event (the ones GET /processes publishes) to a
- * running engine, one at a time, then waits for the runs to finish. Sending them again shows the duplicate answers.
+ * running engine, one at a time, plays the approvers, then waits for the runs to finish. Sending them again shows the duplicate answers.
  */
 export async function runDemo(config: Config, intake?: string): Promise<void> {
   const intakeUrl = intake ?? localIntakeUrl(config);
@@ -52,6 +76,7 @@ export async function runDemo(config: Config, intake?: string): Promise<void> {
         await comeToRest(client, workflowId);
       }
       if (!workflowId) continue;
+      await approveAsAssignees(client, workflowId, intakeUrl, config);
       const result = await client.workflow.getHandle(workflowId).result();
       console.log(`  ${workflowId} finished: ${JSON.stringify(result)}`);
       if (local)

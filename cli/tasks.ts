@@ -27,7 +27,7 @@ interface Identity {
  * The bearer token the CLI sends: one from the company's sign-in (`--token`, or OFFICEFLOW_TOKEN), or, where officeflow
  * signs tokens itself, one it issues for `--as` with the key in OFFICEFLOW_IDENTITY_KEY or the state folder.
  */
-function tokenFor(config: Config, { as, token }: Identity): Promise<string> {
+export function tokenFor(config: Config, { as, token }: Identity): Promise<string> {
   if (token) return Promise.resolve(token);
   if (config.OIDC_ISSUER) throw new CommandRefused('sign in with your company: pass --token (or set OFFICEFLOW_TOKEN)');
   if (!as) throw new CommandRefused('say who you are: --as <email>, or pass --token');

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { duration, email, label, plainText } from './fields';
 
-/** What a person decides on a task. */
-export const Verdict = z.enum(['approve', 'reject']);
+/** What a person decides on a task; a process says which verdicts a task allows. */
+export const Verdict = z.enum(['approve', 'reject', 'request-changes']);
 export type Verdict = z.infer<typeof Verdict>;
 
 /** A decision as the HTTP API and the CLI deliver it to the run. */
@@ -15,8 +15,8 @@ export const DecisionInput = z.object({
 });
 export type DecisionInput = z.infer<typeof DecisionInput>;
 
-/** A decision as the run keeps it. */
-export const Decision = DecisionInput.omit({ task: true }).extend({ escalated: z.boolean() });
+/** A decision as the run keeps it: who decided, and for whom when it was someone else's task (escalated, delegated). */
+export const Decision = DecisionInput.omit({ task: true }).extend({ onBehalfOf: email.optional(), escalated: z.boolean() });
 export type Decision = z.infer<typeof Decision>;
 
 /** What a workflow asks a person: see `humanTasks()`. */
@@ -36,8 +36,29 @@ export const TaskRequest = z.object({
   /** Past the deadline the task passes to this person. */
   escalateTo: email.optional(),
   escalationWaitingOn: label.optional(),
+  /** The verdicts this task allows; approve and reject unless said. */
+  verdicts: z.array(Verdict).min(1).optional(),
+  /** Whether the assignee may hand the task to someone else. */
+  delegable: z.boolean().optional(),
 });
 export type TaskRequest = z.infer<typeof TaskRequest>;
+
+/** An assignee handing a task to someone else, as the HTTP API delivers it. */
+export const DelegationInput = z.object({
+  task: z.string().min(1).max(200),
+  delegatedBy: email,
+  to: email,
+  comment: plainText(2000).optional(),
+});
+export type DelegationInput = z.infer<typeof DelegationInput>;
+
+/** What happened to a task, for a process that keeps an audit trail. */
+export type TaskEvent =
+  | { kind: 'opened'; task: string; assignee: string; deadline?: string }
+  | { kind: 'reminded' | 'withdrawn'; task: string; assignee: string }
+  | { kind: 'escalated'; task: string; assignee: string; from: string }
+  | { kind: 'delegated'; task: string; assignee: string; from: string; comment?: string }
+  | { kind: 'decided'; task: string; decision: Decision };
 
 /** A task as the task list keeps it. */
 export const TaskRecord = z.object({

@@ -72,8 +72,17 @@ export const orderTotal = (lines: OrderLine[], currency: string): Money =>
     currency,
   );
 
-/** The stages of a deal the CRM hears about. */
-export const DealStage = z.enum(['ordered', 'shipped', 'invoiced', 'paid', 'blocked', 'cancelled']);
+/** The stages of a deal (an opportunity) the CRM hears about. */
+export const DealStage = z.enum([
+  'ordered',
+  'shipped',
+  'invoiced',
+  'paid',
+  'blocked',
+  'cancelled',
+  'contract-approved',
+  'contract-rejected',
+]);
 export type DealStage = z.infer<typeof DealStage>;
 
 export const ShipmentDelivered = z.object({ dealId: businessKey, deliveredAt: z.iso.datetime({ offset: true }).optional() });

@@ -10,5 +10,8 @@ export const WaitingOn = defineSearchAttributeKey('WaitingOn', SearchAttributeTy
 export const WaitDeadline = defineSearchAttributeKey('WaitDeadline', SearchAttributeType.DATETIME);
 export const CustomerId = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
 export const OrderTotal = defineSearchAttributeKey('OrderTotal', SearchAttributeType.DOUBLE);
+/** The people a run waits on by name, where several decide at once. */
+export const Assignees = defineSearchAttributeKey('Assignees', SearchAttributeType.KEYWORD_LIST);
+export const ContractValue = defineSearchAttributeKey('ContractValue', SearchAttributeType.DOUBLE);
 
 export const progressSearchAttributes = [ProcessStep, WaitingOn, WaitDeadline];

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { ProcessDefinition } from '../definitions/define';
 import { processCatalog } from './catalog';
 import { STRUCTURED, mediaType } from './cloudevent';
+import { contractRoutes } from './contracts';
 import { EventDispatcher } from './dispatch';
 import { Refusal, clip } from './errors';
 import { eventRoutes } from './events';
@@ -66,6 +67,7 @@ export function buildIntake({
   app.register(rateLimit, { max, timeWindow: '1 minute' });
   app.register(eventRoutes, { prefix: '/events', dispatcher: new EventDispatcher(client, pool, registry), webhookSecrets, pool });
   app.register(taskRoutes, { prefix: '/tasks', client, pool, authenticate, operators });
+  app.register(contractRoutes, { prefix: '/contracts', pool, authenticate });
 
   app.get('/processes', async () => processCatalog(registry));
 

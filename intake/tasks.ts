@@ -4,8 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { email, plainText } from '../contracts/fields';
-import { DecisionInput } from '../contracts/human-task';
-import { TASK_REFUSALS, decideTask, taskName } from '../workflows/human-task';
+import { DecisionInput, DelegationInput } from '../contracts/human-task';
+import { TASK_REFUSALS, decideTask, delegateTask, taskName } from '../workflows/human-task';
 import { Refusal } from './errors';
 import type { Authenticate } from './identity';
 
@@ -18,8 +18,9 @@ const refusalStatus: Record<string, number> = {
 /**
  * People's tasks across every run, for signed-in people (a bearer token): `GET /tasks` lists your open tasks (an
  * operator may ask for anyone's with `?assignee=`, or `?assignee=*` for all); `POST /tasks/:taskId/decision` delivers
- * your decision to the run as an Update and answers with the run's verdict: 200, or why it was refused. Who decides
- * is who signed in, never what the body says.
+ * your decision to the run as an Update and answers with the run's verdict: 200, or why it was refused;
+ * `POST /tasks/:taskId/delegation` hands your task to someone else where the process allows it. Who acts is who
+ * signed in, never what the body says.
  */
 export const taskRoutes: FastifyPluginAsyncZod<{ client: Client; pool: Pool; authenticate: Authenticate; operators: string[] }> = async (
   app,
@@ -40,26 +41,49 @@ export const taskRoutes: FastifyPluginAsyncZod<{ client: Client; pool: Pool; aut
     return rows;
   });
 
+  /** The run a task belongs to, and the task's name within it; 404 for an unknown task. */
+  const runOf = async (taskId: string) => {
+    const { rows } = await pool.query<{ workflow_id: string }>('SELECT workflow_id FROM human_tasks WHERE task_id = $1', [taskId]);
+    if (rows.length === 0) throw new Refusal(404, 'unknown_task', `no task "${taskId}"`);
+    return { handle: client.workflow.getHandle(rows[0].workflow_id), task: taskName(taskId, rows[0].workflow_id) };
+  };
+
+  const taskParams = z.object({ taskId: plainText(300).min(1) });
+
   app.post(
     '/:taskId/decision',
-    { schema: { params: z.object({ taskId: plainText(300).min(1) }), body: DecisionInput.pick({ decision: true, comment: true }) } },
+    { schema: { params: taskParams, body: DecisionInput.pick({ decision: true, comment: true }) } },
     async (request) => {
       const person = await authenticate(request.headers.authorization);
-      const { taskId } = request.params;
-      const { rows } = await pool.query<{ workflow_id: string }>('SELECT workflow_id FROM human_tasks WHERE task_id = $1', [taskId]);
-      if (rows.length === 0) throw new Refusal(404, 'unknown_task', `no task "${taskId}"`);
-      const workflowId = rows[0].workflow_id;
-      const decision = { task: taskName(taskId, workflowId), decidedBy: person.email, ...request.body };
-      try {
-        const decided = await client.workflow.getHandle(workflowId).executeUpdate(decideTask, { args: [decision] });
-        return { taskId, ...decided };
-      } catch (error) {
-        const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-        if (cause instanceof ApplicationFailure && cause.type && refusalStatus[cause.type]) {
-          throw new Refusal(refusalStatus[cause.type], cause.type, cause.message);
-        }
-        throw error;
-      }
+      const { handle, task } = await runOf(request.params.taskId);
+      const decided = await delivered(handle.executeUpdate(decideTask, { args: [{ task, decidedBy: person.email, ...request.body }] }));
+      return { taskId: request.params.taskId, ...decided };
+    },
+  );
+
+  app.post(
+    '/:taskId/delegation',
+    { schema: { params: taskParams, body: DelegationInput.pick({ to: true, comment: true }) } },
+    async (request) => {
+      const person = await authenticate(request.headers.authorization);
+      const { handle, task } = await runOf(request.params.taskId);
+      const delegated = await delivered(
+        handle.executeUpdate(delegateTask, { args: [{ task, delegatedBy: person.email, ...request.body }] }),
+      );
+      return { taskId: request.params.taskId, ...delegated };
     },
   );
 };
+
+/** The run's answer to an update, its refusals as 404, 409 or 403. */
+async function delivered<T>(update: Promise<T>): Promise<T> {
+  try {
+    return await update;
+  } catch (error) {
+    const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+    if (cause instanceof ApplicationFailure) {
+      throw new Refusal((cause.type && refusalStatus[cause.type]) || 400, cause.type ?? 'refused', cause.message);
+    }
+    throw error;
+  }
+}

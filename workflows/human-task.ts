@@ -1,22 +1,40 @@
 import { msToNumber } from '@temporalio/common/lib/time';
-import { ApplicationFailure, condition, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  defineUpdate,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Decision, DecisionInput, TaskRequest } from '../contracts/human-task';
+import type { Decision, DecisionInput, DelegationInput, TaskEvent, TaskRequest, Verdict } from '../contracts/human-task';
 import type { EnterStep } from './progress';
 import { mail, quickStep } from './retry-profiles';
 
-const { openTask, reassignTask, closeTask } = proxyActivities<Activities>(quickStep);
+const { openTask, reassignTask, closeTask, withdrawTask } = proxyActivities<Activities>(quickStep);
 const { sendEmail } = proxyActivities<Activities>(mail);
 
 /** Delivered as an Update, so the person deciding hears at once when a decision is refused. */
 export const decideTask = defineUpdate<Decision, [DecisionInput]>('decideTask');
 
+/** An assignee hands a task to someone else; refused like a decision when they may not. */
+export const delegateTask = defineUpdate<{ task: string; assignee: string }, [DelegationInput]>('delegateTask');
+
 /** Refusals the caller sees; their types let the HTTP API answer 404, 409 or 403. */
 export const TASK_REFUSALS = { unknown: 'UnknownTask', decided: 'TaskAlreadyDecided', notAssignee: 'NotTheAssignee' } as const;
 
+const DEFAULT_VERDICTS: Verdict[] = ['approve', 'reject'];
+
 interface OpenTask {
-  assignee: string;
+  request: TaskRequest;
+  /** Who holds the task now: the assignee, their manager past the deadline, or a delegate. */
+  holder: string;
   escalated: boolean;
+  /** Set once decided or withdrawn: no decision is taken after. */
+  closed?: 'decided' | 'withdrawn';
   decision?: Decision;
 }
 
@@ -28,92 +46,135 @@ export const taskName = (id: string, workflowId: string): string => id.slice(tas
 
 /**
  * Asks a person to decide. Without a deadline the task is due at once and waits, unreminded, for its assignee;
- * without `escalateTo` it stays with its assignee past the deadline.
+ * without `escalateTo` it stays with its assignee past the deadline. Cancelling the caller's scope withdraws the task.
  */
 export type Ask = (request: TaskRequest) => Promise<Decision>;
 
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
 /**
  * Human tasks for one run: call once at the start of a workflow, then `await ask(request)` where a person must
- * decide. A task is listed for its assignee and e-mailed to them, reminded, escalated past its deadline, and
- * decided through the `decideTask` update, which refuses unknown tasks, second decisions and other people.
+ * decide. A task is listed for its assignee and e-mailed to them, reminded, escalated past its deadline, delegated if
+ * the process allows it, and decided through the `decideTask` update, which refuses unknown tasks, second decisions
+ * and other people. `observe` hears of each of these (an audit trail).
  */
-export function humanTasks(enterStep: EnterStep): Ask {
+export function humanTasks(enterStep: EnterStep, observe: (event: TaskEvent) => Promise<void> = async () => undefined): Ask {
   const tasks = new Map<string, OpenTask>();
+  const runId = () => workflowInfo().workflowId;
+
+  /** The open task a person may act on, or the refusal they hear. */
+  const heldBy = (name: string, person: string): OpenTask => {
+    const task = tasks.get(name);
+    if (!task) throw ApplicationFailure.nonRetryable(`this run has no task "${name}"`, TASK_REFUSALS.unknown);
+    if (task.closed) {
+      const how = task.decision ? `already decided by ${task.decision.decidedBy}` : 'withdrawn: its stage was decided without it';
+      throw ApplicationFailure.nonRetryable(`"${name}" was ${how}`, TASK_REFUSALS.decided);
+    }
+    if (!same(person, task.holder))
+      throw ApplicationFailure.nonRetryable(`"${name}" is assigned to ${task.holder}, not to ${person}`, TASK_REFUSALS.notAssignee);
+    return task;
+  };
+
   setHandler(
     decideTask,
-    ({ task, decidedBy, decision, comment }) => {
-      const open = tasks.get(task)!;
-      open.decision = { decision, decidedBy, comment, escalated: open.escalated };
-      return open.decision;
+    ({ task: name, decidedBy, decision, comment }) => {
+      const task = tasks.get(name)!;
+      const onBehalfOf = same(task.holder, task.request.assignee) ? undefined : task.request.assignee;
+      task.decision = { decision, decidedBy, ...(onBehalfOf ? { onBehalfOf } : {}), comment, escalated: task.escalated };
+      task.closed = 'decided';
+      return task.decision;
     },
     {
-      validator: ({ task, decidedBy, decision }) => {
-        const open = tasks.get(task);
-        if (!open) throw ApplicationFailure.nonRetryable(`this run has no task "${task}"`, TASK_REFUSALS.unknown);
-        if (open.decision) {
-          throw ApplicationFailure.nonRetryable(`"${task}" was already decided by ${open.decision.decidedBy}`, TASK_REFUSALS.decided);
-        }
-        if (decidedBy.toLowerCase() !== open.assignee.toLowerCase()) {
-          throw ApplicationFailure.nonRetryable(
-            `"${task}" is assigned to ${open.assignee}, not to ${decidedBy}`,
-            TASK_REFUSALS.notAssignee,
-          );
-        }
-        if (decision !== 'approve' && decision !== 'reject')
-          throw ApplicationFailure.nonRetryable('decision must be "approve" or "reject"');
+      validator: ({ task: name, decidedBy, decision }) => {
+        const task = heldBy(name, decidedBy);
+        const allowed = task.request.verdicts ?? DEFAULT_VERDICTS;
+        if (!allowed.includes(decision)) throw ApplicationFailure.nonRetryable(`decision must be one of: ${allowed.join(', ')}`);
       },
     },
   );
 
+  setHandler(
+    delegateTask,
+    async ({ task: name, to, comment }) => {
+      const task = tasks.get(name)!;
+      const from = task.holder;
+      task.holder = to;
+      const id = taskId(runId(), name);
+      await reassignTask({ taskId: id, assignee: to, escalated: false });
+      await notify(id, task.request, 'delegated', to, `Delegated to you by ${from}: ${task.request.title}`);
+      await observe({ kind: 'delegated', task: name, assignee: to, from, comment });
+      return { task: name, assignee: to };
+    },
+    {
+      validator: ({ task: name, delegatedBy, to }) => {
+        const task = heldBy(name, delegatedBy);
+        if (!task.request.delegable) throw ApplicationFailure.nonRetryable(`"${name}" cannot be delegated`, TASK_REFUSALS.notAssignee);
+        if (same(to, delegatedBy)) throw ApplicationFailure.nonRetryable('delegate to someone else');
+      },
+    },
+  );
+
+  const notify = (id: string, request: TaskRequest, kind: string, to: string, subject: string, deadline?: Date) =>
+    sendEmail({
+      emailKey: `${id}/${kind}${kind === 'delegated' ? `/${to}` : ''}`,
+      to,
+      subject,
+      text: [
+        request.details,
+        '',
+        `${deadline ? `Decide by ${deadline.toISOString()}` : 'Decide'}:`,
+        `  officeflow decide ${id} approve --as ${to}`,
+        `  officeflow decide ${id} reject --as ${to} --comment "why"`,
+      ].join('\n'),
+      attachmentKeys: [],
+    });
+
   return async function ask(request: TaskRequest): Promise<Decision> {
-    const id = taskId(workflowInfo().workflowId, request.name);
-    const task: OpenTask = { assignee: request.assignee, escalated: false };
+    const id = taskId(runId(), request.name);
+    const task: OpenTask = { request, holder: request.assignee, escalated: false };
     tasks.set(request.name, task);
     const decided = () => task.decision !== undefined;
     const deadline = request.deadline ? new Date(Date.now() + msToNumber(request.deadline)) : undefined;
-    const notify = (kind: string, to: string, subject: string) =>
-      sendEmail({
-        emailKey: `${id}/${kind}`,
-        to,
-        subject,
-        text: [
-          request.details,
-          '',
-          `${deadline ? `Decide by ${deadline.toISOString()}` : 'Decide'}:`,
-          `  officeflow decide ${id} approve --as ${to}`,
-          `  officeflow decide ${id} reject --as ${to} --comment "why"`,
-        ].join('\n'),
-        attachmentKeys: [],
-      });
 
     const { name, title, details, assignee } = request;
-    await openTask({
-      taskId: id,
-      workflowId: workflowInfo().workflowId,
-      title,
-      details,
-      assignee,
-      deadline: (deadline ?? new Date()).toISOString(),
-    });
-    await notify('assigned', request.assignee, `To decide: ${request.title}`);
-    enterStep(name, { on: request.waitingOn, until: deadline });
-
-    if (deadline && request.deadline) {
-      const reminderMs = request.reminder ? msToNumber(request.reminder) : undefined;
-      if (reminderMs && reminderMs < msToNumber(request.deadline) && !(await condition(decided, reminderMs))) {
-        await notify('reminder', request.assignee, `Reminder: ${request.title}`);
+    try {
+      await openTask({ taskId: id, workflowId: runId(), title, details, assignee, deadline: (deadline ?? new Date()).toISOString() });
+      await notify(id, request, 'assigned', request.assignee, `To decide: ${request.title}`, deadline);
+      await observe({ kind: 'opened', task: name, assignee, deadline: deadline?.toISOString() });
+      enterStep(name, { on: request.waitingOn, until: deadline });
+      if (deadline && request.deadline) {
+        const reminderMs = request.reminder ? msToNumber(request.reminder) : undefined;
+        if (reminderMs && reminderMs < msToNumber(request.deadline) && !(await condition(decided, reminderMs))) {
+          await notify(id, request, 'reminder', task.holder, `Reminder: ${request.title}`, deadline);
+          await observe({ kind: 'reminded', task: name, assignee: task.holder });
+        }
+        if (!(await condition(decided, Math.max(deadline.getTime() - Date.now(), 1))) && request.escalateTo) {
+          const from = task.holder;
+          task.holder = request.escalateTo;
+          task.escalated = true;
+          enterStep(name, { on: request.escalationWaitingOn ?? request.escalateTo });
+          await reassignTask({ taskId: id, assignee: request.escalateTo });
+          await notify(id, request, 'escalated', request.escalateTo, `Escalated to you: ${request.title}`, deadline);
+          await observe({ kind: 'escalated', task: name, assignee: request.escalateTo, from });
+        }
       }
-      if (!(await condition(decided, Math.max(deadline.getTime() - Date.now(), 1))) && request.escalateTo) {
-        task.assignee = request.escalateTo;
-        task.escalated = true;
-        enterStep(name, { on: request.escalationWaitingOn ?? request.escalateTo });
-        await reassignTask({ taskId: id, assignee: request.escalateTo });
-        await notify('escalated', request.escalateTo, `Escalated to you: ${request.title}`);
-      }
+      if (!decided()) await condition(decided);
+    } catch (error) {
+      if (!isCancellation(error) || decided()) throw error;
+      // The caller no longer needs this task (another approver decided the stage): take it off the list.
+      task.closed = 'withdrawn';
+      await CancellationScope.nonCancellable(async () => {
+        await withdrawTask(id);
+        await observe({ kind: 'withdrawn', task: name, assignee: task.holder });
+      });
+      throw error;
     }
-    if (!decided()) await condition(decided);
     const decision = task.decision!;
-    await closeTask({ taskId: id, ...decision });
+    // Once decided, the task is closed even if the caller stops waiting for it meanwhile.
+    await CancellationScope.nonCancellable(async () => {
+      await closeTask({ taskId: id, ...decision });
+      await observe({ kind: 'decided', task: name, decision });
+    });
     return decision;
   };
 }

@@ -1,13 +1,23 @@
 import { defineSystem } from '../system';
+import { contractAuditActivities } from './contract-audit';
 import { customerActivities } from './customers';
 import { invoiceActivities } from './invoices';
 import { salesOrderActivities } from './sales-orders';
 import { taskListActivities } from './task-list';
 
-/** The back office officeflow keeps in PostgreSQL: customers, sales orders and stock, invoices, the ledger, people's tasks. */
+/**
+ * The back office officeflow keeps in PostgreSQL: customers, sales orders and stock, invoices, the ledger, people's
+ * tasks, and the contracts' audit trail.
+ */
 export default defineSystem({
   name: 'back-office',
   connect: (_settings, { pool }) => ({
-    activities: { ...customerActivities(pool), ...salesOrderActivities(pool), ...invoiceActivities(pool), ...taskListActivities(pool) },
+    activities: {
+      ...customerActivities(pool),
+      ...salesOrderActivities(pool),
+      ...invoiceActivities(pool),
+      ...taskListActivities(pool),
+      ...contractAuditActivities(pool),
+    },
   }),
 });

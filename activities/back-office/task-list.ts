@@ -12,19 +12,27 @@ export function taskListActivities(pool: Pool) {
       );
     },
 
-    async reassignTask(input: { taskId: string; assignee: string }): Promise<void> {
-      await pool.query(`UPDATE human_tasks SET assignee = $2, escalated = true WHERE task_id = $1 AND status = 'open'`, [
+    /** Passes an open task to someone else: its escalation target, or the person it was delegated to. */
+    async reassignTask(input: { taskId: string; assignee: string; escalated?: boolean }): Promise<void> {
+      await pool.query(`UPDATE human_tasks SET assignee = $2, escalated = escalated OR $3 WHERE task_id = $1 AND status = 'open'`, [
         input.taskId,
         input.assignee,
+        input.escalated ?? true,
       ]);
     },
 
     async closeTask(decision: TaskDecisionRecord): Promise<void> {
       await pool.query(
-        `UPDATE human_tasks SET status = 'decided', decision = $2, decided_by = $3, comment = $4, decided_at = coalesce(decided_at, now())
-         WHERE task_id = $1`,
-        [decision.taskId, decision.decision, decision.decidedBy, decision.comment ?? null],
+        `UPDATE human_tasks SET status = 'decided', decision = $2, decided_by = $3, on_behalf_of = $4, comment = $5,
+                decided_at = coalesce(decided_at, now())
+          WHERE task_id = $1`,
+        [decision.taskId, decision.decision, decision.decidedBy, decision.onBehalfOf ?? null, decision.comment ?? null],
       );
+    },
+
+    /** Takes an open task off the list: its stage was decided without it. */
+    async withdrawTask(taskId: string): Promise<void> {
+      await pool.query(`UPDATE human_tasks SET status = 'withdrawn', decided_at = now() WHERE task_id = $1 AND status = 'open'`, [taskId]);
     },
   };
 }

@@ -1,6 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-
-export type DealStage = 'ordered' | 'shipped' | 'invoiced' | 'paid' | 'blocked' | 'cancelled';
+import type { DealStage } from '../../contracts/order';
 
 /**
  * The CRM connector: where officeflow tells the front office how a deal is going. It speaks a small HTTP API

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { businessKey, currencyCode, duration, email, label, plainText } from './fields';
+import { Money, decimalAmount, inMinorUnits } from './money';
+
+/** The contract document, by version: its text, or where the CRM serves it. */
+export const ContractDocument = z
+  .object({ version: plainText(50).min(1), text: plainText(500_000).min(1).optional(), url: z.url({ protocol: /^https?$/ }).optional() })
+  .refine((document) => document.text !== undefined || document.url !== undefined, 'needs its text or a URL');
+export type ContractDocument = z.infer<typeof ContractDocument>;
+
+/** What decides a contract's route: its value, term and non-standard clauses. */
+const terms = {
+  termMonths: z.number().int().min(1).max(600),
+  nonStandardClauses: z.array(plainText(200).min(1)).max(50),
+  document: ContractDocument,
+};
+
+export const Contract = z.object({
+  contractId: businessKey,
+  customerId: businessKey,
+  /** The CRM opportunity the contract closes. */
+  opportunityId: businessKey,
+  /** The sales rep who submitted it. */
+  submittedBy: email,
+  value: Money,
+  ...terms,
+});
+export type Contract = z.infer<typeof Contract>;
+
+/** `crm.contract.submitted`, as the CRM sends it: the value as a decimal of its currency. */
+export const ContractSubmitted = Contract.omit({ value: true })
+  .extend({ value: decimalAmount, currency: currencyCode })
+  .transform(({ value, currency, ...contract }, ctx) => ({ ...contract, value: inMinorUnits(value, currency, ctx, ['value']) }));
+
+/** A revision answers a change request: a new document version, and whatever else changed. */
+export const Revision = z.object({
+  value: Money.optional(),
+  ...terms,
+  termMonths: terms.termMonths.optional(),
+  nonStandardClauses: terms.nonStandardClauses.optional(),
+});
+export type Revision = z.infer<typeof Revision>;
+
+/** `crm.contract.revised`, as the CRM sends it. */
+export const ContractRevised = z
+  .object({
+    contractId: businessKey,
+    value: decimalAmount.optional(),
+    currency: currencyCode.optional(),
+    ...Revision.omit({ value: true }).shape,
+  })
+  .refine((revision) => (revision.value === undefined) === (revision.currency === undefined), {
+    message: 'value and currency go together',
+    path: ['currency'],
+  })
+  .transform(({ value, currency, ...revision }, ctx) => ({
+    ...revision,
+    ...(value !== undefined ? { value: inMinorUnits(value, currency!, ctx, ['value']) } : {}),
+  }));
+
+/**
+ * One row of the routing table: when it applies, who approves, and whether all of them or any one must. A rule
+ * applies when any of its conditions holds.
+ */
+export const ApprovalRule = z.object({
+  stage: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a kebab-case name such as "legal"'),
+  /** Who the run waits on during the stage, for operators: a team. */
+  waitingOn: label,
+  when: z.object({
+    always: z.literal(true).optional(),
+    /** The contract's value is at least this (a contract in another currency counts as reaching it). */
+    valueAtLeast: Money.optional(),
+    /** The contract has non-standard clauses. */
+    nonStandardClauses: z.literal(true).optional(),
+  }),
+  approvers: z.array(email).min(1),
+  passWhen: z.enum(['all', 'any']),
+});
+export type ApprovalRule = z.infer<typeof ApprovalRule>;
+
+export const ContractApprovalSettings = z.object({
+  /** The routing table, in stage order. */
+  rules: z.array(ApprovalRule).min(1),
+  /** Each approver's manager: who gets a task past its deadline. */
+  managers: z.record(z.string(), email),
+  approvalDeadline: duration,
+  approvalReminder: duration,
+});
+export type ContractApprovalSettings = z.infer<typeof ContractApprovalSettings>;
+
+export const ContractApprovalInput = Contract.extend({ settings: ContractApprovalSettings });
+export type ContractApprovalInput = z.infer<typeof ContractApprovalInput>;
+
+export const ContractApprovalResult = z.object({
+  outcome: z.enum(['approved', 'rejected']),
+  documentVersion: z.string(),
+  /** The stages that approved it, in order. */
+  stages: z.array(z.string()),
+  reason: z.string().optional(),
+});
+export type ContractApprovalResult = z.infer<typeof ContractApprovalResult>;
+
+/** One entry of a contract's audit trail. */
+export const AuditEntry = z.object({
+  contractId: z.string(),
+  event: z.string(),
+  actor: z.string().optional(),
+  onBehalfOf: z.string().optional(),
+  documentVersion: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;

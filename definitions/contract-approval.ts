@@ -1,0 +1,111 @@
+import { ContractApprovalInput, type ContractApprovalSettings, ContractRevised, ContractSubmitted } from '../contracts/contract';
+import { toDecimal } from '../contracts/money';
+import { contractApproval, contractRevised } from '../workflows/contract-approval';
+import { defineProcess, signalsOn, startsOn } from './define';
+import { Assignees, ContractValue, CustomerId } from './search-attributes';
+
+const EUR = (amount: number) => ({ amount: amount * 100, currency: 'EUR' });
+
+/**
+ * Who approves a contract, decided from its data. Each row is a stage, in order; a row applies when any of its
+ * conditions holds; its approvers decide in parallel, and the stage passes when all of them approve, or any one.
+ */
+const rules: ContractApprovalSettings['rules'] = [
+  {
+    stage: 'sales',
+    waitingOn: 'Sales management',
+    when: { always: true },
+    approvers: ['sales.manager@officeflow.example'],
+    passWhen: 'all',
+  },
+  {
+    stage: 'finance',
+    waitingOn: 'Finance',
+    when: { valueAtLeast: EUR(50_000) },
+    approvers: ['finance.controller@officeflow.example'],
+    passWhen: 'all',
+  },
+  {
+    stage: 'legal',
+    waitingOn: 'Legal',
+    when: { valueAtLeast: EUR(250_000), nonStandardClauses: true },
+    approvers: ['legal.counsel@officeflow.example', 'cfo@officeflow.example'],
+    passWhen: 'all',
+  },
+];
+
+const settings: ContractApprovalSettings = {
+  rules,
+  managers: {
+    'sales.manager@officeflow.example': 'sales.director@officeflow.example',
+    'finance.controller@officeflow.example': 'cfo@officeflow.example',
+    'legal.counsel@officeflow.example': 'general.counsel@officeflow.example',
+    'cfo@officeflow.example': 'ceo@officeflow.example',
+  },
+  approvalDeadline: '3 days',
+  approvalReminder: '2 days',
+};
+
+const workflowId = (data: { contractId: string }) => `contract-approval-${data.contractId}`;
+
+/**
+ * Contract approval. Sales submits a contract in the CRM; the rule table routes it to the stages it needs; approvers
+ * decide in parallel within a stage, with deadlines, reminders, escalation to their managers and delegation; a
+ * change request waits for the revised contract. Every step is in the contract's audit trail.
+ */
+export default defineProcess({
+  name: 'contract-approval',
+  description: 'A contract submitted by Sales is approved by the people its value and clauses call for.',
+  workflow: contractApproval,
+  taskQueue: 'contract-approval',
+  settings,
+  input: ContractApprovalInput,
+  searchAttributes: [CustomerId, ContractValue, Assignees],
+  initialSearchAttributes: (input) => [
+    { key: CustomerId, value: input.customerId },
+    { key: ContractValue, value: Number(toDecimal(input.value)) },
+  ],
+  triggers: [
+    startsOn({
+      type: 'crm.contract.submitted',
+      description: 'Sales submitted a contract for approval (its value as a decimal amount of its currency).',
+      data: ContractSubmitted,
+      workflowId,
+      input: (contract, _event, processSettings: ContractApprovalSettings) => ({ ...contract, settings: processSettings }),
+      example: {
+        source: '/crm/contracts',
+        id: 'evt-contract-3001',
+        data: {
+          contractId: 'K-3001',
+          customerId: 'ACC-1001',
+          opportunityId: 'D-3001',
+          submittedBy: 'sam.sales@officeflow.example',
+          value: 120000,
+          currency: 'EUR',
+          termMonths: 24,
+          nonStandardClauses: [],
+          document: { version: 'v1', text: 'Master services agreement between Northwind Traders GmbH and officeflow.' },
+        },
+      },
+    }),
+    signalsOn({
+      type: 'crm.contract.revised',
+      description: 'Sales revised a contract after changes were requested: a new document version, and what else changed.',
+      data: ContractRevised,
+      workflowId,
+      signal: contractRevised,
+      payload: ({ contractId: _contractId, ...revision }) => revision,
+      demo: false,
+      example: {
+        source: '/crm/contracts',
+        id: 'evt-contract-3001-v2',
+        data: {
+          contractId: 'K-3001',
+          value: 300000,
+          currency: 'EUR',
+          document: { version: 'v2', text: 'Master services agreement, revised.' },
+        },
+      },
+    }),
+  ],
+});

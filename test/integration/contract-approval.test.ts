@@ -1,0 +1,238 @@
+import type { DealRecord } from '../../activities/crm/stand-in';
+import type { ContractApprovalResult, ContractApprovalSettings } from '../../contracts/contract';
+import { ContractSubmitted } from '../../contracts/contract';
+import type { Progress } from '../../contracts/progress';
+import { sendEvent } from '../../intake/send';
+import { contractApproval } from '../../workflows/contract-approval';
+import { type TestEngine, eventFor, eventually, mailTo, startTestEngine, uniqueId } from '../support/engine';
+
+const people = {
+  sales: 'sales.manager@contracts.test',
+  salesDeputy: 'sales.deputy@contracts.test',
+  finance: 'finance@contracts.test',
+  director: 'finance.director@contracts.test',
+  legal: 'legal@contracts.test',
+  cfo: 'cfo@contracts.test',
+};
+const EUR = (amount: number) => ({ amount: amount * 100, currency: 'EUR' });
+const settings: ContractApprovalSettings = {
+  rules: [
+    {
+      stage: 'sales',
+      waitingOn: 'Sales management',
+      when: { always: true },
+      approvers: [people.sales, people.salesDeputy],
+      passWhen: 'any',
+    },
+    { stage: 'finance', waitingOn: 'Finance', when: { valueAtLeast: EUR(50_000) }, approvers: [people.finance], passWhen: 'all' },
+    {
+      stage: 'legal',
+      waitingOn: 'Legal',
+      when: { valueAtLeast: EUR(250_000), nonStandardClauses: true },
+      approvers: [people.legal, people.cfo],
+      passWhen: 'all',
+    },
+  ],
+  managers: { [people.finance]: people.director },
+  approvalDeadline: '1 hour',
+  approvalReminder: '30 minutes',
+};
+
+let engine: TestEngine;
+beforeAll(async () => {
+  engine = await startTestEngine({ settings: { 'contract-approval': settings } });
+});
+afterAll(() => engine.stop());
+
+/** A contract submitted by a sales rep of its own, through the intake (or started with other settings). */
+async function submit(data: Record<string, unknown>, changedSettings?: Partial<ContractApprovalSettings>) {
+  const contractId = uniqueId('K');
+  const submittedBy = `rep-${contractId.toLowerCase()}@sales.test`;
+  const event = eventFor('crm.contract.submitted', { contractId, opportunityId: uniqueId('OPP'), submittedBy, ...data });
+  const workflowId = `contract-approval-${contractId}`;
+  if (!changedSettings) expect((await sendEvent(engine.intakeUrl, engine.secret, event)).status).toBe(202);
+  else {
+    const definition = engine.registry.find((p) => p.name === 'contract-approval')!;
+    await engine.client.workflow.start(contractApproval, {
+      taskQueue: definition.taskQueue,
+      workflowId,
+      args: [{ ...ContractSubmitted.parse(event.data), settings: { ...settings, ...changedSettings } }],
+    });
+  }
+  return { contractId, submittedBy, workflowId, opportunityId: (event.data as { opportunityId: string }).opportunityId };
+}
+
+/** The run's task of `stage` (round 1 unless said) held by `assignee`, once it is open. */
+async function openTask(workflowId: string, stage: string, assignee: string, round = 1) {
+  return eventually(async () => {
+    const { rows } = await engine.pool.query<{ task_id: string }>(
+      `SELECT task_id FROM human_tasks WHERE workflow_id = $1 AND task_id LIKE $2 AND assignee = $3 AND status = 'open'`,
+      [workflowId, `%:round-${round}:${stage}:%`, assignee],
+    );
+    return rows[0]?.task_id;
+  }, `${assignee}'s ${stage} task`);
+}
+
+async function act(taskId: string, as: string, action: 'decision' | 'delegation', body: object) {
+  const response = await fetch(`${engine.intakeUrl}/tasks/${encodeURIComponent(taskId)}/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await engine.signedInAs(as)) },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Finds the person's open task of the stage and decides it. */
+async function decideStage(workflowId: string, stage: string, as: string, decision = 'approve', comment?: string, round = 1) {
+  const result = await act(await openTask(workflowId, stage, as, round), as, 'decision', { decision, comment });
+  expect(result.status).toBe(200);
+}
+
+async function auditTrail(contractId: string) {
+  const response = await fetch(`${engine.intakeUrl}/contracts/${contractId}/audit`, { headers: await engine.signedInAs(people.legal) });
+  return (await response.json()) as Array<{
+    event: string;
+    actor?: string;
+    onBehalfOf?: string;
+    documentVersion: string;
+    detail: Record<string, unknown>;
+  }>;
+}
+
+const result = (workflowId: string) => engine.client.workflow.getHandle(workflowId).result() as Promise<ContractApprovalResult>;
+const crmDeal = async (id: string) => (await fetch(`${engine.settings.CRM_URL}/deals/${id}`)).json() as Promise<DealRecord>;
+
+it('routes a large contract through every stage, legal and the CFO in parallel, and keeps each step in the audit trail', async () => {
+  const c = await submit({ value: 300_000 });
+  await decideStage(c.workflowId, 'sales', people.sales);
+  await decideStage(c.workflowId, 'finance', people.finance);
+  const progress = await eventually(async () => {
+    const now = await engine.client.workflow.getHandle(c.workflowId).query<Progress>('progress');
+    return now.step === 'approval:legal' && now.openTasks?.length === 2 ? now : undefined;
+  }, 'the legal stage with two open tasks');
+  expect(progress).toMatchObject({ waitingOn: 'Legal', openTasks: [{ assignee: people.legal }, { assignee: people.cfo }] });
+  await decideStage(c.workflowId, 'legal', people.cfo);
+  await decideStage(c.workflowId, 'legal', people.legal);
+
+  expect(await result(c.workflowId)).toEqual({ outcome: 'approved', documentVersion: 'v1', stages: ['sales', 'finance', 'legal'] });
+  expect((await crmDeal(c.opportunityId)).stage).toBe('contract-approved');
+  expect((await mailTo(c.submittedBy)).map((m) => m.subject)).toEqual([`Contract ${c.contractId} is approved`]);
+  const { rows: deputy } = await engine.pool.query(`SELECT status FROM human_tasks WHERE workflow_id = $1 AND assignee = $2`, [
+    c.workflowId,
+    people.salesDeputy,
+  ]);
+  expect(deputy).toEqual([{ status: 'withdrawn' }]); // "any one" of sales sufficed
+
+  const trail = await auditTrail(c.contractId);
+  expect(trail.map((entry) => entry.event)).toEqual(
+    expect.arrayContaining(['submitted', 'routed', 'task-opened', 'decision', 'task-withdrawn', 'stage-passed', 'approved']),
+  );
+  expect(trail[0]).toMatchObject({ event: 'submitted', actor: c.submittedBy, documentVersion: 'v1' });
+  expect(trail.filter((entry) => entry.event === 'decision').map((entry) => entry.actor)).toEqual([
+    people.sales,
+    people.finance,
+    people.cfo,
+    people.legal,
+  ]);
+  await expect(engine.pool.query(`DELETE FROM contract_audit WHERE contract_id = $1`, [c.contractId])).rejects.toThrow(/append-only/);
+  await expect(engine.pool.query(`UPDATE contract_audit SET event = 'x' WHERE contract_id = $1`, [c.contractId])).rejects.toThrow(
+    /append-only/,
+  );
+});
+
+it('ends when one approver of a parallel stage rejects: the other task is withdrawn, the submitter told why, the CRM marked', async () => {
+  const c = await submit({ value: 10_000, nonStandardClauses: ['unlimited liability'] });
+  await decideStage(c.workflowId, 'sales', people.salesDeputy);
+  await openTask(c.workflowId, 'legal', people.cfo);
+  await decideStage(c.workflowId, 'legal', people.legal, 'reject', 'unlimited liability is not acceptable');
+
+  expect(await result(c.workflowId)).toMatchObject({
+    outcome: 'rejected',
+    reason: expect.stringContaining('unlimited liability is not acceptable'),
+  });
+  expect((await crmDeal(c.opportunityId)).stage).toBe('contract-rejected');
+  const [mail] = await mailTo(c.submittedBy);
+  expect(mail.text).toContain('unlimited liability is not acceptable');
+  const { rows } = await engine.pool.query(
+    `SELECT status FROM human_tasks WHERE workflow_id = $1 AND assignee = $2 AND task_id LIKE '%legal%'`,
+    [c.workflowId, people.cfo],
+  );
+  expect(rows).toEqual([{ status: 'withdrawn' }]);
+});
+
+it('escalates a missed deadline to the approver’s manager, who decides in their place', async () => {
+  const c = await submit({ value: 60_000 }, { approvalDeadline: '4s', approvalReminder: '1s' });
+  await decideStage(c.workflowId, 'sales', people.sales);
+  const task = await openTask(c.workflowId, 'finance', people.director);
+  expect((await act(task, people.finance, 'decision', { decision: 'approve' })).status).toBe(403);
+  expect((await act(task, people.director, 'decision', { decision: 'approve' })).body).toMatchObject({
+    decidedBy: people.director,
+    onBehalfOf: people.finance,
+    escalated: true,
+  });
+
+  expect(await result(c.workflowId)).toMatchObject({ outcome: 'approved' });
+  expect((await mailTo(people.finance)).map((m) => m.subject)).toEqual(expect.arrayContaining([expect.stringMatching(/^Reminder/)]));
+  const trail = await auditTrail(c.contractId);
+  expect(trail).toEqual(expect.arrayContaining([expect.objectContaining({ event: 'task-escalated', actor: people.director })]));
+  expect(trail).toEqual(
+    expect.arrayContaining([expect.objectContaining({ event: 'decision', actor: people.director, onBehalfOf: people.finance })]),
+  );
+});
+
+it('lets an approver delegate; the record keeps who decided on whose behalf', async () => {
+  const c = await submit({ value: 60_000 });
+  await decideStage(c.workflowId, 'sales', people.sales);
+  const task = await openTask(c.workflowId, 'finance', people.finance);
+  const stranger = 'someone@contracts.test';
+  expect((await act(task, stranger, 'delegation', { to: stranger })).status).toBe(403);
+  expect((await act(task, people.finance, 'delegation', { to: people.cfo, comment: 'on leave' })).status).toBe(200);
+  expect((await act(task, people.finance, 'decision', { decision: 'approve' })).status).toBe(403);
+  expect((await act(task, people.cfo, 'decision', { decision: 'approve' })).body).toMatchObject({
+    decidedBy: people.cfo,
+    onBehalfOf: people.finance,
+  });
+
+  expect(await result(c.workflowId)).toMatchObject({ outcome: 'approved' });
+  const trail = await auditTrail(c.contractId);
+  expect(trail).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ event: 'task-delegated', actor: people.cfo, detail: expect.objectContaining({ from: people.finance }) }),
+    ]),
+  );
+});
+
+it('waits for a revision after a change request, then routes the revised contract afresh: a higher value adds a stage', async () => {
+  const c = await submit({ value: 60_000 });
+  await decideStage(c.workflowId, 'sales', people.sales);
+  await decideStage(c.workflowId, 'finance', people.finance, 'request-changes', 'payment terms of 90 days are too long');
+  await eventually(async () => (await mailTo(c.submittedBy)).find((m) => m.text?.includes('90 days')), 'the change request');
+  const revised = eventFor('crm.contract.revised', {
+    contractId: c.contractId,
+    value: 300_000,
+    currency: 'EUR',
+    document: { version: 'v2', text: 'Revised: 30 days.' },
+  });
+  expect((await sendEvent(engine.intakeUrl, engine.secret, revised)).status).toBe(202);
+
+  await decideStage(c.workflowId, 'sales', people.salesDeputy, 'approve', undefined, 2);
+  await decideStage(c.workflowId, 'finance', people.finance, 'approve', undefined, 2);
+  await decideStage(c.workflowId, 'legal', people.legal, 'approve', undefined, 2);
+  await decideStage(c.workflowId, 'legal', people.cfo, 'approve', undefined, 2);
+  expect(await result(c.workflowId)).toEqual({ outcome: 'approved', documentVersion: 'v2', stages: ['sales', 'finance', 'legal'] });
+  const trail = await auditTrail(c.contractId);
+  expect(trail.find((entry) => entry.event === 'revised')).toMatchObject({ documentVersion: 'v2' });
+  expect(trail.filter((entry) => entry.event === 'decision' && entry.documentVersion === 'v2')).toHaveLength(4);
+});
+
+it('takes one of two decisions racing for one task and refuses the other', async () => {
+  const c = await submit({ value: 10_000 });
+  const task = await openTask(c.workflowId, 'sales', people.sales);
+  const raced = await Promise.all([
+    act(task, people.sales, 'decision', { decision: 'approve' }),
+    act(task, people.sales, 'decision', { decision: 'reject', comment: 'second thoughts' }),
+  ]);
+  expect(raced.map((r) => r.status).sort()).toEqual([200, 409]);
+  const winner = raced.find((r) => r.status === 200)!.body.decision;
+  expect(await result(c.workflowId)).toMatchObject({ outcome: winner === 'approve' ? 'approved' : 'rejected' });
+});

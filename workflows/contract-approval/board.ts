@@ -1,0 +1,35 @@
+import type { TaskEvent } from '../../contracts/human-task';
+import type { EnterStep } from '../progress';
+
+/**
+ * The open tasks of the current approval stage, published as the run's progress: the stage, the team it waits on, its
+ * earliest deadline, and each open task with its assignee (after escalation or delegation, the one who holds it).
+ */
+export function taskBoard(enterStep: EnterStep) {
+  let stage = { step: 'routing', waitingOn: '' };
+  const open = new Map<string, { task: string; assignee: string; deadline?: string }>();
+  const publish = () => {
+    const tasks = [...open.values()];
+    const earliest = tasks
+      .map((task) => task.deadline)
+      .filter((deadline) => deadline !== undefined)
+      .sort()[0];
+    enterStep(stage.step, { on: stage.waitingOn, until: earliest ? new Date(earliest) : undefined }, tasks);
+  };
+  return {
+    startStage(step: string, waitingOn: string): void {
+      stage = { step, waitingOn };
+      open.clear();
+      publish();
+    },
+    /** Keeps the board up to date with what happens to the tasks. */
+    track(event: TaskEvent): void {
+      if (event.kind === 'opened') open.set(event.task, { task: event.task, assignee: event.assignee, deadline: event.deadline });
+      else if (event.kind === 'escalated' || event.kind === 'delegated')
+        open.set(event.task, { ...open.get(event.task)!, assignee: event.assignee });
+      else if (event.kind === 'decided' || event.kind === 'withdrawn') open.delete(event.task);
+      else return;
+      publish();
+    },
+  };
+}
