@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ConfigError } from '../config/error';
 import type { BrowserPool } from '../infra/browser';
+import type { DecisionLinks } from '../intake/decision-links';
 
 /** The worker's clients every system's activities may use. */
 export interface SharedClients {
@@ -10,6 +11,8 @@ export interface SharedClients {
   pool: Pool;
   /** Chromium, for robots and printed documents. */
   browser: BrowserPool;
+  /** Signs the one-click decision links in task e-mails. */
+  decisionLinks: DecisionLinks;
   log: Logger;
 }
 

@@ -40,6 +40,8 @@ const engineSettings = z
 
     INTAKE_HOST: z.string().min(1).default('127.0.0.1'),
     INTAKE_PORT: port(8080),
+    /** Where people open officeflow's pages, as links in e-mails show it; unset, the intake's own address. */
+    PUBLIC_URL: httpUrl.optional(),
     /** Requests per minute one client may send the intake; more get 429. */
     INTAKE_RATE_LIMIT: z.coerce.number().int().positive().default(6000),
 
@@ -96,3 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 0) throw new ConfigError(`officeflow cannot start: fix these environment variables\n${problems.join('\n')}`);
   return Object.assign({}, ...parsed.map((result) => result.data)) as Config;
 }
+
+/** Where people open officeflow's pages (the confirmation pages of one-click links in e-mails). */
+export const publicUrl = (config: Config): string =>
+  config.PUBLIC_URL ?? `http://${['0.0.0.0', '::'].includes(config.INTAKE_HOST) ? '127.0.0.1' : config.INTAKE_HOST}:${config.INTAKE_PORT}`;

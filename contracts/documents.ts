@@ -12,5 +12,7 @@ export const OutgoingEmail = z.object({
   text: z.string(),
   /** Documents to attach, by key. */
   attachmentKeys: z.array(z.string()),
+  /** For a task's e-mail: a one-click link to decide it, for this person, until this time at the latest. */
+  decisionLink: z.object({ taskId: z.string(), assignee: z.string(), expiresAt: z.iso.datetime().optional() }).optional(),
 });
 export type OutgoingEmail = z.infer<typeof OutgoingEmail>;

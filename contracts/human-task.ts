@@ -68,6 +68,7 @@ export const TaskRecord = z.object({
   details: z.string(),
   assignee: z.string(),
   deadline: z.iso.datetime(),
+  verdicts: z.array(Verdict).optional(),
 });
 export type TaskRecord = z.infer<typeof TaskRecord>;
 

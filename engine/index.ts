@@ -3,13 +3,14 @@ import type { WorkflowBundleOption } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { encryptionCodec } from '../codec/data-converter';
-import type { Config } from '../config';
+import { type Config, publicUrl } from '../config';
 import { createPool } from '../db/pool';
 import { processes, withTaskQueueSuffix } from '../definitions';
 import type { ProcessDefinition } from '../definitions/define';
 import { type Part, stopParts } from '../infra/parts';
 import { connectClient, connectWorkerConnection, temporalEndpoint } from '../infra/temporal';
 import { buildCodecServer } from '../intake/codec';
+import { decisionLinks } from '../intake/decision-links';
 import { authenticator } from '../intake/identity';
 import { buildIntake } from '../intake/server';
 import { startWorkers } from '../workers/worker';
@@ -80,6 +81,7 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
         authenticate,
         operators,
         rateLimit: config.INTAKE_RATE_LIMIT,
+        links: decisionLinks(encryptionKeys, publicUrl(config)),
         log: options.log,
       });
       parts.unshift({ name: 'event intake', stop: () => intake.close().then(() => Promise.all([pool.end(), client.connection.close()])) });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -24,3 +24,10 @@ export function stateSecret(stateDir: string, name: string, generate: () => stri
 }
 
 export const randomToken = (bytes: number): string => randomBytes(bytes).toString('base64');
+
+/** Replaces a file in one step (written beside it, then renamed), so a reader never sees it half-written. */
+export function writeFileAtomic(file: string, content: string): void {
+  const staged = `${file}.${process.pid}.tmp`;
+  writeFileSync(staged, content);
+  renameSync(staged, file);
+}

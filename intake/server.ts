@@ -9,10 +9,13 @@ import type { ProcessDefinition } from '../definitions/define';
 import { processCatalog } from './catalog';
 import { STRUCTURED, mediaType } from './cloudevent';
 import { contractRoutes } from './contracts';
+import type { DecisionLinks } from './decision-links';
+import { decisionPages } from './decision-pages';
 import { EventDispatcher } from './dispatch';
 import { Refusal, clip } from './errors';
 import { eventRoutes } from './events';
 import type { Authenticate } from './identity';
+import { taskDesk } from './task-desk';
 import { taskRoutes } from './tasks';
 
 export interface IntakeDeps {
@@ -26,6 +29,8 @@ export interface IntakeDeps {
   operators: string[];
   /** Requests per minute one client may send. */
   rateLimit: number;
+  /** Reads the one-click links in task e-mails. */
+  links: DecisionLinks;
   log: Logger;
 }
 
@@ -37,6 +42,8 @@ export function httpServer(log: Logger): FastifyInstance {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: MAX_EVENT_BYTES,
+    // The tokens of one-click links travel in the path.
+    routerOptions: { maxParamLength: 1000 },
     // A client gets 10 s to send its request and 30 s for the whole exchange: slow senders hold no socket for long.
     connectionTimeout: 30_000,
     requestTimeout: 10_000,
@@ -61,12 +68,15 @@ export function buildIntake({
   authenticate,
   operators,
   rateLimit: max,
+  links,
   log,
 }: IntakeDeps): FastifyInstance {
   const app = httpServer(log);
   app.register(rateLimit, { max, timeWindow: '1 minute' });
   app.register(eventRoutes, { prefix: '/events', dispatcher: new EventDispatcher(client, pool, registry), webhookSecrets, pool });
-  app.register(taskRoutes, { prefix: '/tasks', client, pool, authenticate, operators });
+  const desk = taskDesk(client, pool);
+  app.register(taskRoutes, { prefix: '/tasks', desk, pool, authenticate, operators });
+  app.register(decisionPages, { prefix: '/links', links, desk, pool });
   app.register(contractRoutes, { prefix: '/contracts', pool, authenticate });
 
   app.get('/processes', async () => processCatalog(registry));

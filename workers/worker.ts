@@ -8,7 +8,8 @@ import {
 import type { Logger } from 'pino';
 import { connectSystems } from '../activities';
 import { dataConverter } from '../codec/data-converter';
-import type { Config } from '../config';
+import { type Config, publicUrl } from '../config';
+import { decisionLinks } from '../intake/decision-links';
 import { createPool } from '../db/pool';
 import type { ProcessDefinition } from '../definitions/define';
 import { BrowserPool } from '../infra/browser';
@@ -41,7 +42,8 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
 export async function startWorkers({ connection, config, registry, log, workflowBundle }: WorkerOptions): Promise<RunningWorkers> {
   const pool = createPool(config.DATABASE_URL!, log);
   const browser = new BrowserPool(config.CHROME_PATH);
-  const systems = connectSystems(config, { pool, browser, log });
+  const links = decisionLinks(config.OFFICEFLOW_ENCRYPTION_KEY!, publicUrl(config));
+  const systems = connectSystems(config, { pool, browser, decisionLinks: links, log });
   const bundle = workflowBundle ?? (await bundleWorkflows());
   const taskQueues = [...new Set(registry.map((process) => process.taskQueue))];
   const workers = await Promise.all(

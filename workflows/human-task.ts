@@ -127,6 +127,12 @@ export function humanTasks(enterStep: EnterStep, observe: (event: TaskEvent) => 
         `  officeflow decide ${id} reject --as ${to} --comment "why"`,
       ].join('\n'),
       attachmentKeys: [],
+      // The assignee's link expires with their deadline; one for an escalation or a delegation, with the task.
+      decisionLink: {
+        taskId: id,
+        assignee: to,
+        expiresAt: kind === 'assigned' || kind === 'reminder' ? deadline?.toISOString() : undefined,
+      },
     });
 
   return async function ask(request: TaskRequest): Promise<Decision> {
@@ -138,7 +144,16 @@ export function humanTasks(enterStep: EnterStep, observe: (event: TaskEvent) => 
 
     const { name, title, details, assignee } = request;
     try {
-      await openTask({ taskId: id, workflowId: runId(), title, details, assignee, deadline: (deadline ?? new Date()).toISOString() });
+      const verdicts = request.verdicts ?? DEFAULT_VERDICTS;
+      await openTask({
+        taskId: id,
+        workflowId: runId(),
+        title,
+        details,
+        assignee,
+        deadline: (deadline ?? new Date()).toISOString(),
+        verdicts,
+      });
       await notify(id, request, 'assigned', request.assignee, `To decide: ${request.title}`, deadline);
       await observe({ kind: 'opened', task: name, assignee, deadline: deadline?.toISOString() });
       enterStep(name, { on: request.waitingOn, until: deadline });

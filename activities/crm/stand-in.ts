@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../../infra/state';
 import Fastify from 'fastify';
 
 export interface DealRecord {
@@ -37,7 +38,7 @@ export async function startStandInCrm(dir: string, port: number, host = '127.0.0
     if (!seen.has(key)) {
       seen.add(key);
       change(record);
-      writeFileSync(file, JSON.stringify({ deals: state.deals, seenKeys: [...seen] }, null, 2));
+      writeFileAtomic(file, JSON.stringify({ deals: state.deals, seenKeys: [...seen] }, null, 2));
     }
     return record;
   };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../../infra/state';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 
 /** An order as the legacy ERP keeps it. */
@@ -41,7 +42,7 @@ export async function startLegacyErpPortal(options: {
 }): Promise<LegacyErpPortal> {
   const file = path.join(options.dir, 'legacy-erp.json');
   const orders: LegacyOrder[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
-  const save = () => writeFileSync(file, JSON.stringify(orders, null, 2));
+  const save = () => writeFileAtomic(file, JSON.stringify(orders, null, 2));
   const sessions = new Set<string>();
   const signedIn = (request: FastifyRequest) => sessions.has(/session=(\w+)/.exec(request.headers.cookie ?? '')?.[1] ?? '');
 

@@ -15,9 +15,9 @@ export default defineSystem({
     MAIL_SINK_SMTP_PORT: port(2525),
     MAIL_SINK_HTTP_PORT: port(8025),
   }),
-  connect(settings, { pool }) {
+  connect(settings, { pool, decisionLinks }) {
     const transport = nodemailer.createTransport(configured(settings, 'SMTP_URL'));
-    return { activities: mailActivities(pool, transport, settings.MAIL_FROM), close: () => transport.close() };
+    return { activities: mailActivities(pool, transport, settings.MAIL_FROM, decisionLinks), close: () => transport.close() };
   },
   standIn: {
     needed: (settings) => !settings.SMTP_URL,

@@ -3,20 +3,23 @@ import type { Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
 import type { OutgoingEmail } from '../../contracts/documents';
 import { inTransaction } from '../../db/transaction';
+import type { DecisionLinks } from '../../intake/decision-links';
 
 /**
  * E-mail through an outbox: the message is recorded under its key, and the row stays locked while the SMTP
  * server takes it, so retries and concurrent attempts of the same step send it once. Its Message-ID is derived
  * from the key, so a receiver can still discard the copy a crash between hand-over and commit could cause.
  */
-export function mailActivities(pool: Pool, transport: Transporter, from: string) {
+export function mailActivities(pool: Pool, transport: Transporter, from: string, links?: DecisionLinks) {
   return {
     async sendEmail(mail: OutgoingEmail): Promise<{ messageId: string; alreadySent: boolean }> {
+      // The link is made here, not in the workflow: it lets its holder decide, and stays out of Temporal's history.
+      const text = mail.decisionLink && links ? `${mail.text}\n\nOr decide in one click: ${await links.url(mail.decisionLink)}` : mail.text;
       return inTransaction(pool, async (db) => {
         await db.query(
           `INSERT INTO outbox_emails (email_key, recipient, subject, body_text, attachment_keys)
            VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email_key) DO NOTHING`,
-          [mail.emailKey, mail.to, mail.subject, mail.text, mail.attachmentKeys],
+          [mail.emailKey, mail.to, mail.subject, text, mail.attachmentKeys],
         );
         const { rows } = await db.query(
           `SELECT recipient, subject, body_text, attachment_keys, status, message_id

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { connectSystems } from '../../activities';
 import { dataConverter } from '../../codec/data-converter';
 import { BrowserPool } from '../../infra/browser';
+import { decisionLinks } from '../../intake/decision-links';
 import { connectWorkerConnection, temporalEndpoint } from '../../infra/temporal';
 import type { Progress } from '../../contracts/progress';
 import { undoThreeSteps } from '../workflows/undo-three-steps';
@@ -19,7 +20,8 @@ it('runs every undo step newest first even when one fails for good, records the 
   const undone: string[] = [];
   const connection = await connectWorkerConnection(temporalEndpoint(engine.settings));
   const browser = new BrowserPool(engine.settings.CHROME_PATH);
-  const systems = connectSystems(engine.settings, { pool: engine.pool, browser, log: pino({ level: 'silent' }) });
+  const links = decisionLinks(engine.settings.OFFICEFLOW_ENCRYPTION_KEY!, engine.intakeUrl);
+  const systems = connectSystems(engine.settings, { pool: engine.pool, browser, decisionLinks: links, log: pino({ level: 'silent' }) });
   const taskQueue = `undo${engine.queueSuffix}`;
   const worker = await Worker.create({
     connection,

@@ -2,6 +2,8 @@ import type { DealRecord } from '../../activities/crm/stand-in';
 import type { ContractApprovalResult, ContractApprovalSettings } from '../../contracts/contract';
 import { ContractSubmitted } from '../../contracts/contract';
 import type { Progress } from '../../contracts/progress';
+import type { Page } from 'puppeteer-core';
+import { BrowserPool } from '../../infra/browser';
 import { sendEvent } from '../../intake/send';
 import { contractApproval } from '../../workflows/contract-approval';
 import { type TestEngine, eventFor, eventually, mailTo, startTestEngine, uniqueId } from '../support/engine';
@@ -99,6 +101,15 @@ async function auditTrail(contractId: string) {
   }>;
 }
 
+/** The one-click link in the first task e-mail a person got about a contract. */
+async function linkIn(person: string, contractId: string): Promise<string> {
+  const mail = await eventually(
+    async () => (await mailTo(person)).find((m) => m.subject?.includes(contractId) && m.text?.includes('/links/')),
+    `the task e-mail to ${person}`,
+  );
+  return /(http:\/\/\S+\/links\/\S+)/.exec(mail.text!)![1];
+}
+
 const result = (workflowId: string) => engine.client.workflow.getHandle(workflowId).result() as Promise<ContractApprovalResult>;
 const crmDeal = async (id: string) => (await fetch(`${engine.settings.CRM_URL}/deals/${id}`)).json() as Promise<DealRecord>;
 
@@ -173,6 +184,10 @@ it('escalates a missed deadline to the approver’s manager, who decides in thei
 
   expect(await result(c.workflowId)).toMatchObject({ outcome: 'approved' });
   expect((await mailTo(people.finance)).map((m) => m.subject)).toEqual(expect.arrayContaining([expect.stringMatching(/^Reminder/)]));
+  // The assignee's link expired with the deadline; nothing it could do changes the run.
+  const expired = await fetch(await linkIn(people.finance, c.contractId));
+  expect(expired.status).toBe(410);
+  expect(await expired.text()).toContain('This link has expired');
   const trail = await auditTrail(c.contractId);
   expect(trail).toEqual(expect.arrayContaining([expect.objectContaining({ event: 'task-escalated', actor: people.director })]));
   expect(trail).toEqual(
@@ -225,12 +240,50 @@ it('waits for a revision after a change request, then routes the revised contrac
   expect(trail.filter((entry) => entry.event === 'decision' && entry.documentVersion === 'v2')).toHaveLength(4);
 });
 
-it('takes one of two decisions racing for one task and refuses the other', async () => {
+it('takes a decision from the one-click link in the e-mail, clicked in Chromium; a tampered or used link changes nothing', async () => {
   const c = await submit({ value: 10_000 });
-  const task = await openTask(c.workflowId, 'sales', people.sales);
+  const link = await linkIn(people.sales, c.contractId);
+  const tampered = link.slice(0, -2) + (link.endsWith('A') ? 'BB' : 'AA');
+  const browser = new BrowserPool(engine.settings.CHROME_PATH);
+  const heading = (page: Page) => page.$eval('h1', (h1) => h1.textContent?.trim());
+  try {
+    await browser.withPage(async (page) => {
+      await page.goto(tampered);
+      expect(await heading(page)).toBe('This link is not valid');
+      await page.goto(link);
+      expect(await heading(page)).toBe(`Approve contract ${c.contractId} (sales), version v1`);
+      await page.type('textarea#comment', 'fine by me');
+      await Promise.all([page.waitForNavigation(), page.click('button[value="approve"]')]);
+      expect(await heading(page)).toBe('Your decision was recorded');
+      await page.goto(link);
+      expect(await heading(page)).toBe('This link was already used');
+    });
+  } finally {
+    await browser.close();
+  }
+  expect(await result(c.workflowId)).toMatchObject({ outcome: 'approved' });
+  const trail = await auditTrail(c.contractId);
+  expect(trail).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ event: 'decision', actor: people.sales, detail: expect.objectContaining({ comment: 'fine by me' }) }),
+    ]),
+  );
+  const reused = await fetch(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'decision=reject',
+  });
+  expect(reused.status).toBe(410);
+});
+
+it('takes one of two decisions racing for one task and refuses the other', async () => {
+  const c = await submit({ value: 60_000 });
+  await decideStage(c.workflowId, 'sales', people.sales);
+  // Finance has one approver: whichever decision wins ends the stage, and with it the run.
+  const task = await openTask(c.workflowId, 'finance', people.finance);
   const raced = await Promise.all([
-    act(task, people.sales, 'decision', { decision: 'approve' }),
-    act(task, people.sales, 'decision', { decision: 'reject', comment: 'second thoughts' }),
+    act(task, people.finance, 'decision', { decision: 'approve' }),
+    act(task, people.finance, 'decision', { decision: 'reject', comment: 'second thoughts' }),
   ]);
   expect(raced.map((r) => r.status).sort()).toEqual([200, 409]);
   const winner = raced.find((r) => r.status === 200)!.body.decision;

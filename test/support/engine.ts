@@ -12,6 +12,7 @@ import { type Config, loadConfig } from '../../config';
 import { processes } from '../../definitions';
 import type { ProcessDefinition } from '../../definitions/define';
 import { startEngine } from '../../engine';
+import { localPort } from '../../infra/ports';
 import { temporalEndpoint } from '../../infra/temporal';
 import { exampleEvent } from '../../intake/catalog';
 import { issueToken } from '../../intake/identity';
@@ -67,7 +68,8 @@ export async function startTestEngine(overrides: { settings?: Record<string, obj
     OFFICEFLOW_OPERATORS: TEST_OPERATOR,
     TASK_QUEUE_SUFFIX: `-${uniqueId('test')}`,
     INTAKE_HOST: '127.0.0.1',
-    INTAKE_PORT: '0',
+    // A port known before the engine starts: the links in e-mails point at it.
+    INTAKE_PORT: String(await localPort(0, 'INTAKE_PORT')),
     MAIL_FROM: 'officeflow <officeflow@test.example>',
   });
   const engine = await startEngine(config, {

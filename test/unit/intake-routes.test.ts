@@ -8,6 +8,7 @@ import { toJson } from '../../codec/json-payloads';
 import { loadConfig } from '../../config';
 import { processes } from '../../definitions';
 import { buildCodecServer } from '../../intake/codec';
+import { decisionLinks } from '../../intake/decision-links';
 import { authenticator, generateIdentityKey, issueToken } from '../../intake/identity';
 import { buildIntake } from '../../intake/server';
 import { generateWebhookSecret, signWebhook } from '../../intake/webhook-auth';
@@ -35,6 +36,7 @@ const intake = buildIntake({
   authenticate,
   operators,
   rateLimit: 100,
+  links: decisionLinks(randomBytes(32).toString('base64'), 'http://127.0.0.1'),
   log,
 });
 const codec = new EncryptionCodec(randomBytes(32));

@@ -9,7 +9,7 @@ export function taskBoard(enterStep: EnterStep) {
   let stage = { step: 'routing', waitingOn: '' };
   const open = new Map<string, { task: string; assignee: string; deadline?: string }>();
   const publish = () => {
-    const tasks = [...open.values()];
+    const tasks = [...open.values()].sort((a, b) => a.task.localeCompare(b.task));
     const earliest = tasks
       .map((task) => task.deadline)
       .filter((deadline) => deadline !== undefined)

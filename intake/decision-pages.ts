@@ -1,0 +1,126 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { html, type SafeHtml } from '../activities/documents/html';
+import { plainText } from '../contracts/fields';
+import { Verdict } from '../contracts/human-task';
+import type { DecisionLinks } from './decision-links';
+import { Refusal } from './errors';
+import type { TaskDesk } from './task-desk';
+
+const LABELS: Record<Verdict, string> = { approve: 'Approve', reject: 'Reject', 'request-changes': 'Request changes' };
+
+const page = (reply: FastifyReply, status: number, title: string, body: SafeHtml) =>
+  reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .send(
+      html`<!doctype html>
+        <html lang="en">
+          <head>
+            <meta charset="utf-8" />
+            <meta name="viewport" content="width=device-width, initial-scale=1" />
+            <title>${title} – officeflow</title>
+            <style>
+              body {
+                font-family: sans-serif;
+                max-width: 40rem;
+                margin: 2rem auto;
+                padding: 0 1rem;
+              }
+              pre {
+                white-space: pre-wrap;
+                font-family: inherit;
+                background: #f4f4f4;
+                padding: 1rem;
+              }
+              textarea {
+                width: 100%;
+              }
+              button {
+                margin: 0.5rem 0.5rem 0 0;
+                padding: 0.5rem 1rem;
+              }
+            </style>
+          </head>
+          <body>
+            <main>
+              <h1>${title}</h1>
+              ${body}
+            </main>
+          </body>
+        </html>`.markup,
+    );
+
+const decisionForm = z.object({ decision: Verdict, comment: plainText(2000).optional() });
+
+/**
+ * The pages behind the one-click links in task e-mails: `GET /links/:token` shows the task and its choices, `POST`
+ * decides it as the person the link was made for. A link works once, for an open task, before it expires; a tampered,
+ * expired or used link gets a page that says so and changes nothing.
+ */
+export const decisionPages: FastifyPluginAsync<{ links: DecisionLinks; desk: TaskDesk; pool: Pool }> = async (
+  app,
+  { links, desk, pool },
+) => {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
+
+  /** The link's task while it is open for the link's person, or the page that says why not. */
+  const openTaskOf = async (token: string, reply: FastifyReply) => {
+    const link = await links.read(token).catch((error: Error) => error.message);
+    if (link === 'expired')
+      return { refused: page(reply, 410, 'This link has expired', html`<p>Open the task from your task list instead.</p>`) };
+    if (typeof link === 'string')
+      return { refused: page(reply, 400, 'This link is not valid', html`<p>It may have been changed or cut short.</p>`) };
+    const used = await pool.query('SELECT 1 FROM decision_links_used WHERE link_id = $1', [link.linkId]);
+    if (used.rowCount) return { refused: page(reply, 410, 'This link was already used', html`<p>Each link decides once.</p>`) };
+    const { rows } = await pool.query<{ title: string; details: string; verdicts: Verdict[]; status: string; assignee: string }>(
+      'SELECT title, details, verdicts, status, assignee FROM human_tasks WHERE task_id = $1',
+      [link.taskId],
+    );
+    const task = rows[0];
+    if (!task || task.status !== 'open' || task.assignee.toLowerCase() !== link.assignee.toLowerCase()) {
+      return {
+        refused: page(reply, 410, 'This task no longer waits for you', html`<p>It was decided, withdrawn or passed to someone else.</p>`),
+      };
+    }
+    return { link, task };
+  };
+
+  app.get<{ Params: { token: string } }>('/:token', async (request, reply) => {
+    const { refused, task } = await openTaskOf(request.params.token, reply);
+    if (refused) return refused;
+    return page(
+      reply,
+      200,
+      task!.title,
+      html`<pre>${task!.details}</pre>
+        <form method="post">
+          <p><label for="comment">Comment</label></p>
+          <p><textarea id="comment" name="comment" rows="4" maxlength="2000"></textarea></p>
+          ${task!.verdicts.map((verdict) => html`<button type="submit" name="decision" value="${verdict}">${LABELS[verdict]}</button>`)}
+        </form>`,
+    );
+  });
+
+  app.post<{ Params: { token: string } }>('/:token', async (request, reply) => {
+    const { refused, link } = await openTaskOf(request.params.token, reply);
+    if (refused) return refused;
+    const form = decisionForm.safeParse(request.body);
+    if (!form.success) return page(reply, 400, 'Choose a decision', html`<p>Go back and press one of the buttons.</p>`);
+    const spent = await pool.query('INSERT INTO decision_links_used (link_id, task_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+      link!.linkId,
+      link!.taskId,
+    ]);
+    if (!spent.rowCount) return page(reply, 410, 'This link was already used', html`<p>Each link decides once.</p>`);
+    try {
+      const decided = await desk.decide(link!.taskId, { decidedBy: link!.assignee, ...form.data });
+      return page(reply, 200, 'Your decision was recorded', html`<p>${LABELS[decided.decision]}: thank you, ${decided.decidedBy}.</p>`);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      return page(reply, error.status, 'Your decision was not taken', html`<p>${error.message}</p>`);
+    }
+  });
+};

@@ -1,0 +1,49 @@
+import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
+import type { DecisionInput, DelegationInput } from '../contracts/human-task';
+import { TASK_REFUSALS, decideTask, delegateTask, taskName } from '../workflows/human-task';
+import { Refusal } from './errors';
+
+const refusalStatus: Record<string, number> = {
+  [TASK_REFUSALS.unknown]: 404,
+  [TASK_REFUSALS.decided]: 409,
+  [TASK_REFUSALS.notAssignee]: 403,
+};
+
+/** The run's answer to an update, its refusals as 404, 409 or 403 (400 for anything else it refuses). */
+async function delivered<T>(update: Promise<T>): Promise<T> {
+  try {
+    return await update;
+  } catch (error) {
+    const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+    if (cause instanceof ApplicationFailure)
+      throw new Refusal((cause.type && refusalStatus[cause.type]) || 400, cause.type ?? 'refused', cause.message);
+    throw error;
+  }
+}
+
+/**
+ * Delivers what people do with their tasks to the runs the tasks belong to, as Updates, whichever way they act (the
+ * task API, the pages of one-click links): the run checks and answers at once.
+ */
+export function taskDesk(client: Client, pool: Pool) {
+  /** The run a task belongs to, and the task's name within it; 404 for an unknown task. */
+  const runOf = async (taskId: string) => {
+    const { rows } = await pool.query<{ workflow_id: string }>('SELECT workflow_id FROM human_tasks WHERE task_id = $1', [taskId]);
+    if (rows.length === 0) throw new Refusal(404, 'unknown_task', `no task "${taskId}"`);
+    return { handle: client.workflow.getHandle(rows[0].workflow_id), task: taskName(taskId, rows[0].workflow_id) };
+  };
+  return {
+    async decide(taskId: string, decision: Omit<DecisionInput, 'task'>) {
+      const { handle, task } = await runOf(taskId);
+      return { taskId, ...(await delivered(handle.executeUpdate(decideTask, { args: [{ task, ...decision }] }))) };
+    },
+    async delegate(taskId: string, delegation: Omit<DelegationInput, 'task'>) {
+      const { handle, task } = await runOf(taskId);
+      return { taskId, ...(await delivered(handle.executeUpdate(delegateTask, { args: [{ task, ...delegation }] }))) };
+    },
+  };
+}
+
+export type TaskDesk = ReturnType<typeof taskDesk>;
