@@ -1,12 +1,13 @@
 import backOffice from './back-office';
 import crm from './crm';
 import documents from './documents';
+import eSignature from './e-signature';
 import legacyErp from './legacy-erp';
 import mail from './mail';
 import type { ConnectedSystem, SharedClients } from './system';
 
 /** Every system officeflow talks to. Adding one is its folder and a line here. */
-export const systems = [backOffice, documents, mail, crm, legacyErp] as const;
+export const systems = [backOffice, documents, mail, crm, legacyErp, eSignature] as const;
 
 type System = (typeof systems)[number];
 type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

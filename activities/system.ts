@@ -13,7 +13,19 @@ export interface SharedClients {
   browser: BrowserPool;
   /** Signs the one-click decision links in task e-mails. */
   decisionLinks: DecisionLinks;
+  /** Where people and connected systems reach officeflow's intake. */
+  publicUrl: string;
   log: Logger;
+}
+
+/** What a stand-in gets from the engine that starts it. */
+export interface StandInContext {
+  /** The state folder, where it keeps what it was told. */
+  stateDir: string;
+  /** The address to listen on; localhost unless told. */
+  host?: string;
+  /** A webhook secret the engine's intake accepts, for a stand-in that sends events to it. */
+  webhookSecret: string;
 }
 
 /** A local stand-in, running until stopped. */
@@ -39,7 +51,7 @@ export interface ConnectedSystem<Settings extends object, Activities extends obj
   /** Started by the local engine (and `officeflow standins`) when `needed` says the system is not configured. */
   standIn?: {
     needed(settings: Settings): boolean;
-    start(settings: Settings, stateDir: string, host?: string): Promise<RunningStandIn>;
+    start(settings: Settings, where: StandInContext): Promise<RunningStandIn>;
   };
 }
 

@@ -43,9 +43,45 @@ async function approveAsAssignees(client: Client, workflowId: string, intakeUrl:
   }
 }
 
+/** Plays the customer, where a run comes to wait for a signature: signs its envelope on the e-signature service's page. */
+async function signAsCustomer(client: Client, workflowId: string, esignUrl: string): Promise<void> {
+  const handle = client.workflow.getHandle(workflowId);
+  for (let waited = 0; waited < 30_000; waited += 250) {
+    if ((await handle.describe()).status.name !== 'RUNNING') return;
+    const { step } = await handle.query<Progress>(progressQuery);
+    if (step === 'in-force') return;
+    if (step === 'awaiting-signature') {
+      const envelopes = (await (await fetch(new URL('/envelopes', esignUrl))).json()) as Array<{
+        envelopeId: string;
+        contractId: string;
+        status: string;
+      }>;
+      const envelope = envelopes.find((e) => e.status === 'sent' && workflowId.endsWith(`-${e.contractId}`));
+      if (envelope) {
+        const signed = await fetch(new URL(`/sign/${envelope.envelopeId}`, esignUrl), { method: 'POST' });
+        console.log(`  the customer signs envelope ${envelope.envelopeId} -> ${signed.status}`);
+        return;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The run's outcome once it has finished, or where it rests (a contract in force sleeps until its renewal reminder). */
+async function outcome(client: Client, workflowId: string): Promise<string> {
+  const handle = client.workflow.getHandle(workflowId);
+  for (;;) {
+    if ((await handle.describe()).status.name !== 'RUNNING') return `finished: ${JSON.stringify(await handle.result())}`;
+    const progress = await handle.query<Progress>(progressQuery);
+    if (progress.step === 'in-force') return `in force, waiting on ${progress.waitingOn} until ${progress.deadline}`;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /**
  * Plays a front-office system: sends every trigger's example event (the ones GET /processes publishes) to a
- * running engine, one at a time, plays the approvers, then waits for the runs to finish. Sending them again shows the duplicate answers.
+ * running engine, one at a time, plays the approvers and the customer who signs, then waits for the runs to finish
+ * (or, for a contract in force, to sleep until its renewal reminder). Sending them again shows the duplicate answers.
  */
 export async function runDemo(config: Config, intake?: string): Promise<void> {
   const intakeUrl = intake ?? localIntakeUrl(config);
@@ -77,8 +113,8 @@ export async function runDemo(config: Config, intake?: string): Promise<void> {
       }
       if (!workflowId) continue;
       await approveAsAssignees(client, workflowId, intakeUrl, config);
-      const result = await client.workflow.getHandle(workflowId).result();
-      console.log(`  ${workflowId} finished: ${JSON.stringify(result)}`);
+      await signAsCustomer(client, workflowId, config.ESIGN_URL ?? `http://127.0.0.1:${config.ESIGN_STANDIN_PORT}`);
+      console.log(`  ${workflowId} ${await outcome(client, workflowId)}`);
       if (local)
         console.log(
           `  see it in the Temporal UI: http://127.0.0.1:${config.TEMPORAL_UI_PORT}/namespaces/${temporal.namespace}/workflows/${workflowId}`,

@@ -72,7 +72,11 @@ program
         .filter((system) => system.standIn?.needed(config))
         .map(async (system) => ({
           name: `${system.name} stand-in`,
-          ...(await system.standIn!.start(config, config.OFFICEFLOW_STATE_DIR, options.host)),
+          ...(await system.standIn!.start(config, {
+            stateDir: config.OFFICEFLOW_STATE_DIR,
+            host: options.host,
+            webhookSecret: config.WEBHOOK_SECRETS[0] ?? '',
+          })),
         })),
     );
     for (const { shown } of started) console.log(`${shown.label}: ${shown.value}`);

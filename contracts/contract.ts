@@ -20,8 +20,10 @@ export const Contract = z.object({
   customerId: businessKey,
   /** The CRM opportunity the contract closes. */
   opportunityId: businessKey,
-  /** The sales rep who submitted it. */
+  /** The sales rep who submitted it, who also owns the account. */
   submittedBy: email,
+  /** Who signs for the customer. */
+  signer: z.object({ name: label, email }),
   value: Money,
   ...terms,
 });
@@ -85,6 +87,8 @@ export const ContractApprovalSettings = z.object({
   managers: z.record(z.string(), email),
   approvalDeadline: duration,
   approvalReminder: duration,
+  /** How long before the term ends the account owner is reminded to renew. */
+  renewalNotice: duration,
 });
 export type ContractApprovalSettings = z.infer<typeof ContractApprovalSettings>;
 
@@ -92,13 +96,23 @@ export const ContractApprovalInput = Contract.extend({ settings: ContractApprova
 export type ContractApprovalInput = z.infer<typeof ContractApprovalInput>;
 
 export const ContractApprovalResult = z.object({
-  outcome: z.enum(['approved', 'rejected']),
+  outcome: z.enum(['signed', 'rejected']),
   documentVersion: z.string(),
   /** The stages that approved it, in order. */
   stages: z.array(z.string()),
   reason: z.string().optional(),
+  /** The signed document, kept in the document store, and its SHA-256. */
+  signed: z.object({ documentKey: z.string(), sha256: z.string(), signedAt: z.iso.datetime() }).optional(),
 });
 export type ContractApprovalResult = z.infer<typeof ContractApprovalResult>;
+
+/** `esign.envelope.completed`: the e-signature service reports the signer has signed. */
+export const EnvelopeCompleted = z.object({
+  envelopeId: businessKey,
+  contractId: businessKey,
+  signedAt: z.iso.datetime({ offset: true }),
+  signerEmail: email,
+});
 
 /** One entry of a contract's audit trail. */
 export const AuditEntry = z.object({

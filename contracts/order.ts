@@ -82,6 +82,7 @@ export const DealStage = z.enum([
   'cancelled',
   'contract-approved',
   'contract-rejected',
+  'contracted',
 ]);
 export type DealStage = z.infer<typeof DealStage>;
 

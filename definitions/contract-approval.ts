@@ -1,6 +1,12 @@
-import { ContractApprovalInput, type ContractApprovalSettings, ContractRevised, ContractSubmitted } from '../contracts/contract';
+import {
+  ContractApprovalInput,
+  type ContractApprovalSettings,
+  ContractRevised,
+  ContractSubmitted,
+  EnvelopeCompleted,
+} from '../contracts/contract';
 import { toDecimal } from '../contracts/money';
-import { contractApproval, contractRevised } from '../workflows/contract-approval';
+import { contractApproval, contractRevised, envelopeCompleted } from '../workflows/contract-approval';
 import { defineProcess, signalsOn, startsOn } from './define';
 import { Assignees, ContractValue, CustomerId } from './search-attributes';
 
@@ -44,6 +50,7 @@ const settings: ContractApprovalSettings = {
   },
   approvalDeadline: '3 days',
   approvalReminder: '2 days',
+  renewalNotice: '90 days',
 };
 
 const workflowId = (data: { contractId: string }) => `contract-approval-${data.contractId}`;
@@ -80,6 +87,7 @@ export default defineProcess({
           customerId: 'ACC-1001',
           opportunityId: 'D-3001',
           submittedBy: 'sam.sales@officeflow.example',
+          signer: { name: 'Maria Anders', email: 'maria.anders@northwind.example' },
           value: 120000,
           currency: 'EUR',
           termMonths: 24,
@@ -104,6 +112,25 @@ export default defineProcess({
           value: 300000,
           currency: 'EUR',
           document: { version: 'v2', text: 'Master services agreement, revised.' },
+        },
+      },
+    }),
+    signalsOn({
+      type: 'esign.envelope.completed',
+      description: 'The e-signature service reports that the customer signed the approved contract.',
+      data: EnvelopeCompleted,
+      workflowId,
+      signal: envelopeCompleted,
+      payload: ({ envelopeId, signedAt }) => ({ envelopeId, signedAt }),
+      demo: false,
+      example: {
+        source: '/esign',
+        id: 'evt-envelope-3001',
+        data: {
+          envelopeId: 'ENV-000001',
+          contractId: 'K-3001',
+          signedAt: '2026-11-25T10:00:00Z',
+          signerEmail: 'maria.anders@northwind.example',
         },
       },
     }),

@@ -77,7 +77,15 @@ export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): 
       ...systems
         .map((system) => system as ConnectedSystem<Config, object>)
         .filter((system) => system.standIn?.needed(config))
-        .map((system) => started(`${system.name} stand-in`, system.standIn!.start(config, config.OFFICEFLOW_STATE_DIR))),
+        .map((system) =>
+          started(
+            `${system.name} stand-in`,
+            system.standIn!.start(config, {
+              stateDir: config.OFFICEFLOW_STATE_DIR,
+              webhookSecret: config.WEBHOOK_SECRETS[0] ?? settings.WEBHOOK_SECRETS.split(',')[0],
+            }),
+          ),
+        ),
     ]);
     const resolved = loadConfig({ ...env, ...settings });
     if (config.TEMPORAL_ADDRESS) await ensureSearchAttributes(temporalEndpoint(resolved), allSearchAttributes(), log);

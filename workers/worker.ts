@@ -43,7 +43,7 @@ export async function startWorkers({ connection, config, registry, log, workflow
   const pool = createPool(config.DATABASE_URL!, log);
   const browser = new BrowserPool(config.CHROME_PATH);
   const links = decisionLinks(config.OFFICEFLOW_ENCRYPTION_KEY!, publicUrl(config));
-  const systems = connectSystems(config, { pool, browser, decisionLinks: links, log });
+  const systems = connectSystems(config, { pool, browser, decisionLinks: links, publicUrl: publicUrl(config), log });
   const bundle = workflowBundle ?? (await bundleWorkflows());
   const taskQueues = [...new Set(registry.map((process) => process.taskQueue))];
   const workers = await Promise.all(

@@ -17,7 +17,7 @@ export default defineSystem({
   connect: (settings) => ({ activities: crmActivities(configured(settings, 'CRM_URL')) }),
   standIn: {
     needed: (settings) => !settings.CRM_URL,
-    async start(settings, stateDir, host) {
+    async start(settings, { stateDir, host }) {
       const boundPort = await localPort(settings.CRM_STANDIN_PORT, 'CRM_STANDIN_PORT', host);
       const crm = await startStandInCrm(ensureStateDir(stateDir), boundPort, host);
       return {

@@ -33,7 +33,7 @@ export default defineSystem({
   }),
   standIn: {
     needed: (settings) => !settings.LEGACY_ERP_URL,
-    async start(settings, stateDir, host) {
+    async start(settings, { stateDir, host }) {
       const user = settings.LEGACY_ERP_USER ?? 'officeflow';
       const password = settings.LEGACY_ERP_PASSWORD ?? stateSecret(stateDir, 'legacy-erp-password', () => randomBytes(12).toString('hex'));
       const boundPort = await localPort(settings.LEGACY_ERP_STANDIN_PORT, 'LEGACY_ERP_STANDIN_PORT', host);

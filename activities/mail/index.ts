@@ -21,7 +21,7 @@ export default defineSystem({
   },
   standIn: {
     needed: (settings) => !settings.SMTP_URL,
-    async start(settings, stateDir) {
+    async start(settings, { stateDir }) {
       const sink = await startMailSink(stateDir, settings.MAIL_SINK_SMTP_PORT, settings.MAIL_SINK_HTTP_PORT);
       return {
         settings: { SMTP_URL: sink.smtpUrl, MAIL_SINK_SMTP_PORT: String(sink.smtpPort), MAIL_SINK_HTTP_PORT: String(sink.httpPort) },

@@ -21,7 +21,13 @@ it('runs every undo step newest first even when one fails for good, records the 
   const connection = await connectWorkerConnection(temporalEndpoint(engine.settings));
   const browser = new BrowserPool(engine.settings.CHROME_PATH);
   const links = decisionLinks(engine.settings.OFFICEFLOW_ENCRYPTION_KEY!, engine.intakeUrl);
-  const systems = connectSystems(engine.settings, { pool: engine.pool, browser, decisionLinks: links, log: pino({ level: 'silent' }) });
+  const systems = connectSystems(engine.settings, {
+    pool: engine.pool,
+    browser,
+    decisionLinks: links,
+    publicUrl: engine.intakeUrl,
+    log: pino({ level: 'silent' }),
+  });
   const taskQueue = `undo${engine.queueSuffix}`;
   const worker = await Worker.create({
     connection,

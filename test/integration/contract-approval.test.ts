@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DealRecord } from '../../activities/crm/stand-in';
 import type { ContractApprovalResult, ContractApprovalSettings } from '../../contracts/contract';
 import { ContractSubmitted } from '../../contracts/contract';
@@ -38,6 +39,8 @@ const settings: ContractApprovalSettings = {
   managers: { [people.finance]: people.director },
   approvalDeadline: '1 hour',
   approvalReminder: '30 minutes',
+  // Longer than any test contract's term: the renewal reminder goes out as soon as it is signed.
+  renewalNotice: '100 years',
 };
 
 let engine: TestEngine;
@@ -110,6 +113,17 @@ async function linkIn(person: string, contractId: string): Promise<string> {
   return /(http:\/\/\S+\/links\/\S+)/.exec(mail.text!)![1];
 }
 
+/** Plays the customer: signs the contract's envelope on the e-signature service's page, and answers what it signed. */
+async function sign(contractId: string): Promise<string> {
+  const esign = engine.settings.ESIGN_URL!;
+  const envelope = await eventually(async () => {
+    const envelopes = (await (await fetch(`${esign}/envelopes?contractId=${contractId}`)).json()) as Array<{ envelopeId: string }>;
+    return envelopes[0];
+  }, 'the envelope');
+  expect((await fetch(`${esign}/sign/${envelope.envelopeId}`, { method: 'POST' })).status).toBe(200);
+  return (await fetch(`${esign}/envelopes/${envelope.envelopeId}/document`)).text();
+}
+
 const result = (workflowId: string) => engine.client.workflow.getHandle(workflowId).result() as Promise<ContractApprovalResult>;
 const crmDeal = async (id: string) => (await fetch(`${engine.settings.CRM_URL}/deals/${id}`)).json() as Promise<DealRecord>;
 
@@ -122,12 +136,32 @@ it('routes a large contract through every stage, legal and the CFO in parallel, 
     return now.step === 'approval:legal' && now.openTasks?.length === 2 ? now : undefined;
   }, 'the legal stage with two open tasks');
   expect(progress).toMatchObject({ waitingOn: 'Legal', openTasks: [{ assignee: people.legal }, { assignee: people.cfo }] });
+  // Operators find it without opening it: by stage, team, person and value.
+  const query = `ProcessStep = "approval:legal" AND WaitingOn = "Legal" AND Assignees = "${people.cfo}" AND ContractValue >= 250000 AND WorkflowId = "${c.workflowId}"`;
+  const listed = await eventually(async () => {
+    for await (const run of engine.client.workflow.list({ query })) return run;
+    return undefined;
+  }, 'the run in a search by stage and value');
+  expect(listed.workflowId).toBe(c.workflowId);
   await decideStage(c.workflowId, 'legal', people.cfo);
   await decideStage(c.workflowId, 'legal', people.legal);
 
-  expect(await result(c.workflowId)).toEqual({ outcome: 'approved', documentVersion: 'v1', stages: ['sales', 'finance', 'legal'] });
-  expect((await crmDeal(c.opportunityId)).stage).toBe('contract-approved');
-  expect((await mailTo(c.submittedBy)).map((m) => m.subject)).toEqual([`Contract ${c.contractId} is approved`]);
+  const signedText = await sign(c.contractId);
+  const outcome = await result(c.workflowId);
+  expect(outcome).toMatchObject({ outcome: 'signed', documentVersion: 'v1', stages: ['sales', 'finance', 'legal'] });
+  // The signed document is kept, and its hash matches the document the signer signed.
+  expect(outcome.signed!.sha256).toBe(createHash('sha256').update(signedText).digest('hex'));
+  const {
+    rows: [kept],
+  } = await engine.pool.query('SELECT content, sha256 FROM documents WHERE document_key = $1', [outcome.signed!.documentKey]);
+  expect(kept.content.toString()).toBe(signedText);
+  expect(kept.sha256).toBe(outcome.signed!.sha256);
+  expect((await crmDeal(c.opportunityId)).history.map((h) => h.stage)).toEqual(['contract-approved', 'contracted']);
+  expect((await mailTo(c.submittedBy)).map((m) => m.subject)).toEqual([
+    `Contract ${c.contractId} is approved`,
+    `Contract ${c.contractId} is signed`,
+    expect.stringMatching(new RegExp(`^Contract ${c.contractId} ends on \\d{4}-\\d{2}-\\d{2}$`)),
+  ]);
   const { rows: deputy } = await engine.pool.query(`SELECT status FROM human_tasks WHERE workflow_id = $1 AND assignee = $2`, [
     c.workflowId,
     people.salesDeputy,
@@ -136,7 +170,18 @@ it('routes a large contract through every stage, legal and the CFO in parallel, 
 
   const trail = await auditTrail(c.contractId);
   expect(trail.map((entry) => entry.event)).toEqual(
-    expect.arrayContaining(['submitted', 'routed', 'task-opened', 'decision', 'task-withdrawn', 'stage-passed', 'approved']),
+    expect.arrayContaining([
+      'submitted',
+      'routed',
+      'task-opened',
+      'decision',
+      'task-withdrawn',
+      'stage-passed',
+      'approved',
+      'sent-for-signature',
+      'signed',
+      'renewal-reminded',
+    ]),
   );
   expect(trail[0]).toMatchObject({ event: 'submitted', actor: c.submittedBy, documentVersion: 'v1' });
   expect(trail.filter((entry) => entry.event === 'decision').map((entry) => entry.actor)).toEqual([
@@ -145,6 +190,7 @@ it('routes a large contract through every stage, legal and the CFO in parallel, 
     people.cfo,
     people.legal,
   ]);
+  await engine.keepHistory(c.workflowId, 'signed');
   await expect(engine.pool.query(`DELETE FROM contract_audit WHERE contract_id = $1`, [c.contractId])).rejects.toThrow(/append-only/);
   await expect(engine.pool.query(`UPDATE contract_audit SET event = 'x' WHERE contract_id = $1`, [c.contractId])).rejects.toThrow(
     /append-only/,
@@ -169,6 +215,7 @@ it('ends when one approver of a parallel stage rejects: the other task is withdr
     [c.workflowId, people.cfo],
   );
   expect(rows).toEqual([{ status: 'withdrawn' }]);
+  await engine.keepHistory(c.workflowId, 'rejected-in-parallel');
 });
 
 it('escalates a missed deadline to the approver’s manager, who decides in their place', async () => {
@@ -182,7 +229,8 @@ it('escalates a missed deadline to the approver’s manager, who decides in thei
     escalated: true,
   });
 
-  expect(await result(c.workflowId)).toMatchObject({ outcome: 'approved' });
+  await sign(c.contractId);
+  expect(await result(c.workflowId)).toMatchObject({ outcome: 'signed' });
   expect((await mailTo(people.finance)).map((m) => m.subject)).toEqual(expect.arrayContaining([expect.stringMatching(/^Reminder/)]));
   // The assignee's link expired with the deadline; nothing it could do changes the run.
   const expired = await fetch(await linkIn(people.finance, c.contractId));
@@ -193,6 +241,7 @@ it('escalates a missed deadline to the approver’s manager, who decides in thei
   expect(trail).toEqual(
     expect.arrayContaining([expect.objectContaining({ event: 'decision', actor: people.director, onBehalfOf: people.finance })]),
   );
+  await engine.keepHistory(c.workflowId, 'escalated');
 });
 
 it('lets an approver delegate; the record keeps who decided on whose behalf', async () => {
@@ -208,7 +257,8 @@ it('lets an approver delegate; the record keeps who decided on whose behalf', as
     onBehalfOf: people.finance,
   });
 
-  expect(await result(c.workflowId)).toMatchObject({ outcome: 'approved' });
+  await sign(c.contractId);
+  expect(await result(c.workflowId)).toMatchObject({ outcome: 'signed' });
   const trail = await auditTrail(c.contractId);
   expect(trail).toEqual(
     expect.arrayContaining([
@@ -234,10 +284,12 @@ it('waits for a revision after a change request, then routes the revised contrac
   await decideStage(c.workflowId, 'finance', people.finance, 'approve', undefined, 2);
   await decideStage(c.workflowId, 'legal', people.legal, 'approve', undefined, 2);
   await decideStage(c.workflowId, 'legal', people.cfo, 'approve', undefined, 2);
-  expect(await result(c.workflowId)).toEqual({ outcome: 'approved', documentVersion: 'v2', stages: ['sales', 'finance', 'legal'] });
+  await sign(c.contractId);
+  expect(await result(c.workflowId)).toMatchObject({ outcome: 'signed', documentVersion: 'v2', stages: ['sales', 'finance', 'legal'] });
   const trail = await auditTrail(c.contractId);
   expect(trail.find((entry) => entry.event === 'revised')).toMatchObject({ documentVersion: 'v2' });
   expect(trail.filter((entry) => entry.event === 'decision' && entry.documentVersion === 'v2')).toHaveLength(4);
+  await engine.keepHistory(c.workflowId, 'changes-requested-then-revised');
 });
 
 it('takes a decision from the one-click link in the e-mail, clicked in Chromium; a tampered or used link changes nothing', async () => {
@@ -261,7 +313,8 @@ it('takes a decision from the one-click link in the e-mail, clicked in Chromium;
   } finally {
     await browser.close();
   }
-  expect(await result(c.workflowId)).toMatchObject({ outcome: 'approved' });
+  await sign(c.contractId);
+  expect(await result(c.workflowId)).toMatchObject({ outcome: 'signed' });
   const trail = await auditTrail(c.contractId);
   expect(trail).toEqual(
     expect.arrayContaining([
@@ -287,5 +340,6 @@ it('takes one of two decisions racing for one task and refuses the other', async
   ]);
   expect(raced.map((r) => r.status).sort()).toEqual([200, 409]);
   const winner = raced.find((r) => r.status === 200)!.body.decision;
-  expect(await result(c.workflowId)).toMatchObject({ outcome: winner === 'approve' ? 'approved' : 'rejected' });
+  if (winner === 'approve') await sign(c.contractId);
+  expect(await result(c.workflowId)).toMatchObject({ outcome: winner === 'approve' ? 'signed' : 'rejected' });
 });

@@ -23,6 +23,8 @@ it('has recorded the paths through every process', () => {
       'orderToCash/credit-rejected',
       'orderToCash/cancelled',
       'orderToCash/dunning-collections',
+      'contractApproval/signed',
+      'contractApproval/changes-requested-then-revised',
     ]),
   );
 });

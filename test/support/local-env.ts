@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../../config';
 
 /** A new state folder for a local engine; the embedded PostgreSQL, which runs as the `postgres` user, can enter it. */
 export function freshStateDir(prefix: string): string {
@@ -16,23 +17,15 @@ const CONFIGURED = [
   'SMTP_URL',
   'CRM_URL',
   'LEGACY_ERP_URL',
+  'ESIGN_URL',
   'WEBHOOK_SECRETS',
   'OFFICEFLOW_ENCRYPTION_KEY',
   'OFFICEFLOW_IDENTITY_KEY',
   'OIDC_ISSUER',
 ];
 
-const PORTS = [
-  'TEMPORAL_PORT',
-  'TEMPORAL_UI_PORT',
-  'POSTGRES_PORT',
-  'MAIL_SINK_SMTP_PORT',
-  'MAIL_SINK_HTTP_PORT',
-  'CRM_STANDIN_PORT',
-  'LEGACY_ERP_STANDIN_PORT',
-  'INTAKE_PORT',
-  'CODEC_PORT',
-];
+/** Every port officeflow may listen on, the engine's and each system's stand-in's: all of them free ones. */
+const PORTS = Object.keys(loadConfig({})).filter((name) => name.endsWith('_PORT'));
 
 /** The environment of an engine that starts all its infrastructure itself, in `stateDir`, on free ports. */
 export function localEngineEnv(stateDir: string): NodeJS.ProcessEnv {

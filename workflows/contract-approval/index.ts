@@ -1,4 +1,5 @@
-import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { condition, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { Contract, ContractApprovalInput, ContractApprovalResult, Revision } from '../../contracts/contract';
 import type { TaskEvent } from '../../contracts/human-task';
@@ -6,19 +7,20 @@ import { humanTasks } from '../human-task';
 import { trackProgress } from '../progress';
 import { mail, quickStep } from '../retry-profiles';
 import { taskBoard } from './board';
-import { contractRevised } from './messages';
+import { contractRevised, envelopeCompleted } from './messages';
 import { approvalStages } from './routing';
 import { runStage } from './stage';
 
 export * from './messages';
 
-const { recordAudit, updateDeal } = proxyActivities<Activities>(quickStep);
+const { recordAudit, updateDeal, sendForSignature, storeSignedDocument } = proxyActivities<Activities>(quickStep);
 const { sendEmail } = proxyActivities<Activities>(mail);
 
 /**
  * Contract approval: a contract submitted by Sales goes through the approval stages its data routes it to (the
  * definition's rule table), approvers of a stage in parallel. A rejection ends it; a change request waits for the
- * revised contract, which is routed and approved afresh. Every step is kept in the contract's audit trail.
+ * revised contract, which is routed and approved afresh. Approved, it goes out for signature; signed, the run reminds
+ * the account owner before its term ends. Every step is kept in the contract's audit trail.
  */
 export async function contractApproval(input: ContractApprovalInput): Promise<ContractApprovalResult> {
   const { settings, ...submitted } = input;
@@ -57,7 +59,58 @@ export async function contractApproval(input: ContractApprovalInput): Promise<Co
     sendEmail({ emailKey: `${runKey}/${kind}`, to: contract.submittedBy, subject, text, attachmentKeys: [] });
 
   let revision: Revision | undefined;
+  let envelope: { envelopeId: string; signedAt: string } | undefined;
   setHandler(contractRevised, (revised) => void (revision ??= revised));
+  setHandler(envelopeCompleted, (completed) => void (envelope ??= completed));
+
+  /** The approved contract goes to the customer's signer; once signed, the document is kept with its SHA-256. */
+  const collectSignature = async () => {
+    const version = contract.document.version;
+    enterStep('awaiting-signature', { on: 'Customer' });
+    const { envelopeId } = await sendForSignature({
+      envelopeKey: `${runKey}/signature/${version}`,
+      contractId: contract.contractId,
+      document: contract.document,
+      signer: contract.signer,
+    });
+    await audit('sent-for-signature', { envelopeId, signer: contract.signer.email });
+    await condition(() => envelope?.envelopeId === envelopeId);
+    const { signedAt } = envelope!;
+    const stored = await storeSignedDocument({ envelopeId, documentKey: `contract/${contract.contractId}/${version}/signed` });
+    await audit('signed', { envelopeId, signedAt, documentKey: stored.documentKey, sha256: stored.sha256 }, contract.signer.email);
+    await updateDeal({
+      dealId: contract.opportunityId,
+      stage: 'contracted',
+      note: `Contract ${contract.contractId} ${version} signed`,
+      updateKey: `${runKey}/contracted`,
+    });
+    await tellSubmitter(
+      'signed',
+      `Contract ${contract.contractId} is signed`,
+      `${contract.signer.name} signed version ${version} on ${signedAt}.`,
+    );
+    return { ...stored, signedAt };
+  };
+
+  /**
+   * A durable timer in this run, not a schedule: the reminder belongs to this contract's story (its audit trail, its
+   * term), a sleeping run costs nothing, and a contract ended otherwise takes its reminder with it.
+   */
+  const remindOfRenewal = async (signedAt: Date) => {
+    const termEnds = new Date(signedAt);
+    termEnds.setUTCMonth(termEnds.getUTCMonth() + contract.termMonths);
+    const remindAt = new Date(termEnds.getTime() - msToNumber(settings.renewalNotice));
+    enterStep('in-force', { on: 'Renewal', until: remindAt });
+    if (remindAt.getTime() > Date.now()) await sleep(remindAt.getTime() - Date.now());
+    const ends = termEnds.toISOString().slice(0, 10);
+    await tellSubmitter(
+      'renewal',
+      `Contract ${contract.contractId} ends on ${ends}`,
+      `Time to talk to ${contract.customerId} about renewing it.`,
+    );
+    await audit('renewal-reminded', { termEnds: termEnds.toISOString() });
+    enterStep('renewal-reminded');
+  };
 
   await audit(
     'submitted',
@@ -89,14 +142,15 @@ export async function contractApproval(input: ContractApprovalInput): Promise<Co
         note: `Contract ${contract.contractId} ${version} approved`,
         updateKey: `${runKey}/approved`,
       });
+      await audit('approved', { stages: stages.map((s) => s.stage) });
       await tellSubmitter(
         'approved',
         `Contract ${contract.contractId} is approved`,
-        `Every stage approved version ${version}: ${stages.map((s) => s.stage).join(', ')}.`,
+        `Every stage approved version ${version}; it went to ${contract.signer.name} for signature.`,
       );
-      await audit('approved', { stages: stages.map((s) => s.stage) });
-      enterStep('approved');
-      return { outcome: 'approved', documentVersion: version, stages: stages.map((s) => s.stage) };
+      const signed = await collectSignature();
+      await remindOfRenewal(new Date(signed.signedAt));
+      return { outcome: 'signed', documentVersion: version, stages: stages.map((s) => s.stage), signed };
     }
 
     const { decision } = ended;

@@ -3,3 +3,6 @@ import type { Revision } from '../../contracts/contract';
 
 /** The CRM brings a revised contract, after changes were requested. */
 export const contractRevised = defineSignal<[Revision]>('contractRevised');
+
+/** The e-signature service reports the contract signed. */
+export const envelopeCompleted = defineSignal<[{ envelopeId: string; signedAt: string }]>('envelopeCompleted');
