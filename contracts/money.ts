@@ -70,11 +70,6 @@ export function add(a: Money, b: Money): Money {
   return { amount: a.amount + b.amount, currency: a.currency };
 }
 
-export function subtract(a: Money, b: Money): Money {
-  sameCurrency(a, b);
-  return { amount: a.amount - b.amount, currency: a.currency };
-}
-
 export const times = (value: Money, quantity: number): Money => ({ amount: value.amount * quantity, currency: value.currency });
 
 export const sum = (values: Money[], currency: string): Money => values.reduce(add, zero(currency));

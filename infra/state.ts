@@ -26,8 +26,14 @@ export function stateSecret(stateDir: string, name: string, generate: () => stri
 export const randomToken = (bytes: number): string => randomBytes(bytes).toString('base64');
 
 /** Replaces a file in one step (written beside it, then renamed), so a reader never sees it half-written. */
-export function writeFileAtomic(file: string, content: string): void {
+function writeFileAtomic(file: string, content: string): void {
   const staged = `${file}.${process.pid}.tmp`;
   writeFileSync(staged, content);
   renameSync(staged, file);
+}
+
+/** A JSON document a stand-in keeps in its folder: read once when it starts, written whole after each change. */
+export function keptJson<T>(file: string, initial: T): { value: T; save(): void } {
+  const value: T = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : initial;
+  return { value, save: () => writeFileAtomic(file, JSON.stringify(value, null, 2)) };
 }

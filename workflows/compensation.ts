@@ -52,5 +52,3 @@ export function compensations(ask: Ask, owner: UndoOwner) {
     },
   };
 }
-
-export type Compensations = ReturnType<typeof compensations>;

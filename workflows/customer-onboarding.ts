@@ -4,10 +4,10 @@ import type { Activities } from '../activities';
 import type { CreditDecision, CustomerOnboardingInput, OnboardingResult } from '../contracts/customer';
 import { formatMoney, moneyFrom, zero } from '../contracts/money';
 import { trackProgress } from './progress';
-import { mail, quickStep } from './retry-profiles';
+import { emailOnce } from './once-per-run';
+import { quickStep } from './retry-profiles';
 
 const { registerCustomer, setCreditLimit, printWelcomeLetter, markOnboarded } = proxyActivities<Activities>(quickStep);
-const { sendEmail } = proxyActivities<Activities>(mail);
 
 /** Finance (back office) has approved a credit limit for the new customer. */
 export const creditLimitApproved = defineSignal<[CreditDecision]>('creditLimitApproved');
@@ -37,22 +37,20 @@ export async function customerOnboarding(input: CustomerOnboardingInput): Promis
 
   enterStep('welcome-pack');
   const letter = await printWelcomeLetter({ documentKey: `${runKey}/welcome-letter`, customerNumber, account, credit });
-  await sendEmail({
-    emailKey: `${runKey}/welcome-letter`,
-    to: account.billingEmail,
-    subject: `Welcome to our company, ${account.companyName}`,
-    text: `Dear ${account.contactName},\n\nyour customer number is ${customerNumber}. Your welcome letter with your terms is attached.`,
-    attachmentKeys: [letter.documentKey],
-  });
-  await sendEmail({
-    emailKey: `${runKey}/sales-rep-notice`,
-    to: input.salesRepEmail,
-    subject: `${account.companyName} is onboarded as ${customerNumber}`,
-    text:
-      `The back office has set up ${account.companyName} (CRM account ${account.accountId}) as customer ${customerNumber} ` +
+  await emailOnce(
+    'welcome-letter',
+    account.billingEmail,
+    `Welcome to our company, ${account.companyName}`,
+    `Dear ${account.contactName},\n\nyour customer number is ${customerNumber}. Your welcome letter with your terms is attached.`,
+    [letter.documentKey],
+  );
+  await emailOnce(
+    'sales-rep-notice',
+    input.salesRepEmail,
+    `${account.companyName} is onboarded as ${customerNumber}`,
+    `The back office has set up ${account.companyName} (CRM account ${account.accountId}) as customer ${customerNumber} ` +
       `with a credit limit of ${formatMoney(credit.creditLimit)}.`,
-    attachmentKeys: [],
-  });
+  );
   await markOnboarded(customerNumber);
 
   enterStep('onboarded');

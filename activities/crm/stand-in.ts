@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../../infra/state';
+import { keptJson } from '../../infra/state';
 import Fastify from 'fastify';
 
 export interface DealRecord {
@@ -28,8 +27,7 @@ export interface StandInCrm {
  * It keeps what it receives in a JSON file, so people and tests can see what the front office was told.
  */
 export async function startStandInCrm(dir: string, port: number, host = '127.0.0.1'): Promise<StandInCrm> {
-  const file = path.join(dir, 'crm.json');
-  const state: CrmState = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { deals: {}, seenKeys: [] };
+  const { value: state, save } = keptJson<CrmState>(path.join(dir, 'crm.json'), { deals: {}, seenKeys: [] });
   const seen = new Set(state.seenKeys);
   const deal = (dealId: string) => (state.deals[dealId] ??= { dealId, notes: [], history: [] });
   /** Applies a change to a deal once per Idempotency-Key, and keeps it. */
@@ -37,8 +35,9 @@ export async function startStandInCrm(dir: string, port: number, host = '127.0.0
     const record = deal(dealId);
     if (!seen.has(key)) {
       seen.add(key);
+      state.seenKeys.push(key);
       change(record);
-      writeFileAtomic(file, JSON.stringify({ deals: state.deals, seenKeys: [...seen] }, null, 2));
+      save();
     }
     return record;
   };

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../../infra/state';
+import { keptJson } from '../../infra/state';
 import Fastify from 'fastify';
 import { sendEvent } from '../../intake/send';
 import { html } from '../documents/html';
@@ -41,9 +40,7 @@ export async function startStandInESignature(options: {
   webhookSecret: string;
   host?: string;
 }): Promise<StandInESignature> {
-  const file = path.join(options.dir, 'e-signature.json');
-  const envelopes: Envelope[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
-  const save = () => writeFileAtomic(file, JSON.stringify(envelopes, null, 2));
+  const { value: envelopes, save } = keptJson<Envelope[]>(path.join(options.dir, 'e-signature.json'), []);
   const find = (id: string) => envelopes.find((envelope) => envelope.envelopeId === id);
 
   const app = Fastify();

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../../infra/state';
+import { keptJson } from '../../infra/state';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 
 /** An order as the legacy ERP keeps it. */
@@ -40,9 +39,7 @@ export async function startLegacyErpPortal(options: {
   slowPageMs: number;
   host?: string;
 }): Promise<LegacyErpPortal> {
-  const file = path.join(options.dir, 'legacy-erp.json');
-  const orders: LegacyOrder[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
-  const save = () => writeFileAtomic(file, JSON.stringify(orders, null, 2));
+  const { value: orders, save } = keptJson<LegacyOrder[]>(path.join(options.dir, 'legacy-erp.json'), []);
   const sessions = new Set<string>();
   const signedIn = (request: FastifyRequest) => sessions.has(/session=(\w+)/.exec(request.headers.cookie ?? '')?.[1] ?? '');
 

@@ -5,7 +5,8 @@ import type { Contract, ContractApprovalInput, ContractApprovalResult, Revision 
 import type { TaskEvent } from '../../contracts/human-task';
 import { humanTasks } from '../human-task';
 import { trackProgress } from '../progress';
-import { mail, quickStep } from '../retry-profiles';
+import { emailOnce, tellCrm } from '../once-per-run';
+import { quickStep } from '../retry-profiles';
 import { taskBoard } from './board';
 import { contractRevised, envelopeCompleted } from './messages';
 import { approvalStages } from './routing';
@@ -13,8 +14,7 @@ import { runStage } from './stage';
 
 export * from './messages';
 
-const { recordAudit, updateDeal, sendForSignature, storeSignedDocument } = proxyActivities<Activities>(quickStep);
-const { sendEmail } = proxyActivities<Activities>(mail);
+const { recordAudit, sendForSignature, storeSignedDocument } = proxyActivities<Activities>(quickStep);
 
 /**
  * Contract approval: a contract submitted by Sales goes through the approval stages its data routes it to (the
@@ -55,8 +55,7 @@ export async function contractApproval(input: ContractApprovalInput): Promise<Co
           event.decision.onBehalfOf,
         )
       : audit(`task-${event.kind}`, { task: event.task, ...('from' in event ? { from: event.from } : {}) }, event.assignee);
-  const tellSubmitter = (kind: string, subject: string, text: string) =>
-    sendEmail({ emailKey: `${runKey}/${kind}`, to: contract.submittedBy, subject, text, attachmentKeys: [] });
+  const tellSubmitter = (kind: string, subject: string, text: string) => emailOnce(kind, contract.submittedBy, subject, text);
 
   let revision: Revision | undefined;
   let envelope: { envelopeId: string; signedAt: string } | undefined;
@@ -78,12 +77,7 @@ export async function contractApproval(input: ContractApprovalInput): Promise<Co
     const { signedAt } = envelope!;
     const stored = await storeSignedDocument({ envelopeId, documentKey: `contract/${contract.contractId}/${version}/signed` });
     await audit('signed', { envelopeId, signedAt, documentKey: stored.documentKey, sha256: stored.sha256 }, contract.signer.email);
-    await updateDeal({
-      dealId: contract.opportunityId,
-      stage: 'contracted',
-      note: `Contract ${contract.contractId} ${version} signed`,
-      updateKey: `${runKey}/contracted`,
-    });
+    await tellCrm(contract.opportunityId, 'contracted', `Contract ${contract.contractId} ${version} signed`);
     await tellSubmitter(
       'signed',
       `Contract ${contract.contractId} is signed`,
@@ -136,12 +130,7 @@ export async function contractApproval(input: ContractApprovalInput): Promise<Co
     const version = contract.document.version;
 
     if (!ended) {
-      await updateDeal({
-        dealId: contract.opportunityId,
-        stage: 'contract-approved',
-        note: `Contract ${contract.contractId} ${version} approved`,
-        updateKey: `${runKey}/approved`,
-      });
+      await tellCrm(contract.opportunityId, 'contract-approved', `Contract ${contract.contractId} ${version} approved`);
       await audit('approved', { stages: stages.map((s) => s.stage) });
       await tellSubmitter(
         'approved',
@@ -156,12 +145,7 @@ export async function contractApproval(input: ContractApprovalInput): Promise<Co
     const { decision } = ended;
     const why = `${decision.decidedBy}${decision.comment ? `: ${decision.comment}` : ''}`;
     if (decision.decision === 'reject') {
-      await updateDeal({
-        dealId: contract.opportunityId,
-        stage: 'contract-rejected',
-        note: `Contract ${contract.contractId} rejected by ${why}`,
-        updateKey: `${runKey}/rejected`,
-      });
+      await tellCrm(contract.opportunityId, 'contract-rejected', `Contract ${contract.contractId} rejected by ${why}`);
       await tellSubmitter('rejected', `Contract ${contract.contractId} was rejected`, `Version ${version} was rejected by ${why}.`);
       await audit('rejected', { reason: decision.comment });
       enterStep('rejected');

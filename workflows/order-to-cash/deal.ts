@@ -5,11 +5,11 @@ import { moneyFrom } from '../../contracts/money';
 import { compensations } from '../compensation';
 import { humanTasks } from '../human-task';
 import { trackProgress } from '../progress';
-import { mail, quickStep } from '../retry-profiles';
+import { emailOnce, tellCrm as tellDeal } from '../once-per-run';
+import { quickStep } from '../retry-profiles';
 import { dealCancelled, paymentReceived, shipmentDelivered, stockRestocked } from './messages';
 
-const { updateDeal, noteOnDeal } = proxyActivities<Activities>(quickStep);
-const { sendEmail } = proxyActivities<Activities>(mail);
+const { noteOnDeal } = proxyActivities<Activities>(quickStep);
 
 /** Ends the run early with its result, with nothing to undo (a rejected credit). */
 export class DealEnded extends Error {
@@ -56,7 +56,7 @@ export function followDeal(input: OrderToCashInput) {
     enterStep(step);
     return result;
   };
-  const tellCrm = (stage: DealStage, note?: string) => updateDeal({ dealId: order.dealId, stage, note, updateKey: `${runKey}/${stage}` });
+  const tellCrm = (stage: DealStage, note?: string) => tellDeal(order.dealId, stage, note);
 
   setHandler(shipmentDelivered, () => void (state.delivered = true));
   setHandler(stockRestocked, (restock) => void state.restocks.push(restock));
@@ -89,8 +89,7 @@ export function followDeal(input: OrderToCashInput) {
     placed,
 
     /** Sends an e-mail once per run and `kind`. */
-    email: (kind: string, to: string, subject: string, text: string, attachmentKeys: string[] = []) =>
-      sendEmail({ emailKey: `${runKey}/${kind}`, to, subject, text, attachmentKeys }),
+    email: emailOnce,
 
     /** Between the steps before shipment: a cancellation the CRM asked for ends the run here. */
     checkpoint(): void {
