@@ -19,11 +19,22 @@ export type Activities = Intersection<ReturnType<System['connect']>['activities'
 /** The settings of every system, by environment variable. */
 export type SystemSettings = Intersection<SettingsOf<System>>;
 
-/** Connects every system's activities for one worker process; `close` releases what they hold. */
-export function connectSystems(settings: SystemSettings, shared: SharedClients): { activities: Activities; close(): Promise<void> } {
-  const connected = systems.map((system) => (system as ConnectedSystem<SystemSettings, object>).connect(settings, shared));
+/**
+ * Connects every system's activities for one worker process: `robots` are those that drive a browser (for the robot
+ * queue), `activities` every other; `close` releases what they hold.
+ */
+export function connectSystems(
+  settings: SystemSettings,
+  shared: SharedClients,
+): { activities: Partial<Activities>; robots: Partial<Activities>; close(): Promise<void> } {
+  const connected = systems.map((system) => ({
+    robots: 'robots' in system && system.robots === true,
+    ...(system as ConnectedSystem<SystemSettings, object>).connect(settings, shared),
+  }));
+  const merged = (robots: boolean) => Object.assign({}, ...connected.filter((c) => c.robots === robots).map((c) => c.activities));
   return {
-    activities: Object.assign({}, ...connected.map((c) => c.activities)) as Activities,
+    activities: merged(false),
+    robots: merged(true),
     close: async () => {
       for (const c of connected) await c.close?.();
     },

@@ -44,6 +44,11 @@ export interface RunningStandIn {
  */
 export interface ConnectedSystem<Settings extends object, Activities extends object> {
   name: string;
+  /**
+   * Its activities drive a browser (robots): they run on the robot task queue, whose worker takes no more at once
+   * than the browser pool has pages, so robots wait in Temporal's queue rather than inside Chromium.
+   */
+  robots?: boolean;
   /** The environment variables it reads, if any, checked at start with every other setting. */
   settings?: z.ZodType<Settings>;
   /** Its activities, built once per worker; `close` releases what they hold. */

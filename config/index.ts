@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { type SystemSettings, systems } from '../activities';
+import { defaultPoolSize } from '../infra/browser';
 import { ConfigError } from './error';
 import { emailList, httpUrl, port } from './fields';
 
@@ -26,10 +27,10 @@ const engineSettings = z
     TEMPORAL_CLI_PATH: z.string().min(1).optional(),
     TEMPORAL_PORT: port(7233),
     TEMPORAL_UI_PORT: port(8233),
-    /** Appended to every process's task queue, so several environments can share one namespace. */
+    /** Appended to every task queue, so several environments can share one namespace: `@` and a name, e.g. `@staging`. */
     TASK_QUEUE_SUFFIX: z
       .string()
-      .regex(/^[a-z0-9-]*$/, 'must be lower-case letters, digits and dashes')
+      .regex(/^(@[a-z0-9-]+)?$/, 'must be @ and lower-case letters, digits and dashes, e.g. @staging')
       .default(''),
 
     /** Unset: officeflow starts an embedded PostgreSQL. */
@@ -37,6 +38,10 @@ const engineSettings = z
     POSTGRES_PORT: port(5433),
 
     CHROME_PATH: z.string().min(1).default('/usr/bin/chromium'),
+    /** Browser pages a worker keeps open at once for robots and printing; also how many robot steps it runs at once. */
+    BROWSER_PAGES: z.coerce.number().int().min(1).max(64).default(defaultPoolSize),
+    /** Tasks one Chromium serves before the worker replaces it. */
+    BROWSER_RECYCLE_AFTER: z.coerce.number().int().min(1).default(200),
 
     INTAKE_HOST: z.string().min(1).default('127.0.0.1'),
     INTAKE_PORT: port(8080),

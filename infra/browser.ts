@@ -1,3 +1,5 @@
+import os from 'node:os';
+import Bottleneck from 'bottleneck';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
 /**
@@ -16,32 +18,96 @@ const CHROMIUM_ARGS = [
   '--disable-crash-reporter',
 ];
 
-/** One headless Chromium shared by every browser activity of a worker, launched on first use. */
+export interface BrowserPoolOptions {
+  executablePath: string;
+  /** Pages open at once; more tasks wait for a free page. */
+  size: number;
+  /** Tasks one Chromium serves before it is replaced, so a slow leak in a long-lived browser never builds up. */
+  recycleAfter: number;
+}
+
+/** Two pages per CPU: a page mostly waits on the portal, but each one costs Chromium a renderer. */
+export const defaultPoolSize = () => Math.max(2, 2 * os.availableParallelism());
+
+/** One Chromium with the tasks it has served and the pages open in it now. */
+interface Generation {
+  browser: Promise<Browser>;
+  served: number;
+  open: number;
+}
+
+/**
+ * A bounded pool of Chromium pages shared by a worker's robots and document printing. Each task gets a fresh browser
+ * context (no cookies or storage from the last task) in at most `size` pages at once; Chromium is launched on first
+ * use, launched afresh after a crash, and replaced after `recycleAfter` tasks once its last page has closed.
+ */
 export class BrowserPool {
-  private browser?: Promise<Browser>;
+  readonly size: number;
+  private readonly slots: Bottleneck;
+  private current?: Generation;
 
-  constructor(private readonly executablePath: string) {}
+  constructor(private readonly options: BrowserPoolOptions) {
+    this.size = options.size;
+    this.slots = new Bottleneck({ maxConcurrent: options.size });
+  }
 
-  async withPage<T>(use: (page: Page) => Promise<T>): Promise<T> {
-    const browser = await this.launch();
-    const context = await browser.createBrowserContext();
-    try {
-      return await use(await context.newPage());
-    } finally {
-      await context.close();
-    }
+  /** Runs `use` on a fresh page once one of the pool's pages is free. */
+  withPage<T>(use: (page: Page) => Promise<T>): Promise<T> {
+    return this.slots.schedule(async () => {
+      const generation = this.generation();
+      generation.served++;
+      generation.open++;
+      try {
+        const context = await (await generation.browser).createBrowserContext();
+        try {
+          return await use(await context.newPage());
+        } finally {
+          await context.close().catch(() => undefined);
+        }
+      } finally {
+        generation.open--;
+        this.retireIfDone(generation);
+      }
+    });
+  }
+
+  /** Pages in use and tasks waiting for one. */
+  load(): { open: number; waiting: number } {
+    const counts = this.slots.counts();
+    return { open: counts.EXECUTING, waiting: counts.QUEUED };
   }
 
   async close(): Promise<void> {
-    const browser = this.browser;
-    this.browser = undefined;
-    if (browser) await (await browser).close();
+    const generation = this.current;
+    this.current = undefined;
+    if (generation) await (await generation.browser.catch(() => undefined))?.close();
   }
 
-  private launch(): Promise<Browser> {
-    this.browser ??= puppeteer
+  private generation(): Generation {
+    if (this.current && this.current.served >= this.options.recycleAfter) {
+      const retiring = this.current;
+      this.current = undefined;
+      this.retireIfDone(retiring);
+    }
+    this.current ??= this.launch();
+    return this.current;
+  }
+
+  /** Closes a replaced Chromium once its last page is done. */
+  private retireIfDone(generation: Generation): void {
+    if (generation !== this.current && generation.open === 0) {
+      void generation.browser.then((browser) => browser.close()).catch(() => undefined);
+    }
+  }
+
+  private launch(): Generation {
+    const generation: Generation = { served: 0, open: 0, browser: undefined as unknown as Promise<Browser> };
+    const forget = () => {
+      if (this.current === generation) this.current = undefined;
+    };
+    generation.browser = puppeteer
       .launch({
-        executablePath: this.executablePath,
+        executablePath: this.options.executablePath,
         headless: true,
         args: CHROMIUM_ARGS,
         // Over a pipe, Chromium exits when its worker does, even one killed outright.
@@ -52,14 +118,18 @@ export class BrowserPool {
         handleSIGHUP: false,
       })
       .then((browser) => {
-        // A crashed browser is launched afresh on the next use.
-        browser.once('disconnected', () => (this.browser = undefined));
+        // A crashed browser is launched afresh for the next task.
+        browser.once('disconnected', forget);
         return browser;
       })
       .catch((error: unknown) => {
-        this.browser = undefined;
-        throw new Error(`cannot start Chromium at ${this.executablePath} (set CHROME_PATH): ${String(error)}`);
+        forget();
+        throw new Error(`cannot start Chromium at ${this.options.executablePath} (set CHROME_PATH): ${String(error)}`);
       });
-    return this.browser;
+    return generation;
   }
 }
+
+/** The worker's pool, as configured. */
+export const browserPool = (config: { CHROME_PATH: string; BROWSER_PAGES: number; BROWSER_RECYCLE_AFTER: number }) =>
+  new BrowserPool({ executablePath: config.CHROME_PATH, size: config.BROWSER_PAGES, recycleAfter: config.BROWSER_RECYCLE_AFTER });

@@ -12,7 +12,8 @@ import { type Config, publicUrl } from '../config';
 import { decisionLinks } from '../intake/decision-links';
 import { createPool } from '../db/pool';
 import type { ProcessDefinition } from '../definitions/define';
-import { BrowserPool } from '../infra/browser';
+import { browserPool } from '../infra/browser';
+import { robotTaskQueue } from '../workflows/robots';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -38,27 +39,26 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundler });
 }
 
-/** Starts one worker per task queue the processes use, sharing one database pool, browser and the systems' clients. */
+/**
+ * Starts one worker per task queue the processes use, and one on the robot queue that takes no more robots at once
+ * than the browser pool has pages; all share one database pool, browser pool and the systems' clients.
+ */
 export async function startWorkers({ connection, config, registry, log, workflowBundle }: WorkerOptions): Promise<RunningWorkers> {
   const pool = createPool(config.DATABASE_URL!, log);
-  const browser = new BrowserPool(config.CHROME_PATH);
+  const browser = browserPool(config);
   const links = decisionLinks(config.OFFICEFLOW_ENCRYPTION_KEY!, publicUrl(config));
   const systems = connectSystems(config, { pool, browser, decisionLinks: links, publicUrl: publicUrl(config), log });
   const bundle = workflowBundle ?? (await bundleWorkflows());
   const taskQueues = [...new Set(registry.map((process) => process.taskQueue))];
-  const workers = await Promise.all(
-    taskQueues.map((taskQueue) =>
-      Worker.create({
-        connection,
-        namespace: config.TEMPORAL_NAMESPACE,
-        taskQueue,
-        workflowBundle: bundle,
-        activities: systems.activities,
-        dataConverter: dataConverter(config.OFFICEFLOW_ENCRYPTION_KEY!),
-      }),
+  const robotQueues = [...new Set(taskQueues.map(robotTaskQueue))];
+  const common = { connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config.OFFICEFLOW_ENCRYPTION_KEY!) };
+  const workers = await Promise.all([
+    ...taskQueues.map((taskQueue) => Worker.create({ ...common, taskQueue, workflowBundle: bundle, activities: systems.activities })),
+    ...robotQueues.map((taskQueue) =>
+      Worker.create({ ...common, taskQueue, activities: systems.robots, maxConcurrentActivityTaskExecutions: browser.size }),
     ),
-  );
-  log.info({ taskQueues }, 'workers polling');
+  ]);
+  log.info({ taskQueues, robotQueues, browserPages: browser.size }, 'workers polling');
   const done = Promise.all(workers.map((worker) => worker.run())).then(async () => {
     await browser.close();
     await systems.close();

@@ -3,7 +3,7 @@ import { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { connectSystems } from '../../activities';
 import { dataConverter } from '../../codec/data-converter';
-import { BrowserPool } from '../../infra/browser';
+import { browserPool } from '../../infra/browser';
 import { decisionLinks } from '../../intake/decision-links';
 import { connectWorkerConnection, temporalEndpoint } from '../../infra/temporal';
 import type { Progress } from '../../contracts/progress';
@@ -19,7 +19,7 @@ afterAll(() => engine.stop());
 it('runs every undo step newest first even when one fails for good, records the failure and hands it to a person', async () => {
   const undone: string[] = [];
   const connection = await connectWorkerConnection(temporalEndpoint(engine.settings));
-  const browser = new BrowserPool(engine.settings.CHROME_PATH);
+  const browser = browserPool(engine.settings);
   const links = decisionLinks(engine.settings.OFFICEFLOW_ENCRYPTION_KEY!, engine.intakeUrl);
   const systems = connectSystems(engine.settings, {
     pool: engine.pool,

@@ -4,7 +4,7 @@ import type { ContractApprovalResult, ContractApprovalSettings } from '../../con
 import { ContractSubmitted } from '../../contracts/contract';
 import type { Progress } from '../../contracts/progress';
 import type { Page } from 'puppeteer-core';
-import { BrowserPool } from '../../infra/browser';
+import { browserPool } from '../../infra/browser';
 import { sendEvent } from '../../intake/send';
 import { contractApproval } from '../../workflows/contract-approval';
 import { type TestEngine, eventFor, eventually, mailTo, startTestEngine, uniqueId } from '../support/engine';
@@ -296,7 +296,7 @@ it('takes a decision from the one-click link in the e-mail, clicked in Chromium;
   const c = await submit({ value: 10_000 });
   const link = await linkIn(people.sales, c.contractId);
   const tampered = link.slice(0, -2) + (link.endsWith('A') ? 'BB' : 'AA');
-  const browser = new BrowserPool(engine.settings.CHROME_PATH);
+  const browser = browserPool(engine.settings);
   const heading = (page: Page) => page.$eval('h1', (h1) => h1.textContent?.trim());
   try {
     await browser.withPage(async (page) => {

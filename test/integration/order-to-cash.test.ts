@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import type { DealRecord } from '../../activities/crm/stand-in';
 import { salesOrderActivities } from '../../activities/back-office/sales-orders';
-import { legacyErpActivities } from '../../activities/legacy-erp/robot';
-import { BrowserPool } from '../../infra/browser';
+import legacyErp from '../../activities/legacy-erp';
+import { browserPool } from '../../infra/browser';
 import { sendEvent } from '../../intake/send';
 import { money } from '../../contracts/money';
 import { DealClosedWon, type OrderToCashResult, type OrderToCashSettings } from '../../contracts/order';
@@ -17,7 +16,8 @@ import {
   attachmentsOf,
   eventFor,
   eventually,
-  legacyErpAccess,
+  robotsOf,
+  testConfig,
   mailTo,
   portalOrders,
   startTestEngine,
@@ -442,16 +442,9 @@ it('gives one order, one invoice and one e-mail of each kind when the same event
 });
 
 describe('the legacy ERP robot', () => {
-  const browser = new BrowserPool(process.env.CHROME_PATH ?? '/usr/bin/chromium');
+  const browser = browserPool(testConfig());
   afterAll(() => browser.close());
-  /** The robot's activities, each run as Temporal would run it (with an activity context for heartbeats). */
-  const robot = (access = legacyErpAccess(engine.settings)) => {
-    const activities = legacyErpActivities(engine.pool, browser, access);
-    return {
-      enterOrderInLegacyErp: (orderNumber: string): Promise<{ legacyOrderNumber: string }> =>
-        new MockActivityEnvironment().run(activities.enterOrderInLegacyErp, orderNumber),
-    };
-  };
+  const robot = (overrides: Record<string, string> = {}) => robotsOf(legacyErp, { pool: engine.pool, browser }, overrides);
 
   async function salesOrder(lines: Array<{ sku: string; quantity: number; unitPrice: number }>) {
     const {
@@ -493,7 +486,7 @@ describe('the legacy ERP robot', () => {
   it('reports the portal’s validation errors instead of retrying them', async () => {
     const { orderNumber } = await salesOrder([{ sku: await product(100_000), quantity: 10_000, unitPrice: 1 }]);
     await expect(robot().enterOrderInLegacyErp(orderNumber)).rejects.toMatchObject({
-      type: 'LegacyErpRefusedOrder',
+      type: 'PortalRefused',
       nonRetryable: true,
       message: expect.stringContaining('quantity must be a whole number from 1 to 9999'),
     });
@@ -501,7 +494,7 @@ describe('the legacy ERP robot', () => {
 
   it('refuses wrong credentials clearly', async () => {
     const { orderNumber } = await salesOrder([{ sku: await product(5), quantity: 1, unitPrice: 1 }]);
-    const wrong = robot({ ...legacyErpAccess(engine.settings), password: 'not-the-password' });
-    await expect(wrong.enterOrderInLegacyErp(orderNumber)).rejects.toMatchObject({ type: 'LegacyErpSignInRefused' });
+    const wrong = robot({ LEGACY_ERP_PASSWORD: 'not-the-password' });
+    await expect(wrong.enterOrderInLegacyErp(orderNumber)).rejects.toMatchObject({ type: 'PortalSignInRefused', nonRetryable: true });
   });
 });

@@ -2,16 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { simpleParser } from 'mailparser';
 import type { Pool } from 'pg';
 import pino from 'pino';
 import { mailboxUrl } from '../../activities/mail';
 import type { LegacyOrder } from '../../activities/legacy-erp/stand-in';
 import type { ReceivedMail } from '../../activities/mail/sink';
+import type { ConnectedSystem } from '../../activities/system';
 import { type Config, loadConfig } from '../../config';
 import { processes } from '../../definitions';
 import type { ProcessDefinition } from '../../definitions/define';
 import { startEngine } from '../../engine';
+import type { BrowserPool } from '../../infra/browser';
 import { localPort } from '../../infra/ports';
 import { temporalEndpoint } from '../../infra/temporal';
 import { exampleEvent } from '../../intake/catalog';
@@ -32,11 +35,31 @@ export const testSettings = (): Record<string, string> => JSON.parse(readFileSyn
 export const testConfig = (overrides: Record<string, string> = {}): Config =>
   loadConfig({ ...process.env, ...testSettings(), ...overrides });
 
-export const legacyErpAccess = (config: Config) => ({
-  url: config.LEGACY_ERP_URL!,
-  user: config.LEGACY_ERP_USER!,
-  password: config.LEGACY_ERP_PASSWORD!,
-});
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ActivityFunctions = Record<string, (...args: any[]) => Promise<unknown>>;
+
+/**
+ * A portal system's robots as a worker builds them, on this test run's settings with `overrides` (a wrong password),
+ * each called with an activity context as Temporal calls it (heartbeats, attempt number for the evidence).
+ */
+export function robotsOf<Robots extends ActivityFunctions>(
+  system: ConnectedSystem<object, Robots>,
+  shared: { pool: Pool; browser: BrowserPool },
+  overrides: Record<string, string> = {},
+): Robots {
+  const { activities } = system.connect(testConfig(overrides), {
+    ...shared,
+    decisionLinks: undefined!,
+    publicUrl: '',
+    log: pino({ level: 'silent' }),
+  });
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, activity]) => [
+      name,
+      (...args: unknown[]) => new MockActivityEnvironment().run(activity, ...args),
+    ]),
+  ) as Robots;
+}
 
 export const uniqueId = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -66,7 +89,7 @@ export interface TestEngine {
 export async function startTestEngine(overrides: { settings?: Record<string, object>; workers?: boolean } = {}): Promise<TestEngine> {
   const config = testConfig({
     OFFICEFLOW_OPERATORS: TEST_OPERATOR,
-    TASK_QUEUE_SUFFIX: `-${uniqueId('test')}`,
+    TASK_QUEUE_SUFFIX: `@${uniqueId('test')}`,
     INTAKE_HOST: '127.0.0.1',
     // A port known before the engine starts: the links in e-mails point at it.
     INTAKE_PORT: String(await localPort(0, 'INTAKE_PORT')),

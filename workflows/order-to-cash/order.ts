@@ -1,11 +1,11 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import { condition, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { quickStep, robot } from '../retry-profiles';
+import { quickStep } from '../retry-profiles';
+import { robots } from '../robots';
 import { type Deal, OrderUndone } from './deal';
 
 const { createSalesOrder, cancelSalesOrder, reserveStock, releaseStock, recordRestock } = proxyActivities<Activities>(quickStep);
-const { enterOrderInLegacyErp, cancelOrderInLegacyErp } = proxyActivities<Activities>(robot);
 
 /**
  * 2–3. The sales order, keyed into the legacy ERP too (only a browser reaches it), then stock reserved line by
@@ -25,6 +25,7 @@ export async function placeOrder(deal: Deal, customerNumber: string): Promise<st
   undo.add('cancel the sales order', () => cancelSalesOrder(orderNumber));
 
   enterStep('legacy-erp-entry');
+  const { enterOrderInLegacyErp, cancelOrderInLegacyErp } = robots();
   await enterOrderInLegacyErp(orderNumber);
   undo.add('cancel the order in the legacy ERP', () => cancelOrderInLegacyErp(orderNumber));
 

@@ -1,0 +1,27 @@
+import { Context } from '@temporalio/activity';
+import type { Pool } from 'pg';
+import type { Page } from 'puppeteer-core';
+
+/** Where a failed robot's screenshot and page are kept, by document key. */
+export interface Evidence {
+  screenshot: string;
+  html: string;
+}
+
+/**
+ * Keeps what the robot saw when it failed: a full-page screenshot and the page's HTML, in the document store under
+ * the run, step and attempt, so an operator can look at the portal as it was.
+ */
+export async function keepEvidence(pool: Pool, page: Page): Promise<Evidence> {
+  const { workflowExecution, activityId, attempt } = Context.current().info;
+  const prefix = `evidence/${workflowExecution?.workflowId ?? 'outside-a-run'}/${activityId}/attempt-${attempt}`;
+  const evidence = { screenshot: `${prefix}/screenshot.png`, html: `${prefix}/page.html` };
+  const [screenshot, html] = await Promise.all([page.screenshot({ fullPage: true }), page.content()]);
+  await pool.query(
+    `INSERT INTO documents (document_key, filename, content_type, content)
+     VALUES ($1, 'screenshot.png', 'image/png', $2), ($3, 'page.html', 'text/html', $4)
+     ON CONFLICT (document_key) DO NOTHING`,
+    [evidence.screenshot, Buffer.from(screenshot), evidence.html, Buffer.from(html)],
+  );
+  return evidence;
+}

@@ -1,0 +1,166 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { Page } from 'puppeteer-core';
+import { type Evidence, keepEvidence } from './evidence';
+import type { Portal } from './portal';
+
+/** A portal's answer that retrying cannot change: a validation message, refused credentials. */
+export class PortalRefused extends Error {
+  constructor(
+    message: string,
+    readonly type: string,
+  ) {
+    super(message);
+  }
+}
+
+const quoted = (texts: string[]) => texts.map((text) => `"${text}"`).join(' ');
+const aria = (name: string, role: string) => `::-p-aria([name="${name.replace(/["\\]/g, '\\$&')}"][role="${role}"])`;
+
+/**
+ * A robot's hands on one portal page, in the portal's own words: fields are found by their label and buttons by
+ * their role and name, as a clerk finds them, and every action waits for what it needs instead of sleeping.
+ * Each named step is reported in the activity's heartbeat, so an operator sees where a robot is.
+ */
+export class Robot {
+  private current = 'start';
+
+  constructor(
+    readonly page: Page,
+    private readonly portal: Portal,
+  ) {
+    page.setDefaultTimeout(portal.pageTimeoutMs);
+  }
+
+  /** Where the robot is, for heartbeats and failure messages. */
+  get where(): string {
+    return this.current;
+  }
+
+  async step<T>(name: string, action: () => Promise<T>): Promise<T> {
+    this.current = name;
+    Context.current().heartbeat({ step: name });
+    return action();
+  }
+
+  /** Opens a page of the portal, signing in first if the session has expired or never began. */
+  async open(path: string): Promise<void> {
+    await this.go(path);
+    if (await this.onSignInPage()) {
+      await this.signIn();
+      await this.go(path);
+    }
+  }
+
+  /** Types into the field with this label (a text box, or a drop-down whose option it picks). */
+  async fill(label: string, value: string): Promise<void> {
+    const role = (await this.page.$(aria(label, 'combobox'))) ? 'combobox' : 'textbox';
+    await this.page.locator(aria(label, role)).fill(value);
+  }
+
+  /** Clicks the button with this name and waits for the page it leads to; the portal's validation messages refuse. */
+  async submit(button: string): Promise<void> {
+    const [response] = await Promise.all([this.page.waitForNavigation(), this.page.locator(aria(button, 'button')).click()]);
+    this.checkStatus(response?.status());
+    const messages = await this.alerts();
+    if (messages.length > 0) throw new PortalRefused(`${this.portal.name} refused it: ${quoted(messages)}`, 'PortalRefused');
+  }
+
+  /** The value the portal shows under this label (an `output` or status element), e.g. an id it generated. */
+  async read(label: string): Promise<string> {
+    const text = await this.page
+      .locator(aria(label, 'status'))
+      .map((element) => element.textContent ?? '')
+      .wait();
+    return text.trim();
+  }
+
+  /** The rows of the table with this caption, each as column header → cell text. */
+  async table(caption: string): Promise<Array<Record<string, string>>> {
+    const table = aria(caption, 'table');
+    await this.page.locator(table).wait();
+    return this.page.$eval(table, (element) => {
+      const headers = [...element.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
+      return [...element.querySelectorAll('tbody tr')].map((tr) =>
+        Object.fromEntries([...tr.querySelectorAll('td')].map((td, i) => [headers[i], td.textContent?.trim() ?? ''])),
+      );
+    });
+  }
+
+  private async go(path: string): Promise<void> {
+    const response = await this.page.goto(new URL(path, this.portal.access.url).href);
+    this.checkStatus(response?.status());
+  }
+
+  private checkStatus(status: number | undefined): void {
+    // 5xx is the portal's trouble, retried; 4xx pages carry validation messages, read by the caller.
+    if (status !== undefined && status >= 500) throw new Error(`${this.portal.name} answered HTTP ${status}`);
+  }
+
+  private async onSignInPage(): Promise<boolean> {
+    return (await this.page.$('input[type="password"]')) !== null;
+  }
+
+  private async signIn(): Promise<void> {
+    const { user, password } = this.portal.access;
+    const { userLabel, passwordLabel, button } = this.portal.signIn;
+    await this.fill(userLabel, user);
+    await this.fill(passwordLabel, password);
+    const [response] = await Promise.all([this.page.waitForNavigation(), this.page.locator(aria(button, 'button')).click()]);
+    this.checkStatus(response?.status());
+    if (await this.onSignInPage()) {
+      const messages = await this.alerts();
+      throw new PortalRefused(`${this.portal.name} refused the sign-in as ${user}: ${quoted(messages)}`, 'PortalSignInRefused');
+    }
+  }
+
+  private alerts(): Promise<string[]> {
+    return this.page.$$eval('[role="alert"]', (elements) => elements.map((element) => element.textContent?.trim() ?? '').filter(Boolean));
+  }
+}
+
+/** Heartbeats while a robot waits for a portal slot or a page, so a worker that dies is noticed within seconds. */
+async function whileBeating<T>(session: () => Promise<T>): Promise<T> {
+  const beat = setInterval(() => Context.current().heartbeat(), 2000);
+  try {
+    return await session();
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+/**
+ * Runs one robot task on a portal: within the portal's concurrency and rate limits, in a fresh browser context from
+ * the worker's pool. A failure keeps a screenshot and the page's HTML in the document store and names them; a
+ * portal's refusal fails without retry and quotes the portal, anything else (a 502, a page that never loads) is
+ * retried with backoff. A cancelled activity (the run was withdrawn) stops at once.
+ */
+export function runRobot<T>(portal: Portal, task: string, work: (robot: Robot) => Promise<T>): Promise<T> {
+  const { cancelled } = Context.current();
+  return whileBeating(() =>
+    portal.limiter.schedule(() =>
+      portal.browser.withPage(async (page) => {
+        const robot = new Robot(page, portal);
+        const session = work(robot);
+        try {
+          return await Promise.race([session, cancelled]);
+        } catch (error) {
+          session.catch(() => undefined);
+          if (error instanceof ApplicationFailure || error instanceof CancelledFailure) throw error;
+          const evidence = await keepEvidence(portal.pool, page).catch(() => undefined);
+          throw robotFailure(portal, task, robot.where, error, evidence);
+        }
+      }),
+    ),
+  );
+}
+
+function robotFailure(portal: Portal, task: string, where: string, error: unknown, evidence?: Evidence): ApplicationFailure {
+  const cause = error instanceof Error ? error.message : String(error);
+  const kept = evidence ? ` Evidence: screenshot ${evidence.screenshot}, page ${evidence.html} (officeflow document <key>).` : '';
+  const message = `${portal.name} robot could not ${task} at step "${where}": ${cause}.${kept}`;
+  const details = evidence ? [evidence] : [];
+  return error instanceof PortalRefused
+    ? ApplicationFailure.create({ message, type: error.type, nonRetryable: true, details })
+    : ApplicationFailure.create({ message, type: 'PortalUnavailable', details });
+}
