@@ -9,6 +9,7 @@ import { startInfrastructure } from '../infra/local';
 import { stopParts } from '../infra/parts';
 import { createLogger, installTemporalRuntime } from '../infra/logger';
 import { runDemo } from './demo';
+import { addDocumentCommand } from './documents';
 import { CommandRefused, addTaskCommands } from './tasks';
 
 const program = new Command('officeflow').description('Cross-office business processes on Temporal');
@@ -99,6 +100,7 @@ program
   .action((options: { intake?: string }) => runDemo(loadConfig(), options.intake));
 
 addTaskCommands(program, () => loadConfig());
+addDocumentCommand(program, () => loadConfig());
 
 function banner(
   config: Config,

@@ -9,16 +9,21 @@ export class CommandRefused extends Error {}
 /** The engine's own intake, where the CLI talks to it unless told `--intake`. */
 export const localIntakeUrl = (config: Config) => `http://${config.INTAKE_HOST}:${config.INTAKE_PORT}`;
 
-async function call(url: string, token: string, init: RequestInit = {}): Promise<unknown> {
+/** An authenticated request to the engine; a refusal becomes a one-line error. */
+export async function request(url: string, token: string, init: RequestInit = {}): Promise<Response> {
   const response = await fetch(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } }).catch(() => {
     throw new CommandRefused(`officeflow is not reachable at ${new URL(url).origin}: is it running (npm start)?`);
   });
-  const body = (await response.json()) as { message?: string };
-  if (!response.ok) throw new CommandRefused(`refused (${response.status}): ${body.message ?? JSON.stringify(body)}`);
-  return body;
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    throw new CommandRefused(`refused (${response.status}): ${body.message ?? JSON.stringify(body)}`);
+  }
+  return response;
 }
 
-interface Identity {
+const call = async (url: string, token: string, init: RequestInit = {}): Promise<unknown> => (await request(url, token, init)).json();
+
+export interface Identity {
   as?: string;
   token?: string;
 }
@@ -39,7 +44,7 @@ export function tokenFor(config: Config, { as, token }: Identity): Promise<strin
   return issueToken(key, as, config.OIDC_AUDIENCE);
 }
 
-const tokenOption = () => new Option('--token <jwt>', 'a token from your company’s sign-in').env('OFFICEFLOW_TOKEN');
+export const tokenOption = () => new Option('--token <jwt>', 'a token from your company’s sign-in').env('OFFICEFLOW_TOKEN');
 
 /** `officeflow tasks` and `officeflow decide`: people's side of human tasks, through the intake's task API. */
 export function addTaskCommands(program: Command, config: () => Config): void {

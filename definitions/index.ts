@@ -2,12 +2,18 @@ import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import contractApproval from './contract-approval';
 import customerOnboarding from './customer-onboarding';
+import hireToOnboard from './hire-to-onboard';
 import orderToCash from './order-to-cash';
 import type { ProcessDefinition, Trigger } from './define';
 import { progressSearchAttributes } from './search-attributes';
 
 /** Every business process officeflow runs. Workers, the event intake and the CLI all read this list. */
-export const processes: ProcessDefinition[] = [customerOnboarding, orderToCash, contractApproval] as unknown as ProcessDefinition[];
+export const processes: ProcessDefinition[] = [
+  customerOnboarding,
+  orderToCash,
+  contractApproval,
+  hireToOnboard,
+] as unknown as ProcessDefinition[];
 
 /** The registry with every task queue suffixed: one environment of several on a shared namespace. */
 export function withTaskQueueSuffix(registry: ProcessDefinition[], suffix: string): ProcessDefinition[] {

@@ -15,3 +15,6 @@ export const Assignees = defineSearchAttributeKey('Assignees', SearchAttributeTy
 export const ContractValue = defineSearchAttributeKey('ContractValue', SearchAttributeType.DOUBLE);
 
 export const progressSearchAttributes = [ProcessStep, WaitingOn, WaitDeadline];
+/** A hire's business key in the applicant-tracking system, and the department they join (no personal data). */
+export const CandidateId = defineSearchAttributeKey('CandidateId', SearchAttributeType.KEYWORD);
+export const Department = defineSearchAttributeKey('Department', SearchAttributeType.KEYWORD);

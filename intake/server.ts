@@ -9,6 +9,7 @@ import type { ProcessDefinition } from '../definitions/define';
 import { processCatalog } from './catalog';
 import { STRUCTURED, mediaType } from './cloudevent';
 import { contractRoutes } from './contracts';
+import { documentRoutes } from './documents';
 import type { DecisionLinks } from './decision-links';
 import { decisionPages } from './decision-pages';
 import { EventDispatcher } from './dispatch';
@@ -78,6 +79,7 @@ export function buildIntake({
   app.register(taskRoutes, { prefix: '/tasks', desk, pool, authenticate, operators });
   app.register(decisionPages, { prefix: '/links', links, desk, pool });
   app.register(contractRoutes, { prefix: '/contracts', pool, authenticate });
+  app.register(documentRoutes, { prefix: '/documents', pool, authenticate, operators });
 
   app.get('/processes', async () => processCatalog(registry));
 

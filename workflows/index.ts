@@ -2,3 +2,4 @@
 export { customerOnboarding } from './customer-onboarding';
 export { orderToCash } from './order-to-cash';
 export { contractApproval } from './contract-approval';
+export { hireToOnboard } from './hire-to-onboard';

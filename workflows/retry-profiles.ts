@@ -1,4 +1,4 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
 
 /**
  * How long each kind of step may take and how it is retried: one set for every process, so a process owner picks
@@ -13,10 +13,12 @@ export const mail: ActivityOptions = { startToCloseTimeout: '1 minute', retry: {
 
 /**
  * A browser robot on a slow legacy portal. Its heartbeats let a lost worker's attempt be retried within seconds;
- * a portal that keeps failing is given up on after ten attempts, so a person hears of it.
+ * a portal that keeps failing is given up on after ten attempts, so a person hears of it. A run that stops waiting
+ * (a rescinded offer) waits until the robot has let go of the portal, so its undo never races the robot.
  */
 export const robot: ActivityOptions = {
   startToCloseTimeout: '3 minutes',
   heartbeatTimeout: '10 seconds',
   retry: { maximumInterval: '1 minute', maximumAttempts: 10 },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };

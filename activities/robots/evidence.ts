@@ -16,6 +16,10 @@ export async function keepEvidence(pool: Pool, page: Page): Promise<Evidence> {
   const { workflowExecution, activityId, attempt } = Context.current().info;
   const prefix = `evidence/${workflowExecution?.workflowId ?? 'outside-a-run'}/${activityId}/attempt-${attempt}`;
   const evidence = { screenshot: `${prefix}/screenshot.png`, html: `${prefix}/page.html` };
+  // A page that never finished loading is stopped, so it can be captured as far as it came.
+  const devtools = await page.createCDPSession();
+  await devtools.send('Page.stopLoading');
+  await devtools.detach();
   const [screenshot, html] = await Promise.all([page.screenshot({ fullPage: true }), page.content()]);
   await pool.query(
     `INSERT INTO documents (document_key, filename, content_type, content)

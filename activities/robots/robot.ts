@@ -157,7 +157,9 @@ export function runRobot<T>(portal: Portal, task: string, work: (robot: Robot) =
 
 function robotFailure(portal: Portal, task: string, where: string, error: unknown, evidence?: Evidence): ApplicationFailure {
   const cause = error instanceof Error ? error.message : String(error);
-  const kept = evidence ? ` Evidence: screenshot ${evidence.screenshot}, page ${evidence.html} (officeflow document <key>).` : '';
+  const kept = evidence
+    ? ` Evidence: screenshot ${evidence.screenshot}, page ${evidence.html} (save one with: officeflow document <key>).`
+    : '';
   const message = `${portal.name} robot could not ${task} at step "${where}": ${cause}.${kept}`;
   const details = evidence ? [evidence] : [];
   return error instanceof PortalRefused

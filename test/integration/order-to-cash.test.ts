@@ -11,7 +11,6 @@ import { DealClosedWon, type OrderToCashResult, type OrderToCashSettings } from 
 import { orderToCash } from '../../workflows/order-to-cash';
 import type { Progress } from '../../contracts/progress';
 import {
-  TEST_OPERATOR,
   type TestEngine,
   attachmentsOf,
   eventFor,
@@ -25,6 +24,9 @@ import {
   uniqueId,
 } from '../support/engine';
 import { pdfText } from '../support/pdf';
+import { taskDesk } from '../support/tasks';
+
+type Desk = ReturnType<typeof taskDesk>;
 
 const settings = {
   creditApprover: 'credit@finance.test',
@@ -143,28 +145,10 @@ async function deliverAndPay(d: { dealId: string; workflowId: string }, amounts:
 }
 
 /** A decision as the person signed in as `decidedBy` sends it. */
-async function decide(taskId: string, decidedBy: string, decision: 'approve' | 'reject', comment?: string) {
-  const response = await fetch(`${engine.intakeUrl}/tasks/${encodeURIComponent(taskId)}/decision`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(await engine.signedInAs(decidedBy)) },
-    body: JSON.stringify({ decision, comment }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-/** The open tasks `person` sees: their own, or, for an operator, `assignee`'s (`*`: everyone's). */
-async function tasksOf(person: string, assignee?: string): Promise<Array<{ taskId: string }>> {
-  const url = new URL('/tasks', engine.intakeUrl);
-  if (assignee) url.searchParams.set('assignee', assignee);
-  return (await fetch(url, { headers: await engine.signedInAs(person) })).json() as Promise<Array<{ taskId: string }>>;
-}
-
-async function openTaskFor(workflowId: string, name: string) {
-  return eventually(async () => {
-    const tasks = (await tasksOf(TEST_OPERATOR, '*')) as Array<{ taskId: string; assignee: string }>;
-    return tasks.find((task) => task.taskId === `${workflowId}:${name}`);
-  }, `task ${name}`);
-}
+// The task desk of this file's engine, once it has started.
+const decide: Desk['decide'] = (...args) => taskDesk(engine).decide(...args);
+const tasksOf: Desk['tasksOf'] = (...args) => taskDesk(engine).tasksOf(...args);
+const openTaskFor: Desk['openTaskFor'] = (...args) => taskDesk(engine).openTaskFor(...args);
 
 it('takes a deal to cash: order, stock, shipment, invoice PDF by e-mail, payment, a balanced ledger and a paid deal in the CRM', async () => {
   const sku = await product(10);

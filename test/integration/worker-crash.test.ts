@@ -4,7 +4,18 @@ import { sendEvent } from '../../intake/send';
 import type { DealRecord } from '../../activities/crm/stand-in';
 import type { OrderToCashResult } from '../../contracts/order';
 import type { Progress } from '../../contracts/progress';
-import { type TestEngine, eventFor, eventually, mailTo, portalOrders, startTestEngine, testSettings, uniqueId } from '../support/engine';
+import type { PortalUser } from '../../activities/it-admin/stand-in';
+import {
+  type TestEngine,
+  eventFor,
+  eventually,
+  mailTo,
+  portalOrders,
+  standInRecords,
+  startTestEngine,
+  testSettings,
+  uniqueId,
+} from '../support/engine';
 
 const root = path.resolve(__dirname, '../..');
 let engine: TestEngine;
@@ -36,13 +47,13 @@ async function startWorkerProcess(): Promise<ChildProcess> {
   return worker;
 }
 
-it('finishes a run without duplicates when its worker is killed in the middle of a step and another takes over', async () => {
+/** A deal closed in the CRM, and how to follow its run: the sales order and its entry in the legacy ERP. */
+async function closeDeal() {
   const sku = uniqueId('SKU').toUpperCase();
   await engine.pool.query('INSERT INTO products (sku, name, on_hand) VALUES ($1, $2, 10)', [sku, 'Crash test item']);
   const dealId = uniqueId('D');
   const billingEmail = `${dealId.toLowerCase()}@customer.test`;
   const salesRepEmail = `rep-${dealId.toLowerCase()}@sales.test`;
-  const first = await startWorkerProcess();
   await sendEvent(
     engine.intakeUrl,
     engine.secret,
@@ -53,48 +64,91 @@ it('finishes a run without duplicates when its worker is killed in the middle of
       salesRepEmail,
     }),
   );
-
-  // Kill the worker while its robot waits on the portal's slow page: the order is keyed in, the step not done.
   const orderNumber = await eventually(async () => {
     const { rows } = await engine.pool.query('SELECT order_number FROM sales_orders WHERE deal_id = $1', [dealId]);
     return rows[0]?.order_number as string | undefined;
   }, 'the sales order');
-  await eventually(async () => portalOrders().find((o) => o.reference === orderNumber), 'the order in the portal', 30_000);
-  process.kill(-first.pid!, 'SIGKILL');
+  return { dealId, billingEmail, salesRepEmail, orderNumber, inPortal: () => portalOrders().filter((o) => o.reference === orderNumber) };
+}
 
-  await startWorkerProcess();
-  const handle = engine.client.workflow.getHandle(`order-to-cash-${dealId}`);
+/** An accepted offer, and how to follow its run: the employee and their user in the IT admin portal. */
+async function acceptOffer() {
+  const candidateId = uniqueId('CAND');
+  await sendEvent(engine.intakeUrl, engine.secret, eventFor('hr.offer.accepted', { candidateId }));
+  const employeeNumber = await eventually(async () => {
+    const { rows } = await engine.pool.query('SELECT employee_number FROM employees WHERE candidate_id = $1', [candidateId]);
+    return rows[0]?.employee_number as string | undefined;
+  }, 'the employee record');
+  return {
+    candidateId,
+    employeeNumber,
+    inPortal: () => standInRecords<PortalUser>('it-admin.json').filter((user) => user.employeeNumber === employeeNumber),
+  };
+}
+
+/** Until the server notices the dead worker, a query may be routed to it and fail: ask again. */
+const stepOf = (workflowId: string) =>
+  engine.client.workflow
+    .getHandle(workflowId)
+    .query<Progress>('progress')
+    .then((progress) => progress.step)
+    .catch(() => undefined);
+
+it('finishes an order and a hire without duplicates when their worker is killed while its robots type and another takes over', async () => {
+  const first = await startWorkerProcess();
+  const [deal, hire] = await Promise.all([closeDeal(), acceptOffer()]);
+  // Kill the worker once both robots have saved in their portals: the records are there, the steps may not be done.
   await eventually(
-    async () => {
-      // Until the server notices the dead worker, a query may be routed to it and fail: ask again.
-      const progress = await handle.query<Progress>('progress').catch(() => undefined);
-      return progress?.step === 'in-delivery' ? progress : undefined;
-    },
-    'the run to reach delivery on the new worker',
+    async () => (deal.inPortal().length > 0 && hire.inPortal().length > 0 ? true : undefined),
+    'both entries in the portals',
+    30_000,
+  );
+  process.kill(-first.pid!, 'SIGKILL');
+  await startWorkerProcess();
+
+  // The order runs to cash on the new worker.
+  const order = engine.client.workflow.getHandle(`order-to-cash-${deal.dealId}`);
+  await eventually(
+    async () => ((await stepOf(order.workflowId)) === 'in-delivery' ? true : undefined),
+    'the order to reach delivery',
     45_000,
   );
-  await sendEvent(engine.intakeUrl, engine.secret, eventFor('logistics.shipment.delivered', { dealId }));
+  await sendEvent(engine.intakeUrl, engine.secret, eventFor('logistics.shipment.delivered', { dealId: deal.dealId }));
   await sendEvent(
     engine.intakeUrl,
     engine.secret,
-    eventFor('payments.payment.received', { dealId, paymentId: uniqueId('PAY'), amount: 119, currency: 'EUR' }),
+    eventFor('payments.payment.received', { dealId: deal.dealId, paymentId: uniqueId('PAY'), amount: 119, currency: 'EUR' }),
   );
-  const result = (await handle.result()) as OrderToCashResult;
-
+  const result = (await order.result()) as OrderToCashResult;
   expect(result.outcome).toBe('paid');
-  const inPortal = portalOrders().filter((o) => o.reference === orderNumber);
-  expect(inPortal).toHaveLength(1);
+  expect(deal.inPortal()).toHaveLength(1);
   const {
-    rows: [order],
+    rows: [placed],
   } = await engine.pool.query(
     `SELECT legacy_order_number, (SELECT count(*)::int FROM invoices WHERE order_number = $1) AS invoices,
             (SELECT count(*)::int FROM shipments WHERE order_number = $1) AS shipments
        FROM sales_orders WHERE order_number = $1`,
-    [orderNumber],
+    [deal.orderNumber],
   );
-  expect(order).toEqual({ legacy_order_number: inPortal[0].number, invoices: 1, shipments: 1 });
-  expect((await mailTo(billingEmail)).map((m) => m.subject)).toEqual([`Invoice ${result.invoiceNumber}`]);
-  expect(await mailTo(salesRepEmail)).toHaveLength(1);
-  const crm = (await (await fetch(`${engine.settings.CRM_URL}/deals/${dealId}`)).json()) as DealRecord;
+  expect(placed).toEqual({ legacy_order_number: deal.inPortal()[0].number, invoices: 1, shipments: 1 });
+  expect((await mailTo(deal.billingEmail)).map((m) => m.subject)).toEqual([`Invoice ${result.invoiceNumber}`]);
+  expect(await mailTo(deal.salesRepEmail)).toHaveLength(1);
+  const crm = (await (await fetch(`${engine.settings.CRM_URL}/deals/${deal.dealId}`)).json()) as DealRecord;
   expect(crm.history.map((h) => h.stage)).toEqual(['ordered', 'shipped', 'invoiced', 'paid']);
-}, 120_000);
+
+  // The hire has exactly one account, recorded on the employee; a rescission disables that one.
+  const { rows } = await eventually(
+    async () => {
+      const found = await engine.pool.query('SELECT it_account_id, payroll_id FROM employees WHERE employee_number = $1', [
+        hire.employeeNumber,
+      ]);
+      return found.rows[0].it_account_id && found.rows[0].payroll_id ? found : undefined;
+    },
+    'the accounts recorded by the new worker',
+    45_000,
+  );
+  expect(hire.inPortal()).toEqual([expect.objectContaining({ userId: rows[0].it_account_id, status: 'active' })]);
+  await sendEvent(engine.intakeUrl, engine.secret, eventFor('hr.offer.rescinded', { candidateId: hire.candidateId }));
+  expect(await engine.client.workflow.getHandle(`hire-to-onboard-${hire.candidateId}`).result()).toMatchObject({ outcome: 'rescinded' });
+  expect(hire.inPortal()).toEqual([expect.objectContaining({ status: 'disabled' })]);
+}, 150_000);

@@ -126,11 +126,14 @@ export function eventFor(type: string, data: Record<string, unknown> = {}): Clou
   return { ...example, id: uniqueId('evt'), data: { ...(example.data as object), ...data } };
 }
 
-/** The orders the stand-in legacy ERP portal holds (its own storage in the test run's state folder). */
-export function portalOrders(): LegacyOrder[] {
-  const file = path.join(stateDir(), 'legacy-erp.json');
-  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
+/** What a stand-in portal holds, read from its own storage in the test run's state folder. */
+export function standInRecords<T>(file: string): T[] {
+  const kept = path.join(stateDir(), file);
+  return existsSync(kept) ? JSON.parse(readFileSync(kept, 'utf8')) : [];
 }
+
+/** The orders the stand-in legacy ERP portal holds. */
+export const portalOrders = () => standInRecords<LegacyOrder>('legacy-erp.json');
 
 /** Where the test run's mail sink shows what it received. */
 export const mailbox = (): string => mailboxUrl(testConfig());

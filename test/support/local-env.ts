@@ -17,6 +17,8 @@ const CONFIGURED = [
   'SMTP_URL',
   'CRM_URL',
   'LEGACY_ERP_URL',
+  'IT_PORTAL_URL',
+  'PAYROLL_PORTAL_URL',
   'ESIGN_URL',
   'WEBHOOK_SECRETS',
   'OFFICEFLOW_ENCRYPTION_KEY',
@@ -29,7 +31,14 @@ const PORTS = Object.keys(loadConfig({})).filter((name) => name.endsWith('_PORT'
 
 /** The environment of an engine that starts all its infrastructure itself, in `stateDir`, on free ports. */
 export function localEngineEnv(stateDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, OFFICEFLOW_STATE_DIR: stateDir, LOG_LEVEL: 'warn', LEGACY_ERP_STANDIN_SLOW_MS: '300' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OFFICEFLOW_STATE_DIR: stateDir,
+    LOG_LEVEL: 'warn',
+    LEGACY_ERP_STANDIN_SLOW_MS: '300',
+    IT_PORTAL_STANDIN_SLOW_MS: '300',
+    PAYROLL_PORTAL_STANDIN_SLOW_MS: '300',
+  };
   for (const port of PORTS) env[port] = '0';
   for (const configured of CONFIGURED) delete env[configured];
   return env;

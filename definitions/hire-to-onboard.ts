@@ -1,0 +1,86 @@
+import { EquipmentDelivered, HireToOnboardInput, type HireToOnboardSettings, OfferAccepted, OfferRescinded } from '../contracts/hire';
+import { equipmentDelivered, hireToOnboard, offerRescinded } from '../workflows/hire-to-onboard';
+import { defineProcess, signalsOn, startsOn } from './define';
+import { CandidateId, Department } from './search-attributes';
+
+const settings: HireToOnboardSettings = {
+  hrEmail: 'people.ops@officeflow.example',
+  itEmail: 'it.servicedesk@officeflow.example',
+  equipmentByRole: {
+    'Software Engineer': ['Laptop (developer)', '27" monitor', 'Headset'],
+    'Warehouse Associate': ['Handheld scanner', 'Safety shoes'],
+    default: ['Laptop (standard)', 'Headset'],
+  },
+  equipmentDeadline: '5 days',
+  welcomeBeforeStart: '3 days',
+  // 08:00 UTC on the start date.
+  firstDayBegins: '8 hours',
+  managerTaskDeadline: '5 days',
+  managerTaskReminder: '3 days',
+};
+
+const workflowId = (data: { candidateId: string }) => `hire-to-onboard-${data.candidateId}`;
+
+/**
+ * Hire-to-onboard. The applicant-tracking system reports an accepted offer; HR's record is made, robots open the
+ * user account and the payroll enrolment in portals without an API, equipment is ordered by role, the new employee
+ * is welcomed a few days before the start, the manager prepares the first week, and on day one the employee is
+ * active. A rescinded offer undoes it all.
+ */
+export default defineProcess({
+  name: 'hire-to-onboard',
+  description: 'An accepted offer becomes an employee with accounts, equipment and a prepared first day.',
+  workflow: hireToOnboard,
+  taskQueue: 'hire-to-onboard',
+  settings,
+  input: HireToOnboardInput,
+  searchAttributes: [CandidateId, Department],
+  initialSearchAttributes: ({ hire }) => [
+    { key: CandidateId, value: hire.candidateId },
+    { key: Department, value: hire.department },
+  ],
+  triggers: [
+    startsOn({
+      type: 'hr.offer.accepted',
+      description: 'A candidate accepted an offer (salary as a decimal amount of its currency; name, e-mail and salary are personal data).',
+      data: OfferAccepted,
+      workflowId,
+      input: (hire, _event, processSettings: HireToOnboardSettings) => ({ hire, settings: processSettings }),
+      example: {
+        source: '/ats/offers',
+        id: 'evt-offer-4001',
+        data: {
+          candidateId: 'CAND-4001',
+          legalName: 'Ana María Ruiz López',
+          personalEmail: 'ana.ruiz@example.net',
+          role: 'Software Engineer',
+          department: 'Engineering',
+          managerEmail: 'erik.engineering@officeflow.example',
+          startDate: '2027-01-04',
+          country: 'DE',
+          salary: 72000,
+          currency: 'EUR',
+        },
+      },
+    }),
+    signalsOn({
+      type: 'logistics.equipment.delivered',
+      description: 'Logistics delivered the new employee’s equipment.',
+      data: EquipmentDelivered,
+      workflowId,
+      signal: equipmentDelivered,
+      payload: ({ deliveryId }) => ({ deliveryId }),
+      example: { source: '/logistics', id: 'evt-delivery-4001', data: { candidateId: 'CAND-4001', deliveryId: 'DLV-4001' } },
+    }),
+    signalsOn({
+      type: 'hr.offer.rescinded',
+      description: 'The offer was withdrawn: officeflow undoes what it did for the hire.',
+      data: OfferRescinded,
+      workflowId,
+      signal: offerRescinded,
+      payload: ({ reason }) => ({ reason }),
+      demo: false,
+      example: { source: '/ats/offers', id: 'evt-rescind-4001', data: { candidateId: 'CAND-4001', reason: 'Position closed' } },
+    }),
+  ],
+});

@@ -1,0 +1,89 @@
+import { CancellationScope, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { HireToOnboardInput, HireToOnboardResult } from '../../contracts/hire';
+import { compensations } from '../compensation';
+import { humanTasks } from '../human-task';
+import { emailOnce } from '../once-per-run';
+import { trackProgress } from '../progress';
+import { quickStep } from '../retry-profiles';
+import { openAccounts } from './accounts';
+import { prepareFirstDay } from './first-day';
+import { type Hire, wholeStep } from './hire';
+import { equipmentDelivered, offerRescinded } from './messages';
+
+export { equipmentDelivered, offerRescinded };
+
+const { createEmployeeRecord, eraseEmployeeData, markEmployeeActive } = proxyActivities<Activities>(quickStep);
+
+/**
+ * Hire-to-onboard: an offer accepted in the applicant-tracking system becomes an employee with a record, accounts,
+ * equipment, a welcome and a prepared first day. A rescinded offer undoes whatever was done, newest first.
+ */
+export async function hireToOnboard({ hire, settings }: HireToOnboardInput): Promise<HireToOnboardResult> {
+  const enterStep = trackProgress('employee-record');
+  const ask = humanTasks(enterStep);
+  const run: Hire = {
+    hire,
+    settings,
+    employeeNumber: '',
+    enterStep,
+    ask,
+    undo: compensations(ask, { assignee: settings.hrEmail, waitingOn: 'HR' }),
+    heard: {},
+  };
+  const onboarding = new CancellationScope();
+  setHandler(offerRescinded, ({ reason }) => {
+    run.heard.rescinded ??= reason;
+    onboarding.cancel();
+  });
+  setHandler(equipmentDelivered, ({ deliveryId }) => void (run.heard.deliveryId ??= deliveryId));
+
+  try {
+    const late = await onboarding.run(() => onboard(run));
+    return { outcome: 'active', employeeNumber: run.employeeNumber, late };
+  } catch (error) {
+    if (!isCancellation(error) || run.heard.rescinded === undefined) throw error;
+    return rescind(run, run.heard.rescinded);
+  }
+}
+
+async function onboard(run: Hire): Promise<string[]> {
+  const { hire } = run;
+  // 1. The employee record, with its employee number.
+  ({ employeeNumber: run.employeeNumber } = await wholeStep(() => createEmployeeRecord(hire)));
+  run.undo.add('erase the personal data', () => eraseEmployeeData(run.employeeNumber));
+
+  const { account } = await openAccounts(run);
+  run.enterStep('preparing-first-day', { on: 'Manager' });
+  const late = await prepareFirstDay(run, account);
+
+  // 5. Day one.
+  await wholeStep(() => markEmployeeActive(run.employeeNumber));
+  await wholeStep(() =>
+    emailOnce(
+      'first-day-summary',
+      hire.managerEmail,
+      `${run.employeeNumber} starts today`,
+      [
+        `${hire.legalName} (${run.employeeNumber}) starts today as ${hire.role} in ${hire.department}.`,
+        late.length > 0 ? `Not done yet:\n${late.map((item) => `- ${item}`).join('\n')}` : 'Everything is ready.',
+      ].join('\n\n'),
+    ),
+  );
+  run.enterStep('active');
+  return late;
+}
+
+/** Undoes what was done, newest first (accounts disabled, equipment cancelled, personal data erased). */
+async function rescind(run: Hire, reason: string): Promise<HireToOnboardResult> {
+  run.enterStep('rescinding');
+  const notUndone = await run.undo.undoAll(`the hire of ${run.employeeNumber}`);
+  await emailOnce(
+    'rescinded-notice',
+    run.hire.managerEmail,
+    `The offer for ${run.employeeNumber} was rescinded`,
+    `The offer was rescinded (${reason}). Accounts, equipment and the employee's personal data have been undone.`,
+  );
+  run.enterStep('rescinded');
+  return { outcome: 'rescinded', employeeNumber: run.employeeNumber, late: notUndone, reason };
+}
