@@ -1,7 +1,7 @@
 import { EquipmentDelivered, HireToOnboardInput, type HireToOnboardSettings, OfferAccepted, OfferRescinded } from '../contracts/hire';
 import { equipmentDelivered, hireToOnboard, offerRescinded } from '../workflows/hire-to-onboard';
 import { defineProcess, signalsOn, startsOn } from './define';
-import { CandidateId, Department } from './search-attributes';
+import { Assignees, CandidateId, Department } from './search-attributes';
 
 const settings: HireToOnboardSettings = {
   hrEmail: 'people.ops@officeflow.example',
@@ -34,7 +34,7 @@ export default defineProcess({
   taskQueue: 'hire-to-onboard',
   settings,
   input: HireToOnboardInput,
-  searchAttributes: [CandidateId, Department],
+  searchAttributes: [CandidateId, Department, Assignees],
   initialSearchAttributes: ({ hire }) => [
     { key: CandidateId, value: hire.candidateId },
     { key: Department, value: hire.department },

@@ -118,6 +118,15 @@ it('onboards a hire: record, accounts made by robots, equipment, welcome e-mail 
       (await desk.openTaskFor(`hire-to-onboard-${late.candidateId}`, 'assign-buddy')).assignee === settings.hrEmail ? true : undefined,
     'the escalation to HR',
   );
+  // Operators see every open task of the run and who holds it.
+  const progress = await eventually(async () => {
+    const now = await handle(late.candidateId).query<Progress>('progress');
+    return now.openTasks?.find((task) => task.task === 'assign-buddy')?.assignee === settings.hrEmail ? now : undefined;
+  }, 'the escalation in the progress');
+  expect(progress).toMatchObject({ step: 'preparing-first-day', waitingOn: 'Manager' });
+  expect(progress.openTasks).toEqual(
+    expect.arrayContaining([expect.objectContaining({ task: 'chase-equipment', assignee: settings.itEmail })]),
+  );
 
   const [done, missed] = (await Promise.all([
     handle(ready.candidateId).result(),
@@ -126,6 +135,8 @@ it('onboards a hire: record, accounts made by robots, equipment, welcome e-mail 
   expect(Date.now()).toBeGreaterThanOrEqual(firstDay - 1000);
   expect(done).toEqual({ outcome: 'active', employeeNumber: expect.stringMatching(/^E-\d+$/), late: [] });
   expect(missed).toMatchObject({ outcome: 'active', late: ['equipment delivered', 'buddy assigned', 'first-week plan ready'] });
+  await engine.keepHistory(`hire-to-onboard-${ready.candidateId}`, 'active');
+  await engine.keepHistory(`hire-to-onboard-${late.candidateId}`, 'active-with-late-preparations');
 
   const record = await employee(ready.candidateId);
   expect(record).toMatchObject({ employee_number: done.employeeNumber, status: 'active', legal_name: ready.legalName });
@@ -168,8 +179,10 @@ it('retries a portal that fails for a moment and makes exactly one account; a re
   const hire = newHire();
   await faults(engine.settings.IT_PORTAL_URL!, 2);
   expect((await send('hr.offer.accepted', hire)).status).toBe(202);
-  await atStep(hire.candidateId, 'assign-buddy');
-  const before = await employee(hire.candidateId);
+  const before = await eventually(async () => {
+    const record = await employee(hire.candidateId);
+    return record?.it_account_id && record.payroll_id ? record : undefined;
+  }, 'both accounts');
   expect(itUsers(before.employee_number)).toHaveLength(1);
   // The failed attempt left its evidence in the document store.
   const { rows: evidence } = await engine.pool.query(
@@ -190,6 +203,7 @@ it('retries a portal that fails for a moment and makes exactly one account; a re
     late: [],
     reason: 'Position closed',
   });
+  await engine.keepHistory(`hire-to-onboard-${hire.candidateId}`, 'rescinded-after-accounts');
   expect(itUsers(before.employee_number)).toEqual([expect.objectContaining({ status: 'disabled' })]);
   expect(payrollOf(before.employee_number)).toEqual([expect.objectContaining({ status: 'left' })]);
   const after = await employee(hire.candidateId);
@@ -214,6 +228,7 @@ it('rescinded while the robots still wait on failing portals: nothing is left in
   }
   const result = await handle(hire.candidateId).result();
   expect(result).toMatchObject({ outcome: 'rescinded', late: [] });
+  await engine.keepHistory(`hire-to-onboard-${hire.candidateId}`, 'rescinded-while-robots-retry');
   expect(itUsers(result.employeeNumber)).toEqual([]);
   expect(payrollOf(result.employeeNumber)).toEqual([]);
   expect(await employee(hire.candidateId)).toMatchObject({ status: 'rescinded', legal_name: null, personal_email: null });
@@ -241,6 +256,7 @@ it('hands a step the portal refuses to a person, quoting the portal and naming t
   await send('hr.offer.rescinded', { candidateId: hire.candidateId, reason: 'No payroll in Japan yet' });
   const result = await handle(hire.candidateId).result();
   expect(itUsers(result.employeeNumber)).toEqual([expect.objectContaining({ status: 'disabled' })]);
+  await engine.keepHistory(`hire-to-onboard-${hire.candidateId}`, 'payroll-by-hand-then-rescinded');
 }, 60_000);
 
 it('refuses an offer event with bad fields, naming them, and starts nothing', async () => {

@@ -25,6 +25,9 @@ it('has recorded the paths through every process', () => {
       'orderToCash/dunning-collections',
       'contractApproval/signed',
       'contractApproval/changes-requested-then-revised',
+      'hireToOnboard/active',
+      'hireToOnboard/active-with-late-preparations',
+      'hireToOnboard/rescinded-after-accounts',
     ]),
   );
 });

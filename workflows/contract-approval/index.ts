@@ -7,7 +7,7 @@ import { humanTasks } from '../human-task';
 import { trackProgress } from '../progress';
 import { emailOnce, tellCrm } from '../once-per-run';
 import { quickStep } from '../retry-profiles';
-import { taskBoard } from './board';
+import { taskBoard } from '../task-board';
 import { contractRevised, envelopeCompleted } from './messages';
 import { approvalStages } from './routing';
 import { runStage } from './stage';
@@ -27,7 +27,7 @@ export async function contractApproval(input: ContractApprovalInput): Promise<Co
   let contract: Contract = submitted;
   const runKey = workflowInfo().workflowId;
   const enterStep = trackProgress('routing');
-  const board = taskBoard(enterStep);
+  const board = taskBoard(enterStep, 'routing');
   let entries = 0;
   const audit = (event: string, detail: Record<string, unknown> = {}, actor?: string, onBehalfOf?: string) =>
     recordAudit({

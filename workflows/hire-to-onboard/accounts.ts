@@ -12,7 +12,7 @@ import type { Hire } from './hire';
 export async function openAccounts(run: Hire): Promise<{ account?: ItAccount; payrollId?: string }> {
   const { employeeNumber, undo, settings } = run;
   const { createItAccount, disableItAccount, enrolInPayroll, endPayrollEnrolment } = robots();
-  run.enterStep('accounts', { on: 'IT admin and payroll portals' });
+  run.startStage('accounts', 'IT admin and payroll portals');
   undo.add('disable the IT account', () => disableItAccount(employeeNumber));
   undo.add('end the payroll enrolment', () => endPayrollEnrolment(employeeNumber));
   const [account, payroll] = await Promise.all([

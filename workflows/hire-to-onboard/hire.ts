@@ -2,14 +2,14 @@ import { CancellationScope } from '@temporalio/workflow';
 import type { HireToOnboardSettings, NewHire } from '../../contracts/hire';
 import type { compensations } from '../compensation';
 import type { Ask } from '../human-task';
-import type { EnterStep } from '../progress';
 
 /** One hire's run: the new employee, the process's settings, and the helpers every phase uses. */
 export interface Hire {
   hire: NewHire;
   settings: HireToOnboardSettings;
   employeeNumber: string;
-  enterStep: EnterStep;
+  /** Moves the run to a step, waiting on a team; its open tasks are published with it (see `taskBoard`). */
+  startStage: (step: string, waitingOn?: string) => void;
   ask: Ask;
   undo: ReturnType<typeof compensations>;
   /** What the run has heard: the offer rescinded, the equipment delivered. */

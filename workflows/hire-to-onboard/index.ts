@@ -5,6 +5,7 @@ import { compensations } from '../compensation';
 import { humanTasks } from '../human-task';
 import { emailOnce } from '../once-per-run';
 import { trackProgress } from '../progress';
+import { taskBoard } from '../task-board';
 import { quickStep } from '../retry-profiles';
 import { openAccounts } from './accounts';
 import { prepareFirstDay } from './first-day';
@@ -20,13 +21,17 @@ const { createEmployeeRecord, eraseEmployeeData, markEmployeeActive } = proxyAct
  * equipment, a welcome and a prepared first day. A rescinded offer undoes whatever was done, newest first.
  */
 export async function hireToOnboard({ hire, settings }: HireToOnboardInput): Promise<HireToOnboardResult> {
-  const enterStep = trackProgress('employee-record');
-  const ask = humanTasks(enterStep);
+  // Several people may hold tasks at once (the manager, IT, HR): the progress shows each of them.
+  const board = taskBoard(trackProgress('employee-record'), 'employee-record');
+  const ask = humanTasks(
+    () => undefined,
+    async (event) => board.track(event),
+  );
   const run: Hire = {
     hire,
     settings,
     employeeNumber: '',
-    enterStep,
+    startStage: board.startStage,
     ask,
     undo: compensations(ask, { assignee: settings.hrEmail, waitingOn: 'HR' }),
     heard: {},
@@ -54,7 +59,7 @@ async function onboard(run: Hire): Promise<string[]> {
   run.undo.add('erase the personal data', () => eraseEmployeeData(run.employeeNumber));
 
   const { account } = await openAccounts(run);
-  run.enterStep('preparing-first-day', { on: 'Manager' });
+  run.startStage('preparing-first-day', 'Manager');
   const late = await prepareFirstDay(run, account);
 
   // 5. Day one.
@@ -70,13 +75,13 @@ async function onboard(run: Hire): Promise<string[]> {
       ].join('\n\n'),
     ),
   );
-  run.enterStep('active');
+  run.startStage('active');
   return late;
 }
 
 /** Undoes what was done, newest first (accounts disabled, equipment cancelled, personal data erased). */
 async function rescind(run: Hire, reason: string): Promise<HireToOnboardResult> {
-  run.enterStep('rescinding');
+  run.startStage('rescinding');
   const notUndone = await run.undo.undoAll(`the hire of ${run.employeeNumber}`);
   await emailOnce(
     'rescinded-notice',
@@ -84,6 +89,6 @@ async function rescind(run: Hire, reason: string): Promise<HireToOnboardResult> 
     `The offer for ${run.employeeNumber} was rescinded`,
     `The offer was rescinded (${reason}). Accounts, equipment and the employee's personal data have been undone.`,
   );
-  run.enterStep('rescinded');
+  run.startStage('rescinded');
   return { outcome: 'rescinded', employeeNumber: run.employeeNumber, late: notUndone, reason };
 }

@@ -1,12 +1,13 @@
-import type { TaskEvent } from '../../contracts/human-task';
-import type { EnterStep } from '../progress';
+import type { TaskEvent } from '../contracts/human-task';
+import type { EnterStep } from './progress';
 
 /**
- * The open tasks of the current approval stage, published as the run's progress: the stage, the team it waits on, its
- * earliest deadline, and each open task with its assignee (after escalation or delegation, the one who holds it).
+ * The open tasks of the current stage, where several people may hold tasks at once, published as the run's progress:
+ * the stage, the team it waits on, its earliest deadline, and each open task with its assignee (after escalation or
+ * delegation, the one who holds it). Pass `track` as the observer of `humanTasks`.
  */
-export function taskBoard(enterStep: EnterStep) {
-  let stage = { step: 'routing', waitingOn: '' };
+export function taskBoard(enterStep: EnterStep, firstStage: string) {
+  let stage: { step: string; waitingOn?: string } = { step: firstStage };
   const open = new Map<string, { task: string; assignee: string; deadline?: string }>();
   const publish = () => {
     const tasks = [...open.values()].sort((a, b) => a.task.localeCompare(b.task));
@@ -14,10 +15,11 @@ export function taskBoard(enterStep: EnterStep) {
       .map((task) => task.deadline)
       .filter((deadline) => deadline !== undefined)
       .sort()[0];
-    enterStep(stage.step, { on: stage.waitingOn, until: earliest ? new Date(earliest) : undefined }, tasks);
+    const { step, waitingOn } = stage;
+    enterStep(step, waitingOn ? { on: waitingOn, until: earliest ? new Date(earliest) : undefined } : undefined, tasks);
   };
   return {
-    startStage(step: string, waitingOn: string): void {
+    startStage(step: string, waitingOn?: string): void {
       stage = { step, waitingOn };
       open.clear();
       publish();
