@@ -26,8 +26,11 @@ export interface BrowserPoolOptions {
   recycleAfter: number;
 }
 
-/** Two pages per CPU: a page mostly waits on the portal, but each one costs Chromium a renderer. */
-export const defaultPoolSize = () => Math.max(2, 2 * os.availableParallelism());
+/**
+ * One page per CPU (at least two): rendering, not waiting, is what a robot's page costs (measured here, more pages
+ * than CPUs moved no more pages per second).
+ */
+export const defaultPoolSize = () => Math.max(2, os.availableParallelism());
 
 /** One Chromium with the tasks it has served and the pages open in it now. */
 interface Generation {

@@ -10,7 +10,7 @@ npx --no-install prettier --check . || { echo 'run: npm run format' >&2; exit 1;
 
 results=$(mktemp)
 # jest reports to stderr; with --json it also prints the raw results to stdout, which we summarise below instead.
-npx --no-install jest --runInBand --json --outputFile="$results" "$@" >/dev/null
+npx --no-install jest --maxWorkers=2 --json --outputFile="$results" "$@" >/dev/null
 status=$?
 node -e '
   const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));

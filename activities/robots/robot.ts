@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { Page } from 'puppeteer-core';
+import type { ElementHandle, Page } from 'puppeteer-core';
+import { alertTexts, type ControlKind, findNamed, setValue, tableRows } from './in-page';
 import { type Evidence, keepEvidence } from './evidence';
 import type { Portal } from './portal';
 
@@ -15,11 +16,11 @@ export class PortalRefused extends Error {
 }
 
 const quoted = (texts: string[]) => texts.map((text) => `"${text}"`).join(' ');
-const aria = (name: string, role: string) => `::-p-aria([name="${name.replace(/["\\]/g, '\\$&')}"][role="${role}"])`;
 
 /**
- * A robot's hands on one portal page, in the portal's own words: fields are found by their label and buttons by
- * their role and name, as a clerk finds them, and every action waits for what it needs instead of sleeping.
+ * A robot's hands on one portal page, in the portal's own words: fields are found by their label, buttons by their
+ * name and tables by their caption, as a clerk finds them, and every action waits for what it needs instead of
+ * sleeping.
  * Each named step is reported in the activity's heartbeat, so an operator sees where a robot is.
  */
 export class Robot {
@@ -54,37 +55,37 @@ export class Robot {
 
   /** Types into the field with this label (a text box, or a drop-down whose option it picks). */
   async fill(label: string, value: string): Promise<void> {
-    const role = (await this.page.$(aria(label, 'combobox'))) ? 'combobox' : 'textbox';
-    await this.page.locator(aria(label, role)).fill(value);
+    const field = await this.find('field', label);
+    const refused = await field.evaluate(setValue, value);
+    if (refused) throw new Error(`the field "${label}" ${refused}`);
   }
 
   /** Clicks the button with this name and waits for the page it leads to; the portal's validation messages refuse. */
   async submit(button: string): Promise<void> {
-    const [response] = await Promise.all([this.page.waitForNavigation(), this.page.locator(aria(button, 'button')).click()]);
+    const control = await this.find('button', button);
+    const [response] = await Promise.all([this.page.waitForNavigation(), control.click()]);
     this.checkStatus(response?.status());
-    const messages = await this.alerts();
+    const messages = await this.page.evaluate(alertTexts);
     if (messages.length > 0) throw new PortalRefused(`${this.portal.name} refused it: ${quoted(messages)}`, 'PortalRefused');
   }
 
-  /** The value the portal shows under this label (an `output` or status element), e.g. an id it generated. */
+  /** The value the portal shows under this label (an `output` element), e.g. an id it generated. */
   async read(label: string): Promise<string> {
-    const text = await this.page
-      .locator(aria(label, 'status'))
-      .map((element) => element.textContent ?? '')
-      .wait();
-    return text.trim();
+    const output = await this.find('field', label);
+    return output.evaluate((element) => element.textContent?.trim() ?? '');
   }
 
   /** The rows of the table with this caption, each as column header → cell text. */
   async table(caption: string): Promise<Array<Record<string, string>>> {
-    const table = aria(caption, 'table');
-    await this.page.locator(table).wait();
-    return this.page.$eval(table, (element) => {
-      const headers = [...element.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
-      return [...element.querySelectorAll('tbody tr')].map((tr) =>
-        Object.fromEntries([...tr.querySelectorAll('td')].map((td, i) => [headers[i], td.textContent?.trim() ?? ''])),
-      );
+    return (await this.find('table', caption)).evaluate(tableRows);
+  }
+
+  /** Waits until the page has the element of this kind and name, re-checking whenever the page changes. */
+  private async find(kind: ControlKind, name: string): Promise<ElementHandle<Element>> {
+    const found = await this.page.waitForFunction(findNamed, { polling: 'mutation' }, kind, name).catch((error: unknown) => {
+      throw new Error(`no ${kind} "${name}" on ${this.page.url()} (${error instanceof Error ? error.message : String(error)})`);
     });
+    return found as ElementHandle<Element>;
   }
 
   private async go(path: string): Promise<void> {
@@ -106,16 +107,13 @@ export class Robot {
     const { userLabel, passwordLabel, button } = this.portal.signIn;
     await this.fill(userLabel, user);
     await this.fill(passwordLabel, password);
-    const [response] = await Promise.all([this.page.waitForNavigation(), this.page.locator(aria(button, 'button')).click()]);
+    const control = await this.find('button', button);
+    const [response] = await Promise.all([this.page.waitForNavigation(), control.click()]);
     this.checkStatus(response?.status());
     if (await this.onSignInPage()) {
-      const messages = await this.alerts();
+      const messages = await this.page.evaluate(alertTexts);
       throw new PortalRefused(`${this.portal.name} refused the sign-in as ${user}: ${quoted(messages)}`, 'PortalSignInRefused');
     }
-  }
-
-  private alerts(): Promise<string[]> {
-    return this.page.$$eval('[role="alert"]', (elements) => elements.map((element) => element.textContent?.trim() ?? '').filter(Boolean));
   }
 }
 

@@ -101,21 +101,23 @@ it('onboards a hire: record, accounts made by robots, equipment, welcome e-mail 
   const ready = newHire();
   const late = newHire({ role: 'Office Manager' });
   const desk = taskDesk(engine);
-  const firstDay = await startHireStartingSoon(ready, 24_000, 12_000);
-  await startHireStartingSoon(late, 24_000, 12_000);
+  const firstDay = await startHireStartingSoon(ready, 40_000, 15_000);
+  await startHireStartingSoon(late, 40_000, 15_000);
 
   // The manager of one hire prepares everything and logistics delivers; nobody does anything for the other.
   for (const task of ['assign-buddy', 'first-week-plan']) {
-    const { taskId } = await desk.openTaskFor(`hire-to-onboard-${ready.candidateId}`, task);
+    const { taskId } = await desk.openTaskFor(`hire-to-onboard-${ready.candidateId}`, task, 40_000);
     expect((await desk.decide(taskId, ready.managerEmail, 'approve', 'done')).status).toBe(200);
   }
   expect((await send('logistics.equipment.delivered', { candidateId: ready.candidateId, deliveryId: uniqueId('DLV') })).status).toBe(202);
   // Past its deadline the other's equipment is chased by IT, and its manager's tasks pass to HR.
-  const chase = await desk.openTaskFor(`hire-to-onboard-${late.candidateId}`, 'chase-equipment');
+  const chase = await desk.openTaskFor(`hire-to-onboard-${late.candidateId}`, 'chase-equipment', 40_000);
   expect(chase.assignee).toBe(settings.itEmail);
   await eventually(
     async () =>
-      (await desk.openTaskFor(`hire-to-onboard-${late.candidateId}`, 'assign-buddy')).assignee === settings.hrEmail ? true : undefined,
+      (await desk.openTaskFor(`hire-to-onboard-${late.candidateId}`, 'assign-buddy', 40_000)).assignee === settings.hrEmail
+        ? true
+        : undefined,
     'the escalation to HR',
   );
   // Operators see every open task of the run and who holds it.
@@ -158,7 +160,7 @@ it('onboards a hire: record, accounts made by robots, equipment, welcome e-mail 
   const [welcome] = await mailTo(ready.personalEmail);
   expect(welcome.subject).toBe(`Welcome on board, ${ready.legalName}`);
   expect(welcome.text).toContain(record.work_email);
-  expect(Date.parse(welcome.date!)).toBeGreaterThanOrEqual(firstDay - 12_000 - 1000);
+  expect(Date.parse(welcome.date!)).toBeGreaterThanOrEqual(firstDay - 15_000 - 1000);
   expect(Date.parse(welcome.date!)).toBeLessThan(firstDay);
   expect((await mailTo(ready.managerEmail)).find((m) => m.subject === `${done.employeeNumber} starts today`)?.text).toContain(
     'Everything is ready',
@@ -173,16 +175,20 @@ it('onboards a hire: record, accounts made by robots, equipment, welcome e-mail 
   const stored = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
   expect(stored.includes(ready.candidateId)).toBe(true);
   for (const personal of [ready.legalName, ready.personalEmail, '71234', record.work_email]) expect(stored.includes(personal)).toBe(false);
-}, 60_000);
+}, 90_000);
 
 it('retries a portal that fails for a moment and makes exactly one account; a rescission afterwards undoes it all', async () => {
   const hire = newHire();
   await faults(engine.settings.IT_PORTAL_URL!, 2);
   expect((await send('hr.offer.accepted', hire)).status).toBe(202);
-  const before = await eventually(async () => {
-    const record = await employee(hire.candidateId);
-    return record?.it_account_id && record.payroll_id ? record : undefined;
-  }, 'both accounts');
+  const before = await eventually(
+    async () => {
+      const record = await employee(hire.candidateId);
+      return record?.it_account_id && record.payroll_id ? record : undefined;
+    },
+    'both accounts',
+    40_000,
+  );
   expect(itUsers(before.employee_number)).toHaveLength(1);
   // The failed attempt left its evidence in the document store.
   const { rows: evidence } = await engine.pool.query(
@@ -237,7 +243,7 @@ it('rescinded while the robots still wait on failing portals: nothing is left in
 it('hands a step the portal refuses to a person, quoting the portal and naming the screenshot it kept', async () => {
   const hire = newHire({ country: 'JP' });
   expect((await send('hr.offer.accepted', hire)).status).toBe(202);
-  const task = await taskDesk(engine).openTaskFor(`hire-to-onboard-${hire.candidateId}`, 'payroll-by-hand');
+  const task = await taskDesk(engine).openTaskFor(`hire-to-onboard-${hire.candidateId}`, 'payroll-by-hand', 40_000);
   expect(task.assignee).toBe(settings.hrEmail);
   const details = (await engine.pool.query('SELECT details FROM human_tasks WHERE task_id = $1', [task.taskId])).rows[0].details as string;
   expect(details).toContain('"Country JP has no payroll here;');

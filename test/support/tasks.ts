@@ -14,9 +14,13 @@ export function taskDesk(engine: TestEngine) {
   return {
     tasksOf,
 
-    /** A run's open task by name, once it is listed. */
-    openTaskFor: (workflowId: string, name: string) =>
-      eventually(async () => (await tasksOf(TEST_OPERATOR, '*')).find((task) => task.taskId === `${workflowId}:${name}`), `task ${name}`),
+    /** A run's open task by name, once it is listed (robots before it may take a while on a busy machine). */
+    openTaskFor: (workflowId: string, name: string, timeoutMs?: number) =>
+      eventually(
+        async () => (await tasksOf(TEST_OPERATOR, '*')).find((task) => task.taskId === `${workflowId}:${name}`),
+        `task ${name}`,
+        timeoutMs,
+      ),
 
     async decide(taskId: string, decidedBy: string, decision: 'approve' | 'reject', comment?: string) {
       const response = await fetch(`${engine.intakeUrl}/tasks/${encodeURIComponent(taskId)}/decision`, {

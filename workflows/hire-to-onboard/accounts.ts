@@ -10,19 +10,19 @@ import type { Hire } from './hire';
  * a person, with the robot's message and evidence.
  */
 export async function openAccounts(run: Hire): Promise<{ account?: ItAccount; payrollId?: string }> {
-  const { employeeNumber, undo, settings } = run;
+  const { employeeNumber, undo, settings, steps } = run;
   const { createItAccount, disableItAccount, enrolInPayroll, endPayrollEnrolment } = robots();
   run.startStage('accounts', 'IT admin and payroll portals');
   undo.add('disable the IT account', () => disableItAccount(employeeNumber));
   undo.add('end the payroll enrolment', () => endPayrollEnrolment(employeeNumber));
   const [account, payroll] = await Promise.all([
-    orByHand(run, createItAccount(employeeNumber), {
+    orByHand(run, steps.track(createItAccount(employeeNumber)), {
       name: 'it-account-by-hand',
       what: `the user account and mailbox of ${employeeNumber}`,
       assignee: settings.itEmail,
       waitingOn: 'IT',
     }),
-    orByHand(run, enrolInPayroll(employeeNumber), {
+    orByHand(run, steps.track(enrolInPayroll(employeeNumber)), {
       name: 'payroll-by-hand',
       what: `the payroll enrolment of ${employeeNumber}`,
       assignee: settings.hrEmail,

@@ -4,7 +4,7 @@ import type { Activities } from '../../activities';
 import type { ItAccount } from '../../contracts/hire';
 import { emailOnce } from '../once-per-run';
 import { quickStep } from '../retry-profiles';
-import { type Hire, wholeStep } from './hire';
+import type { Hire } from './hire';
 
 const { orderEquipment, cancelEquipmentOrder, recordEquipmentDelivery } = proxyActivities<Activities>(quickStep);
 
@@ -48,9 +48,9 @@ export async function prepareFirstDay(run: Hire, account?: ItAccount): Promise<s
 
 /** Equipment for the role, ordered; delivered when logistics says so, chased by IT past its deadline. */
 async function equipment(run: Hire): Promise<void> {
-  const { hire, settings, employeeNumber, undo, heard, ask } = run;
+  const { hire, settings, employeeNumber, undo, heard, ask, steps } = run;
   const items = settings.equipmentByRole[hire.role] ?? settings.equipmentByRole.default;
-  const { orderNumber } = await wholeStep(() => orderEquipment({ employeeNumber, items }));
+  const { orderNumber } = await steps.whole(() => orderEquipment({ employeeNumber, items }));
   undo.add('cancel the equipment order', () => cancelEquipmentOrder(orderNumber));
   const delivered = () => heard.deliveryId !== undefined;
   if (!(await condition(delivered, settings.equipmentDeadline))) {
@@ -74,14 +74,14 @@ async function equipment(run: Hire): Promise<void> {
     chase.cancel();
     await asked;
   }
-  if (heard.deliveryId) await wholeStep(() => recordEquipmentDelivery({ orderNumber, deliveryId: heard.deliveryId! }));
+  if (heard.deliveryId) await steps.whole(() => recordEquipmentDelivery({ orderNumber, deliveryId: heard.deliveryId! }));
 }
 
 /** The welcome e-mail to the personal address, `welcomeBeforeStart` before the first day (at once if that is past). */
-async function welcome({ hire, settings, employeeNumber }: Hire, firstDay: Date, account?: ItAccount): Promise<void> {
+async function welcome({ hire, settings, employeeNumber, steps }: Hire, firstDay: Date, account?: ItAccount): Promise<void> {
   const sendAt = firstDay.getTime() - msToNumber(settings.welcomeBeforeStart);
   if (sendAt > Date.now()) await sleep(sendAt - Date.now());
-  await wholeStep(() =>
+  await steps.whole(() =>
     emailOnce(
       'welcome',
       hire.personalEmail,

@@ -14,10 +14,28 @@ export interface Hire {
   undo: ReturnType<typeof compensations>;
   /** What the run has heard: the offer rescinded, the equipment delivered. */
   heard: { rescinded?: string; deliveryId?: string };
+  steps: ReturnType<typeof stepsUnderway>;
 }
 
 /**
- * A step that, once begun, is finished even if the offer is rescinded meanwhile: the rescission takes effect
- * between steps and while the run waits, so every step that happened has its undo recorded.
+ * The steps under way, so that a rescission undoes only once each has finished or let go: otherwise a step still
+ * running could create what its undo had already looked for.
  */
-export const wholeStep = <T>(step: () => Promise<T>): Promise<T> => CancellationScope.nonCancellable(step);
+export function stepsUnderway() {
+  const underway = new Set<Promise<unknown>>();
+  const track = <T>(step: Promise<T>): Promise<T> => {
+    underway.add(step);
+    const done = () => void underway.delete(step);
+    step.then(done, done);
+    return step;
+  };
+  return {
+    /** A robot's step, which lets go of its portal when the run is cancelled (see the `robot` retry profile). */
+    track,
+    /** A step that, once begun, is finished even if the offer is rescinded meanwhile, so its undo is recorded. */
+    whole: <T>(step: () => Promise<T>): Promise<T> => track(CancellationScope.nonCancellable(step)),
+    async settled(): Promise<void> {
+      while (underway.size > 0) await Promise.allSettled([...underway]);
+    },
+  };
+}

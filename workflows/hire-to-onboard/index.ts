@@ -9,7 +9,7 @@ import { taskBoard } from '../task-board';
 import { quickStep } from '../retry-profiles';
 import { openAccounts } from './accounts';
 import { prepareFirstDay } from './first-day';
-import { type Hire, wholeStep } from './hire';
+import { type Hire, stepsUnderway } from './hire';
 import { equipmentDelivered, offerRescinded } from './messages';
 
 export { equipmentDelivered, offerRescinded };
@@ -35,6 +35,7 @@ export async function hireToOnboard({ hire, settings }: HireToOnboardInput): Pro
     ask,
     undo: compensations(ask, { assignee: settings.hrEmail, waitingOn: 'HR' }),
     heard: {},
+    steps: stepsUnderway(),
   };
   const onboarding = new CancellationScope();
   setHandler(offerRescinded, ({ reason }) => {
@@ -55,7 +56,7 @@ export async function hireToOnboard({ hire, settings }: HireToOnboardInput): Pro
 async function onboard(run: Hire): Promise<string[]> {
   const { hire } = run;
   // 1. The employee record, with its employee number.
-  ({ employeeNumber: run.employeeNumber } = await wholeStep(() => createEmployeeRecord(hire)));
+  ({ employeeNumber: run.employeeNumber } = await run.steps.whole(() => createEmployeeRecord(hire)));
   run.undo.add('erase the personal data', () => eraseEmployeeData(run.employeeNumber));
 
   const { account } = await openAccounts(run);
@@ -63,8 +64,8 @@ async function onboard(run: Hire): Promise<string[]> {
   const late = await prepareFirstDay(run, account);
 
   // 5. Day one.
-  await wholeStep(() => markEmployeeActive(run.employeeNumber));
-  await wholeStep(() =>
+  await run.steps.whole(() => markEmployeeActive(run.employeeNumber));
+  await run.steps.whole(() =>
     emailOnce(
       'first-day-summary',
       hire.managerEmail,
@@ -82,6 +83,7 @@ async function onboard(run: Hire): Promise<string[]> {
 /** Undoes what was done, newest first (accounts disabled, equipment cancelled, personal data erased). */
 async function rescind(run: Hire, reason: string): Promise<HireToOnboardResult> {
   run.startStage('rescinding');
+  await run.steps.settled();
   const notUndone = await run.undo.undoAll(`the hire of ${run.employeeNumber}`);
   await emailOnce(
     'rescinded-notice',

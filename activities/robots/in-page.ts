@@ -1,0 +1,57 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+
+/**
+ * What a robot looks up inside the portal's page, in one round trip each: controls by their label, buttons by
+ * their name, tables by their caption — as a person reads the page, with no CSS paths. These functions run in
+ * Chromium, so they use nothing from outside their own body, and name no inner functions (tsx would wrap those in a
+ * helper the page does not have).
+ */
+
+export type ControlKind = 'field' | 'button' | 'table';
+
+/** The element of this kind that the page names `name`, or null while there is none. */
+export function findNamed(kind: ControlKind, name: string): Element | null {
+  // Each candidate with the text that names it, spaces collapsed.
+  const named: Array<[Element, string | null | undefined]> =
+    kind === 'button'
+      ? [...document.querySelectorAll('button, input[type="submit"]')].map((b) => [b, b.textContent || (b as HTMLInputElement).value])
+      : kind === 'table'
+        ? [...document.querySelectorAll('table')].map((t) => [t, t.caption?.textContent ?? t.getAttribute('aria-label')])
+        : [
+            ...[...document.querySelectorAll('label')].map((l): [Element, string | null] => [l, l.textContent]),
+            ...[...document.querySelectorAll('[aria-label]')].map((e): [Element, string | null] => [e, e.getAttribute('aria-label')]),
+          ];
+  const match = named.find(([, text]) => (text ?? '').replace(/\s+/g, ' ').trim() === name)?.[0];
+  return match instanceof HTMLLabelElement ? match.control : (match ?? null);
+}
+
+/** Sets a text field, or picks a drop-down's option by its value or text, and tells the page as typing would. */
+export function setValue(control: Element, value: string): string | undefined {
+  if (control instanceof HTMLSelectElement) {
+    const option = [...control.options].find((o) => o.value === value || o.text.trim() === value);
+    if (!option) return `has no option "${value}"`;
+    control.value = option.value;
+  } else if (control instanceof HTMLInputElement || control instanceof HTMLTextAreaElement) {
+    control.focus();
+    control.value = value;
+  } else {
+    return 'is not a field';
+  }
+  control.dispatchEvent(new Event('input', { bubbles: true }));
+  control.dispatchEvent(new Event('change', { bubbles: true }));
+  return undefined;
+}
+
+/** A table's rows, each as column header → cell text. */
+export function tableRows(table: Element): Array<Record<string, string>> {
+  const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
+  return [...table.querySelectorAll('tbody tr')].map((tr) =>
+    Object.fromEntries([...tr.querySelectorAll('td')].map((td, i) => [headers[i], td.textContent?.trim() ?? ''])),
+  );
+}
+
+/** The portal's messages to the user: what it marks as alerts. */
+export function alertTexts(): string[] {
+  return [...document.querySelectorAll('[role="alert"]')].map((e) => e.textContent?.trim() ?? '').filter(Boolean);
+}
