@@ -22,7 +22,7 @@ import { issueToken } from '../../intake/identity';
 import type { CloudEvent } from '../../intake/cloudevent';
 import { keepHistory } from './histories';
 
-const stateDir = (): string => {
+export const stateDir = (): string => {
   const dir = process.env.OFFICEFLOW_TEST_STATE;
   if (!dir) throw new Error('integration tests run under jest with test/global-setup.ts');
   return dir;

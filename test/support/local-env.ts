@@ -29,16 +29,12 @@ const CONFIGURED = [
 /** Every port officeflow may listen on, the engine's and each system's stand-in's: all of them free ones. */
 const PORTS = Object.keys(loadConfig({})).filter((name) => name.endsWith('_PORT'));
 
+/** Tests keep the stand-in portals' deliberate slowness short. */
+export const QUICK_PORTALS = { LEGACY_ERP_STANDIN_SLOW_MS: '300', IT_PORTAL_STANDIN_SLOW_MS: '300', PAYROLL_PORTAL_STANDIN_SLOW_MS: '300' };
+
 /** The environment of an engine that starts all its infrastructure itself, in `stateDir`, on free ports. */
-export function localEngineEnv(stateDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    OFFICEFLOW_STATE_DIR: stateDir,
-    LOG_LEVEL: 'warn',
-    LEGACY_ERP_STANDIN_SLOW_MS: '300',
-    IT_PORTAL_STANDIN_SLOW_MS: '300',
-    PAYROLL_PORTAL_STANDIN_SLOW_MS: '300',
-  };
+export function localEngineEnv(stateDir: string, settings: Record<string, string> = QUICK_PORTALS): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, OFFICEFLOW_STATE_DIR: stateDir, LOG_LEVEL: 'warn', ...settings };
   for (const port of PORTS) env[port] = '0';
   for (const configured of CONFIGURED) delete env[configured];
   return env;
