@@ -19,6 +19,10 @@ async function comeToRest(client: Client, workflowId: string): Promise<void> {
   }
 }
 
+/** Where a run rests for a long while once nobody holds a task: a contract in force, a hire before the first day. */
+const RESTING: Record<string, string> = { 'in-force': 'in force', 'preparing-first-day': 'prepared, waiting for the first day' };
+const rests = (progress: Progress) => progress.step in RESTING && !progress.openTasks?.length;
+
 /**
  * Plays the people a run waits on, where it shows them (a contract's approval stages): approves each open task as its
  * assignee, stage after stage, until the run waits on nobody by name or has finished.
@@ -28,8 +32,9 @@ async function approveAsAssignees(client: Client, workflowId: string, intakeUrl:
   const decided = new Set<string>();
   for (let waited = 0; waited < 60_000; waited += 250) {
     if ((await handle.describe()).status.name !== 'RUNNING') return;
-    const { openTasks } = await handle.query<Progress>(progressQuery);
-    if (!openTasks) return;
+    const progress = await handle.query<Progress>(progressQuery);
+    const { openTasks } = progress;
+    if (!openTasks || rests(progress)) return;
     for (const { task, assignee } of openTasks.filter((open) => !decided.has(open.task))) {
       decided.add(task);
       const response = await fetch(new URL(`/tasks/${encodeURIComponent(`${workflowId}:${task}`)}/decision`, intakeUrl), {
@@ -73,7 +78,8 @@ async function outcome(client: Client, workflowId: string): Promise<string> {
   for (;;) {
     if ((await handle.describe()).status.name !== 'RUNNING') return `finished: ${JSON.stringify(await handle.result())}`;
     const progress = await handle.query<Progress>(progressQuery);
-    if (progress.step === 'in-force') return `in force, waiting on ${progress.waitingOn} until ${progress.deadline}`;
+    if (rests(progress))
+      return `${RESTING[progress.step]}${progress.deadline ? `, waiting on ${progress.waitingOn} until ${progress.deadline}` : ''}`;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -63,7 +63,7 @@ program
 
 program
   .command('standins')
-  .description('run only the stand-ins of the systems not configured (CRM, legacy ERP portal, mail sink), as in docker-compose.yml')
+  .description('run only the stand-ins of the systems not configured (CRM, portals, e-signature, mail sink), as in docker-compose.yml')
   .option('--host <address>', 'the address to listen on', '127.0.0.1')
   .action(async (options: { host: string }) => {
     const config = loadConfig();

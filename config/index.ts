@@ -40,6 +40,11 @@ const engineSettings = z
     CHROME_PATH: z.string().min(1).default('/usr/bin/chromium'),
     /** Browser pages a worker keeps open at once for robots and printing; also how many robot steps it runs at once. */
     BROWSER_PAGES: z.coerce.number().int().min(1).max(64).default(defaultPoolSize),
+    /**
+     * Ordinary activities one worker runs at once, per task queue; more wait in Temporal's queue, where no timeout
+     * runs, rather than inside a busy worker, where their start-to-close timeout would.
+     */
+    WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(10),
     /** Tasks one Chromium serves before the worker replaces it. */
     BROWSER_RECYCLE_AFTER: z.coerce.number().int().min(1).default(200),
 

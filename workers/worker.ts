@@ -7,7 +7,7 @@ import {
 } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { connectSystems } from '../activities';
-import { dataConverter } from '../codec/data-converter';
+import { FAILURE_CONVERTER_PATH, dataConverter } from '../codec/data-converter';
 import { type Config, publicUrl } from '../config';
 import { decisionLinks } from '../intake/decision-links';
 import { createPool } from '../db/pool';
@@ -36,7 +36,11 @@ const quietBundler = { trace: noop, debug: noop, info: noop, log: noop, warn: co
 
 /** Bundles the workflows once (webpack); every worker of the process shares the bundle. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundler });
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: quietBundler,
+  });
 }
 
 /**
@@ -53,7 +57,15 @@ export async function startWorkers({ connection, config, registry, log, workflow
   const robotQueues = [...new Set(taskQueues.map(robotTaskQueue))];
   const common = { connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config.OFFICEFLOW_ENCRYPTION_KEY!) };
   const workers = await Promise.all([
-    ...taskQueues.map((taskQueue) => Worker.create({ ...common, taskQueue, workflowBundle: bundle, activities: systems.activities })),
+    ...taskQueues.map((taskQueue) =>
+      Worker.create({
+        ...common,
+        taskQueue,
+        workflowBundle: bundle,
+        activities: systems.activities,
+        maxConcurrentActivityTaskExecutions: config.WORKER_ACTIVITY_SLOTS,
+      }),
+    ),
     ...robotQueues.map((taskQueue) =>
       Worker.create({ ...common, taskQueue, activities: systems.robots, maxConcurrentActivityTaskExecutions: browser.size }),
     ),
