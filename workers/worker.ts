@@ -48,12 +48,14 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
  * than the browser pool has pages; all share one database pool, browser pool and the systems' clients.
  */
 export async function startWorkers({ connection, config, registry, log, workflowBundle }: WorkerOptions): Promise<RunningWorkers> {
-  const pool = createPool(config.DATABASE_URL!, log);
   const browser = browserPool(config);
+  const taskQueues = [...new Set(registry.map((process) => process.taskQueue))];
+  // A connection for every activity that may run at once (an e-mail holds its row locked while SMTP takes it): an
+  // activity never waits for one while its timeout runs.
+  const pool = createPool(config.DATABASE_URL!, log, taskQueues.length * config.WORKER_ACTIVITY_SLOTS + browser.size);
   const links = decisionLinks(config.OFFICEFLOW_ENCRYPTION_KEY!, publicUrl(config));
   const systems = connectSystems(config, { pool, browser, decisionLinks: links, publicUrl: publicUrl(config), log });
   const bundle = workflowBundle ?? (await bundleWorkflows());
-  const taskQueues = [...new Set(registry.map((process) => process.taskQueue))];
   const robotQueues = [...new Set(taskQueues.map(robotTaskQueue))];
   const common = { connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config.OFFICEFLOW_ENCRYPTION_KEY!) };
   const workers = await Promise.all([

@@ -117,9 +117,12 @@ export class Robot {
   }
 }
 
-/** Heartbeats while a robot waits for a portal slot or a page, so a worker that dies is noticed within seconds. */
-async function whileBeating<T>(session: () => Promise<T>): Promise<T> {
-  const beat = setInterval(() => Context.current().heartbeat(), 2000);
+/**
+ * Heartbeats while a robot waits for a portal slot or a page and while it works, so a worker that dies is noticed
+ * within seconds; each beat says where the robot is.
+ */
+async function whileBeating<T>(where: () => string, session: () => Promise<T>): Promise<T> {
+  const beat = setInterval(() => Context.current().heartbeat({ step: where() }), 2000);
   try {
     return await session();
   } finally {
@@ -135,21 +138,24 @@ async function whileBeating<T>(session: () => Promise<T>): Promise<T> {
  */
 export function runRobot<T>(portal: Portal, task: string, work: (robot: Robot) => Promise<T>): Promise<T> {
   const { cancelled } = Context.current();
-  return whileBeating(() =>
-    portal.limiter.schedule(() =>
-      portal.browser.withPage(async (page) => {
-        const robot = new Robot(page, portal);
-        const session = work(robot);
-        try {
-          return await Promise.race([session, cancelled]);
-        } catch (error) {
-          session.catch(() => undefined);
-          if (error instanceof ApplicationFailure || error instanceof CancelledFailure) throw error;
-          const evidence = await keepEvidence(portal.pool, page).catch(() => undefined);
-          throw robotFailure(portal, task, robot.where, error, evidence);
-        }
-      }),
-    ),
+  let robot: Robot | undefined;
+  return whileBeating(
+    () => robot?.where ?? 'waiting for the portal',
+    () =>
+      portal.limiter.schedule(() =>
+        portal.browser.withPage(async (page) => {
+          robot = new Robot(page, portal);
+          const session = work(robot);
+          try {
+            return await Promise.race([session, cancelled]);
+          } catch (error) {
+            session.catch(() => undefined);
+            if (error instanceof ApplicationFailure || error instanceof CancelledFailure) throw error;
+            const evidence = await keepEvidence(portal.pool, page).catch(() => undefined);
+            throw robotFailure(portal, task, robot.where, error, evidence);
+          }
+        }),
+      ),
   );
 }
 
