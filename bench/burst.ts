@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import Bottleneck from 'bottleneck';
@@ -9,6 +8,7 @@ import type { LegacyOrder } from '../activities/legacy-erp/stand-in';
 import type { ReceivedMail } from '../activities/mail/sink';
 import type { PayrollEmployee } from '../activities/payroll/stand-in';
 import { bindingFor } from '../definitions';
+import { keptJson } from '../infra/state';
 import { exampleEvent } from '../intake/catalog';
 import { sendEvent } from '../intake/send';
 
@@ -166,8 +166,7 @@ async function stockFor(pool: Pool, deals: number): Promise<void> {
   }
 }
 
-const kept = <T>(stateDir: string, file: string): T[] =>
-  existsSync(path.join(stateDir, file)) ? JSON.parse(readFileSync(path.join(stateDir, file), 'utf8')) : [];
+const kept = <T>(stateDir: string, file: string): T[] => keptJson<T[]>(path.join(stateDir, file), []).value;
 
 /** How many of each business object exist beyond one per run of this batch. */
 async function countDoubles(target: BurstTarget, batch: string, dealIds: string[]): Promise<Record<string, number>> {
@@ -219,12 +218,9 @@ async function countActivityTimeouts(client: Client, workflowIds: string[]): Pro
   let timeouts = 0;
   for (const workflowId of workflowIds) {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    timeouts += (history.events ?? []).filter((e) => e.activityTaskTimedOutEventAttributes).length;
     // A timed-out attempt that was retried shows only in the next attempt's last failure.
     timeouts += (history.events ?? []).filter(
-      (e) =>
-        e.activityTaskStartedEventAttributes?.lastFailure?.timeoutFailureInfo !== undefined &&
-        e.activityTaskStartedEventAttributes.lastFailure.timeoutFailureInfo !== null,
+      (e) => e.activityTaskTimedOutEventAttributes || e.activityTaskStartedEventAttributes?.lastFailure?.timeoutFailureInfo,
     ).length;
   }
   return timeouts;

@@ -33,7 +33,7 @@ export function startItAdminPortal(options: PortalStandInOptions): Promise<Runni
   return startPortalStandIn(
     { title: 'Directory Admin', file: 'it-admin.json', initial: [] as PortalUser[], home: '/users' },
     options,
-    ({ app, records: users, save, page, slowly }) => {
+    ({ app, records: users, save, page, slowly, setsStatus }) => {
       app.get<{ Querystring: { employee?: string } }>('/users', async (request, reply) => {
         const found = users.filter((u) => !request.query.employee || u.employeeNumber === request.query.employee);
         const rows = found.map((u) => [
@@ -94,14 +94,7 @@ export function startItAdminPortal(options: PortalStandInOptions): Promise<Runni
         );
       });
 
-      app.post<{ Params: { userId: string } }>('/users/:userId/disable', async (request, reply) => {
-        const user = users.find((u) => u.userId === request.params.userId);
-        if (user) {
-          user.status = 'disabled';
-          save();
-        }
-        return reply.redirect(`/users/${request.params.userId}`);
-      });
+      setsStatus('/users', 'disable', (id) => users.find((u) => u.userId === id), 'disabled');
     },
   );
 }

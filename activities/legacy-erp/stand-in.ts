@@ -21,7 +21,7 @@ export function startLegacyErpPortal(options: PortalStandInOptions): Promise<Run
   return startPortalStandIn(
     { title: 'ERP 2003', file: 'legacy-erp.json', initial: [] as LegacyOrder[], home: '/orders' },
     options,
-    ({ app, records: orders, save, page, slowly }) => {
+    ({ app, records: orders, save, page, slowly, setsStatus }) => {
       app.get<{ Querystring: { reference?: string } }>('/orders', async (request, reply) => {
         const found = orders.filter((o) => !request.query.reference || o.reference === request.query.reference);
         const rows = found.map((o) => [`<a href="/orders/${o.number}">${o.number}</a>`, escape(o.reference), escape(o.customer), o.status]);
@@ -94,14 +94,7 @@ export function startLegacyErpPortal(options: PortalStandInOptions): Promise<Run
         );
       });
 
-      app.post<{ Params: { number: string } }>('/orders/:number/cancel', async (request, reply) => {
-        const order = orders.find((o) => o.number === request.params.number);
-        if (order) {
-          order.status = 'cancelled';
-          save();
-        }
-        return reply.redirect(`/orders/${request.params.number}`);
-      });
+      setsStatus('/orders', 'cancel', (number) => orders.find((o) => o.number === number), 'cancelled');
     },
   );
 }

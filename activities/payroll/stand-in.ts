@@ -33,7 +33,7 @@ export function startPayrollPortal(options: PortalStandInOptions): Promise<Runni
   return startPortalStandIn(
     { title: 'PayMaster 7', file: 'payroll.json', initial: [] as PayrollEmployee[], home: '/employees' },
     options,
-    ({ app, records: employees, save, page, slowly }) => {
+    ({ app, records: employees, save, page, slowly, setsStatus }) => {
       app.get<{ Querystring: { reference?: string } }>('/employees', async (request, reply) => {
         const found = employees.filter((e) => !request.query.reference || e.reference === request.query.reference);
         const rows = found.map((e) => [`<a href="/employees/${e.payrollId}">${e.payrollId}</a>`, escape(e.reference), e.country, e.status]);
@@ -92,14 +92,7 @@ export function startPayrollPortal(options: PortalStandInOptions): Promise<Runni
         );
       });
 
-      app.post<{ Params: { payrollId: string } }>('/employees/:payrollId/leave', async (request, reply) => {
-        const employee = employees.find((e) => e.payrollId === request.params.payrollId);
-        if (employee) {
-          employee.status = 'left';
-          save();
-        }
-        return reply.redirect(`/employees/${request.params.payrollId}`);
-      });
+      setsStatus('/employees', 'leave', (id) => employees.find((e) => e.payrollId === id), 'left');
     },
   );
 }

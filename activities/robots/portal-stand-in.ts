@@ -57,6 +57,11 @@ export interface PortalKit<Records> {
   page(reply: FastifyReply, title: string, body: string, status?: number): FastifyReply;
   /** The portal's deliberate slowness after a save. */
   slowly(): Promise<void>;
+  /**
+   * `POST <route>/:id/<action>` (a button on a record's page, e.g. "Disable account"): sets the status of the record
+   * `find` finds, then shows its page again.
+   */
+  setsStatus<R extends { status: string }>(route: string, action: string, find: (id: string) => R | undefined, status: R['status']): void;
 }
 
 /**
@@ -119,7 +124,16 @@ export async function startPortalStandIn<Records extends object>(
     return reply.header('set-cookie', `session=${session}; HttpOnly; Path=/`).redirect(portal.home);
   });
 
-  routes({ app, records, save, page, slowly: () => new Promise((resolve) => setTimeout(resolve, options.slowPageMs)) });
+  const setsStatus: PortalKit<Records>['setsStatus'] = (route, action, find, status) =>
+    void app.post<{ Params: { id: string } }>(`${route}/:id/${action}`, async (request, reply) => {
+      const record = find(request.params.id);
+      if (record) {
+        record.status = status;
+        save();
+      }
+      return reply.redirect(`${route}/${request.params.id}`);
+    });
+  routes({ app, records, save, page, setsStatus, slowly: () => new Promise((resolve) => setTimeout(resolve, options.slowPageMs)) });
 
   const url = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port });
   return { url, stop: () => app.close() };

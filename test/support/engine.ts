@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -16,6 +16,7 @@ import type { ProcessDefinition } from '../../definitions/define';
 import { startEngine } from '../../engine';
 import type { BrowserPool } from '../../infra/browser';
 import { localPort } from '../../infra/ports';
+import { keptJson } from '../../infra/state';
 import { temporalEndpoint } from '../../infra/temporal';
 import { exampleEvent } from '../../intake/catalog';
 import { issueToken } from '../../intake/identity';
@@ -127,10 +128,7 @@ export function eventFor(type: string, data: Record<string, unknown> = {}): Clou
 }
 
 /** What a stand-in portal holds, read from its own storage in the test run's state folder. */
-export function standInRecords<T>(file: string): T[] {
-  const kept = path.join(stateDir(), file);
-  return existsSync(kept) ? JSON.parse(readFileSync(kept, 'utf8')) : [];
-}
+export const standInRecords = <T>(file: string): T[] => keptJson<T[]>(path.join(stateDir(), file), []).value;
 
 /** The orders the stand-in legacy ERP portal holds. */
 export const portalOrders = () => standInRecords<LegacyOrder>('legacy-erp.json');
