@@ -34,7 +34,8 @@ async function approveAsAssignees(client: Client, workflowId: string, intakeUrl:
     if ((await handle.describe()).status.name !== 'RUNNING') return;
     const progress = await handle.query<Progress>(progressQuery);
     const { openTasks } = progress;
-    if (!openTasks || rests(progress)) return;
+    // A stage may rest a moment before its tasks open (a hire's first-day preparations): rest counts once some were decided.
+    if (!openTasks || (rests(progress) && decided.size > 0)) return;
     for (const { task, assignee } of openTasks.filter((open) => !decided.has(open.task))) {
       decided.add(task);
       const response = await fetch(new URL(`/tasks/${encodeURIComponent(`${workflowId}:${task}`)}/decision`, intakeUrl), {
