@@ -5,6 +5,7 @@ import {
   condition,
   defineUpdate,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -145,15 +146,19 @@ export function humanTasks(enterStep: EnterStep, observe: (event: TaskEvent) => 
     const { name, title, details, assignee } = request;
     try {
       const verdicts = request.verdicts ?? DEFAULT_VERDICTS;
-      await openTask({
-        taskId: id,
-        workflowId: runId(),
-        title,
-        details,
-        assignee,
-        deadline: (deadline ?? new Date()).toISOString(),
-        verdicts,
-      });
+      const open = () =>
+        openTask({
+          taskId: id,
+          workflowId: runId(),
+          title,
+          details,
+          assignee,
+          deadline: (deadline ?? new Date()).toISOString(),
+          verdicts,
+        });
+      // Opened to the end even if the caller stops waiting meanwhile, so a withdrawal never overtakes the insert.
+      // Runs recorded before this change opened it cancellably.
+      await (patched('open-task-to-the-end') ? CancellationScope.nonCancellable(open) : open());
       await notify(id, request, 'assigned', request.assignee, `To decide: ${request.title}`, deadline);
       await observe({ kind: 'opened', task: name, assignee, deadline: deadline?.toISOString() });
       enterStep(name, { on: request.waitingOn, until: deadline });

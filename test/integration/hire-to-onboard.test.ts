@@ -229,6 +229,11 @@ it('rescinded while the robots still wait on failing portals: nothing is left in
     expect((await send('hr.offer.accepted', hire)).status).toBe(202);
     await atStep(hire.candidateId, 'accounts');
     expect((await send('hr.offer.rescinded', { candidateId: hire.candidateId, reason: 'Candidate withdrew' })).status).toBe(202);
+    // The portals keep failing until the run has turned to undoing, so no robot's retry gets through before then.
+    await eventually(async () => {
+      const { step } = await handle(hire.candidateId).query<Progress>('progress');
+      return step.startsWith('rescind') || undefined;
+    }, 'the run to turn to undoing');
   } finally {
     await Promise.all([faults(engine.settings.IT_PORTAL_URL!, 0), faults(engine.settings.PAYROLL_PORTAL_URL!, 0)]);
   }
