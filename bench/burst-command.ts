@@ -6,6 +6,7 @@ import { startEngine } from '../engine';
 import { startInfrastructure } from '../infra/local';
 import { installTemporalRuntime } from '../infra/logger';
 import { freshStateDir, localEngineEnv } from '../test/support/local-env';
+import { startWorkerProcess, stopWorkerProcess } from '../test/support/worker-process';
 import { type BurstReport, runBurst } from './burst';
 
 const program = new Command('burst')
@@ -32,12 +33,16 @@ async function main(): Promise<void> {
   installTemporalRuntime(log);
   const stateDir = freshStateDir('officeflow-burst-');
   // The portals as slow as the real ones (the stand-ins' defaults).
-  const infra = await startInfrastructure(localEngineEnv(stateDir, {}), log);
+  const env = localEngineEnv(stateDir, {});
+  const infra = await startInfrastructure(env, log);
+  // The workers in a process of their own, as deployed beside the intake; the intake here, beside the burst's driver.
+  const worker = await startWorkerProcess({ ...env, ...infra.settings });
   // The hires' first day begins a minute from now, so the welcome and the manager's tasks fall inside the burst.
   const today = new Date().toISOString().slice(0, 10);
   const firstDayBegins = Date.now() - Date.parse(today) + 60_000;
   const engine = await startEngine(infra.config, {
     log,
+    only: 'intake',
     processSettings: {
       'hire-to-onboard': {
         firstDayBegins,
@@ -73,6 +78,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   } finally {
     await engine.stop();
+    await stopWorkerProcess(worker);
     await infra.stop();
   }
   process.exit(process.exitCode ?? (reports.every((report) => report.ok) ? 0 : 1));

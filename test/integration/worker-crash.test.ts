@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { sendEvent } from '../../intake/send';
 import type { DealRecord } from '../../activities/crm/stand-in';
 import type { OrderToCashResult } from '../../contracts/order';
@@ -16,8 +15,8 @@ import {
   testSettings,
   uniqueId,
 } from '../support/engine';
+import { startWorkerProcess, stopWorkerProcess } from '../support/worker-process';
 
-const root = path.resolve(__dirname, '../..');
 let engine: TestEngine;
 const workers: ChildProcess[] = [];
 
@@ -25,27 +24,15 @@ beforeAll(async () => {
   engine = await startTestEngine({ workers: false });
 });
 afterAll(async () => {
-  for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) process.kill(-worker.pid!, 'SIGKILL');
+  await Promise.all(workers.map((worker) => stopWorkerProcess(worker, 'SIGKILL')));
   await engine.stop();
 });
 
-/** `officeflow up --only worker` as its own process (and process group, with its Chromium), as in production. */
-async function startWorkerProcess(): Promise<ChildProcess> {
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'up', '--only', 'worker'], {
-    cwd: root,
-    detached: true,
-    env: { ...process.env, ...testSettings(), TASK_QUEUE_SUFFIX: engine.queueSuffix, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+const startWorker = async () => {
+  const worker = await startWorkerProcess({ ...process.env, ...testSettings(), TASK_QUEUE_SUFFIX: engine.queueSuffix });
   workers.push(worker);
-  await new Promise<void>((resolve, reject) => {
-    worker.once('exit', (code) => reject(new Error(`worker exited with ${code} before it polled`)));
-    worker.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('workers polling')) resolve();
-    });
-  });
   return worker;
-}
+};
 
 /** A deal closed in the CRM, and how to follow its run: the sales order and its entry in the legacy ERP. */
 async function closeDeal() {
@@ -95,7 +82,7 @@ const stepOf = (workflowId: string) =>
     .catch(() => undefined);
 
 it('finishes an order and a hire without duplicates when their worker is killed while its robots type and another takes over', async () => {
-  const first = await startWorkerProcess();
+  const first = await startWorker();
   const [deal, hire] = await Promise.all([closeDeal(), acceptOffer()]);
   // Kill the worker once both robots have saved in their portals: the records are there, the steps may not be done.
   await eventually(
@@ -103,8 +90,8 @@ it('finishes an order and a hire without duplicates when their worker is killed 
     'both entries in the portals',
     30_000,
   );
-  process.kill(-first.pid!, 'SIGKILL');
-  await startWorkerProcess();
+  await stopWorkerProcess(first, 'SIGKILL');
+  await startWorker();
 
   // The order runs to cash on the new worker.
   const order = engine.client.workflow.getHandle(`order-to-cash-${deal.dealId}`);
