@@ -4,6 +4,13 @@ import { z } from 'zod';
 export const StoredDocument = z.object({ documentKey: z.string(), filename: z.string() });
 export type StoredDocument = z.infer<typeof StoredDocument>;
 
+/** An invoice or credit note as kept: its PDF, its EN 16931 XML, and what the buyer is sent (by key). */
+export const IssuedDocuments = StoredDocument.extend({
+  eInvoice: StoredDocument.optional(),
+  attachmentKeys: z.array(z.string()).optional(),
+});
+export type IssuedDocuments = z.infer<typeof IssuedDocuments>;
+
 /** An e-mail a step sends; the key names the run and step, so it is sent once however often the step runs. */
 export const OutgoingEmail = z.object({
   emailKey: z.string(),

@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { BillingDetails, vatIdOfCountry } from './billing';
 import { businessKey, countryCode, currencyCode, duration, email, label, plainText } from './fields';
 import { Money, decimalAmount, inMinorUnits, sum, times } from './money';
 
-export const DealCustomer = z.object({ id: businessKey, name: label, billingEmail: email, country: countryCode });
+export const DealCustomer = z
+  .object({ id: businessKey, name: label, billingEmail: email, country: countryCode, ...BillingDetails.shape })
+  .superRefine((customer, ctx) => vatIdOfCountry(customer, ctx));
 export type DealCustomer = z.infer<typeof DealCustomer>;
 
 export const OrderLine = z.object({ sku: businessKey, quantity: z.number().int().positive().max(1_000_000), unitPrice: Money });
@@ -48,13 +51,15 @@ export const OrderToCashSettings = z.object({
   restockDeadline: duration,
   /** Payment reminders, counted from the due date; after the last one collections take over. */
   dunningOffsets: z.array(duration),
+  /** How long after the invoice is settled returned goods are still credited; unset, the run ends once it is paid. */
+  returnWindow: duration.optional(),
 });
 export type OrderToCashSettings = z.infer<typeof OrderToCashSettings>;
 
 export const OrderToCashInput = z.object({ ...deal, lines: z.array(OrderLine).min(1), settings: OrderToCashSettings });
 export type OrderToCashInput = z.infer<typeof OrderToCashInput>;
 
-export const OrderOutcome = z.enum(['paid', 'credit-rejected', 'cancelled', 'out-of-stock']);
+export const OrderOutcome = z.enum(['paid', 'returned', 'credit-rejected', 'cancelled', 'out-of-stock']);
 export type OrderOutcome = z.infer<typeof OrderOutcome>;
 
 export const OrderToCashResult = z.object({
@@ -76,6 +81,7 @@ export const orderTotal = (lines: OrderLine[], currency: string): Money =>
 export const DealStage = z.enum([
   'ordered',
   'shipped',
+  'returned',
   'invoiced',
   'paid',
   'blocked',
@@ -100,6 +106,22 @@ export const PaymentReceived = z
 export const Restock = z.object({ restockId: businessKey, sku: businessKey, quantity: z.number().int().positive().max(1_000_000) });
 export type Restock = z.infer<typeof Restock>;
 export const StockRestocked = Restock.extend({ dealId: businessKey });
+
+/** Goods the customer sent back after they were invoiced: credited, and back in stock. */
+export const GoodsReturn = z.object({
+  returnId: businessKey,
+  lines: z
+    .array(z.object({ sku: businessKey, quantity: z.number().int().positive().max(1_000_000) }))
+    .min(1, 'a return needs at least one line')
+    .max(100),
+  reason: plainText(500).min(1),
+});
+export type GoodsReturn = z.infer<typeof GoodsReturn>;
+export const GoodsReturned = GoodsReturn.extend({ dealId: businessKey });
+
+/** A credit note as issued, and what is still owed on its invoice afterwards. */
+export const IssuedCreditNote = z.object({ creditNoteNumber: z.string(), grossTotal: Money, outstanding: Money });
+export type IssuedCreditNote = z.infer<typeof IssuedCreditNote>;
 
 export const DealCancelled = z.object({ dealId: businessKey, reason: plainText(500).min(1) });
 

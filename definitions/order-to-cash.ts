@@ -2,6 +2,7 @@ import { toDecimal } from '../contracts/money';
 import {
   DealCancelled,
   DealClosedWon,
+  GoodsReturned,
   OrderToCashInput,
   type OrderToCashSettings,
   PaymentReceived,
@@ -9,7 +10,7 @@ import {
   StockRestocked,
   orderTotal,
 } from '../contracts/order';
-import { dealCancelled, orderToCash, paymentReceived, shipmentDelivered, stockRestocked } from '../workflows/order-to-cash';
+import { dealCancelled, goodsReturned, orderToCash, paymentReceived, shipmentDelivered, stockRestocked } from '../workflows/order-to-cash';
 import { defineProcess, signalsOn, startsOn } from './define';
 import { CustomerId, OrderTotal } from './search-attributes';
 
@@ -57,7 +58,15 @@ export default defineProcess({
         id: 'evt-deal-2001',
         data: {
           dealId: 'D-2001',
-          customer: { id: 'ACC-1001', name: 'Northwind Traders GmbH', billingEmail: 'billing@northwind.example', country: 'DE' },
+          customer: {
+            id: 'ACC-1001',
+            name: 'Northwind Traders GmbH',
+            billingEmail: 'billing@northwind.example',
+            country: 'DE',
+            address: { street: 'Hafenstraße 12', postalCode: '20457', city: 'Hamburg' },
+            vatId: 'DE298745638',
+            eInvoiceFormat: 'factur-x',
+          },
           lines: [
             { sku: 'DESK-140', quantity: 2, unitPrice: 499 },
             { sku: 'CHAIR-ERGO', quantity: 4, unitPrice: 289 },
@@ -102,6 +111,20 @@ export default defineProcess({
         source: '/erp/inventory',
         id: 'evt-restock-2001',
         data: { dealId: 'D-2001', restockId: 'RS-2001', sku: 'DESK-140', quantity: 10 },
+      },
+    }),
+    signalsOn({
+      type: 'logistics.return.received',
+      description: 'Goods of an invoiced order came back: credited with a credit note, and back in stock.',
+      data: GoodsReturned,
+      workflowId,
+      signal: goodsReturned,
+      payload: ({ returnId, lines, reason }) => ({ returnId, lines, reason }),
+      demo: false,
+      example: {
+        source: '/logistics/returns',
+        id: 'evt-return-2001',
+        data: { dealId: 'D-2001', returnId: 'RET-2001', lines: [{ sku: 'CHAIR-ERGO', quantity: 1 }], reason: 'Damaged in transit' },
       },
     }),
     signalsOn({

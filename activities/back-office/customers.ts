@@ -1,21 +1,40 @@
 import type { Pool } from 'pg';
+import type { BillingDetails } from '../../contracts/billing';
 import type { CreditCheck, CreditDecision, CrmAccount } from '../../contracts/customer';
 import { type Money, add, formatMoney, money, sum, toDecimal } from '../../contracts/money';
 
 /** Customer master data in the back office. Every write is keyed by the CRM account, so retries are harmless. */
 export function customerActivities(pool: Pool) {
   return {
+    /** Registers or updates a customer; billing details the CRM did not send are kept as they were. */
     async registerCustomer(
-      account: Pick<CrmAccount, 'accountId' | 'companyName' | 'country' | 'billingEmail'>,
+      account: Pick<CrmAccount, 'accountId' | 'companyName' | 'country' | 'billingEmail'> & BillingDetails,
     ): Promise<{ customerNumber: string }> {
       const { rows } = await pool.query<{ customer_number: string }>(
-        `INSERT INTO customers (crm_account_id, company_name, country, billing_email)
-         VALUES ($1, $2, $3, $4)
+        `INSERT INTO customers (crm_account_id, company_name, country, billing_email, street, postal_code, city, vat_id, language,
+                                buyer_reference, e_invoice_format, iban)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, 'factur-x'), $12)
          ON CONFLICT (crm_account_id) DO UPDATE
-           SET company_name = EXCLUDED.company_name, country = EXCLUDED.country,
-               billing_email = EXCLUDED.billing_email, updated_at = now()
+           SET company_name = EXCLUDED.company_name, country = EXCLUDED.country, billing_email = EXCLUDED.billing_email,
+               street = coalesce($5, customers.street), postal_code = coalesce($6, customers.postal_code),
+               city = coalesce($7, customers.city), vat_id = coalesce($8, customers.vat_id),
+               language = coalesce($9, customers.language), buyer_reference = coalesce($10, customers.buyer_reference),
+               e_invoice_format = coalesce($11, customers.e_invoice_format), iban = coalesce($12, customers.iban), updated_at = now()
          RETURNING customer_number`,
-        [account.accountId, account.companyName, account.country, account.billingEmail],
+        [
+          account.accountId,
+          account.companyName,
+          account.country,
+          account.billingEmail,
+          account.address?.street ?? null,
+          account.address?.postalCode ?? null,
+          account.address?.city ?? null,
+          account.vatId ?? null,
+          account.language ?? null,
+          account.buyerReference ?? null,
+          account.eInvoiceFormat ?? null,
+          account.iban ?? null,
+        ],
       );
       return { customerNumber: rows[0].customer_number };
     },

@@ -6,30 +6,53 @@ import { taskId } from '../human-task';
 import { quickStep } from '../retry-profiles';
 import type { Deal } from './deal';
 import type { SentInvoice } from './invoicing';
+import { creditReturn } from './returns';
 
 const { recordPayment, openTask, closeTask } = proxyActivities<Activities>(quickStep);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * 6. Cash: each payment is booked as it comes (partial payments add up, an overpayment becomes a credit). Past the
- * due date reminders go out at the configured offsets; after the last one Collections get a task, until paid.
+ * 6. Cash: each payment is booked as it comes (partial payments add up, an overpayment becomes a credit), and goods
+ * returned meanwhile are credited (see `creditReturn`). Past the due date reminders go out at the configured offsets;
+ * after the last one Collections get a task, until paid. With a return window set, returns are still credited that
+ * long after the invoice is settled. Ends `returned` when credit notes took off the whole invoice.
  */
-export async function collectPayment({ order, runKey, state, enterStep, email }: Deal, invoice: SentInvoice): Promise<void> {
+export async function collectPayment(deal: Deal, invoice: SentInvoice): Promise<'paid' | 'returned'> {
+  const { order, runKey, state, enterStep, email } = deal;
   const { customer, settings } = order;
   let outstanding = invoice.gross;
-  const paymentArrives = () => state.payments.length > 0;
-  /** Books payments until the invoice is settled (true), or until `until` passes first (false). */
+  let credited = 0;
+  const somethingArrives = () => state.payments.length > 0 || state.returns.length > 0;
+  /** Books what arrived: returns first (they lower what is owed), then payments. */
+  const book = async () => {
+    for (const goods of state.returns.splice(0)) {
+      const result = await creditReturn(deal, invoice, goods);
+      if (!result) continue;
+      credited += result.credited.amount;
+      outstanding = result.outstanding;
+    }
+    for (const payment of state.payments.splice(0)) {
+      const booked = await recordPayment({ ...payment, invoiceNumber: invoice.invoiceNumber });
+      outstanding = moneyFrom(booked.outstanding, order.currency);
+    }
+  };
+  /** Books payments and returns until the invoice is settled (true), or until `until` passes first (false). */
   const settled = async (until?: number): Promise<boolean> => {
     while (outstanding.amount > 0) {
-      if (until === undefined) await condition(paymentArrives);
-      else if (!(await condition(paymentArrives, Math.max(until - Date.now(), 1)))) return false;
-      for (const payment of state.payments.splice(0)) {
-        const booked = await recordPayment({ ...payment, invoiceNumber: invoice.invoiceNumber });
-        outstanding = moneyFrom(booked.outstanding, order.currency);
-      }
+      if (until === undefined) await condition(somethingArrives);
+      else if (!(await condition(somethingArrives, Math.max(until - Date.now(), 1)))) return false;
+      await book();
     }
     return true;
+  };
+  const ended = async (): Promise<'paid' | 'returned'> => {
+    if (settings.returnWindow) {
+      const closesAt = Date.now() + msToNumber(settings.returnWindow);
+      enterStep('return-window', { on: 'Customer', until: new Date(closesAt) });
+      while (await condition(somethingArrives, Math.max(closesAt - Date.now(), 1))) await book();
+    }
+    return credited >= invoice.gross.amount ? 'returned' : 'paid';
   };
 
   const dueAt = Date.now() + order.paymentTermsDays * DAY_MS;
@@ -49,7 +72,7 @@ export async function collectPayment({ order, runKey, state, enterStep, email }:
       );
     }
   }
-  if (paid) return;
+  if (paid) return ended();
 
   const collectionsTask = taskId(runKey, 'collections');
   await openTask({
@@ -69,4 +92,5 @@ export async function collectPayment({ order, runKey, state, enterStep, email }:
   enterStep('collections', { on: 'Collections' });
   await settled();
   await closeTask({ taskId: collectionsTask, decision: 'approve', decidedBy: 'officeflow: paid in full' });
+  return ended();
 }

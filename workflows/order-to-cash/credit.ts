@@ -13,12 +13,8 @@ const { registerCustomer, checkCredit } = proxyActivities<Activities>(quickStep)
  */
 export async function checkCustomerCredit({ order, ask, tellCrm, email }: Deal): Promise<string> {
   const { customer, settings } = order;
-  const { customerNumber } = await registerCustomer({
-    accountId: customer.id,
-    companyName: customer.name,
-    country: customer.country,
-    billingEmail: customer.billingEmail,
-  });
+  const { id, name, ...billing } = customer;
+  const { customerNumber } = await registerCustomer({ accountId: id, companyName: name, ...billing });
   const total = orderTotal(order.lines, order.currency);
   const credit = await checkCredit({ customerNumber, orderTotal: total, defaultCreditLimit: settings.defaultCreditLimit });
   if (credit.withinLimit) return customerNumber;

@@ -1,13 +1,13 @@
 import { allHandlersFinished, condition, proxyActivities, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { DealStage, OrderOutcome, OrderToCashInput, OrderToCashResult, Payment, Restock } from '../../contracts/order';
+import type { DealStage, GoodsReturn, OrderOutcome, OrderToCashInput, OrderToCashResult, Payment, Restock } from '../../contracts/order';
 import { moneyFrom } from '../../contracts/money';
 import { compensations } from '../compensation';
 import { humanTasks } from '../human-task';
 import { trackProgress } from '../progress';
 import { emailOnce, tellCrm as tellDeal } from '../once-per-run';
 import { quickStep } from '../retry-profiles';
-import { dealCancelled, paymentReceived, shipmentDelivered, stockRestocked } from './messages';
+import { dealCancelled, goodsReturned, paymentReceived, shipmentDelivered, stockRestocked } from './messages';
 
 const { noteOnDeal } = proxyActivities<Activities>(quickStep);
 
@@ -45,8 +45,10 @@ export function followDeal(input: OrderToCashInput) {
     delivered: false,
     restocks: [] as Restock[],
     payments: [] as Payment[],
+    returns: [] as GoodsReturn[],
   };
   const seenPayments = new Set<string>();
+  const seenReturns = new Set<string>();
   /** Set once the sales order exists. */
   const placed: { orderNumber?: string } = {};
 
@@ -63,6 +65,10 @@ export function followDeal(input: OrderToCashInput) {
   setHandler(paymentReceived, (payment) => {
     if (!seenPayments.has(payment.paymentId)) state.payments.push(payment);
     seenPayments.add(payment.paymentId);
+  });
+  setHandler(goodsReturned, (goods) => {
+    if (!seenReturns.has(goods.returnId)) state.returns.push(goods);
+    seenReturns.add(goods.returnId);
   });
   setHandler(dealCancelled, async ({ reason }) => {
     if (!state.shipped) {

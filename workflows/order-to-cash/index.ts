@@ -10,7 +10,8 @@ export * from './messages';
 
 /**
  * Order-to-cash: a deal closed in the CRM becomes a checked, reserved, shipped, invoiced and paid order, booked in
- * the ledger, with the CRM told at every milestone. Cancelled before shipment, it is undone newest step first.
+ * the ledger, with the CRM told at every milestone. Cancelled before shipment, it is undone newest step first;
+ * goods returned after invoicing are credited with a credit note.
  */
 export async function orderToCash(input: OrderToCashInput): Promise<OrderToCashResult> {
   const deal = followDeal(input);
@@ -20,7 +21,10 @@ export async function orderToCash(input: OrderToCashInput): Promise<OrderToCashR
     const orderNumber = await placeOrder(deal, customerNumber);
     await fulfil(deal, orderNumber);
     const invoice = await sendInvoice(deal, orderNumber);
-    await collectPayment(deal, invoice);
+    if ((await collectPayment(deal, invoice)) === 'returned') {
+      await deal.tellCrm('returned', `Invoice ${invoice.invoiceNumber} credited in full: the goods came back`);
+      return await deal.finish('returned', { outcome: 'returned', orderNumber, invoiceNumber: invoice.invoiceNumber });
+    }
     await deal.tellCrm('paid', `Invoice ${invoice.invoiceNumber} paid`);
     const { customer, salesRepEmail, dealId } = deal.order;
     await deal.email(

@@ -23,7 +23,7 @@ export async function sendInvoice({ order, enterStep, email, tellCrm }: Deal, or
     order.customer.billingEmail,
     `Invoice ${invoice.invoiceNumber}`,
     `Dear ${order.customer.name},\n\nplease find attached invoice ${invoice.invoiceNumber} over ${formatMoney(gross)}, due on ${invoice.dueOn}.`,
-    [pdf.documentKey],
+    pdf.attachmentKeys ?? [pdf.documentKey],
   );
   await tellCrm('invoiced', `Invoice ${invoice.invoiceNumber}: ${formatMoney(gross)}`);
   return { invoiceNumber: invoice.invoiceNumber, gross, dueOn: invoice.dueOn };

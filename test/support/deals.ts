@@ -1,0 +1,88 @@
+import type { DealRecord } from '../../activities/crm/stand-in';
+import type { OrderToCashResult } from '../../contracts/order';
+import type { Progress } from '../../contracts/progress';
+import { sendEvent } from '../../intake/send';
+import { type TestEngine, eventFor, eventually, uniqueId } from './engine';
+
+/**
+ * Order-to-cash as a test drives it from outside on `engine`: products, won deals, the events that follow them, and
+ * what the CRM and the ledger hold afterwards.
+ */
+export function dealDesk(engine: TestEngine) {
+  const send = (type: string, data: Record<string, unknown>) => sendEvent(engine.intakeUrl, engine.secret, eventFor(type, data));
+  const handle = (workflowId: string) => engine.client.workflow.getHandle(workflowId);
+
+  /** The run's progress once it is at `step` (and waiting on `waitingOn`, if given). */
+  const atStep = (workflowId: string, step: string, waitingOn?: string): Promise<Progress> =>
+    eventually(async () => {
+      const progress = await handle(workflowId).query<Progress>('progress');
+      return progress.step === step && (!waitingOn || progress.waitingOn === waitingOn) ? progress : undefined;
+    }, `step ${step}`);
+
+  return {
+    send,
+    handle,
+    atStep,
+
+    /** A product of the test's own, with the given stock. */
+    async product(onHand: number): Promise<string> {
+      const sku = uniqueId('SKU').toUpperCase();
+      await engine.pool.query('INSERT INTO products (sku, name, on_hand) VALUES ($1, $2, $3)', [sku, `Test item ${sku}`, onHand]);
+      return sku;
+    },
+
+    /** A won deal for a new customer (German unless `customer` says otherwise): one line of `quantity` × `unitPrice`. */
+    deal(sku: string, { quantity = 1, unitPrice = 100, paymentTermsDays = 30, customer = {} as Record<string, unknown> } = {}) {
+      const dealId = uniqueId('D');
+      const customerId = uniqueId('ACC');
+      const billingEmail = `${customerId.toLowerCase()}@customer.test`;
+      const salesRepEmail = `rep-${dealId.toLowerCase()}@sales.test`;
+      const event = eventFor('crm.deal.closed_won', {
+        dealId,
+        customer: { id: customerId, name: `Customer ${customerId}`, billingEmail, country: 'DE', ...customer },
+        lines: [{ sku, quantity, unitPrice }],
+        paymentTermsDays,
+        salesRepEmail,
+      });
+      return { dealId, billingEmail, salesRepEmail, event, workflowId: `order-to-cash-${dealId}` };
+    },
+
+    async crmDeal(dealId: string): Promise<DealRecord> {
+      return (await fetch(`${engine.settings.CRM_URL}/deals/${dealId}`)).json() as Promise<DealRecord>;
+    },
+
+    /** The ledger of an invoice by account: its entry, its payments' and its credit notes'. */
+    async ledgerFor(invoiceNumber: string) {
+      const { rows } = await engine.pool.query(
+        `SELECT l.account, sum(l.debit)::float AS debit, sum(l.credit)::float AS credit FROM journal_lines l
+          WHERE l.entry_key = 'invoice/' || $1
+             OR l.entry_key IN (SELECT 'payment/' || payment_id FROM payments WHERE invoice_number = $1)
+             OR l.entry_key IN (SELECT 'credit-note/' || credit_note_number FROM credit_notes WHERE invoice_number = $1)
+          GROUP BY l.account ORDER BY l.account`,
+        [invoiceNumber],
+      );
+      return rows;
+    },
+
+    /** Delivers the deal's shipment once it is under way. */
+    async deliver(d: { dealId: string; workflowId: string }): Promise<void> {
+      await atStep(d.workflowId, 'in-delivery');
+      if ((await send('logistics.shipment.delivered', { dealId: d.dealId })).status !== 202) throw new Error('delivery refused');
+    },
+
+    /** Pays the invoice in these amounts, one payment each, and waits for the run's result. */
+    async pay(d: { dealId: string; workflowId: string }, amounts: number[]): Promise<OrderToCashResult> {
+      for (const amount of amounts) {
+        const { status } = await send('payments.payment.received', {
+          dealId: d.dealId,
+          paymentId: uniqueId('PAY'),
+          amount,
+          currency: 'EUR',
+        });
+        if (status !== 202) throw new Error(`payment refused with ${status}`);
+      }
+      return (await handle(d.workflowId).result()) as OrderToCashResult;
+    },
+  };
+}
+export type DealDesk = ReturnType<typeof dealDesk>;
