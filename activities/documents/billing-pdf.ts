@@ -1,3 +1,4 @@
+import { friendlyFormatIBAN } from 'ibantools';
 import { type Money, formatMoney } from '../../contracts/money';
 import type { BillingDocument } from './billing-document';
 import { SafeHtml, html } from './html';
@@ -46,8 +47,11 @@ export function billingPdfHtml(doc: BillingDocument): SafeHtml {
     new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
   const title = doc.kind === 'invoice' ? 'Invoice' : 'Credit note';
   const logo = seller.logoSvg ? `data:image/svg+xml;base64,${Buffer.from(seller.logoSvg).toString('base64')}` : undefined;
+  const country = (code: string) => new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;
   const address = (a?: { street: string; postalCode: string; city: string }) =>
     a ? html`${a.street}<br />${a.postalCode} ${a.city}<br />` : '';
+  // IBANs in groups of four, as people read them.
+  const iban = (value: string) => friendlyFormatIBAN(value) ?? value;
 
   return html`<!doctype html>
     <html lang="${locale}">
@@ -67,13 +71,13 @@ export function billingPdfHtml(doc: BillingDocument): SafeHtml {
           <div>
             <div class="small">Seller</div>
             <b>${seller.legalName}</b><br />
-            ${address(seller.address)}${seller.country}<br />
+            ${address(seller.address)}${country(seller.country)}<br />
             VAT ID ${seller.vatId}${seller.taxNumber ? html`<br />Tax number ${seller.taxNumber}` : ''}
           </div>
           <div>
             <div class="small">Buyer</div>
             <b>${buyer.name}</b><br />
-            ${address(buyer.address)}${buyer.country}${buyer.vatId ? html`<br />VAT ID ${buyer.vatId}` : ''}
+            ${address(buyer.address)}${country(buyer.country)}${buyer.vatId ? html`<br />VAT ID ${buyer.vatId}` : ''}
           </div>
         </div>
         <h1>${title} ${doc.number}</h1>
@@ -144,12 +148,12 @@ export function billingPdfHtml(doc: BillingDocument): SafeHtml {
         ${
           doc.kind === 'invoice'
             ? html`<p>
-                Please transfer ${amount(doc.gross)} by ${doc.dueOn ? date(doc.dueOn) : ''} to ${seller.legalName}, IBAN ${seller.iban}, BIC
-                ${seller.bic}, quoting the reference <b>${doc.paymentReference}</b>.
+                Please transfer ${amount(doc.gross)} by ${doc.dueOn ? date(doc.dueOn) : ''} to ${seller.legalName}, IBAN
+                ${iban(seller.iban)}, BIC ${seller.bic}, quoting the reference <b>${doc.paymentReference}</b>.
               </p>`
             : html`<p>
                 The amount credited is set off against invoice ${doc.corrects?.number}, or refunded if it is already
-                paid${buyer.iban ? html` to IBAN ${buyer.iban}` : ''}.
+                paid${buyer.iban ? html` to IBAN ${iban(buyer.iban)}` : ''}.
               </p>`
         }
         <footer class="small">${seller.footer} · ${seller.email} · ${seller.phone}</footer>
