@@ -67,7 +67,8 @@ export interface PortalKit<Records> {
 /**
  * A stand-in for a web portal that has no API, as officeflow's robots meet one: server-rendered pages behind a
  * sign-in whose sessions expire, forms that answer with validation messages, a slow page after saving, and now and
- * then a 502 or a page that never loads. `POST /standin/faults` makes the next requests fail on purpose (tests).
+ * then a 502 or a page that never loads. `POST /standin/faults` makes the next requests fail on purpose (tests): with
+ * `match`, only requests whose address or form holds that text, so tests sharing a portal do not take each other's.
  * Each portal adds its own pages through `routes`.
  */
 export async function startPortalStandIn<Records extends object>(
@@ -77,7 +78,7 @@ export async function startPortalStandIn<Records extends object>(
 ): Promise<RunningPortal> {
   const { value: records, save } = keptJson<Records>(path.join(options.dir, portal.file), portal.initial);
   const sessions = new Map<string, number>();
-  const planned: Fault[] = [];
+  const planned: Array<{ kind: Fault; match?: string }> = [];
   const signedIn = (request: FastifyRequest) => {
     const expires = sessions.get(/session=(\w+)/.exec(request.headers.cookie ?? '')?.[1] ?? '');
     return expires !== undefined && expires > Date.now();
@@ -98,18 +99,30 @@ export async function startPortalStandIn<Records extends object>(
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
     done(null, Object.fromEntries(new URLSearchParams(body as string))),
   );
-  app.post<{ Body: { count?: number; kind?: Fault } }>('/standin/faults', async (request) => {
+  app.post<{ Body: { count?: number; kind?: Fault; match?: string } }>('/standin/faults', async (request) => {
+    const { kind = 'bad-gateway', match } = request.body;
     const count = Math.min(Number(request.body.count ?? 1), 1000);
-    planned.splice(0, planned.length, ...Array<Fault>(count).fill(request.body.kind ?? 'bad-gateway'));
+    // Planned anew for this match (or for every request, without one).
+    const others = planned.filter((fault) => fault.match !== match);
+    planned.splice(0, planned.length, ...others, ...Array.from({ length: count }, () => ({ kind, match })));
     return { planned: planned.length };
   });
   app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/standin/') && !request.url.startsWith('/login') && !signedIn(request)) return reply.redirect('/login');
+  });
+  // After the form is read, so a fault can be meant for one record's requests.
+  app.addHook('preHandler', async (request, reply) => {
     if (request.url.startsWith('/standin/')) return;
+    const seen = `${request.url} ${request.body && typeof request.body === 'object' ? Object.values(request.body).join(' ') : ''}`;
+    const index = planned.findIndex((fault) => !fault.match || seen.includes(fault.match));
     const fault =
-      planned.shift() ?? (Math.random() < options.failureRate ? (['bad-gateway', 'never-loads'] as const)[randomInt(2)] : undefined);
+      index >= 0
+        ? planned.splice(index, 1)[0].kind
+        : Math.random() < options.failureRate
+          ? (['bad-gateway', 'never-loads'] as const)[randomInt(2)]
+          : undefined;
     if (fault === 'bad-gateway') return page(reply, 'Bad Gateway', '<p>The server is temporarily unavailable.</p>', 502);
     if (fault === 'never-loads') return new Promise<never>(() => undefined);
-    if (!request.url.startsWith('/login') && !signedIn(request)) return reply.redirect('/login');
   });
 
   const signInForm = (messages: string[] = []) =>

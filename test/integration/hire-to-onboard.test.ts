@@ -61,12 +61,15 @@ function newHire(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** Posts faults to a stand-in portal: its next `count` requests fail (0 clears them). */
-const faults = (portalUrl: string, count: number, kind = 'bad-gateway') =>
+/**
+ * Posts faults to a stand-in portal: its next `count` requests that hold `match` (a hire's name or number, so other
+ * test files' robots on the same portal go through) fail; 0 clears them.
+ */
+const faults = (portalUrl: string, match: string, count: number, kind = 'bad-gateway') =>
   fetch(new URL('/standin/faults', portalUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ count, kind }),
+    body: JSON.stringify({ count, kind, match }),
   });
 
 async function employee(candidateId: string) {
@@ -179,7 +182,8 @@ it('onboards a hire: record, accounts made by robots, equipment, welcome e-mail 
 
 it('retries a portal that fails for a moment and makes exactly one account; a rescission afterwards undoes it all', async () => {
   const hire = newHire();
-  await faults(engine.settings.IT_PORTAL_URL!, 2);
+  // Saving the user fails twice (the form holds the name).
+  await faults(engine.settings.IT_PORTAL_URL!, hire.legalName, 2);
   expect((await send('hr.offer.accepted', hire)).status).toBe(202);
   const before = await eventually(
     async () => {
@@ -224,7 +228,12 @@ it('retries a portal that fails for a moment and makes exactly one account; a re
 
 it('rescinded while the robots still wait on failing portals: nothing is left in them, and the personal data is erased', async () => {
   const hire = newHire();
-  await Promise.all([faults(engine.settings.IT_PORTAL_URL!, 1000), faults(engine.settings.PAYROLL_PORTAL_URL!, 1000)]);
+  const failing = (count: number) =>
+    Promise.all([
+      faults(engine.settings.IT_PORTAL_URL!, hire.legalName, count),
+      faults(engine.settings.PAYROLL_PORTAL_URL!, hire.legalName, count),
+    ]);
+  await failing(1000);
   try {
     expect((await send('hr.offer.accepted', hire)).status).toBe(202);
     await atStep(hire.candidateId, 'accounts');
@@ -235,7 +244,7 @@ it('rescinded while the robots still wait on failing portals: nothing is left in
       return step.startsWith('rescind') || undefined;
     }, 'the run to turn to undoing');
   } finally {
-    await Promise.all([faults(engine.settings.IT_PORTAL_URL!, 0), faults(engine.settings.PAYROLL_PORTAL_URL!, 0)]);
+    await failing(0);
   }
   const result = await handle(hire.candidateId).result();
   expect(result).toMatchObject({ outcome: 'rescinded', late: [] });
@@ -290,7 +299,7 @@ describe('a robot on a page that never loads', () => {
       OfferAccepted.parse(eventFor('hr.offer.accepted', newHire()).data),
     );
     const robots = robotsOf(itAdmin, { pool: engine.pool, browser }, { IT_PORTAL_PAGE_TIMEOUT_MS: '2000' });
-    await faults(engine.settings.IT_PORTAL_URL!, 1, 'never-loads');
+    await faults(engine.settings.IT_PORTAL_URL!, employeeNumber, 1, 'never-loads');
     const failure = await robots.createItAccount(employeeNumber).catch((error: unknown) => error);
     expect(failure).toMatchObject({
       type: 'PortalUnavailable',
