@@ -1,86 +1,129 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowFailedError } from '@temporalio/client';
 import Bottleneck from 'bottleneck';
 import type { Pool } from 'pg';
+import type { DealRecord } from '../activities/crm/stand-in';
+import type { Envelope } from '../activities/e-signature/stand-in';
 import type { PortalUser } from '../activities/it-admin/stand-in';
 import type { LegacyOrder } from '../activities/legacy-erp/stand-in';
 import type { ReceivedMail } from '../activities/mail/sink';
 import type { PayrollEmployee } from '../activities/payroll/stand-in';
+import { approveAs, esignUrl, signAsCustomer } from '../cli/people';
+import type { Config } from '../config';
+import type { Progress } from '../contracts/progress';
 import { bindingFor } from '../definitions';
 import { keptJson } from '../infra/state';
 import { exampleEvent } from '../intake/catalog';
 import { sendEvent } from '../intake/send';
+import { progressQuery } from '../workflows/progress';
 
 /** A running engine with its local stand-ins, as the burst drives it from outside. */
 export interface BurstTarget {
   client: Client;
   pool: Pool;
   intakeUrl: string;
-  webhookSecret: string;
+  /** The engine's configuration: its webhook secret, the key people sign in with, where the stand-ins keep their records. */
+  config: Config;
   /** The mail sink's message list. */
   mailboxUrl: string;
-  /** Where the stand-in portals keep what they were given. */
-  stateDir: string;
 }
 
-export interface BurstOptions {
+/** How many runs of each process. */
+export interface RunCounts {
   deals: number;
   hires: number;
+  contracts: number;
+  accounts: number;
+}
+
+export interface BurstOptions extends Partial<RunCounts> {
   /** Runs driven at once: all of them (a burst), or this many, each started when one finishes (steady). */
   concurrency?: number;
   /** Gives up waiting for the runs after this long. */
   timeoutMs?: number;
+  /** Called once every run has ended, before what they made is counted. */
+  beforeCounting?: () => Promise<void>;
 }
 
 export interface BurstReport {
   mode: string;
-  deals: number;
-  hires: number;
+  runs: RunCounts;
   seconds: number;
   outcomes: Record<string, number>;
+  /** Runs that did not reach their designed outcome. */
+  lost: number;
   /** Business objects made more than once (each should be 0). */
   doubled: Record<string, number>;
   /** Activity attempts that ran out of time. */
   activityTimeouts: number;
+  /** Nothing lost, nothing doubled (and, where asked, no activity timed out). */
   ok: boolean;
 }
 
+/** Where each process's run ends when everyone plays their part. */
+export const DESIGNED_OUTCOMES = { deals: 'paid', hires: 'active', contracts: 'in force', accounts: 'credit approved' } as const;
+
 /** The example event of `type`, with the business keys and addresses of one run of the burst. */
 function event(type: string, data: Record<string, unknown>) {
-  const binding = bindingFor(type)!;
-  const example = exampleEvent(binding.trigger);
+  const example = exampleEvent(bindingFor(type)!.trigger);
   return { ...example, id: `evt-${randomUUID()}`, data: { ...(example.data as object), ...data } };
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `probe` until it returns a value. */
+/**
+ * Polls `probe` until it returns a value. A probe that throws (the intake, Temporal or the database away for a
+ * while) is asked again: the burst outlasts what the chaos run takes down.
+ */
 async function waitFor<T>(probe: () => Promise<T | undefined>, deadline: number, what: string): Promise<T> {
+  let lastError: unknown;
   for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      if (error instanceof WorkflowFailedError) throw error;
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
     await pause(500);
   }
 }
 
 /**
- * Fires order-to-cash deals and hires at a running engine, as the CRM, logistics, the bank and the applicant-tracking
- * system would, drives each run to its end from outside, and then counts what the back office, the portals and the
- * mail sink hold: one sales order, invoice, legacy ERP order, user account and payroll enrolment per run, one e-mail
- * per recipient and subject, and a balanced ledger.
+ * Fires runs of every process at a running engine, as the CRM, logistics, the bank, the applicant-tracking system,
+ * the approvers and the customers would, drives each run to its end from outside, and then counts what the back
+ * office, the portals, the CRM, the e-signature service and the mail sink hold: one of each business object per run.
  */
-export async function runBurst(target: BurstTarget, options: BurstOptions): Promise<BurstReport> {
+export async function runBurst(target: BurstTarget, options: BurstOptions, { timeoutsCount = true } = {}): Promise<BurstReport> {
+  const runs: RunCounts = {
+    deals: options.deals ?? 0,
+    hires: options.hires ?? 0,
+    contracts: options.contracts ?? 0,
+    accounts: options.accounts ?? 0,
+  };
   const batch = randomUUID().slice(0, 8);
   const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
+  const { client, config, intakeUrl } = target;
+  /** Sends an event until the intake takes it; a redelivery of one it took is answered as a duplicate. */
   const send = async (type: string, data: Record<string, unknown>) => {
-    const { status } = await sendEvent(target.intakeUrl, target.webhookSecret, event(type, data));
-    if (status !== 202) throw new Error(`${type} was refused with ${status}`);
+    const signed = event(type, data);
+    await waitFor(
+      async () => ((await sendEvent(intakeUrl, config.WEBHOOK_SECRETS[0], signed)).status < 300 ? true : undefined),
+      deadline,
+      `the intake to take ${type}`,
+    );
   };
-
-  const dealIds = Array.from({ length: options.deals }, (_, i) => `BURST-${batch}-D${i + 1}`);
-  const candidateIds = Array.from({ length: options.hires }, (_, i) => `BURST-${batch}-H${i + 1}`);
+  const result = <T>(workflowId: string) =>
+    waitFor(() => client.workflow.getHandle(workflowId).result() as Promise<T>, deadline, `the result of ${workflowId}`);
+  const keys = (letter: string, count: number) => Array.from({ length: count }, (_, i) => `BURST-${batch}-${letter}${i + 1}`);
+  const ids = {
+    deals: keys('D', runs.deals),
+    hires: keys('H', runs.hires),
+    contracts: keys('K', runs.contracts),
+    accounts: keys('A', runs.accounts),
+  };
 
   const dealToCash = async (dealId: string) => {
     const billingEmail = `${dealId.toLowerCase()}@customer.test`;
@@ -106,52 +149,91 @@ export async function runBurst(target: BurstTarget, options: BurstOptions): Prom
       amount: invoice.gross_total,
       currency: invoice.currency,
     });
-    return (await target.client.workflow.getHandle(`order-to-cash-${dealId}`).result()) as { outcome: string };
+    return (await result<{ outcome: string }>(`order-to-cash-${dealId}`)).outcome;
   };
 
   const hireToOnboard = async (candidateId: string) => {
-    const startDate = new Date().toISOString().slice(0, 10);
-    const personalEmail = `${candidateId.toLowerCase()}@home.test`;
     await send('hr.offer.accepted', {
       candidateId,
-      personalEmail,
+      personalEmail: `${candidateId.toLowerCase()}@home.test`,
       managerEmail: `${candidateId.toLowerCase()}.manager@people.test`,
-      startDate,
+      startDate: new Date().toISOString().slice(0, 10),
     });
     await send('logistics.equipment.delivered', { candidateId, deliveryId: `${candidateId}-DLV` });
-    return (await target.client.workflow.getHandle(`hire-to-onboard-${candidateId}`).result()) as { outcome: string };
+    return (await result<{ outcome: string }>(`hire-to-onboard-${candidateId}`)).outcome;
   };
 
-  await stockFor(target.pool, options.deals);
+  const contractToSignature = async (contractId: string) => {
+    const workflowId = `contract-approval-${contractId}`;
+    await send('crm.contract.submitted', {
+      contractId,
+      opportunityId: `${contractId}-OPP`,
+      submittedBy: `${contractId.toLowerCase()}.rep@sales.test`,
+      signer: { name: 'Burst Signer', email: `${contractId.toLowerCase()}@signer.test` },
+    });
+    // The approvers decide each task as it opens, the customer signs when asked; the contract then rests in force.
+    return waitFor(
+      async () => {
+        const handle = client.workflow.getHandle(workflowId);
+        if ((await handle.describe()).status.name !== 'RUNNING') return (await handle.result()).outcome as string;
+        const progress = await handle.query<Progress>(progressQuery);
+        if (progress.step === 'in-force') return DESIGNED_OUTCOMES.contracts;
+        for (const { task, assignee } of progress.openTasks ?? [])
+          await approveAs(config, intakeUrl, { workflowId, task, assignee }, 'burst');
+        if (progress.step === 'awaiting-signature') await signAsCustomer(esignUrl(config), workflowId);
+        return undefined;
+      },
+      deadline,
+      `${workflowId} to come into force`,
+    );
+  };
+
+  const accountToCustomer = async (accountId: string) => {
+    await send('crm.account.created', {
+      accountId,
+      billingEmail: `${accountId.toLowerCase()}@customer.test`,
+      salesRepEmail: `${accountId.toLowerCase()}.rep@sales.test`,
+    });
+    await send('finance.credit_limit.approved', { accountId });
+    const onboarded = await result<{ reviewedByFinance: boolean }>(`customer-onboarding-${accountId}`);
+    return onboarded.reviewedByFinance ? DESIGNED_OUTCOMES.accounts : 'prepayment';
+  };
+
+  await stockFor(target.pool, runs.deals);
   const limiter = new Bottleneck({ maxConcurrent: options.concurrency ?? null });
+  const drive = (keysOf: string[], driver: (key: string) => Promise<string>) =>
+    keysOf.map((key) => limiter.schedule(() => driver(key)).catch((error: unknown) => `failed: ${String(error)}`));
   const started = Date.now();
-  const settled = await Promise.allSettled([
-    ...dealIds.map((id) => limiter.schedule(() => dealToCash(id))),
-    ...candidateIds.map((id) => limiter.schedule(() => hireToOnboard(id))),
+  const outcomesOf = await Promise.all([
+    Promise.all(drive(ids.deals, dealToCash)),
+    Promise.all(drive(ids.hires, hireToOnboard)),
+    Promise.all(drive(ids.contracts, contractToSignature)),
+    Promise.all(drive(ids.accounts, accountToCustomer)),
   ]);
   const seconds = (Date.now() - started) / 1000;
+  await options.beforeCounting?.();
 
   // A run that could not be driven to its end counts under its error.
   const outcomes: Record<string, number> = {};
-  for (const result of settled) {
-    const outcome = result.status === 'fulfilled' ? result.value.outcome : `failed: ${String(result.reason)}`;
-    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-  }
-  const completed = (outcomes.paid ?? 0) + (outcomes.active ?? 0);
-  const doubled = await countDoubles(target, batch, dealIds);
-  const activityTimeouts = await countActivityTimeouts(target.client, [
-    ...dealIds.map((id) => `order-to-cash-${id}`),
-    ...candidateIds.map((id) => `hire-to-onboard-${id}`),
+  for (const outcome of outcomesOf.flat()) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  const designed = [DESIGNED_OUTCOMES.deals, DESIGNED_OUTCOMES.hires, DESIGNED_OUTCOMES.contracts, DESIGNED_OUTCOMES.accounts];
+  const lost = outcomesOf.reduce((sum, list, i) => sum + list.filter((outcome) => outcome !== designed[i]).length, 0);
+  const doubled = await countDoubles(target, batch, ids);
+  const activityTimeouts = await countActivityTimeouts(client, [
+    ...ids.deals.map((id) => `order-to-cash-${id}`),
+    ...ids.hires.map((id) => `hire-to-onboard-${id}`),
+    ...ids.contracts.map((id) => `contract-approval-${id}`),
+    ...ids.accounts.map((id) => `customer-onboarding-${id}`),
   ]);
   return {
     mode: options.concurrency ? `steady, ${options.concurrency} at a time` : 'burst, all at once',
-    deals: options.deals,
-    hires: options.hires,
+    runs,
     seconds,
     outcomes,
+    lost,
     doubled,
     activityTimeouts,
-    ok: Object.values(doubled).every((n) => n === 0) && activityTimeouts === 0 && completed === dealIds.length + candidateIds.length,
+    ok: lost === 0 && Object.values(doubled).every((n) => n === 0) && (!timeoutsCount || activityTimeouts === 0),
   };
 }
 
@@ -166,12 +248,14 @@ async function stockFor(pool: Pool, deals: number): Promise<void> {
   }
 }
 
-const kept = <T>(stateDir: string, file: string): T[] => keptJson<T[]>(path.join(stateDir, file), []).value;
-
-/** How many of each business object exist beyond one per run of this batch. */
-async function countDoubles(target: BurstTarget, batch: string, dealIds: string[]): Promise<Record<string, number>> {
+/** How many of each business object exist beyond one per run of this batch (beyond one per stage, for CRM changes). */
+async function countDoubles(target: BurstTarget, batch: string, ids: Record<keyof RunCounts, string[]>): Promise<Record<string, number>> {
   const prefix = `BURST-${batch}-%`;
-  const beyondOne = async (sql: string) => Number((await target.pool.query<{ n: string }>(sql, [prefix])).rows[0].n);
+  const stateDir = target.config.OFFICEFLOW_STATE_DIR;
+  const kept = <T>(file: string): T => keptJson<T>(path.join(stateDir, file), [] as T).value;
+  const extra = (keys: string[]) => keys.length - new Set(keys).size;
+  const count = async (sql: string) => Number((await target.pool.query<{ n: string }>(sql, [prefix])).rows[0].n);
+
   const { rows: orders } = await target.pool.query<{ order_number: string }>(
     'SELECT order_number FROM sales_orders WHERE deal_id LIKE $1',
     [prefix],
@@ -182,34 +266,54 @@ async function countDoubles(target: BurstTarget, batch: string, dealIds: string[
     [prefix],
   );
   const numbers = new Set(employees.map((e) => e.employee_number));
-  const extra = (keys: string[]) => keys.length - new Set(keys).size;
-  const mail = (await (await fetch(target.mailboxUrl)).json()) as ReceivedMail[];
-  const ours = mail.filter((m) => m.to.some((to) => to.startsWith(`burst-${batch.toLowerCase()}-`)));
+  // An invoice's entry and its one payment's: two balanced entries per deal.
+  const ledgerEntries = await count(
+    `SELECT count(DISTINCT l.entry_key) AS n FROM journal_lines l
+       JOIN invoices i ON l.entry_key = 'invoice/' || i.invoice_number
+                       OR l.entry_key IN (SELECT 'payment/' || payment_id FROM payments p WHERE p.invoice_number = i.invoice_number)
+       JOIN sales_orders o USING (order_number) WHERE o.deal_id LIKE $1`,
+  );
   const { rows: unbalanced } = await target.pool.query(
     'SELECT entry_key FROM journal_lines GROUP BY entry_key HAVING sum(debit) <> sum(credit)',
   );
+  const crm = kept<{ deals?: Record<string, DealRecord> }>('crm.json').deals ?? {};
+  const ours = (key: string) => key.startsWith(`BURST-${batch}-`);
+  const mail = (await (await fetch(target.mailboxUrl)).json()) as ReceivedMail[];
+  // Sent to the burst's own addresses, or to the approvers about the burst's contracts.
+  const burstMail = mail.filter((m) => m.to.some((to) => to.startsWith(`burst-${batch}-`)) || m.subject?.includes(`BURST-${batch}-`));
+
   return {
-    salesOrders: orders.length - dealIds.length,
-    invoices: await beyondOne(
+    salesOrders: orders.length - ids.deals.length,
+    invoices: await count(
       `SELECT count(*) - count(DISTINCT order_number) AS n FROM invoices JOIN sales_orders USING (order_number) WHERE deal_id LIKE $1`,
     ),
+    ledgerEntries: Math.max(ledgerEntries - 2 * ids.deals.length, 0),
+    unbalancedLedgerEntries: unbalanced.length,
     legacyErpOrders: extra(
-      kept<LegacyOrder>(target.stateDir, 'legacy-erp.json')
+      kept<LegacyOrder[]>('legacy-erp.json')
         .filter((o) => references.has(o.reference))
         .map((o) => o.reference),
     ),
     itAccounts: extra(
-      kept<PortalUser>(target.stateDir, 'it-admin.json')
+      kept<PortalUser[]>('it-admin.json')
         .filter((u) => numbers.has(u.employeeNumber))
         .map((u) => u.employeeNumber),
     ),
     payrollEnrolments: extra(
-      kept<PayrollEmployee>(target.stateDir, 'payroll.json')
+      kept<PayrollEmployee[]>('payroll.json')
         .filter((e) => numbers.has(e.reference))
         .map((e) => e.reference),
     ),
-    emails: extra(ours.map((m) => `${m.to.join(',')}|${m.subject}`)),
-    unbalancedLedgerEntries: unbalanced.length,
+    customers: await count('SELECT count(*) - count(DISTINCT crm_account_id) AS n FROM customers WHERE crm_account_id LIKE $1'),
+    signatureEnvelopes: extra(
+      kept<Envelope[]>('e-signature.json')
+        .filter((e) => ours(e.contractId))
+        .map((e) => `${e.contractId}/${e.documentVersion}`),
+    ),
+    crmStageChanges: Object.values(crm)
+      .filter((deal) => ours(deal.dealId))
+      .reduce((sum, deal) => sum + extra(deal.history.map((change) => change.stage)), 0),
+    emails: extra(burstMail.map((m) => `${m.to.join(',')}|${m.subject}`)),
   };
 }
 

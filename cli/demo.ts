@@ -5,7 +5,8 @@ import { stateSecret } from '../infra/state';
 import { connectClient, temporalEndpoint } from '../infra/temporal';
 import { exampleEvent } from '../intake/catalog';
 import { sendEvent } from '../intake/send';
-import { CommandRefused, localIntakeUrl, tokenFor } from './tasks';
+import { approveAs, esignUrl, signAsCustomer } from './people';
+import { CommandRefused, localIntakeUrl } from './tasks';
 import type { Progress } from '../contracts/progress';
 import { progressQuery } from '../workflows/progress';
 
@@ -38,37 +39,22 @@ async function approveAsAssignees(client: Client, workflowId: string, intakeUrl:
     if (!openTasks || (rests(progress) && decided.size > 0)) return;
     for (const { task, assignee } of openTasks.filter((open) => !decided.has(open.task))) {
       decided.add(task);
-      const response = await fetch(new URL(`/tasks/${encodeURIComponent(`${workflowId}:${task}`)}/decision`, intakeUrl), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(config, { as: assignee })}` },
-        body: JSON.stringify({ decision: 'approve', comment: 'approved in the demo' }),
-      });
-      console.log(`  ${assignee} approves ${task} -> ${response.status}`);
+      const status = await approveAs(config, intakeUrl, { workflowId, task, assignee }, 'approved in the demo');
+      console.log(`  ${assignee} approves ${task} -> ${status}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
 /** Plays the customer, where a run comes to wait for a signature: signs its envelope on the e-signature service's page. */
-async function signAsCustomer(client: Client, workflowId: string, esignUrl: string): Promise<void> {
+async function signWhenAsked(client: Client, workflowId: string, config: Config): Promise<void> {
   const handle = client.workflow.getHandle(workflowId);
   for (let waited = 0; waited < 30_000; waited += 250) {
     if ((await handle.describe()).status.name !== 'RUNNING') return;
     const { step } = await handle.query<Progress>(progressQuery);
     if (step === 'in-force') return;
-    if (step === 'awaiting-signature') {
-      const envelopes = (await (await fetch(new URL('/envelopes', esignUrl))).json()) as Array<{
-        envelopeId: string;
-        contractId: string;
-        status: string;
-      }>;
-      const envelope = envelopes.find((e) => e.status === 'sent' && workflowId.endsWith(`-${e.contractId}`));
-      if (envelope) {
-        const signed = await fetch(new URL(`/sign/${envelope.envelopeId}`, esignUrl), { method: 'POST' });
-        console.log(`  the customer signs envelope ${envelope.envelopeId} -> ${signed.status}`);
-        return;
-      }
-    }
+    const signed = step === 'awaiting-signature' ? await signAsCustomer(esignUrl(config), workflowId) : undefined;
+    if (signed) return console.log(`  the customer signs envelope ${signed.envelopeId} -> ${signed.status}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -120,7 +106,7 @@ export async function runDemo(config: Config, intake?: string): Promise<void> {
       }
       if (!workflowId) continue;
       await approveAsAssignees(client, workflowId, intakeUrl, config);
-      await signAsCustomer(client, workflowId, config.ESIGN_URL ?? `http://127.0.0.1:${config.ESIGN_STANDIN_PORT}`);
+      await signWhenAsked(client, workflowId, config);
       console.log(`  ${workflowId} ${await outcome(client, workflowId)}`);
       if (local)
         console.log(

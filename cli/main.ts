@@ -1,13 +1,19 @@
-import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { systems } from '../activities';
 import type { ConnectedSystem } from '../activities/system';
 import { type Config, ConfigError, loadConfig } from '../config';
-import { migrate } from '../db/migrate';
+import { migrate, seedDemoData } from '../db/migrate';
+import { generateIdentityKey } from '../intake/identity';
+import { generateWebhookSecret } from '../intake/webhook-auth';
 import { startEngine } from '../engine';
 import { startInfrastructure } from '../infra/local';
 import { stopParts } from '../infra/parts';
 import { createLogger, installTemporalRuntime } from '../infra/logger';
+import { setUpNamespace, temporalEndpoint } from '../infra/temporal';
+import { allSearchAttributes } from '../definitions';
+import { bundleWorkflows } from '../workers/worker';
 import { runDemo } from './demo';
 import { addDocumentCommand } from './documents';
 import { CommandRefused, addTaskCommands } from './tasks';
@@ -17,8 +23,14 @@ const program = new Command('officeflow').description('Cross-office business pro
 program
   .command('up')
   .description('run the engine: local infrastructure where none is configured, the workers and the event intake')
-  .addOption(new Option('--only <part>', 'run only the workers or only the intake').choices(['worker', 'intake']))
-  .action(async (options: { only?: 'worker' | 'intake' }) => {
+  .addOption(
+    new Option('--only <part>', 'run only the workers, the intake (with the codec endpoint) or the codec endpoint').choices([
+      'worker',
+      'intake',
+      'codec',
+    ]),
+  )
+  .action(async (options: { only?: 'worker' | 'intake' | 'codec' }) => {
     const log = createLogger(loadConfig().LOG_LEVEL);
     installTemporalRuntime(log);
     const infra = await startInfrastructure(process.env, log);
@@ -85,22 +97,68 @@ program
   });
 
 program
+  .command('bundle')
+  .description('bundle the workflows once, for workers to start from (WORKFLOW_BUNDLE) instead of bundling each time')
+  .requiredOption('--out <file>', 'where to write the bundle')
+  .action(async (options: { out: string }) => {
+    writeFileSync(options.out, (await bundleWorkflows()).code);
+    console.log(`workflows bundled into ${options.out}: start workers with WORKFLOW_BUNDLE=${options.out}`);
+  });
+
+program
+  .command('temporal-setup')
+  .description('make the Temporal cluster at TEMPORAL_ADDRESS ready: the namespace with its retention, every search attribute')
+  .action(async () => {
+    const config = loadConfig();
+    const log = createLogger(config.LOG_LEVEL);
+    await setUpNamespace(
+      temporalEndpoint(config),
+      { retention: config.TEMPORAL_NAMESPACE_RETENTION, searchAttributes: allSearchAttributes() },
+      log,
+    );
+    console.log(
+      `namespace ${config.TEMPORAL_NAMESPACE} ready at ${config.TEMPORAL_ADDRESS}: retention ${config.TEMPORAL_NAMESPACE_RETENTION}, search attributes registered`,
+    );
+  });
+
+program
   .command('migrate')
   .description('apply pending database migrations to DATABASE_URL')
-  .action(async () => {
+  .option('--demo-data', 'also add the demo catalog (products the sample deals order), where it is missing')
+  .action(async (options: { demoData?: boolean }) => {
     const config = loadConfig();
     if (!config.DATABASE_URL) throw new ConfigError('set DATABASE_URL to the database to migrate');
     await migrate(config.DATABASE_URL, createLogger(config.LOG_LEVEL));
+    if (options.demoData) await seedDemoData(config.DATABASE_URL);
+  });
+
+program
+  .command('secrets')
+  .description('print new secrets for a deployment, as lines of a .env file (docker-compose.yml reads them)')
+  .action(() => {
+    console.log(`WEBHOOK_SECRETS=${generateWebhookSecret()}`);
+    console.log(`OFFICEFLOW_ENCRYPTION_KEY=${randomBytes(32).toString('base64')}`);
+    console.log(`OFFICEFLOW_IDENTITY_KEY='${generateIdentityKey()}'`);
   });
 
 program
   .command('demo')
   .description('send the sample front-office events of every process to a running engine and follow the runs')
   .option('--intake <url>', 'the event intake to send to (default: the local one)')
-  .action((options: { intake?: string }) => runDemo(loadConfig(), options.intake));
+  .action((options: { intake?: string }) => runDemo(clientConfig(), options.intake));
 
-addTaskCommands(program, () => loadConfig());
-addDocumentCommand(program, () => loadConfig());
+addTaskCommands(program, clientConfig);
+addDocumentCommand(program, clientConfig);
+
+/**
+ * The settings of a command that talks to a running officeflow (demo, tasks, decide, document): the environment,
+ * and where there is one, the `.env` file a Docker Compose stack was started with, so its secrets need no exporting.
+ * (The engine's own commands never read it: a test run must not reach the stack's Temporal.)
+ */
+function clientConfig(): Config {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return loadConfig();
+}
 
 function banner(
   config: Config,

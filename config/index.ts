@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { type SystemSettings, systems } from '../activities';
+import { duration } from '../contracts/fields';
 import { defaultPoolSize } from '../infra/browser';
 import { ConfigError } from './error';
 import { emailList, httpUrl, port } from './fields';
@@ -15,11 +16,15 @@ const engineSettings = z
       .min(1)
       .default('.officeflow')
       .transform((dir) => path.resolve(dir)),
+    /** A workflow bundle made by `officeflow bundle` from this very code (an image's build): workers start without bundling. */
+    WORKFLOW_BUNDLE: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     /** Unset: officeflow starts a local dev server. */
     TEMPORAL_ADDRESS: z.string().min(1).optional(),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    /** How long Temporal keeps a closed run (history, UI, search); `officeflow temporal-setup` sets it on the namespace. */
+    TEMPORAL_NAMESPACE_RETENTION: duration.default('30 days'),
     TEMPORAL_TLS: z.stringbool().default(false),
     TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
     TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
@@ -56,8 +61,15 @@ const engineSettings = z
     INTAKE_RATE_LIMIT: z.coerce.number().int().positive().default(6000),
 
     /** The codec endpoint the Temporal UI decrypts payloads through: a listener of its own, on localhost unless told. */
+    /** Proxies in front of the intake (a load balancer: 1); the client's address is read from X-Forwarded-For. */
+    INTAKE_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     CODEC_HOST: z.string().min(1).default('127.0.0.1'),
     CODEC_PORT: port(8081),
+    /**
+     * Who may decrypt through the codec endpoint of a cluster's UI: `operators` (a bearer token the UI passes on, from
+     * its sign-in), or `none` where the endpoint is reachable by operators alone (bound to localhost, as in the compose stack).
+     */
+    CODEC_AUTH: z.enum(['operators', 'none']).default('operators'),
     /** The Temporal UI operators use against a cluster: the one origin that may call the codec endpoint. */
     TEMPORAL_UI_URL: httpUrl.optional(),
 

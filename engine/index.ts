@@ -17,8 +17,8 @@ import { startWorkers } from '../workers/worker';
 
 export interface EngineOptions {
   log: Logger;
-  /** Run only the workers or only the intake (`officeflow up --only`). */
-  only?: 'worker' | 'intake';
+  /** Run only the workers, only the intake (with the codec endpoint), or only the codec endpoint (`officeflow up --only`). */
+  only?: 'worker' | 'intake' | 'codec';
   /** The local Temporal UI, served a codec endpoint on localhost without sign-in (local engine only). */
   localUiUrl?: string;
   /** A workflow bundle made once (tests). */
@@ -57,7 +57,7 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
   const parts: Part[] = [];
   const engine: Engine = { registry, stop: (report) => stopParts(parts, report) };
   try {
-    if (options.only !== 'intake') {
+    if (!options.only || options.only === 'worker') {
       const connection = await connectWorkerConnection(temporal);
       const workers = await startWorkers({ connection, config, registry, log: options.log, workflowBundle: options.workflowBundle }).catch(
         async (error: unknown) => {
@@ -68,11 +68,11 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
       parts.unshift({ name: 'workers', stop: () => workers.shutdown().then(() => connection.close()) });
       engine.workersDone = workers.done;
     }
-    if (options.only !== 'worker') {
+    const authenticate = authenticator(config);
+    const operators = config.OFFICEFLOW_OPERATORS;
+    if (!options.only || options.only === 'intake') {
       const client = await connectClient(temporal, encryptionKeys);
       const pool = createPool(config.DATABASE_URL!, options.log);
-      const authenticate = authenticator(config);
-      const operators = config.OFFICEFLOW_OPERATORS;
       const intake = buildIntake({
         client,
         pool,
@@ -81,21 +81,21 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
         authenticate,
         operators,
         rateLimit: config.INTAKE_RATE_LIMIT,
+        trustProxyHops: config.INTAKE_TRUST_PROXY_HOPS,
         links: decisionLinks(encryptionKeys, publicUrl(config)),
         log: options.log,
       });
       parts.unshift({ name: 'event intake', stop: () => intake.close().then(() => Promise.all([pool.end(), client.connection.close()])) });
       engine.intakeUrl = await intake.listen({ host: config.INTAKE_HOST, port: config.INTAKE_PORT });
       Object.assign(engine, { client, pool });
-
-      // The local UI decrypts through a codec endpoint on localhost; a cluster's UI, for operators only.
-      const uiUrl = options.localUiUrl ?? config.TEMPORAL_UI_URL;
-      if (uiUrl) {
-        const operatorsOnly = options.localUiUrl ? undefined : { authenticate, operators };
-        const codec = buildCodecServer({ codec: encryptionCodec(encryptionKeys), uiUrl, operatorsOnly }, options.log);
-        parts.unshift({ name: 'codec endpoint', stop: () => codec.close() });
-        engine.codecUrl = `${await codec.listen({ host: config.CODEC_HOST, port: config.CODEC_PORT })}/codec`;
-      }
+    }
+    // The local UI decrypts through a codec endpoint on localhost; a cluster's UI, for operators only.
+    const uiUrl = options.localUiUrl ?? config.TEMPORAL_UI_URL;
+    if (uiUrl && options.only !== 'worker') {
+      const operatorsOnly = options.localUiUrl || config.CODEC_AUTH === 'none' ? undefined : { authenticate, operators };
+      const codec = buildCodecServer({ codec: encryptionCodec(encryptionKeys), uiUrl, operatorsOnly }, options.log);
+      parts.unshift({ name: 'codec endpoint', stop: () => codec.close() });
+      engine.codecUrl = `${await codec.listen({ host: config.CODEC_HOST, port: config.CODEC_PORT })}/codec`;
     }
     return engine;
   } catch (error) {

@@ -24,9 +24,18 @@ export interface Infrastructure {
   shown: Shown[];
   /** Set when officeflow started the Temporal dev server with its Web UI. */
   localUiUrl?: string;
+  /** The names of the parts officeflow started, as `stop` reports them ("PostgreSQL", "crm stand-in"). */
+  started: string[];
+  /**
+   * Stops a part officeflow started and, after `downMs`, starts it again where it was: the same ports, the same data.
+   * How the chaos run takes a server away from running processes.
+   */
+  restart(name: string, downMs?: number): Promise<void>;
   /** Stops what was started, reporting each part. */
   stop(report?: (line: string) => void): Promise<void>;
 }
+
+type Started = { settings: Record<string, string>; shown?: Shown; stop(): Promise<void> };
 
 /**
  * Uses the infrastructure the environment names, and starts a real local stand-in for each part it does not: a
@@ -37,12 +46,12 @@ export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): 
   const config = loadConfig(env);
   const settings = localSecrets(config);
   // Stopped newest first.
-  const parts: Part[] = [];
+  const parts: Array<Part & { start(config: Config): Promise<Started> }> = [];
   let localUiUrl: string | undefined;
-  /** Keeps what was started, to stop it, and returns the settings that point at it. */
-  const started = async (name: string, part: Promise<{ settings: Record<string, string>; shown?: Shown; stop(): Promise<void> }>) => {
-    const { settings: pointers, shown, stop } = await part;
-    parts.unshift({ name, stop });
+  /** Starts a part, keeps it to stop (or restart) it, and returns the settings that point at it. */
+  const started = async (name: string, start: (config: Config) => Promise<Started>) => {
+    const { settings: pointers, shown, stop } = await start(config);
+    parts.unshift({ name, start, stop });
     Object.assign(settings, pointers);
     return shown;
   };
@@ -50,8 +59,7 @@ export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): 
     const shown = await Promise.all([
       config.TEMPORAL_ADDRESS
         ? undefined
-        : started(
-            'Temporal dev server',
+        : started('Temporal dev server', (config) =>
             startLocalTemporal(config, allSearchAttributes(), log).then((temporal) => {
               localUiUrl = temporal.uiUrl;
               return {
@@ -67,8 +75,7 @@ export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): 
           ),
       config.DATABASE_URL
         ? undefined
-        : started(
-            'PostgreSQL',
+        : started('PostgreSQL', (config) =>
             startLocalPostgres(config, log).then((postgres) => ({
               settings: { DATABASE_URL: postgres.url, POSTGRES_PORT: String(postgres.port) },
               stop: postgres.stop,
@@ -78,8 +85,7 @@ export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): 
         .map((system) => system as ConnectedSystem<Config, object>)
         .filter((system) => system.standIn?.needed(config))
         .map((system) =>
-          started(
-            `${system.name} stand-in`,
+          started(`${system.name} stand-in`, (config) =>
             system.standIn!.start(config, {
               stateDir: config.OFFICEFLOW_STATE_DIR,
               webhookSecret: config.WEBHOOK_SECRETS[0] ?? settings.WEBHOOK_SECRETS.split(',')[0],
@@ -96,6 +102,15 @@ export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): 
       settings,
       shown: shown.filter((line) => line !== undefined),
       localUiUrl,
+      started: parts.map((part) => part.name),
+      async restart(name, downMs = 0) {
+        const part = parts.find((candidate) => candidate.name === name);
+        if (!part) throw new Error(`officeflow did not start ${name}: it started ${parts.map((p) => p.name).join(', ')}`);
+        await part.stop();
+        await new Promise((resolve) => setTimeout(resolve, downMs));
+        // Where it ran before: the ports it was given are in the settings now.
+        part.stop = (await part.start(resolved)).stop;
+      },
       stop: (report) => stopParts(parts, report),
     };
   } catch (error) {

@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import type { SearchAttributeType } from '@temporalio/common';
+import { Client, Connection, type ConnectionOptions, isGrpcServiceError } from '@temporalio/client';
+import type { Duration, SearchAttributeType } from '@temporalio/common';
+import { msToTs } from '@temporalio/common/lib/time';
 import { type SearchAttributeKey, encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
@@ -44,6 +45,9 @@ export function temporalEndpoint(config: Config): TemporalEndpoint {
     apiKey: config.TEMPORAL_API_KEY,
   };
 }
+
+/** gRPC's status code for a namespace that does not exist. */
+const GRPC_NOT_FOUND = 5;
 
 /** The CLI's name of a search attribute type: `KEYWORD_LIST` is `KeywordList`. */
 const cliType = (type: SearchAttributeType): string =>
@@ -143,12 +147,13 @@ export function connectWorkerConnection(endpoint: TemporalEndpoint): Promise<Nat
 
 /**
  * Registers the processes' custom search attributes on a configured cluster, once. A cluster that refuses
- * (Temporal Cloud manages them in its own console) gets a warning that names what to add.
+ * (Temporal Cloud manages them in its own console) gets a warning that names what to add; with `strict`, an error.
  */
 export async function ensureSearchAttributes(
   endpoint: TemporalEndpoint,
   keys: SearchAttributeKey<SearchAttributeType>[],
   log: Logger,
+  { strict = false } = {},
 ): Promise<void> {
   const connection = await Connection.connect(connectionOptions(endpoint));
   try {
@@ -160,8 +165,52 @@ export async function ensureSearchAttributes(
     log.info({ searchAttributes: missing.map((key) => key.name) }, 'search attributes registered');
   } catch (error) {
     const wanted = keys.map((key) => `${key.name} (${key.type})`).join(', ');
-    log.warn({ err: error }, `could not register search attributes; add them to namespace ${endpoint.namespace}: ${wanted}`);
+    const message = `could not register search attributes; add them to namespace ${endpoint.namespace}: ${wanted}`;
+    if (strict) throw new Error(`${message}: ${(error as Error).message}`);
+    log.warn({ err: error }, message);
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * Makes a Temporal cluster ready for officeflow, once, before any worker or intake starts (`officeflow temporal-setup`,
+ * the compose stack's setup job): the namespace, created or given the retention asked for (how long closed runs stay
+ * searchable), and every search attribute the processes use. Safe to run again.
+ */
+export async function setUpNamespace(
+  endpoint: TemporalEndpoint,
+  { retention, searchAttributes }: { retention: Duration; searchAttributes: SearchAttributeKey<SearchAttributeType>[] },
+  log: Logger,
+): Promise<void> {
+  const connection = await Connection.connect(connectionOptions(endpoint));
+  const { namespace } = endpoint;
+  const retentionTtl = msToTs(retention);
+  try {
+    const existing = await connection.workflowService.describeNamespace({ namespace }).catch((error: unknown) => {
+      if (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND) return undefined;
+      throw error;
+    });
+    if (!existing) {
+      await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: retentionTtl });
+      log.info({ namespace, retention }, 'namespace created');
+    } else if (Number(existing.config?.workflowExecutionRetentionTtl?.seconds ?? 0) !== Number(retentionTtl.seconds)) {
+      await connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: retentionTtl } });
+      log.info({ namespace, retention }, 'namespace retention set');
+    }
+    // A new namespace reaches every service's cache within seconds (the operator service's last): wait until it does.
+    const deadline = Date.now() + 60_000;
+    const served = () =>
+      connection.operatorService.listSearchAttributes({ namespace }).then(
+        () => true,
+        () => false,
+      );
+    while (!(await served())) {
+      if (Date.now() > deadline) throw new Error(`namespace ${namespace} was not served within a minute`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } finally {
+    await connection.close();
+  }
+  await ensureSearchAttributes(endpoint, searchAttributes, log, { strict: true });
 }

@@ -30,6 +30,8 @@ export interface IntakeDeps {
   operators: string[];
   /** Requests per minute one client may send. */
   rateLimit: number;
+  /** Proxies before the intake (a load balancer: 1): the client is who the nearest of them says it is. */
+  trustProxyHops?: number;
   /** Reads the one-click links in task e-mails. */
   links: DecisionLinks;
   log: Logger;
@@ -39,9 +41,11 @@ export interface IntakeDeps {
 export const MAX_EVENT_BYTES = 1024 * 1024;
 
 /** An HTTP server officeflow exposes: limits and timeouts every one of them has, and one way of answering errors. */
-export function httpServer(log: Logger): FastifyInstance {
+export function httpServer(log: Logger, trustProxyHops = 0): FastifyInstance {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
+    // Behind a load balancer the client's address (rate limit, logs) comes from X-Forwarded-For, trusted this many hops.
+    trustProxy: (_address: string, hop: number) => hop < trustProxyHops,
     bodyLimit: MAX_EVENT_BYTES,
     // The tokens of one-click links travel in the path.
     routerOptions: { maxParamLength: 1000 },
@@ -69,10 +73,11 @@ export function buildIntake({
   authenticate,
   operators,
   rateLimit: max,
+  trustProxyHops,
   links,
   log,
 }: IntakeDeps): FastifyInstance {
-  const app = httpServer(log);
+  const app = httpServer(log, trustProxyHops);
   app.register(rateLimit, { max, timeWindow: '1 minute' });
   app.register(eventRoutes, { prefix: '/events', dispatcher: new EventDispatcher(client, pool, registry), webhookSecrets, pool });
   const desk = taskDesk(client, pool);

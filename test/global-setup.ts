@@ -4,6 +4,15 @@ import path from 'node:path';
 import { bundleWorkflows } from '../workers/worker';
 import { freshStateDir, localEngineEnv } from './support/local-env';
 
+/** What a cluster run of the suite sets (as OFFICEFLOW_TEST_<name>): the cluster, and the secrets every part shares. */
+const CLUSTER_SETTINGS = [
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'WEBHOOK_SECRETS',
+  'OFFICEFLOW_ENCRYPTION_KEY',
+  'OFFICEFLOW_IDENTITY_KEY',
+];
+
 /** How long the first run may take: it may build the Temporal CLI from Go modules. */
 const STARTUP_LIMIT_MS = 20 * 60_000;
 
@@ -19,7 +28,12 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   const stateDir = freshStateDir('officeflow-test-');
   const envFile = path.join(stateDir, 'test-env.json');
-  const settings = localEngineEnv(stateDir);
+  // `npm run test:cluster` points the suite at a Temporal cluster: the same settings a deployment gives every part.
+  const cluster = Object.fromEntries(
+    CLUSTER_SETTINGS.flatMap((name) => (process.env[`OFFICEFLOW_TEST_${name}`] ? [[name, process.env[`OFFICEFLOW_TEST_${name}`]!]] : [])),
+  );
+  Object.assign(process.env, cluster);
+  const settings = { ...localEngineEnv(stateDir), ...cluster };
   const root = path.resolve(__dirname, '..');
   const child = spawn(
     process.execPath,

@@ -55,7 +55,7 @@ export async function startWorkers({ connection, config, registry, log, workflow
   const pool = createPool(config.DATABASE_URL!, log, taskQueues.length * config.WORKER_ACTIVITY_SLOTS + browser.size);
   const links = decisionLinks(config.OFFICEFLOW_ENCRYPTION_KEY!, publicUrl(config));
   const systems = connectSystems(config, { pool, browser, decisionLinks: links, publicUrl: publicUrl(config), log });
-  const bundle = workflowBundle ?? (await bundleWorkflows());
+  const bundle = workflowBundle ?? (config.WORKFLOW_BUNDLE ? { codePath: config.WORKFLOW_BUNDLE } : await bundleWorkflows());
   const robotQueues = [...new Set(taskQueues.map(robotTaskQueue))];
   const common = { connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config.OFFICEFLOW_ENCRYPTION_KEY!) };
   const workers = await Promise.all([

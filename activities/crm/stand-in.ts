@@ -25,6 +25,7 @@ export interface StandInCrm {
  * `PUT /deals/:id/stage` ({stage, note}) and `POST /deals/:id/notes` ({text}), each with an Idempotency-Key
  * header, and `GET /deals/:id`.
  * It keeps what it receives in a JSON file, so people and tests can see what the front office was told.
+ * `POST /standin/faults` with `{"unavailableForMs": n}` makes it answer 503 for a while (chaos runs).
  */
 export async function startStandInCrm(dir: string, port: number, host = '127.0.0.1'): Promise<StandInCrm> {
   const { value: state, save } = keptJson<CrmState>(path.join(dir, 'crm.json'), { deals: {}, seenKeys: [] });
@@ -43,6 +44,16 @@ export async function startStandInCrm(dir: string, port: number, host = '127.0.0
   };
 
   const app = Fastify();
+  let unavailableUntil = 0;
+  app.post<{ Body: { unavailableForMs?: number } }>('/standin/faults', async (request) => {
+    unavailableUntil = Date.now() + Math.min(Math.max(Number(request.body?.unavailableForMs) || 0, 0), 10 * 60_000);
+    return { unavailableUntil: new Date(unavailableUntil).toISOString() };
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/standin/') && Date.now() < unavailableUntil) {
+      return reply.code(503).header('retry-after', '5').send({ error: 'the CRM is unavailable' });
+    }
+  });
   app.put<{ Params: { dealId: string }; Body: { stage?: unknown; note?: unknown } }>('/deals/:dealId/stage', async (request, reply) => {
     const key = request.headers['idempotency-key'];
     const { stage, note } = request.body ?? {};

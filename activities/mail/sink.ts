@@ -30,6 +30,7 @@ export interface MailSink {
  * A local mail server speaking real SMTP that keeps every message it receives as an .eml file in the state
  * folder, and a small HTTP mailbox to read them: `GET /messages` (JSON), `GET /messages/:id.eml` (raw).
  * It stands in for the company's mail relay in development and tests; it delivers nothing onward.
+ * `POST /standin/faults` with `{"refuseConnectionsForMs": n}` takes the relay down for a while (chaos runs).
  */
 export async function startMailSink(stateDir: string, smtpPortSetting: number, httpPortSetting: number): Promise<MailSink> {
   const dir = ensureStateDir(stateDir, 'mail');
@@ -58,6 +59,18 @@ export async function startMailSink(stateDir: string, smtpPortSetting: number, h
   });
 
   const http = Fastify();
+  let reopen: NodeJS.Timeout | undefined;
+  http.post<{ Body: { refuseConnectionsForMs?: number } }>('/standin/faults', async (request) => {
+    const downMs = Math.min(Math.max(Number(request.body?.refuseConnectionsForMs) || 0, 0), 10 * 60_000);
+    // Stops listening (connections already open finish), then listens again: senders meet a refused connection.
+    if (!reopen) smtp.server.close();
+    clearTimeout(reopen);
+    reopen = setTimeout(() => {
+      reopen = undefined;
+      smtp.listen(smtpPort, '127.0.0.1');
+    }, downMs);
+    return { refusingUntil: new Date(Date.now() + downMs).toISOString() };
+  });
   http.get('/messages', async () => {
     const files = readdirSync(dir)
       .filter((name) => name.endsWith('.eml'))
@@ -77,6 +90,7 @@ export async function startMailSink(stateDir: string, smtpPortSetting: number, h
     httpPort,
     mailboxUrl: `${address}/messages`,
     async stop() {
+      clearTimeout(reopen);
       await http.close();
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
     },

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { sendEvent } from '../../intake/send';
 import type { DealRecord } from '../../activities/crm/stand-in';
 import type { OrderToCashResult } from '../../contracts/order';
@@ -12,6 +13,7 @@ import {
   portalOrders,
   standInRecords,
   startTestEngine,
+  stateDir,
   testSettings,
   uniqueId,
 } from '../support/engine';
@@ -29,7 +31,12 @@ afterAll(async () => {
 });
 
 const startWorker = async () => {
-  const worker = await startWorkerProcess({ ...process.env, ...testSettings(), TASK_QUEUE_SUFFIX: engine.queueSuffix });
+  const worker = await startWorkerProcess({
+    ...process.env,
+    ...testSettings(),
+    TASK_QUEUE_SUFFIX: engine.queueSuffix,
+    WORKFLOW_BUNDLE: path.join(stateDir(), 'workflow-bundle.js'),
+  });
   workers.push(worker);
   return worker;
 };

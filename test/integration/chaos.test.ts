@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { ChaosReport } from '../../bench/chaos';
+import { stateDir } from '../support/engine';
+
+const root = path.resolve(__dirname, '../..');
+
+it(
+  'takes runs of every process to their designed end with nothing doubled while workers are killed, Temporal and PostgreSQL restart, mail and the CRM fail for a while (npm run chaos, small)',
+  async () => {
+    // The chaos command on an engine of its own (its faults must not reach other test files): one run of each process,
+    // the fault schedule shrunk to a tenth.
+    const json = path.join(stateDir(), 'chaos.json');
+    const args = ['--runs', '4', '--workers', '2', '--scale', '0.1', '--timeout', '4', '--first-day-in', '20', '--json', json];
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/chaos-command.ts', ...args], { cwd: root }).catch(
+      (error: { stdout?: string; stderr?: string }) => {
+        // Its report says what went wrong; the assertions below show it.
+        if (!error.stdout?.includes('activity timeouts')) throw error;
+      },
+    );
+    const report = JSON.parse(readFileSync(json, 'utf8')) as ChaosReport;
+
+    expect(report.faults.map(({ fault, error }) => ({ fault, error }))).toEqual([
+      { fault: expect.stringMatching(/^worker 1 killed/), error: undefined },
+      { fault: expect.stringMatching(/^Temporal server restarted/), error: undefined },
+      { fault: expect.stringMatching(/^worker 2 killed/), error: undefined },
+      { fault: expect.stringMatching(/^PostgreSQL restarted/), error: undefined },
+      { fault: expect.stringMatching(/^SMTP server refusing connections/), error: undefined },
+      { fault: expect.stringMatching(/^CRM answering 503/), error: undefined },
+      { fault: expect.stringMatching(/^all 2 workers killed/), error: undefined },
+    ]);
+    expect(report).toMatchObject({
+      runs: { deals: 1, hires: 1, contracts: 1, accounts: 1 },
+      outcomes: { paid: 1, active: 1, 'in force': 1, 'credit approved': 1 },
+      lost: 0,
+      doubled: {
+        salesOrders: 0,
+        invoices: 0,
+        ledgerEntries: 0,
+        unbalancedLedgerEntries: 0,
+        legacyErpOrders: 0,
+        itAccounts: 0,
+        payrollEnrolments: 0,
+        customers: 0,
+        signatureEnvelopes: 0,
+        crmStageChanges: 0,
+        emails: 0,
+      },
+      ok: true,
+    });
+  },
+  6 * 60_000,
+);
