@@ -57,6 +57,8 @@ export interface BurstReport {
   doubled: Record<string, number>;
   /** Activity attempts that ran out of time. */
   activityTimeouts: number;
+  /** The intake's answers other than 2xx, by status, that a sender had to send again (503 while a backend was away). */
+  intakeRefusals: Record<string, number>;
   /** Nothing lost, nothing doubled (and, where asked, no activity timed out). */
   ok: boolean;
 }
@@ -106,11 +108,17 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
   const batch = randomUUID().slice(0, 8);
   const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
   const { client, config, intakeUrl } = target;
-  /** Sends an event until the intake takes it; a redelivery of one it took is answered as a duplicate. */
+  const intakeRefusals: Record<string, number> = {};
+  /** Sends an event until the intake takes it, as a webhook sender retries; a redelivery of one it took is a duplicate. */
   const send = async (type: string, data: Record<string, unknown>) => {
     const signed = event(type, data);
     await waitFor(
-      async () => ((await sendEvent(intakeUrl, config.WEBHOOK_SECRETS[0], signed)).status < 300 ? true : undefined),
+      async () => {
+        const { status } = await sendEvent(intakeUrl, config.WEBHOOK_SECRETS[0], signed);
+        if (status < 300) return true;
+        intakeRefusals[status] = (intakeRefusals[status] ?? 0) + 1;
+        return undefined;
+      },
       deadline,
       `the intake to take ${type}`,
     );
@@ -233,6 +241,7 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
     lost,
     doubled,
     activityTimeouts,
+    intakeRefusals,
     ok: lost === 0 && Object.values(doubled).every((n) => n === 0) && (!timeoutsCount || activityTimeouts === 0),
   };
 }

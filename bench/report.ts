@@ -17,5 +17,6 @@ export function showReport(report: BurstReport): void {
   );
   console.log(`  outcomes: ${JSON.stringify(report.outcomes)}   lost: ${report.lost}`);
   console.log(`  doubled:  ${JSON.stringify(report.doubled)}`);
+  console.log(`  intake answers to send again: ${JSON.stringify(report.intakeRefusals)}`);
   console.log(`  activity timeouts: ${report.activityTimeouts}   ${report.ok ? 'OK' : 'FAILED'}`);
 }

@@ -116,8 +116,37 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return reply.code(error.statusCode).send({ error: error.code ?? 'bad_request', message: clip(error.message, 500) });
   }
+  if (passing(error)) {
+    request.log.warn({ err: error }, 'a backend is unavailable');
+    return reply
+      .code(503)
+      .header('retry-after', '5')
+      .send({ error: 'unavailable', message: 'officeflow cannot reach its database or Temporal just now; send the request again shortly' });
+  }
   request.log.error({ err: error }, 'request failed');
   return reply.code(500).send({ error: 'internal', message: 'the request was not handled; it is safe to send it again' });
+}
+
+/** Network errors, PostgreSQL's "connection" and "shutting down" classes (08, 57P), gRPC's UNAVAILABLE and DEADLINE_EXCEEDED. */
+const UNAVAILABLE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|08...|57P0[1-3])$/;
+const GRPC_UNAVAILABLE = [14, 4];
+
+/**
+ * Whether a request failed for a reason that passes, not because of the request: PostgreSQL or Temporal away for a
+ * while (a restart), or a run recovering from a failed workflow task (a worker lost mid-task) when a decision reaches it.
+ */
+function passing(error: unknown): boolean {
+  for (
+    let cause = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+    cause;
+    cause = cause.cause as typeof cause
+  ) {
+    if (typeof cause.code === 'string' && UNAVAILABLE.test(cause.code)) return true;
+    if (typeof cause.code === 'number' && GRPC_UNAVAILABLE.includes(cause.code)) return true;
+    if (typeof cause.message === 'string' && /Connection terminated|connection timeout|Workflow Task in failed state/i.test(cause.message))
+      return true;
+  }
+  return false;
 }
 
 function unsupportedMediaType(contentType: string | undefined) {

@@ -1,23 +1,12 @@
 import type { ReceivedMail } from '../../activities/mail/sink';
-import { money } from '../../contracts/money';
 import { company } from '../../definitions/company';
 import { sendEvent } from '../../intake/send';
 import { type TestEngine, attachmentsOf, eventually, mailTo, startTestEngine } from '../support/engine';
-import { dealDesk } from '../support/deals';
+import { dealDesk, orderToCashTestSettings } from '../support/deals';
 import { type ReadEInvoice, readEInvoice } from '../support/e-invoice';
 import { pdfAttachment, pdfText } from '../support/pdf';
 
-const settings = {
-  creditApprover: 'credit@finance.test',
-  financeManager: 'manager@finance.test',
-  operationsEmail: 'ops@warehouse.test',
-  collectionsEmail: 'collections@finance.test',
-  defaultCreditLimit: money(10_000, 'EUR'),
-  creditApprovalDeadline: '1 hour',
-  creditApprovalReminder: '30 minutes',
-  restockDeadline: '30s',
-  dunningOffsets: ['1 hour'],
-};
+const settings = orderToCashTestSettings;
 
 let engine: TestEngine;
 beforeAll(async () => {

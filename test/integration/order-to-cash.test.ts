@@ -23,23 +23,13 @@ import {
 } from '../support/engine';
 import { pdfText } from '../support/pdf';
 import { taskDesk } from '../support/tasks';
-import { type DealDesk, dealDesk } from '../support/deals';
+import { type DealDesk, dealDesk, orderToCashTestSettings } from '../support/deals';
 
 type Desk = ReturnType<typeof taskDesk>;
 type Deals = DealDesk;
 
-const settings = {
-  creditApprover: 'credit@finance.test',
-  financeManager: 'manager@finance.test',
-  operationsEmail: 'ops@warehouse.test',
-  collectionsEmail: 'collections@finance.test',
-  defaultCreditLimit: money(10_000, 'EUR'),
-  // Long enough that no approval races its escalation; the escalation test shortens them for its own run.
-  creditApprovalDeadline: '1 hour',
-  creditApprovalReminder: '30 minutes',
-  restockDeadline: '30s',
-  dunningOffsets: ['1s', '2s'],
-};
+// Reminders a second or two past the due date: the dunning test sees them; the escalation test shortens its deadlines itself.
+const settings = { ...orderToCashTestSettings, dunningOffsets: ['1s', '2s'] };
 
 const root = path.resolve(__dirname, '../..');
 let engine: TestEngine;

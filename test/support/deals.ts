@@ -1,8 +1,23 @@
 import type { DealRecord } from '../../activities/crm/stand-in';
+import { money } from '../../contracts/money';
 import type { OrderToCashResult } from '../../contracts/order';
 import type { Progress } from '../../contracts/progress';
 import { sendEvent } from '../../intake/send';
 import { type TestEngine, eventFor, eventually, uniqueId } from './engine';
+
+/** Order-to-cash's settings in tests: its people, and deadlines no test meets by accident (each shortens what it needs). */
+export const orderToCashTestSettings = {
+  creditApprover: 'credit@finance.test',
+  financeManager: 'manager@finance.test',
+  operationsEmail: 'ops@warehouse.test',
+  collectionsEmail: 'collections@finance.test',
+  defaultCreditLimit: money(10_000, 'EUR'),
+  // Long enough that no approval races its escalation.
+  creditApprovalDeadline: '1 hour',
+  creditApprovalReminder: '30 minutes',
+  restockDeadline: '30s',
+  dunningOffsets: ['1 hour'],
+};
 
 /**
  * Order-to-cash as a test drives it from outside on `engine`: products, won deals, the events that follow them, and

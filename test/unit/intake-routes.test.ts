@@ -103,6 +103,29 @@ describe('POST /events', () => {
       { field: 'data.lines.0.unitPrice', message: 'must be a decimal with at most 2 decimals for EUR' },
     ]);
   });
+
+  it('answers 503 with Retry-After, not 500, while PostgreSQL is away (a restart), so the sender sends again', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const away = new Proxy({}, { get: () => () => Promise.reject(refused) });
+    const cut = buildIntake({
+      client: unreachable as Client,
+      pool: away as Pool,
+      registry: processes,
+      webhookSecrets: [secret],
+      authenticate,
+      operators,
+      rateLimit: 100,
+      links: decisionLinks(randomBytes(32).toString('base64'), 'http://127.0.0.1'),
+      log,
+    });
+    const data = { accountId: 'A-1', creditLimit: 1000, currency: 'EUR', approvedBy: 'f@n.example' };
+    const body = JSON.stringify({ specversion: '1.0', id: 'e4', source: '/erp', type: 'finance.credit_limit.approved', data });
+    const response = await post('/events', body, { ...structured, ...signed(body) }, cut);
+    await cut.close();
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.json()).toMatchObject({ error: 'unavailable' });
+  });
 });
 
 describe('the task API', () => {
