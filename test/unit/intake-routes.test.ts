@@ -28,17 +28,20 @@ const config = loadConfig({ OFFICEFLOW_IDENTITY_KEY: identityKey, OFFICEFLOW_OPE
 const authenticate = authenticator(config);
 const operators = config.OFFICEFLOW_OPERATORS;
 const log = pino({ level: 'silent' });
-const intake = buildIntake({
-  client: unreachable as Client,
-  pool: unreachable as Pool,
-  registry: processes,
-  webhookSecrets: [secret],
-  authenticate,
-  operators,
-  rateLimit: 100,
-  links: decisionLinks(randomBytes(32).toString('base64'), 'http://127.0.0.1'),
-  log,
-});
+/** The intake over this database pool; Temporal is never reached. */
+const intakeWith = (pool: Pool) =>
+  buildIntake({
+    client: unreachable as Client,
+    pool,
+    registry: processes,
+    webhookSecrets: [secret],
+    authenticate,
+    operators,
+    rateLimit: 100,
+    links: decisionLinks(randomBytes(32).toString('base64'), 'http://127.0.0.1'),
+    log,
+  });
+const intake = intakeWith(unreachable as Pool);
 const codec = new EncryptionCodec(randomBytes(32));
 const uiUrl = 'https://temporal.example.com';
 const codecServer = buildCodecServer({ codec, uiUrl, operatorsOnly: { authenticate, operators } }, log);
@@ -107,17 +110,7 @@ describe('POST /events', () => {
   it('answers 503 with Retry-After, not 500, while PostgreSQL is away (a restart), so the sender sends again', async () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const away = new Proxy({}, { get: () => () => Promise.reject(refused) });
-    const cut = buildIntake({
-      client: unreachable as Client,
-      pool: away as Pool,
-      registry: processes,
-      webhookSecrets: [secret],
-      authenticate,
-      operators,
-      rateLimit: 100,
-      links: decisionLinks(randomBytes(32).toString('base64'), 'http://127.0.0.1'),
-      log,
-    });
+    const cut = intakeWith(away as Pool);
     const data = { accountId: 'A-1', creditLimit: 1000, currency: 'EUR', approvedBy: 'f@n.example' };
     const body = JSON.stringify({ specversion: '1.0', id: 'e4', source: '/erp', type: 'finance.credit_limit.approved', data });
     const response = await post('/events', body, { ...structured, ...signed(body) }, cut);
