@@ -27,13 +27,17 @@ async function rateOn(db: PoolClient, country: string): Promise<string> {
   return rows[0].rate;
 }
 
-/** An invoice's gross total less what its credit notes credited. */
-async function owedOn(db: PoolClient, invoiceNumber: string, gross: Money): Promise<Money> {
-  const { rows } = await db.query<{ credited: string }>(
-    'SELECT coalesce(sum(gross_total), 0)::text AS credited FROM credit_notes WHERE invoice_number = $1',
+/** What an invoice of `gross` still asks for: less what its credit notes credited and its payments paid, never below 0. */
+async function stillOwed(db: PoolClient, invoiceNumber: string, gross: Money): Promise<Money> {
+  const {
+    rows: [totals],
+  } = await db.query<{ credited: string; paid: string }>(
+    `SELECT (SELECT coalesce(sum(gross_total), 0) FROM credit_notes WHERE invoice_number = $1)::text AS credited,
+            (SELECT coalesce(sum(amount), 0) FROM payments WHERE invoice_number = $1)::text AS paid`,
     [invoiceNumber],
   );
-  return { amount: gross.amount - money(rows[0].credited, gross.currency).amount, currency: gross.currency };
+  const owed = gross.amount - money(totals.credited, gross.currency).amount - money(totals.paid, gross.currency).amount;
+  return { amount: Math.max(owed, 0), currency: gross.currency };
 }
 
 /** An invoice as booked, its amounts read as exact decimals. */
@@ -149,14 +153,7 @@ export function invoiceActivities(pool: Pool) {
           [invoiceNumber],
         );
         const { currency } = invoice;
-        const outstanding = async () => {
-          const owed = await owedOn(db, invoiceNumber, money(invoice.gross, currency));
-          const { rows } = await db.query<{ paid: string }>(
-            'SELECT coalesce(sum(amount), 0)::text AS paid FROM payments WHERE invoice_number = $1',
-            [invoiceNumber],
-          );
-          return { amount: Math.max(owed.amount - money(rows[0].paid, currency).amount, 0), currency };
-        };
+        const outstanding = () => stillOwed(db, invoiceNumber, money(invoice.gross, currency));
         const existing = await db.query<{ credit_note_number: string; gross: string }>(
           'SELECT credit_note_number, gross_total::text AS gross FROM credit_notes WHERE return_id = $1',
           [returnId],
@@ -248,16 +245,15 @@ export function invoiceActivities(pool: Pool) {
           );
           return { paid: money(totals.paid, invoice.currency), credited: money(totals.credited, invoice.currency) };
         };
+        const gross = money(invoice.gross, invoice.currency);
         // What credit notes took off the invoice is no longer owed.
-        const gross = await owedOn(db, payment.invoiceNumber, money(invoice.gross, invoice.currency));
-        const before = await booked();
+        const owed = await stillOwed(db, payment.invoiceNumber, gross);
         const inserted = await db.query(
           `INSERT INTO payments (payment_id, invoice_number, amount, currency) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
           [payment.paymentId, payment.invoiceNumber, toDecimal(amount), amount.currency],
         );
         if (inserted.rowCount) {
-          const owed = Math.max(gross.amount - before.paid.amount, 0);
-          const settled = Math.min(amount.amount, owed);
+          const settled = Math.min(amount.amount, owed.amount);
           if (amount.amount > settled) {
             await db.query(`INSERT INTO customer_credits (payment_id, customer_number, amount, currency) VALUES ($1, $2, $3, $4)`, [
               payment.paymentId,
@@ -277,10 +273,7 @@ export function invoiceActivities(pool: Pool) {
             ],
           });
         }
-        const { paid, credited } = await booked();
-        const outstanding =
-          gross.amount > paid.amount ? { amount: gross.amount - paid.amount, currency: gross.currency } : zero(gross.currency);
-        return { paid, credited, outstanding };
+        return { ...(await booked()), outstanding: await stillOwed(db, payment.invoiceNumber, gross) };
       });
     },
   };
