@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { findGo, goBinDir, goInstall, isExecutable, moduleDir } from './go';
 import { localPort } from './ports';
 import { spawnServer } from './process-group';
+import { untilServing } from './temporal';
 
 /**
  * The Temporal server itself (not the dev server), as a cluster runs it: built from Go modules, configured the way
@@ -110,24 +110,11 @@ export async function startTemporalServer(build: TemporalServerBuild, db: Tempor
     },
   });
   const address = `127.0.0.1:${ports.FRONTEND_GRPC_PORT}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (server.child.exitCode !== null)
-      throw new Error(`the Temporal server exited with code ${server.child.exitCode}\n${server.lastWords()}`);
-    const serving = await Connection.connect({ address, connectTimeout: 1000 })
-      .then(async (connection) => {
-        try {
-          return (await connection.healthService.check({})).status === 1;
-        } finally {
-          await connection.close();
-        }
-      })
-      .catch(() => false);
-    if (serving) return { address, stop: () => server.stop() };
-    if (Date.now() > deadline) {
-      await server.stop('SIGKILL');
-      throw new Error(`the Temporal server did not answer within two minutes\n${server.lastWords()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+  try {
+    await untilServing(address, server.child, async (connection) => (await connection.healthService.check({})).status === 1, 120_000);
+  } catch (error) {
+    await server.stop('SIGKILL');
+    throw new Error(`the Temporal server did not start: ${(error as Error).message}\n${server.lastWords()}`);
   }
+  return { address, stop: () => server.stop() };
 }

@@ -95,7 +95,16 @@ export async function startLocalTemporal(
     ...codecArgs,
   ]);
   try {
-    await untilServing(address, namespace, searchAttributes, server.child);
+    // Serving once the namespace answers with every search attribute registered.
+    await untilServing(
+      address,
+      server.child,
+      async (connection) => {
+        const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+        return searchAttributes.every((key) => key.name in (customAttributes ?? {}));
+      },
+      60_000,
+    );
   } catch (error) {
     await server.stop('SIGKILL');
     throw new Error(`the Temporal dev server did not start: ${(error as Error).message}\n${server.lastWords()}`);
@@ -103,23 +112,30 @@ export async function startLocalTemporal(
   return { ...local, address, stop: () => server.stop() };
 }
 
-/** Waits until the dev server answers for the namespace with every search attribute registered. */
-async function untilServing(address: string, namespace: string, keys: SearchAttributeKey<SearchAttributeType>[], child: ChildProcess) {
-  const deadline = Date.now() + 60_000;
+/**
+ * Waits until a Temporal server officeflow started answers `ready` (asked on a fresh connection each time) within
+ * `limitMs`; throws as soon as the server's process exits.
+ */
+export async function untilServing(
+  address: string,
+  child: ChildProcess,
+  ready: (connection: Connection) => Promise<boolean>,
+  limitMs: number,
+): Promise<void> {
+  const deadline = Date.now() + limitMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`it exited with code ${child.exitCode}`);
-    const registered = await Connection.connect({ address, connectTimeout: 1000 })
+    const answered = await Connection.connect({ address, connectTimeout: 1000 })
       .then(async (connection) => {
         try {
-          const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-          return keys.every((key) => key.name in (customAttributes ?? {}));
+          return await ready(connection);
         } finally {
           await connection.close();
         }
       })
       .catch(() => false);
-    if (registered) return;
-    if (Date.now() > deadline) throw new Error('it did not answer within a minute');
+    if (answered) return;
+    if (Date.now() > deadline) throw new Error(`it did not answer within ${limitMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
