@@ -6,17 +6,29 @@ import type { Logger } from 'pino';
 
 const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
-/** Applies every pending versioned migration in db/migrations, under node-pg-migrate's advisory lock. */
+/**
+ * Applies every pending versioned migration in db/migrations, under node-pg-migrate's advisory lock. Processes started
+ * together (several workers) take turns: one that finds the lock held waits for it rather than failing its start.
+ */
 export async function migrate(databaseUrl: string, log: Logger): Promise<void> {
-  const applied = await runner({
-    databaseUrl,
-    dir: MIGRATIONS_DIR,
-    direction: 'up',
-    migrationsTable: 'schema_migrations',
-    checkOrder: true,
-    log: (message) => log.debug({ migrate: message }),
-  });
-  if (applied.length > 0) log.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
+  const deadline = Date.now() + 2 * 60_000;
+  for (;;) {
+    try {
+      const applied = await runner({
+        databaseUrl,
+        dir: MIGRATIONS_DIR,
+        direction: 'up',
+        migrationsTable: 'schema_migrations',
+        checkOrder: true,
+        log: (message) => log.debug({ migrate: message }),
+      });
+      if (applied.length > 0) log.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
+      return;
+    } catch (error) {
+      if (!/Another migration is already running/.test((error as Error).message) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 const SEEDS_DIR = path.join(__dirname, 'seeds');
