@@ -32,6 +32,8 @@ const engineSettings = z
     TEMPORAL_CLI_PATH: z.string().min(1).optional(),
     TEMPORAL_PORT: port(7233),
     TEMPORAL_UI_PORT: port(8233),
+    /** The local dev server's Prometheus endpoint (`/metrics`): requests, latencies and task queues as the server sees them. */
+    TEMPORAL_METRICS_PORT: port(7235),
     /** Appended to every task queue, so several environments can share one namespace: `@` and a name, e.g. `@staging`. */
     TASK_QUEUE_SUFFIX: z
       .string()
@@ -50,6 +52,11 @@ const engineSettings = z
      * runs, rather than inside a busy worker, where their start-to-close timeout would.
      */
     WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(10),
+    /**
+     * Runs a worker keeps in memory per task queue, so their next step needs no history replay; unset, the SDK's
+     * default (from the heap size: about 2,300 with a 4 GB heap). Memory beyond it stays flat however many runs wait.
+     */
+    WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
     /** Tasks one Chromium serves before the worker replaces it. */
     BROWSER_RECYCLE_AFTER: z.coerce.number().int().min(1).default(200),
 
@@ -60,9 +67,9 @@ const engineSettings = z
     /** Requests per minute one client may send the intake; more get 429. */
     INTAKE_RATE_LIMIT: z.coerce.number().int().positive().default(6000),
 
-    /** The codec endpoint the Temporal UI decrypts payloads through: a listener of its own, on localhost unless told. */
     /** Proxies in front of the intake (a load balancer: 1); the client's address is read from X-Forwarded-For. */
     INTAKE_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    /** The codec endpoint the Temporal UI decrypts payloads through: a listener of its own, on localhost unless told. */
     CODEC_HOST: z.string().min(1).default('127.0.0.1'),
     CODEC_PORT: port(8081),
     /**

@@ -67,6 +67,7 @@ export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): 
                   TEMPORAL_ADDRESS: temporal.address,
                   TEMPORAL_PORT: String(temporal.port),
                   TEMPORAL_UI_PORT: String(temporal.uiPort),
+                  TEMPORAL_METRICS_PORT: String(temporal.metricsPort),
                 },
                 shown: { label: 'Temporal UI', value: `${temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows` },
                 stop: temporal.stop,

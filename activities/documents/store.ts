@@ -25,7 +25,7 @@ export async function renderPdf(browser: BrowserPool, page: SafeHtml): Promise<B
   const pdf = await browser.withPage(async (tab) => {
     await tab.setContent(page.markup, { waitUntil: 'load' });
     return tab.pdf({ format: 'A4', printBackground: true });
-  });
+  }, 'printing');
   return Buffer.from(pdf);
 }
 

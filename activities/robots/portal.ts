@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Bottleneck from 'bottleneck';
 import type { Pool } from 'pg';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ConfigError } from '../../config/error';
 import { httpUrl, port } from '../../config/fields';
@@ -31,6 +32,8 @@ export interface Portal {
   browser: BrowserPool;
   /** The document store, where a failed robot's evidence is kept. */
   pool: Pool;
+  /** Where each step's duration is logged (at debug level): the profile's view of Chromium. */
+  log: Logger;
 }
 
 /** Settings every portal has, under its own prefix, e.g. `IT_PORTAL_URL`. */
@@ -114,7 +117,7 @@ export function definePortalSystem<P extends string, Robots extends object>(
     name: spec.name,
     robots: true,
     settings: schema,
-    connect: (settings, { pool, browser }) => {
+    connect: (settings, { pool, browser, log }) => {
       const s = settings as unknown as Settings;
       if (!s[key('URL')]) throw new ConfigError(`set ${key('URL')}`);
       const portal: Portal = {
@@ -128,6 +131,7 @@ export function definePortalSystem<P extends string, Robots extends object>(
         }),
         browser,
         pool,
+        log,
       };
       return { activities: spec.robots(portal), close: () => portal.limiter.stop({ dropWaitingJobs: true }) };
     },

@@ -41,7 +41,10 @@ export class Robot {
   async step<T>(name: string, action: () => Promise<T>): Promise<T> {
     this.current = name;
     Context.current().heartbeat({ step: name });
-    return action();
+    const started = performance.now();
+    const result = await action();
+    this.portal.log.debug({ robot: this.portal.name, step: name, ms: Math.round(performance.now() - started) }, 'robot step');
+    return result;
   }
 
   /** Opens a page of the portal, signing in first if the session has expired or never began. */
@@ -154,7 +157,8 @@ export function runRobot<T>(portal: Portal, task: string, work: (robot: Robot) =
             const evidence = await keepEvidence(portal.pool, page).catch(() => undefined);
             throw robotFailure(portal, task, robot.where, error, evidence);
           }
-        }),
+          // Each portal's pages stay signed in as its robot user; no other session shares them.
+        }, portal.name),
       ),
   );
 }

@@ -25,14 +25,28 @@ it('opens no more pages at once than its size; the rest wait their turn', async 
   expect(most).toBe(2);
 });
 
-it('gives every task a fresh context: nothing one task stored is there for the next', async () => {
+it("keeps a session's page (a portal stays signed in) and shows it to no other session; a failed task's page is not kept", async () => {
   const browser = pool(1, 100);
+  const cookies = (session: string) => browser.withPage((page) => page.cookies('http://portal.test/'), session);
   try {
     await browser.withPage(async (page) => {
       await page.setCookie({ name: 'session', value: 'one', domain: 'portal.test', path: '/' });
-      expect(await page.cookies('http://portal.test/')).toHaveLength(1);
-    });
-    expect(await browser.withPage((page) => page.cookies('http://portal.test/'))).toEqual([]);
+    }, 'erp');
+    expect(await cookies('erp')).toHaveLength(1);
+    expect(await cookies('printing')).toEqual([]);
+    expect(await cookies('erp')).toHaveLength(1);
+    // A pool of one page keeps two open: each new session closes the longest idle page, the portal's session with it.
+    await cookies('payroll');
+    await cookies('hr');
+    expect(await cookies('erp')).toEqual([]);
+
+    await browser
+      .withPage(async (page) => {
+        await page.setCookie({ name: 'session', value: 'two', domain: 'portal.test', path: '/' });
+        throw new Error('the portal answered 502');
+      }, 'erp')
+      .catch(() => undefined);
+    expect(await cookies('erp')).toEqual([]);
   } finally {
     await browser.close();
   }
