@@ -14,6 +14,7 @@ import type { Config } from '../config';
 import type { Progress } from '../contracts/progress';
 import { bindingFor } from '../definitions';
 import { keptJson } from '../infra/state';
+import { percentile } from './statistics';
 import { exampleEvent } from '../intake/catalog';
 import { sendEvent } from '../intake/send';
 import { progressQuery } from '../workflows/progress';
@@ -49,12 +50,16 @@ export interface BurstOptions extends Partial<RunCounts> {
 export interface BurstReport {
   mode: string;
   runs: RunCounts;
+  /** The runs' workflow ids. */
+  workflowIds: string[];
   seconds: number;
   outcomes: Record<string, number>;
   /** Runs that did not reach their designed outcome. */
   lost: number;
   /** Business objects made more than once (each should be 0). */
   doubled: Record<string, number>;
+  /** How long a run took from its first event to its end, in seconds: median, 95th percentile, longest. */
+  runSeconds: { p50: number; p95: number; max: number };
   /** Activity attempts that ran out of time. */
   activityTimeouts: number;
   /** The intake's answers other than 2xx, by status, that a sender had to send again (503 while a backend was away). */
@@ -65,6 +70,10 @@ export interface BurstReport {
 
 /** Where each process's run ends when everyone plays their part. */
 export const DESIGNED_OUTCOMES = { deals: 'paid', hires: 'active', contracts: 'in force', accounts: 'credit approved' } as const;
+
+/** How the driver learns what to pay (as the bank would read the invoice): a query of its own, not officeflow's. */
+export const INVOICE_OF_DEAL =
+  'SELECT i.gross_total::text, i.currency FROM invoices i JOIN sales_orders o USING (order_number) WHERE o.deal_id = $1';
 
 /** The example event of `type`, with the business keys and addresses of one run of the burst. */
 function event(type: string, data: Record<string, unknown>) {
@@ -141,13 +150,7 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
     // Logistics and the bank answer as soon as they can; the run takes each when it gets there.
     await send('logistics.shipment.delivered', { dealId });
     const invoice = await waitFor(
-      async () =>
-        (
-          await target.pool.query<{ gross_total: string; currency: string }>(
-            `SELECT i.gross_total::text, i.currency FROM invoices i JOIN sales_orders o USING (order_number) WHERE o.deal_id = $1`,
-            [dealId],
-          )
-        ).rows[0],
+      async () => (await target.pool.query<{ gross_total: string; currency: string }>(INVOICE_OF_DEAL, [dealId])).rows[0],
       deadline,
       `the invoice of ${dealId}`,
     );
@@ -209,8 +212,15 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
 
   await stockFor(target.pool, runs.deals);
   const limiter = new Bottleneck({ maxConcurrent: options.concurrency ?? null });
+  const runSeconds: number[] = [];
+  const timed = async (run: () => Promise<string>) => {
+    const began = Date.now();
+    const outcome = await run();
+    runSeconds.push((Date.now() - began) / 1000);
+    return outcome;
+  };
   const drive = (keysOf: string[], driver: (key: string) => Promise<string>) =>
-    keysOf.map((key) => limiter.schedule(() => driver(key)).catch((error: unknown) => `failed: ${String(error)}`));
+    keysOf.map((key) => limiter.schedule(() => timed(() => driver(key))).catch((error: unknown) => `failed: ${String(error)}`));
   const started = Date.now();
   const outcomesOf = await Promise.all([
     Promise.all(drive(ids.deals, dealToCash)),
@@ -227,19 +237,22 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
   const designed = [DESIGNED_OUTCOMES.deals, DESIGNED_OUTCOMES.hires, DESIGNED_OUTCOMES.contracts, DESIGNED_OUTCOMES.accounts];
   const lost = outcomesOf.reduce((sum, list, i) => sum + list.filter((outcome) => outcome !== designed[i]).length, 0);
   const doubled = await countDoubles(target, batch, ids);
-  const activityTimeouts = await countActivityTimeouts(client, [
+  const workflowIds = [
     ...ids.deals.map((id) => `order-to-cash-${id}`),
     ...ids.hires.map((id) => `hire-to-onboard-${id}`),
     ...ids.contracts.map((id) => `contract-approval-${id}`),
     ...ids.accounts.map((id) => `customer-onboarding-${id}`),
-  ]);
+  ];
+  const activityTimeouts = await countActivityTimeouts(client, workflowIds);
   return {
     mode: options.concurrency ? `steady, ${options.concurrency} at a time` : 'burst, all at once',
     runs,
+    workflowIds,
     seconds,
     outcomes,
     lost,
     doubled,
+    runSeconds: { p50: percentile(runSeconds, 50), p95: percentile(runSeconds, 95), max: Math.max(0, ...runSeconds) },
     activityTimeouts,
     intakeRefusals,
     ok: lost === 0 && Object.values(doubled).every((n) => n === 0) && (!timeoutsCount || activityTimeouts === 0),

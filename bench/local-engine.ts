@@ -17,29 +17,51 @@ export interface BenchEngine {
   infra: Infrastructure;
   intake: Engine;
   target: BurstTarget;
+  /** The environment a worker or intake process needs to join this engine. */
+  workerEnv: NodeJS.ProcessEnv;
+  /** The worker processes running now. */
+  workers: ChildProcess[];
+  /** Starts one more worker process on the same task queues. */
+  addWorker(): Promise<void>;
   /** Kills worker process `index` (SIGKILL: nothing cleans up) and starts a new one in its place. */
   killWorker(index: number, downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
+export interface BenchEngineOptions {
+  /** Worker processes to start. */
+  workers?: number;
+  prefix?: string;
+  /** When the hires' first day begins, after the start. */
+  firstDayInMs?: number;
+  /** Settings of the stand-ins and workers beyond the defaults, e.g. the portals' slowness or `BROWSER_PAGES`. */
+  settings?: Record<string, string>;
+  /** The workers' log level: debug logs each robot step's duration. Each worker's log is `worker-<n>.log` in the state folder. */
+  workerLogLevel?: 'info' | 'debug';
+}
+
 /**
- * Starts a local engine in a fresh state folder, with the stand-in portals as slow as the real ones, `workers` worker
- * processes (started from one workflow bundle), and the intake in this process beside the driver. The hires' first
- * day begins `firstDayInMs` after the start (a minute), so their welcome e-mail and the manager's tasks fall inside the run.
+ * Starts a local engine in a fresh state folder, with the stand-in portals as slow as the real ones (unless `settings`
+ * say otherwise), `workers` worker processes (started from one workflow bundle), and the intake in this process beside
+ * the driver. The hires' first day begins `firstDayInMs` after the start (a minute), so their welcome e-mail and the
+ * manager's tasks fall inside the run.
  */
 export async function startBenchEngine(
   log: Logger,
-  { workers = 1, prefix = 'officeflow-bench-', firstDayInMs = 60_000 } = {},
+  { workers = 1, prefix = 'officeflow-bench-', firstDayInMs = 60_000, settings = {}, workerLogLevel = 'info' }: BenchEngineOptions = {},
 ): Promise<BenchEngine> {
   const stateDir = freshStateDir(prefix);
   // The intake's port is known before the workers start: their links and callbacks (e-signature) point at it.
-  const env = { ...localEngineEnv(stateDir, {}), INTAKE_PORT: String(await localPort(0, 'INTAKE_PORT')) };
+  const env = { ...localEngineEnv(stateDir, settings), INTAKE_PORT: String(await localPort(0, 'INTAKE_PORT')) };
   const bundle = path.join(stateDir, 'workflow-bundle.js');
   const [infra] = await Promise.all([startInfrastructure(env, log), bundleWorkflows().then(({ code }) => writeFileSync(bundle, code))]);
   const workerEnv = { ...env, ...infra.settings, WORKFLOW_BUNDLE: bundle };
+  let started = 0;
+  const startWorker = () =>
+    startWorkerProcess(workerEnv, { logLevel: workerLogLevel, logFile: path.join(stateDir, `worker-${++started}.log`) });
   const processes: ChildProcess[] = [];
   try {
-    for (let i = 0; i < workers; i++) processes.push(await startWorkerProcess(workerEnv));
+    for (let i = 0; i < workers; i++) processes.push(await startWorker());
     const today = new Date().toISOString().slice(0, 10);
     const intake = await startEngine(infra.config, {
       log,
@@ -65,10 +87,15 @@ export async function startBenchEngine(
         config: infra.config,
         mailboxUrl: mailboxUrl(infra.config),
       },
+      workerEnv,
+      workers: processes,
+      async addWorker() {
+        processes.push(await startWorker());
+      },
       async killWorker(index, downMs = 0) {
         await stopWorkerProcess(processes[index], 'SIGKILL');
         await new Promise((resolve) => setTimeout(resolve, downMs));
-        processes[index] = await startWorkerProcess(workerEnv);
+        processes[index] = await startWorker();
       },
       async stop() {
         await intake.stop();

@@ -1,23 +1,29 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 
 /**
- * `officeflow up --only worker` as a process of its own, and a process group of its own with its Chromium, as
- * production runs it beside the intake. Resolves once its workers poll; `env` points it at running infrastructure.
+ * `officeflow up --only worker` (or `--only intake`) as a process of its own, and a process group of its own with its
+ * Chromium, as production runs it. Resolves once it runs; `env` points it at running infrastructure. Its log (JSON
+ * lines at `logLevel`) is appended to `logFile` when one is given.
  */
-export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'up', '--only', 'worker'], {
+export async function startWorkerProcess(
+  env: NodeJS.ProcessEnv,
+  { logFile, logLevel = 'info', only = 'worker' }: { logFile?: string; logLevel?: 'info' | 'debug'; only?: 'worker' | 'intake' } = {},
+): Promise<ChildProcess> {
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'up', '--only', only], {
     cwd: root,
     detached: true,
-    env: { ...env, LOG_LEVEL: 'info' },
+    env: { ...env, LOG_LEVEL: logLevel },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  if (logFile) worker.stdout!.pipe(createWriteStream(logFile, { flags: 'a' }));
   await new Promise<void>((resolve, reject) => {
     worker.once('exit', (code) => reject(new Error(`worker exited with ${code} before it polled`)));
     worker.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('workers polling')) resolve();
+      if (chunk.toString().includes('officeflow is running')) resolve();
     });
   });
   return worker;

@@ -1,0 +1,47 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import pino from 'pino';
+import { installTemporalRuntime } from '../infra/logger';
+import { FULL, SMOKE, runBench } from './bench';
+import { html, markdown } from './results';
+
+const program = new Command('bench')
+  .description('measure officeflow against bare Temporal on a fresh local engine, and write the results (JSON, Markdown, HTML chart)')
+  .option('--smoke', 'every measurement, a few runs each (a minute or two)')
+  .option('--out <dir>', 'where the results go', 'bench-results')
+  .option('--set <KEY=VALUE...>', 'settings for the engine, e.g. BROWSER_PAGES=2 WORKER_CACHED_WORKFLOWS=1000', [])
+  .parse();
+const options = program.opts<{ smoke?: boolean; out: string; set: string[] }>();
+
+async function main(): Promise<void> {
+  const log = pino({ level: 'error' });
+  installTemporalRuntime(log);
+  const settings = Object.fromEntries(
+    options.set.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`--set ${pair}: write KEY=VALUE`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+  const began = Date.now();
+  const report = await runBench(
+    options.smoke ? SMOKE : FULL,
+    log,
+    (line) => console.log(`[${Math.round((Date.now() - began) / 1000)} s] ${line}`),
+    settings,
+  );
+  const tables = markdown(report);
+  mkdirSync(options.out, { recursive: true });
+  const base = path.join(options.out, `bench-${report.machine.date.replace(/[:.]/g, '-')}${options.smoke ? '-smoke' : ''}`);
+  writeFileSync(`${base}.json`, JSON.stringify(report, null, 2));
+  writeFileSync(`${base}.md`, tables);
+  writeFileSync(`${base}.html`, html(report, tables));
+  console.log(`\n${tables}\nwritten: ${base}.json, .md, .html`);
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,155 @@
+import os from 'node:os';
+import type { Logger } from 'pino';
+import { type BaselineReport, measureBaseline } from './baseline';
+import { runBurst } from './burst';
+import { type IntakeLatencyRow, measureBareStarts, measureIntakeLatency, startMeasuredIntake } from './intake-latency';
+import { startBenchEngine } from './local-engine';
+import { type ParkedReport, measureParkedRuns } from './parked';
+import { type RunProfile, profileOrderToCash } from './profile';
+import { type RobotRow, measureRobots } from './robots';
+import { type ThroughputRow, measureOrderToCash } from './throughput';
+
+/** How much of each measurement: the full benchmark, or a smoke run of every part. */
+export interface BenchPlan {
+  baseline: { workflows: number; concurrency: number };
+  /** Closed-loop order-to-cash: runs at each concurrency. */
+  orderToCash: Array<{ concurrency: number; runs: number }>;
+  burst: number;
+  intake: { concurrencies: number[]; seconds: number; busyRuns: number; busyConcurrency: number };
+  robots: { entries: number; concurrency: number };
+  parked: number;
+  /** Runs for the one-worker/two-workers comparison, at the best concurrency found. */
+  secondWorkerRuns: number;
+}
+
+export const FULL: BenchPlan = {
+  baseline: { workflows: 200, concurrency: 16 },
+  orderToCash: [
+    { concurrency: 1, runs: 5 },
+    { concurrency: 4, runs: 16 },
+    { concurrency: 16, runs: 48 },
+    { concurrency: 64, runs: 128 },
+  ],
+  burst: 200,
+  intake: { concurrencies: [1, 16, 64], seconds: 10, busyRuns: 64, busyConcurrency: 16 },
+  robots: { entries: 32, concurrency: 8 },
+  parked: 10_000,
+  secondWorkerRuns: 64,
+};
+
+export const SMOKE: BenchPlan = {
+  baseline: { workflows: 8, concurrency: 4 },
+  orderToCash: [
+    { concurrency: 1, runs: 1 },
+    { concurrency: 4, runs: 4 },
+  ],
+  burst: 4,
+  intake: { concurrencies: [1, 16], seconds: 1, busyRuns: 2, busyConcurrency: 2 },
+  robots: { entries: 3, concurrency: 2 },
+  parked: 20,
+  secondWorkerRuns: 2,
+};
+
+export interface BenchReport {
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; date: string };
+  settings: Record<string, string>;
+  profile: RunProfile;
+  baseline: BaselineReport;
+  orderToCash: ThroughputRow[];
+  burst: ThroughputRow;
+  /** Best steady order-to-cash rate over the bare-Temporal rate (target ≥ 0.5); the burst's over the best (target ≥ 0.9). */
+  ratios: { bestOverBaseline: number; burstOverBest: number; bestConcurrency: number };
+  intake: IntakeLatencyRow[];
+  robots: RobotRow[];
+  parked: ParkedReport;
+  workers: Array<{ workers: number; row: ThroughputRow }>;
+}
+
+/**
+ * The benchmark, on one fresh local engine laid out as deployed (worker processes, the intake beside the driver),
+ * stand-in portals at their real speed: a profile of one run, bare Temporal, order-to-cash over concurrency and as a
+ * burst, the intake's latency, the robot layer, parked runs, and a second worker process. `say` reports progress.
+ */
+export async function runBench(
+  plan: BenchPlan,
+  log: Logger,
+  say: (line: string) => void,
+  settings: Record<string, string> = {},
+): Promise<BenchReport> {
+  const bench = await startBenchEngine(log, { prefix: 'officeflow-bench-', settings, workerLogLevel: 'debug' });
+  try {
+    say(`engine up (state in ${bench.stateDir}); profiling one order-to-cash run`);
+    const profile = await profileOrderToCash(bench);
+    say(`bare Temporal: ${plan.baseline.workflows} workflows of 16 no-op activities, ${plan.baseline.concurrency} at a time`);
+    const baseline = await measureBaseline(bench.target.client, bench.infra.config.TEMPORAL_ADDRESS!, plan.baseline);
+    const orderToCash: ThroughputRow[] = [];
+    for (const { concurrency, runs } of plan.orderToCash) {
+      say(`order-to-cash: ${runs} runs, ${concurrency} at a time`);
+      orderToCash.push(await measureOrderToCash(bench, runs, concurrency));
+    }
+    const best = orderToCash.reduce((a, b) => (b.runsPerSecond > a.runsPerSecond ? b : a));
+    say(`order-to-cash: a burst of ${plan.burst}`);
+    const burst = await measureOrderToCash(bench, plan.burst, 'burst');
+
+    const intake: IntakeLatencyRow[] = [];
+    const measured = await startMeasuredIntake(bench);
+    try {
+      const secret = bench.target.config.WEBHOOK_SECRETS[0];
+      for (const concurrency of plan.intake.concurrencies) {
+        say(`bare Temporal starts: ${concurrency} callers for ${plan.intake.seconds} s`);
+        intake.push(await measureBareStarts(bench.target.client, { concurrency, seconds: plan.intake.seconds }));
+        say(`intake: ${concurrency} senders for ${plan.intake.seconds} s, workers idle`);
+        intake.push(await measureIntakeLatency(measured.url, secret, { concurrency, seconds: plan.intake.seconds, workers: 'idle' }));
+      }
+      const busy = runBurst(bench.target, { deals: plan.intake.busyRuns, concurrency: plan.intake.busyConcurrency });
+      // Once the runs are under way.
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      for (const concurrency of plan.intake.concurrencies) {
+        say(`intake: ${concurrency} senders for ${plan.intake.seconds} s, workers busy`);
+        intake.push(await measureIntakeLatency(measured.url, secret, { concurrency, seconds: plan.intake.seconds, workers: 'busy' }));
+      }
+      await busy;
+    } finally {
+      await measured.stop();
+    }
+
+    const robots: RobotRow[] = [];
+    for (const layer of ['pooled', 'fresh browser'] as const) {
+      say(`robots: ${plan.robots.entries} legacy ERP entries, ${plan.robots.concurrency} at a time, ${layer}`);
+      robots.push(await measureRobots(bench, log, { ...plan.robots, layer }));
+    }
+    say(`parking ${plan.parked} runs on a human task`);
+    const parked = await measureParkedRuns(bench, plan.parked);
+
+    say(`a second worker process: ${plan.secondWorkerRuns} runs, ${best.concurrency} at a time, on one and then on two`);
+    const workers = [{ workers: 1, row: await measureOrderToCash(bench, plan.secondWorkerRuns, best.concurrency) }];
+    await bench.addWorker();
+    workers.push({ workers: 2, row: await measureOrderToCash(bench, plan.secondWorkerRuns, best.concurrency) });
+
+    return {
+      machine: {
+        cpus: os.availableParallelism(),
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        date: new Date().toISOString(),
+      },
+      settings,
+      profile,
+      baseline,
+      orderToCash,
+      burst,
+      ratios: {
+        bestOverBaseline: best.runsPerSecond / baseline.runsPerSecond,
+        burstOverBest: burst.runsPerSecond / best.runsPerSecond,
+        bestConcurrency: best.concurrency,
+      },
+      intake,
+      robots,
+      parked,
+      workers,
+    };
+  } finally {
+    await bench.stop();
+  }
+}

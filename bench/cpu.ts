@@ -1,0 +1,54 @@
+import { readFileSync, readdirSync } from 'node:fs';
+
+/** CPU seconds used so far, by part of the engine: the Temporal server, PostgreSQL, Chromium, each Node process. */
+export type CpuSeconds = Record<string, number>;
+
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds the whole machine has been busy (all CPUs, every process): what the parts should add up to. */
+function machineBusySeconds(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
+}
+
+/**
+ * Reads every process's CPU time from /proc (its own and its reaped children's), grouped by what it is. `names`
+ * labels Node processes by pid (the workers, the bench with its intake); other Node processes count as "other node".
+ */
+export function cpuSeconds(names: Map<number, string>): CpuSeconds {
+  const used: CpuSeconds = { machine: machineBusySeconds() };
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime, stime, cutime, cstime are fields 14–17 of stat; `fields` starts at field 3.
+    const ticks = fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0);
+    const part = partOf(command, names.get(Number(entry)));
+    if (part) used[part] = (used[part] ?? 0) + ticks / TICKS_PER_SECOND;
+  }
+  return used;
+}
+
+function partOf(command: string, name: string | undefined): string | undefined {
+  if (name) return name;
+  if (command === 'temporal') return 'Temporal server';
+  if (command === 'postgres') return 'PostgreSQL';
+  if (command.startsWith('chrom')) return 'Chromium';
+  if (command === 'node' || command.startsWith('node')) return 'other node';
+  return undefined;
+}
+
+/** What each part used between two readings. */
+export function cpuUsedBetween(before: CpuSeconds, after: CpuSeconds): CpuSeconds {
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([part, seconds]) => [part, Math.max(0, seconds - (before[part] ?? 0))] as const)
+      .filter(([, seconds]) => seconds > 0.005),
+  );
+}

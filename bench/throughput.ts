@@ -1,0 +1,46 @@
+import { runBurst } from './burst';
+import { type CpuSeconds, cpuSeconds, cpuUsedBetween } from './cpu';
+import type { BenchEngine } from './local-engine';
+
+export interface ThroughputRow {
+  /** "1 at a time" … "burst". */
+  mode: string;
+  /** Runs in flight: closed loop (each started when one ends), or all at once for a burst. */
+  concurrency: number;
+  runs: number;
+  seconds: number;
+  runsPerSecond: number;
+  /** From first event to end, per run. */
+  runSeconds: { p50: number; p95: number; max: number };
+  activityTimeouts: number;
+  /** Nothing lost or doubled and no activity timed out. */
+  ok: boolean;
+  /** CPU seconds each part of the engine spent on these runs. */
+  cpu: CpuSeconds;
+}
+
+/** Names the bench's own Node processes in the CPU figures. */
+export function processNames(bench: BenchEngine): Map<number, string> {
+  const names = new Map<number, string>([[process.pid, 'intake + driver']]);
+  bench.workers.forEach((worker, i) => names.set(worker.pid!, bench.workers.length > 1 ? `worker ${i + 1}` : 'worker'));
+  return names;
+}
+
+/** Order-to-cash runs at `concurrency` (or all at once with `burst`), their rate, latency and CPU by part. */
+export async function measureOrderToCash(bench: BenchEngine, runs: number, concurrency: number | 'burst'): Promise<ThroughputRow> {
+  const names = processNames(bench);
+  const before = cpuSeconds(names);
+  const report = await runBurst(bench.target, { deals: runs, concurrency: concurrency === 'burst' ? undefined : concurrency });
+  const cpu = cpuUsedBetween(before, cpuSeconds(names));
+  return {
+    mode: concurrency === 'burst' ? `burst of ${runs}` : `${concurrency} at a time`,
+    concurrency: concurrency === 'burst' ? runs : concurrency,
+    runs,
+    seconds: report.seconds,
+    runsPerSecond: runs / report.seconds,
+    runSeconds: report.runSeconds,
+    activityTimeouts: report.activityTimeouts,
+    ok: report.ok,
+    cpu,
+  };
+}
