@@ -10,9 +10,10 @@ const program = new Command('bench')
   .description('measure officeflow against bare Temporal on a fresh local engine, and write the results (JSON, Markdown, HTML chart)')
   .option('--smoke', 'every measurement, a few runs each (a minute or two)')
   .option('--out <dir>', 'where the results go', 'bench-results')
+  .option('--parked <n>', 'runs to park on a human task (the longest part: the dev server parks a few a second)')
   .option('--set <KEY=VALUE...>', 'settings for the engine, e.g. BROWSER_PAGES=2 WORKER_CACHED_WORKFLOWS=1000', [])
   .parse();
-const options = program.opts<{ smoke?: boolean; out: string; set: string[] }>();
+const options = program.opts<{ smoke?: boolean; out: string; parked?: string; set: string[] }>();
 
 async function main(): Promise<void> {
   const log = pino({ level: 'error' });
@@ -25,16 +26,15 @@ async function main(): Promise<void> {
     }),
   );
   const began = Date.now();
-  const report = await runBench(
-    options.smoke ? SMOKE : FULL,
-    log,
-    (line) => console.log(`[${Math.round((Date.now() - began) / 1000)} s] ${line}`),
-    settings,
-  );
-  const tables = markdown(report);
+  const plan = { ...(options.smoke ? SMOKE : FULL), ...(options.parked ? { parked: Number(options.parked) } : {}) };
   mkdirSync(options.out, { recursive: true });
-  const base = path.join(options.out, `bench-${report.machine.date.replace(/[:.]/g, '-')}${options.smoke ? '-smoke' : ''}`);
-  writeFileSync(`${base}.json`, JSON.stringify(report, null, 2));
+  const base = path.join(options.out, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}${options.smoke ? '-smoke' : ''}`);
+  const report = await runBench(plan, log, {
+    say: (line) => console.log(`[${Math.round((Date.now() - began) / 1000)} s] ${line}`),
+    save: (partial) => writeFileSync(`${base}.json`, JSON.stringify(partial, null, 2)),
+    settings,
+  });
+  const tables = markdown(report);
   writeFileSync(`${base}.md`, tables);
   writeFileSync(`${base}.html`, html(report, tables));
   console.log(`\n${tables}\nwritten: ${base}.json, .md, .html`);

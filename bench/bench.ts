@@ -68,87 +68,105 @@ export interface BenchReport {
 /**
  * The benchmark, on one fresh local engine laid out as deployed (worker processes, the intake beside the driver),
  * stand-in portals at their real speed: a profile of one run, bare Temporal, order-to-cash over concurrency and as a
- * burst, the intake's latency, the robot layer, parked runs, and a second worker process. `say` reports progress.
+ * burst, the intake's latency, the robot layer, a second worker process, and last (the longest) parked runs. `say`
+ * reports progress; `save` gets the report so far after each part, so a long run stopped early keeps what it measured.
  */
 export async function runBench(
   plan: BenchPlan,
   log: Logger,
-  say: (line: string) => void,
-  settings: Record<string, string> = {},
+  {
+    say,
+    save,
+    settings = {},
+  }: { say: (line: string) => void; save: (partial: Partial<BenchReport>) => void; settings?: Record<string, string> },
 ): Promise<BenchReport> {
+  const report: Partial<BenchReport> = {
+    machine: {
+      cpus: os.availableParallelism(),
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      date: new Date().toISOString(),
+    },
+    settings,
+  };
+  const part = async <K extends keyof BenchReport>(key: K, measure: () => Promise<BenchReport[K]>) => {
+    report[key] = await measure();
+    save(report);
+    return report[key] as BenchReport[K];
+  };
   const bench = await startBenchEngine(log, { prefix: 'officeflow-bench-', settings, workerLogLevel: 'debug' });
   try {
     say(`engine up (state in ${bench.stateDir}); profiling one order-to-cash run`);
-    const profile = await profileOrderToCash(bench);
+    await part('profile', () => profileOrderToCash(bench));
     say(`bare Temporal: ${plan.baseline.workflows} workflows of 16 no-op activities, ${plan.baseline.concurrency} at a time`);
-    const baseline = await measureBaseline(bench.target.client, bench.infra.config.TEMPORAL_ADDRESS!, plan.baseline);
-    const orderToCash: ThroughputRow[] = [];
-    for (const { concurrency, runs } of plan.orderToCash) {
-      say(`order-to-cash: ${runs} runs, ${concurrency} at a time`);
-      orderToCash.push(await measureOrderToCash(bench, runs, concurrency));
-    }
+    const baseline = await part('baseline', () =>
+      measureBaseline(bench.target.client, bench.infra.config.TEMPORAL_ADDRESS!, plan.baseline),
+    );
+    const orderToCash = await part('orderToCash', async () => {
+      const rows: ThroughputRow[] = [];
+      for (const { concurrency, runs } of plan.orderToCash) {
+        say(`order-to-cash: ${runs} runs, ${concurrency} at a time`);
+        rows.push(await measureOrderToCash(bench, runs, concurrency));
+      }
+      return rows;
+    });
     const best = orderToCash.reduce((a, b) => (b.runsPerSecond > a.runsPerSecond ? b : a));
     say(`order-to-cash: a burst of ${plan.burst}`);
-    const burst = await measureOrderToCash(bench, plan.burst, 'burst');
+    const burst = await part('burst', () => measureOrderToCash(bench, plan.burst, 'burst'));
+    await part('ratios', async () => ({
+      bestOverBaseline: best.runsPerSecond / baseline.runsPerSecond,
+      burstOverBest: burst.runsPerSecond / best.runsPerSecond,
+      bestConcurrency: best.concurrency,
+    }));
 
-    const intake: IntakeLatencyRow[] = [];
-    const measured = await startMeasuredIntake(bench);
-    try {
-      const secret = bench.target.config.WEBHOOK_SECRETS[0];
-      for (const concurrency of plan.intake.concurrencies) {
-        say(`bare Temporal starts: ${concurrency} callers for ${plan.intake.seconds} s`);
-        intake.push(await measureBareStarts(bench.target.client, { concurrency, seconds: plan.intake.seconds }));
-        say(`intake: ${concurrency} senders for ${plan.intake.seconds} s, workers idle`);
-        intake.push(await measureIntakeLatency(measured.url, secret, { concurrency, seconds: plan.intake.seconds, workers: 'idle' }));
+    await part('intake', async () => {
+      const rows: IntakeLatencyRow[] = [];
+      const measured = await startMeasuredIntake(bench);
+      try {
+        const secret = bench.target.config.WEBHOOK_SECRETS[0];
+        for (const concurrency of plan.intake.concurrencies) {
+          say(`bare Temporal starts: ${concurrency} callers for ${plan.intake.seconds} s`);
+          rows.push(await measureBareStarts(bench.target.client, { concurrency, seconds: plan.intake.seconds }));
+          say(`intake: ${concurrency} senders for ${plan.intake.seconds} s, workers idle`);
+          rows.push(await measureIntakeLatency(measured.url, secret, { concurrency, seconds: plan.intake.seconds, workers: 'idle' }));
+        }
+        const busy = runBurst(bench.target, { deals: plan.intake.busyRuns, concurrency: plan.intake.busyConcurrency });
+        // Once the runs are under way.
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+        for (const concurrency of plan.intake.concurrencies) {
+          say(`intake: ${concurrency} senders for ${plan.intake.seconds} s, workers busy`);
+          rows.push(await measureIntakeLatency(measured.url, secret, { concurrency, seconds: plan.intake.seconds, workers: 'busy' }));
+        }
+        await busy;
+      } finally {
+        await measured.stop();
       }
-      const busy = runBurst(bench.target, { deals: plan.intake.busyRuns, concurrency: plan.intake.busyConcurrency });
-      // Once the runs are under way.
-      await new Promise((resolve) => setTimeout(resolve, 5000));
-      for (const concurrency of plan.intake.concurrencies) {
-        say(`intake: ${concurrency} senders for ${plan.intake.seconds} s, workers busy`);
-        intake.push(await measureIntakeLatency(measured.url, secret, { concurrency, seconds: plan.intake.seconds, workers: 'busy' }));
-      }
-      await busy;
-    } finally {
-      await measured.stop();
-    }
+      return rows;
+    });
 
-    const robots: RobotRow[] = [];
-    for (const layer of ['pooled', 'fresh browser'] as const) {
-      say(`robots: ${plan.robots.entries} legacy ERP entries, ${plan.robots.concurrency} at a time, ${layer}`);
-      robots.push(await measureRobots(bench, log, { ...plan.robots, layer }));
-    }
-    say(`parking ${plan.parked} runs on a human task`);
-    const parked = await measureParkedRuns(bench, plan.parked);
+    await part('robots', async () => {
+      const rows: RobotRow[] = [];
+      for (const layer of ['pooled', 'fresh browser'] as const) {
+        say(`robots: ${plan.robots.entries} legacy ERP entries, ${plan.robots.concurrency} at a time, ${layer}`);
+        rows.push(await measureRobots(bench, log, { ...plan.robots, layer }));
+      }
+      return rows;
+    });
 
     say(`a second worker process: ${plan.secondWorkerRuns} runs, ${best.concurrency} at a time, on one and then on two`);
-    const workers = [{ workers: 1, row: await measureOrderToCash(bench, plan.secondWorkerRuns, best.concurrency) }];
-    await bench.addWorker();
-    workers.push({ workers: 2, row: await measureOrderToCash(bench, plan.secondWorkerRuns, best.concurrency) });
+    await part('workers', async () => {
+      const one = await measureOrderToCash(bench, plan.secondWorkerRuns, best.concurrency);
+      await bench.addWorker();
+      return [
+        { workers: 1, row: one },
+        { workers: 2, row: await measureOrderToCash(bench, plan.secondWorkerRuns, best.concurrency) },
+      ];
+    });
 
-    return {
-      machine: {
-        cpus: os.availableParallelism(),
-        cpuModel: os.cpus()[0]?.model ?? 'unknown',
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        node: process.version,
-        date: new Date().toISOString(),
-      },
-      settings,
-      profile,
-      baseline,
-      orderToCash,
-      burst,
-      ratios: {
-        bestOverBaseline: best.runsPerSecond / baseline.runsPerSecond,
-        burstOverBest: burst.runsPerSecond / best.runsPerSecond,
-        bestConcurrency: best.concurrency,
-      },
-      intake,
-      robots,
-      parked,
-      workers,
-    };
+    say(`parking ${plan.parked} runs on a human task`);
+    await part('parked', () => measureParkedRuns(bench, plan.parked));
+    return report as BenchReport;
   } finally {
     await bench.stop();
   }

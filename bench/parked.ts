@@ -14,7 +14,7 @@ export interface ParkedReport {
   /** The workers' resident memory (MiB, the Node process without its Chromium) as runs came to wait, by runs waiting. */
   workerMemory: Array<{ parked: number; mib: number }>;
   /** Runs a worker keeps cached per task queue (`WORKER_CACHED_WORKFLOWS`). */
-  cachedWorkflows: number | 'SDK default';
+  cachedWorkflows: number;
   /** How long the Temporal UI's searches take over them: every run waiting on Finance, and those past their deadline. */
   queries: Array<{ query: string; count: number; ms: number }>;
 }
@@ -77,7 +77,7 @@ export async function measureParkedRuns(bench: BenchEngine, runs: number): Promi
       startSeconds,
       parkedSeconds,
       workerMemory: memory,
-      cachedWorkflows: config.WORKER_CACHED_WORKFLOWS ?? 'SDK default',
+      cachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
       queries,
     };
   } finally {

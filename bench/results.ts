@@ -15,6 +15,9 @@ const cpuPerRun = (row: { cpu: Record<string, number>; runs: number }) =>
 export function markdown(report: BenchReport): string {
   const { machine, baseline, ratios, profile, parked } = report;
   const throughput = [...report.orderToCash, report.burst];
+  // At most a dozen of the memory samples, evenly spread, the last always.
+  const every = Math.ceil(parked.workerMemory.length / 12);
+  const memory = parked.workerMemory.filter((_, i, all) => i % every === 0 || i === all.length - 1);
   const activityMs = new Map<string, { ran: number; queued: number; count: number }>();
   for (const a of profile.activities) {
     const sum = activityMs.get(a.activity) ?? { ran: 0, queued: 0, count: 0 };
@@ -85,10 +88,7 @@ export function markdown(report: BenchReport): string {
     `### ${parked.runs} runs parked on a human task`,
     `Accepted in ${n(parked.startSeconds, 0)} s, all waiting after ${n(parked.parkedSeconds, 0)} s; workflow cache: ${parked.cachedWorkflows} per task queue.`,
     '',
-    table(
-      ['runs waiting', ...parked.workerMemory.map((m) => String(m.parked))],
-      [['worker MiB', ...parked.workerMemory.map((m) => m.mib)]],
-    ),
+    table(['runs waiting', ...memory.map((m) => String(m.parked))], [['worker MiB', ...memory.map((m) => m.mib)]]),
     '',
     table(
       ['search', 'runs', 'ms'],

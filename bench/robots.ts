@@ -70,12 +70,12 @@ export async function measureRobots(
     publicUrl: publicUrl(config),
     log,
   });
-  const orders = await ordersToKey(bench, entries, `${layer === 'pooled' ? 'P' : 'F'}${Date.now()}`);
+  const orders = await ordersToKey(bench, concurrency + entries, `${layer === 'pooled' ? 'P' : 'F'}${Date.now()}`);
   const enter = systems.robots.enterOrderInLegacyErp!;
   try {
-    // One entry first, as a worker that has been running would have its browser up.
-    await new MockActivityEnvironment().run(enter, orders.shift()!);
     const limiter = new Bottleneck({ maxConcurrent: concurrency });
+    // A round of entries first, as a worker that has been running has its browser and its pages up.
+    await Promise.all(orders.splice(0, concurrency).map((order) => new MockActivityEnvironment().run(enter, order)));
     const started = Date.now();
     await Promise.all(orders.map((order) => limiter.schedule(() => new MockActivityEnvironment().run(enter, order))));
     const seconds = (Date.now() - started) / 1000;

@@ -53,10 +53,11 @@ const engineSettings = z
      */
     WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(10),
     /**
-     * Runs a worker keeps in memory per task queue, so their next step needs no history replay; unset, the SDK's
-     * default (from the heap size: about 2,300 with a 4 GB heap). Memory beyond it stays flat however many runs wait.
+     * Runs a worker keeps in memory per task queue, so their next step needs no history replay. Bounded, because a
+     * cached run holds about 1.5 MB (`npm run bench`: a worker with the SDK's default, 2,282 here, grew to 3.5 GB
+     * with parked runs); a run beyond it replays its history when it next moves.
      */
-    WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+    WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
     /** Tasks one Chromium serves before the worker replaces it. */
     BROWSER_RECYCLE_AFTER: z.coerce.number().int().min(1).default(200),
 

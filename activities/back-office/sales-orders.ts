@@ -59,8 +59,10 @@ export function salesOrderActivities(pool: Pool) {
      */
     async reserveStock(orderNumber: string): Promise<{ reserved: boolean; shortages: StockShortage[] }> {
       return inTransaction(pool, async (db) => {
+        // Reservations of a product queue one after another; NO KEY UPDATE still lets new orders' lines, whose foreign
+        // key takes KEY SHARE, be written meanwhile (FOR UPDATE held them: sales orders timed out in a burst).
         await db.query(
-          `SELECT 1 FROM products WHERE sku IN (SELECT sku FROM sales_order_lines WHERE order_number = $1) ORDER BY sku FOR UPDATE`,
+          `SELECT 1 FROM products WHERE sku IN (SELECT sku FROM sales_order_lines WHERE order_number = $1) ORDER BY sku FOR NO KEY UPDATE`,
           [orderNumber],
         );
         const { rows: lines } = await db.query<{ sku: string; requested: number; available: number; reserved: boolean }>(
