@@ -30,6 +30,7 @@ export function markdown(report: BenchReport): string {
     `**Order-to-cash at its best (${ratios.bestConcurrency} in flight): ${n(ratios.bestOverBaseline)} of the bare-Temporal rate** (target ≥ 0.5); **a burst of ${report.burst.runs}: ${n(ratios.burstOverBest)} of the best steady rate** (target ≥ 0.9), ${report.burst.activityTimeouts} activity timeouts.`,
     '',
     '### Throughput',
+    '',
     table(
       ['workload', 'runs', 'runs/s', 'run p50 s', 'run p95 s', 'activity timeouts', 'CPU-s per run, by part'],
       [
@@ -64,6 +65,7 @@ export function markdown(report: BenchReport): string {
     ),
     '',
     '### Intake (an intake process of its own; senders in the bench process)',
+    '',
     table(
       ['workers', 'senders', 'requests', 'accepted/s', 'p50 ms', 'p95 ms', 'p99 ms', 'refused'],
       report.intake.map((row) => [
@@ -79,6 +81,7 @@ export function markdown(report: BenchReport): string {
     ),
     '',
     '### Robots (legacy ERP entries by the real robot, portal limits lifted)',
+    '',
     table(
       ['layer', 'at once', 'entries', 'entries/min'],
       report.robots.map((row) => [row.layer, row.concurrency, row.entries, n(row.entriesPerMinute, 1)]),
@@ -86,6 +89,7 @@ export function markdown(report: BenchReport): string {
     `Pooled over fresh: ${n(report.robots[0].entriesPerMinute / report.robots[1].entriesPerMinute, 1)}×.`,
     '',
     `### ${parked.runs} runs parked on a human task`,
+    '',
     `Accepted in ${n(parked.startSeconds, 0)} s, all waiting after ${n(parked.parkedSeconds, 0)} s; workflow cache: ${parked.cachedWorkflows} per task queue.`,
     '',
     table(['runs waiting', ...memory.map((m) => String(m.parked))], [['worker MiB', ...memory.map((m) => m.mib)]]),
@@ -96,6 +100,7 @@ export function markdown(report: BenchReport): string {
     ),
     '',
     `### Profile of one order-to-cash run (idle engine): ${n(profile.seconds)} s`,
+    '',
     table(
       ['activity', 'times', 'queued ms', 'ran ms'],
       [...activityMs].map(([activity, t]) => [activity, t.count, t.queued, t.ran]),
