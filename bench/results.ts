@@ -1,5 +1,6 @@
 import type { BenchReport } from './bench';
 import type { IntakeLatencyRow } from './intake-latency';
+import type { ThroughputRow } from './throughput';
 
 const n = (value: number, digits = 2) => value.toFixed(digits);
 const table = (head: string[], rows: Array<Array<string | number>>) =>
@@ -10,6 +11,17 @@ const cpuPerRun = (row: { cpu: Record<string, number>; runs: number }) =>
     .sort(([, a], [, b]) => b - a)
     .map(([part, seconds]) => `${part} ${n(seconds / row.runs)}`)
     .join(', ');
+
+/** A row of the throughput table. */
+const throughputCells = (workload: string, row: ThroughputRow) => [
+  workload,
+  row.runs,
+  n(row.runsPerSecond),
+  n(row.runSeconds.p50, 1),
+  n(row.runSeconds.p95, 1),
+  row.activityTimeouts,
+  cpuPerRun(row),
+];
 
 /** The benchmark's results as Markdown: what the README quotes. */
 export function markdown(report: BenchReport): string {
@@ -43,24 +55,10 @@ export function markdown(report: BenchReport): string {
           '',
           cpuPerRun({ cpu: baseline.cpu, runs: baseline.workflows }),
         ],
-        ...throughput.map((row) => [
-          `order-to-cash, ${row.mode}`,
-          row.runs,
-          n(row.runsPerSecond),
-          n(row.runSeconds.p50, 1),
-          n(row.runSeconds.p95, 1),
-          row.activityTimeouts,
-          cpuPerRun(row),
-        ]),
-        ...report.workers.map(({ workers, row }) => [
-          `order-to-cash, ${row.mode}, ${workers} worker process${workers > 1 ? 'es' : ''}`,
-          row.runs,
-          n(row.runsPerSecond),
-          n(row.runSeconds.p50, 1),
-          n(row.runSeconds.p95, 1),
-          row.activityTimeouts,
-          cpuPerRun(row),
-        ]),
+        ...throughput.map((row) => throughputCells(`order-to-cash, ${row.mode}`, row)),
+        ...report.workers.map(({ workers, row }) =>
+          throughputCells(`order-to-cash, ${row.mode}, ${workers} worker process${workers > 1 ? 'es' : ''}`, row),
+        ),
       ],
     ),
     '',
