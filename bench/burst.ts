@@ -75,6 +75,10 @@ export const DESIGNED_OUTCOMES = { deals: 'paid', hires: 'active', contracts: 'i
 export const INVOICE_OF_DEAL =
   'SELECT i.gross_total::text, i.currency FROM invoices i JOIN sales_orders o USING (order_number) WHERE o.deal_id = $1';
 
+/** How the driver puts stock on the shelves before its runs, as the warehouse would. */
+export const STOCK_UP =
+  'INSERT INTO products (sku, name, on_hand) VALUES ($1, $1, $2) ON CONFLICT (sku) DO UPDATE SET on_hand = products.on_hand + $2';
+
 /** The example event of `type`, with the business keys and addresses of one run of the burst. */
 function event(type: string, data: Record<string, unknown>) {
   const example = exampleEvent(bindingFor(type)!.trigger);
@@ -263,10 +267,7 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
 async function stockFor(pool: Pool, deals: number): Promise<void> {
   const { lines } = bindingFor('crm.deal.closed_won')!.trigger.example.data as { lines: Array<{ sku: string; quantity: number }> };
   for (const { sku, quantity } of lines) {
-    await pool.query(
-      `INSERT INTO products (sku, name, on_hand) VALUES ($1, $1, $2) ON CONFLICT (sku) DO UPDATE SET on_hand = products.on_hand + $2`,
-      [sku, quantity * deals],
-    );
+    await pool.query(STOCK_UP, [sku, quantity * deals]);
   }
 }
 
