@@ -79,8 +79,8 @@ export const INVOICE_OF_DEAL =
 export const STOCK_UP =
   'INSERT INTO products (sku, name, on_hand) VALUES ($1, $1, $2) ON CONFLICT (sku) DO UPDATE SET on_hand = products.on_hand + $2';
 
-/** The example event of `type`, with the business keys and addresses of one run of the burst. */
-function event(type: string, data: Record<string, unknown>) {
+/** The catalog's example event of `type`, as a new event (its own id) with `data` over the example's: one run's keys. */
+export function eventWith(type: string, data: Record<string, unknown>) {
   const example = exampleEvent(bindingFor(type)!.trigger);
   return { ...example, id: `evt-${randomUUID()}`, data: { ...(example.data as object), ...data } };
 }
@@ -124,7 +124,7 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
   const intakeRefusals: Record<string, number> = {};
   /** Sends an event until the intake takes it, as a webhook sender retries; a redelivery of one it took is a duplicate. */
   const send = async (type: string, data: Record<string, unknown>) => {
-    const signed = event(type, data);
+    const signed = eventWith(type, data);
     await waitFor(
       async () => {
         const { status } = await sendEvent(intakeUrl, config.WEBHOOK_SECRETS[0], signed);

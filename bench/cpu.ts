@@ -15,7 +15,7 @@ function machineBusySeconds(): number {
  * Reads every process's CPU time from /proc (its own and its reaped children's), grouped by what it is. `names`
  * labels Node processes by pid (the workers, the bench with its intake); other Node processes count as "other node".
  */
-export function cpuSeconds(names: Map<number, string>): CpuSeconds {
+function cpuSeconds(names: Map<number, string>): CpuSeconds {
   const used: CpuSeconds = { machine: machineBusySeconds() };
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -44,8 +44,15 @@ function partOf(command: string, name: string | undefined): string | undefined {
   return undefined;
 }
 
+/** Runs `work` and returns its result with the CPU seconds each part used meanwhile. */
+export async function cpuWhile<T>(names: Map<number, string>, work: () => Promise<T>): Promise<[T, CpuSeconds]> {
+  const before = cpuSeconds(names);
+  const result = await work();
+  return [result, cpuUsedBetween(before, cpuSeconds(names))];
+}
+
 /** What each part used between two readings. */
-export function cpuUsedBetween(before: CpuSeconds, after: CpuSeconds): CpuSeconds {
+function cpuUsedBetween(before: CpuSeconds, after: CpuSeconds): CpuSeconds {
   return Object.fromEntries(
     Object.entries(after)
       .map(([part, seconds]) => [part, Math.max(0, seconds - (before[part] ?? 0))] as const)

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { localPort } from '../infra/ports';
-import { exampleEvent } from '../intake/catalog';
 import { sendEvent } from '../intake/send';
-import { bindingFor } from '../definitions';
 import { startWorkerProcess, stopWorkerProcess } from '../test/support/worker-process';
+import { bareClient } from './baseline';
+import { eventWith } from './burst';
 import type { BenchEngine } from './local-engine';
 import { percentile } from './statistics';
 
@@ -74,12 +74,10 @@ export function measureIntakeLatency(
   secret: string,
   options: { concurrency: number; seconds: number; workers: 'idle' | 'busy' },
 ): Promise<IntakeLatencyRow> {
-  const example = exampleEvent(bindingFor('crm.account.created')!.trigger);
-  return closedLoop(async () => {
-    const accountId = `BENCH-${randomUUID()}`;
-    const event = { ...example, id: `evt-${accountId}`, data: { ...(example.data as object), accountId } };
-    return (await sendEvent(intakeUrl, secret, event)).status;
-  }, options);
+  return closedLoop(
+    async () => (await sendEvent(intakeUrl, secret, eventWith('crm.account.created', { accountId: `BENCH-${randomUUID()}` }))).status,
+    options,
+  );
 }
 
 /**
@@ -87,7 +85,7 @@ export function measureIntakeLatency(
  * fast as `concurrency` callers ask, with workers idle.
  */
 export function measureBareStarts(officeflowClient: Client, options: { concurrency: number; seconds: number }): Promise<IntakeLatencyRow> {
-  const client = new Client({ connection: officeflowClient.connection, namespace: officeflowClient.options.namespace });
+  const client = bareClient(officeflowClient);
   const taskQueue = `bench-starts-${randomUUID()}`;
   return closedLoop(
     async () => {

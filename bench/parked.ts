@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import Bottleneck from 'bottleneck';
-import { exampleEvent } from '../intake/catalog';
 import { sendEvent } from '../intake/send';
-import { bindingFor } from '../definitions';
+import { eventWith } from './burst';
 import type { BenchEngine } from './local-engine';
 
 export interface ParkedReport {
@@ -28,8 +27,7 @@ const residentMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`
 export async function measureParkedRuns(bench: BenchEngine, runs: number): Promise<ParkedReport> {
   const { client, config, intakeUrl } = bench.target;
   const customerId = `PARK-${randomUUID().slice(0, 8)}`;
-  const example = exampleEvent(bindingFor('crm.deal.closed_won')!.trigger);
-  const customer = { ...(example.data as { customer: object }).customer, id: customerId };
+  const customer = { id: customerId, name: 'Parked GmbH', billingEmail: 'billing@parked.test', country: 'DE' };
   // Far over the default credit limit: every order waits for Credit control.
   const lines = [{ sku: 'DESK-140', quantity: 500, unitPrice: 499 }];
   const waiting = `CustomerId = '${customerId}' AND WaitingOn = 'Finance' AND ExecutionStatus = 'Running'`;
@@ -46,7 +44,7 @@ export async function measureParkedRuns(bench: BenchEngine, runs: number): Promi
       Array.from({ length: runs }, (_, i) =>
         senders.schedule(async () => {
           const dealId = `${customerId}-D${i}`;
-          const event = { ...example, id: `evt-${dealId}`, data: { ...(example.data as object), dealId, customer, lines } };
+          const event = eventWith('crm.deal.closed_won', { dealId, customer, lines });
           for (;;) {
             const { status } = await sendEvent(intakeUrl, config.WEBHOOK_SECRETS[0], event);
             if (status < 300) return;

@@ -1,5 +1,5 @@
 import { runBurst } from './burst';
-import { type CpuSeconds, cpuSeconds, cpuUsedBetween } from './cpu';
+import { type CpuSeconds, cpuWhile } from './cpu';
 import type { BenchEngine } from './local-engine';
 
 export interface ThroughputRow {
@@ -29,9 +29,9 @@ export function processNames(bench: BenchEngine): Map<number, string> {
 /** Order-to-cash runs at `concurrency` (or all at once with `burst`), their rate, latency and CPU by part. */
 export async function measureOrderToCash(bench: BenchEngine, runs: number, concurrency: number | 'burst'): Promise<ThroughputRow> {
   const names = processNames(bench);
-  const before = cpuSeconds(names);
-  const report = await runBurst(bench.target, { deals: runs, concurrency: concurrency === 'burst' ? undefined : concurrency });
-  const cpu = cpuUsedBetween(before, cpuSeconds(names));
+  const [report, cpu] = await cpuWhile(names, () =>
+    runBurst(bench.target, { deals: runs, concurrency: concurrency === 'burst' ? undefined : concurrency }),
+  );
   return {
     mode: concurrency === 'burst' ? `burst of ${runs}` : `${concurrency} at a time`,
     concurrency: concurrency === 'burst' ? runs : concurrency,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Client } from '@temporalio/client';
 import Bottleneck from 'bottleneck';
 import { stopWorkerProcess } from '../../test/support/worker-process';
-import { type CpuSeconds, cpuSeconds, cpuUsedBetween } from '../cpu';
+import { type CpuSeconds, cpuWhile } from '../cpu';
 
 export interface BaselineReport {
   workflows: number;
@@ -16,6 +16,10 @@ export interface BaselineReport {
   cpu: CpuSeconds;
 }
 
+/** A client on officeflow's connection with the SDK's default payloads, where officeflow's client encrypts them. */
+export const bareClient = (officeflowClient: Client) =>
+  new Client({ connection: officeflowClient.connection, namespace: officeflowClient.options.namespace });
+
 /**
  * Bare Temporal on the same server, measured in the same session as officeflow: `workflows` workflows of `steps`
  * no-op activities, `concurrency` at a time, on a worker process of its own with the SDK's defaults.
@@ -25,8 +29,7 @@ export async function measureBaseline(
   address: string,
   { workflows = 200, steps = 16, concurrency = 16 } = {},
 ): Promise<BaselineReport> {
-  // Bare: the SDK's default payloads, where officeflow's client encrypts them.
-  const client = new Client({ connection: officeflowClient.connection, namespace: officeflowClient.options.namespace });
+  const client = bareClient(officeflowClient);
   const taskQueue = `bench-baseline-${Date.now()}`;
   const worker = spawn(
     process.execPath,
@@ -43,15 +46,16 @@ export async function measureBaseline(
       [worker.pid!, 'worker'],
       [process.pid, 'intake + driver'],
     ]);
-    const before = cpuSeconds(names);
     const started = Date.now();
-    await Promise.all(
-      Array.from({ length: workflows }, (_, i) =>
-        limiter.schedule(() => client.workflow.execute('noopSteps', { taskQueue, workflowId: `${taskQueue}-${i}`, args: [steps] })),
+    const [, cpu] = await cpuWhile(names, () =>
+      Promise.all(
+        Array.from({ length: workflows }, (_, i) =>
+          limiter.schedule(() => client.workflow.execute('noopSteps', { taskQueue, workflowId: `${taskQueue}-${i}`, args: [steps] })),
+        ),
       ),
     );
     const seconds = (Date.now() - started) / 1000;
-    return { workflows, steps, concurrency, seconds, runsPerSecond: workflows / seconds, cpu: cpuUsedBetween(before, cpuSeconds(names)) };
+    return { workflows, steps, concurrency, seconds, runsPerSecond: workflows / seconds, cpu };
   } finally {
     await stopWorkerProcess(worker);
   }
