@@ -1,12 +1,11 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { processes } from '../definitions';
-import { stateSecret } from '../infra/state';
-import { connectClient, temporalEndpoint } from '../infra/temporal';
 import { exampleEvent } from '../intake/catalog';
 import { sendEvent } from '../intake/send';
 import { approveAs, esignUrl, signAsCustomer } from './people';
-import { CommandRefused, localIntakeUrl } from './tasks';
+import { localIntakeUrl, uiLink, webhookSecret, withTemporal } from './engine';
+import { CommandRefused, EXIT } from './output';
 import type { Progress } from '../contracts/progress';
 import { progressQuery } from '../workflows/progress';
 
@@ -80,20 +79,13 @@ export async function runDemo(config: Config, intake?: string): Promise<void> {
   const intakeUrl = intake ?? localIntakeUrl(config);
   const health = await fetch(new URL('/healthz', intakeUrl)).catch(() => undefined);
   if (!health?.ok) {
-    throw new CommandRefused(`officeflow is not running at ${intakeUrl}: start it first with 'npm start' (in another terminal)`);
+    throw new CommandRefused(
+      `officeflow is not running at ${intakeUrl}: start it first with 'npm start' (in another terminal)`,
+      EXIT.unreachable,
+    );
   }
-  const local = !config.TEMPORAL_ADDRESS;
-  const kept = (name: string, variable: string) =>
-    stateSecret(config.OFFICEFLOW_STATE_DIR, name, () => {
-      throw new CommandRefused(`no ${variable}: set it to the one the engine uses`);
-    });
-  const secret = config.WEBHOOK_SECRETS[0] ?? kept('webhook-secret', 'WEBHOOK_SECRETS');
-  const temporal = temporalEndpoint({
-    ...config,
-    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`,
-  } as Config);
-  const client = await connectClient(temporal, config.OFFICEFLOW_ENCRYPTION_KEY ?? kept('encryption-key', 'OFFICEFLOW_ENCRYPTION_KEY'));
-  try {
+  const secret = webhookSecret(config);
+  await withTemporal(config, async (client) => {
     for (const process of processes) {
       console.log(`\n${process.name}: ${process.description}`);
       let workflowId: string | undefined;
@@ -108,12 +100,8 @@ export async function runDemo(config: Config, intake?: string): Promise<void> {
       await approveAsAssignees(client, workflowId, intakeUrl, config);
       await signWhenAsked(client, workflowId, config);
       console.log(`  ${workflowId} ${await outcome(client, workflowId)}`);
-      if (local)
-        console.log(
-          `  see it in the Temporal UI: http://127.0.0.1:${config.TEMPORAL_UI_PORT}/namespaces/${temporal.namespace}/workflows/${workflowId}`,
-        );
+      const ui = uiLink(config, workflowId);
+      if (ui) console.log(`  see it in the Temporal UI: ${ui}`);
     }
-  } finally {
-    await client.connection.close();
-  }
+  });
 }

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../config';
-import { type Identity, localIntakeUrl, request, tokenFor, tokenOption } from './tasks';
+import { localIntakeUrl } from './engine';
+import { type Identity, request, tokenFor, tokenOption } from './tasks';
 
 /** `officeflow document <key>`: saves a kept document, e.g. the screenshot a failed robot left, for operators. */
 export function addDocumentCommand(program: Command, config: () => Config): void {

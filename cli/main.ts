@@ -10,15 +10,23 @@ import { generateWebhookSecret } from '../intake/webhook-auth';
 import { startEngine } from '../engine';
 import { startInfrastructure } from '../infra/local';
 import { stopParts } from '../infra/parts';
+import { localPort } from '../infra/ports';
 import { createLogger, installTemporalRuntime } from '../infra/logger';
 import { setUpNamespace, temporalEndpoint } from '../infra/temporal';
 import { allSearchAttributes } from '../definitions';
 import { bundleWorkflows } from '../workers/worker';
 import { runDemo } from './demo';
 import { addDocumentCommand } from './documents';
-import { CommandRefused, addTaskCommands } from './tasks';
+import { CommandRefused, EXIT } from './output';
+import { addProcessCommands } from './processes';
+import { addRepairCommands } from './repair';
+import { addRunCommands } from './runs';
+import { addTaskCommands } from './tasks';
 
-const program = new Command('officeflow').description('Cross-office business processes on Temporal');
+const program = new Command('officeflow')
+  .description('Cross-office business processes on Temporal')
+  // Usage errors exit with 2, apart from the engine's refusals (1); help and --version with 0.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT.usage));
 
 program
   .command('up')
@@ -31,8 +39,9 @@ program
     ]),
   )
   .action(async (options: { only?: 'worker' | 'intake' | 'codec' }) => {
-    const log = createLogger(loadConfig().LOG_LEVEL);
-    installTemporalRuntime(log);
+    const config = loadConfig();
+    const log = createLogger(config.LOG_LEVEL);
+    installTemporalRuntime(log, await metricsEndpoint(config));
     const infra = await startInfrastructure(process.env, log);
     const engine = await startEngine(infra.config, { log, only: options.only, localUiUrl: infra.localUiUrl }).catch(
       async (error: unknown) => {
@@ -147,6 +156,9 @@ program
   .option('--intake <url>', 'the event intake to send to (default: the local one)')
   .action((options: { intake?: string }) => runDemo(clientConfig(), options.intake));
 
+addProcessCommands(program, clientConfig);
+addRunCommands(program, clientConfig);
+addRepairCommands(program, clientConfig);
 addTaskCommands(program, clientConfig);
 addDocumentCommand(program, clientConfig);
 
@@ -160,6 +172,13 @@ function clientConfig(): Config {
   return loadConfig();
 }
 
+/** Where this process serves its metrics, if anywhere; a taken port is refused at start, naming the setting. */
+async function metricsEndpoint(config: Config): Promise<{ address: string } | undefined> {
+  if (!config.METRICS_PORT) return undefined;
+  await localPort(config.METRICS_PORT, 'METRICS_PORT', config.METRICS_HOST);
+  return { address: `${config.METRICS_HOST}:${config.METRICS_PORT}` };
+}
+
 function banner(
   config: Config,
   shown: Array<{ label: string; value: string }>,
@@ -171,6 +190,7 @@ function banner(
   line('Temporal', `${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})`);
   if (intakeUrl) line('Event intake', `POST ${intakeUrl}/events   catalog: ${intakeUrl}/processes   health: ${intakeUrl}/healthz`);
   for (const { label, value } of shown) line(label, value);
+  if (config.METRICS_PORT) line('Metrics', `http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics   (Prometheus)`);
   if (showSecret && intakeUrl) line('Webhook secret', `${config.WEBHOOK_SECRETS[0]}   (kept in ${config.OFFICEFLOW_STATE_DIR}/secrets)`);
   lines.push('', 'Send the sample front-office events:  npm run demo', 'Stop with Ctrl-C; every run is kept for the next start.', '');
   return lines.join('\n');
@@ -200,6 +220,10 @@ function stopOnSignal(stop: (report: (line: string) => void) => Promise<unknown>
 }
 
 program.parseAsync().catch((err: unknown) => {
-  console.error(err instanceof ConfigError || err instanceof CommandRefused ? err.message : err);
-  process.exit(1);
+  if (err instanceof CommandRefused) {
+    console.error(err.message);
+    process.exit(err.exitCode);
+  }
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(EXIT.refused);
 });

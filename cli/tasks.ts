@@ -2,21 +2,20 @@ import { type Command, Option } from 'commander';
 import type { Config } from '../config';
 import { stateSecret } from '../infra/state';
 import { issueToken } from '../intake/identity';
+import { localIntakeUrl } from './engine';
+import { CommandRefused, EXIT, type OutputOptions, answer, table } from './output';
 
-/** A refusal to show a person as it is, without a stack trace. */
-export class CommandRefused extends Error {}
-
-/** The engine's own intake, where the CLI talks to it unless told `--intake`. */
-export const localIntakeUrl = (config: Config) => `http://${config.INTAKE_HOST}:${config.INTAKE_PORT}`;
-
-/** An authenticated request to the engine; a refusal becomes a one-line error. */
+/** An authenticated request to the engine; a refusal becomes a one-line error (404: exit code 3). */
 export async function request(url: string, token: string, init: RequestInit = {}): Promise<Response> {
   const response = await fetch(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } }).catch(() => {
-    throw new CommandRefused(`officeflow is not reachable at ${new URL(url).origin}: is it running (npm start)?`);
+    throw new CommandRefused(`officeflow is not reachable at ${new URL(url).origin}: is it running (npm start)?`, EXIT.unreachable);
   });
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { message?: string };
-    throw new CommandRefused(`refused (${response.status}): ${body.message ?? JSON.stringify(body)}`);
+    throw new CommandRefused(
+      `refused (${response.status}): ${body.message ?? JSON.stringify(body)}`,
+      response.status === 404 ? EXIT.notFound : EXIT.refused,
+    );
   }
   return response;
 }
@@ -55,7 +54,8 @@ export function addTaskCommands(program: Command, config: () => Config): void {
     .addOption(tokenOption())
     .option('--assignee <email>', 'operators: the tasks of this person, or * for everyone’s')
     .option('--intake <url>', 'the engine to ask (default: the local one)')
-    .action(async (options: Identity & { assignee?: string; intake?: string }) => {
+    .option('--json', 'print JSON, for scripts')
+    .action(async (options: Identity & OutputOptions & { assignee?: string; intake?: string }) => {
       const url = new URL('/tasks', options.intake ?? localIntakeUrl(config()));
       if (options.assignee) url.searchParams.set('assignee', options.assignee);
       const tasks = (await call(url.href, await tokenFor(config(), options))) as Array<{
@@ -64,8 +64,14 @@ export function addTaskCommands(program: Command, config: () => Config): void {
         assignee: string;
         deadline: string;
       }>;
-      if (tasks.length === 0) console.log('no open tasks');
-      for (const task of tasks) console.log(`${task.taskId}\n  ${task.title}\n  assignee ${task.assignee}, due ${task.deadline}`);
+      const now = new Date().toISOString();
+      answer(options, tasks, () =>
+        table(
+          tasks.map((task) => ({ ...task, due: task.deadline < now ? `${task.deadline} (overdue)` : task.deadline })),
+          { taskId: 'TASK', title: 'TITLE', assignee: 'ASSIGNEE', due: 'DUE' },
+          'no open tasks',
+        ),
+      );
     });
 
   program
@@ -77,7 +83,8 @@ export function addTaskCommands(program: Command, config: () => Config): void {
     .addOption(tokenOption())
     .option('--comment <text>', 'why')
     .option('--intake <url>', 'the engine to ask (default: the local one)')
-    .action(async (taskId: string, decision: string, options: Identity & { comment?: string; intake?: string }) => {
+    .option('--json', 'print JSON, for scripts')
+    .action(async (taskId: string, decision: string, options: Identity & OutputOptions & { comment?: string; intake?: string }) => {
       const url = new URL(`/tasks/${encodeURIComponent(taskId)}/decision`, options.intake ?? localIntakeUrl(config()));
       const body = JSON.stringify({ decision, comment: options.comment });
       const decided = await call(url.href, await tokenFor(config(), options), {
@@ -85,6 +92,10 @@ export function addTaskCommands(program: Command, config: () => Config): void {
         headers: { 'content-type': 'application/json' },
         body,
       });
-      console.log(JSON.stringify(decided));
+      answer(
+        options,
+        decided as { taskId: string; decision: string; decidedBy: string },
+        (d) => `${d.taskId}: ${d.decision} by ${d.decidedBy}`,
+      );
     });
 }

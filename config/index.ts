@@ -61,6 +61,12 @@ const engineSettings = z
     /** Tasks one Chromium serves before the worker replaces it. */
     BROWSER_RECYCLE_AFTER: z.coerce.number().int().min(1).default(200),
 
+    /**
+     * Where `officeflow up` serves Prometheus metrics (`/metrics`): the SDK's and officeflow's, of the workers and the
+     * intake in that process. 0 serves none (processes started beside each other by the benchmarks and tests).
+     */
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    METRICS_PORT: port(9464),
     INTAKE_HOST: z.string().min(1).default('127.0.0.1'),
     INTAKE_PORT: port(8080),
     /** Where people open officeflow's pages, as links in e-mails show it; unset, the intake's own address. */

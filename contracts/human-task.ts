@@ -69,6 +69,8 @@ export const TaskRecord = z.object({
   assignee: z.string(),
   deadline: z.iso.datetime(),
   verdicts: z.array(Verdict).optional(),
+  /** The team the run waits on while the task is open (its `waitingOn`). */
+  team: z.string().optional(),
 });
 export type TaskRecord = z.infer<typeof TaskRecord>;
 

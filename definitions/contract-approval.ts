@@ -5,7 +5,7 @@ import {
   ContractSubmitted,
   EnvelopeCompleted,
 } from '../contracts/contract';
-import { toDecimal } from '../contracts/money';
+import { formatMoney, toDecimal } from '../contracts/money';
 import { contractApproval, contractRevised, envelopeCompleted } from '../workflows/contract-approval';
 import { defineProcess, signalsOn, startsOn } from './define';
 import { Assignees, ContractValue, CustomerId } from './search-attributes';
@@ -67,6 +67,11 @@ export default defineProcess({
   taskQueue: 'contract-approval',
   settings,
   input: ContractApprovalInput,
+  describe: (input) => ({
+    businessKey: input.contractId,
+    summary: `Contract ${input.contractId} with ${input.customerId}: ${formatMoney(input.value)} over ${input.termMonths} months`,
+    details: `**Opportunity** ${input.opportunityId} · **Version** ${input.document.version} · **Non-standard clauses** ${input.nonStandardClauses.length}`,
+  }),
   searchAttributes: [CustomerId, ContractValue, Assignees],
   initialSearchAttributes: (input) => [
     { key: CustomerId, value: input.customerId },

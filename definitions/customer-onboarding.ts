@@ -21,6 +21,11 @@ export default defineProcess({
   taskQueue: 'customer-onboarding',
   settings,
   input: CustomerOnboardingInput,
+  describe: ({ account }) => ({
+    businessKey: account.accountId,
+    summary: `Onboard ${account.companyName} (CRM account ${account.accountId})`,
+    details: `**Country** ${account.country} · **Currency** ${account.currency}`,
+  }),
   searchAttributes: [CustomerId],
   initialSearchAttributes: (input) => [{ key: CustomerId, value: input.account.accountId }],
   triggers: [

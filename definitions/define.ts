@@ -53,6 +53,13 @@ export const signalsOn = <Data, Payload, Sent>(spec: Omit<SignalTrigger<Data, Pa
   ...spec,
 });
 
+export interface RunDescription {
+  businessKey: string;
+  summary: string;
+  /** Markdown, shown under the summary in the Temporal UI. */
+  details?: string;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ProcessDefinition<W extends Workflow = Workflow, Settings = any> {
   /** Kebab-case name, as operators and integrators see it. */
@@ -67,6 +74,12 @@ export interface ProcessDefinition<W extends Workflow = Workflow, Settings = any
   settings: Settings;
   /** Schema of the workflow's input, checked before every start. */
   input: z.ZodType<Parameters<W>[0]>;
+  /**
+   * What operators read first, in the Temporal UI and `officeflow status`: the run's business key (its
+   * `BusinessKey` search attribute), a one-line summary and details. Summary and details are encrypted like payloads;
+   * the business key is not, so it holds an id, never personal data.
+   */
+  describe: (input: Parameters<W>[0]) => RunDescription;
   /** Custom search attributes this process sets, registered with the server at start. */
   searchAttributes: SearchAttributeKey<SearchAttributeType>[];
   /** Search attributes known when the run starts, so a run is findable from its first moment. */

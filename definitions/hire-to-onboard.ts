@@ -34,6 +34,12 @@ export default defineProcess({
   taskQueue: 'hire-to-onboard',
   settings,
   input: HireToOnboardInput,
+  // The hire's name, e-mail and salary are personal data: not even the encrypted summary carries them.
+  describe: ({ hire }) => ({
+    businessKey: hire.candidateId,
+    summary: `Onboard candidate ${hire.candidateId} as ${hire.role}, ${hire.department}, from ${hire.startDate}`,
+    details: `**Country** ${hire.country}`,
+  }),
   searchAttributes: [CandidateId, Department, Assignees],
   initialSearchAttributes: ({ hire }) => [
     { key: CandidateId, value: hire.candidateId },

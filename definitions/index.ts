@@ -1,3 +1,4 @@
+import type { WorkflowStartOptions } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import contractApproval from './contract-approval';
@@ -5,7 +6,7 @@ import customerOnboarding from './customer-onboarding';
 import hireToOnboard from './hire-to-onboard';
 import orderToCash from './order-to-cash';
 import type { ProcessDefinition, Trigger } from './define';
-import { progressSearchAttributes } from './search-attributes';
+import { BusinessKey, everyRunSearchAttributes } from './search-attributes';
 
 /** Every business process officeflow runs. Workers, the event intake and the CLI all read this list. */
 export const processes: ProcessDefinition[] = [
@@ -37,6 +38,20 @@ export function bindingFor(eventType: string, registry = processes): Binding | u
 /** Every custom search attribute any process uses, once each. */
 export function allSearchAttributes(registry = processes): SearchAttributeKey<SearchAttributeType>[] {
   const byName = new Map<string, SearchAttributeKey<SearchAttributeType>>();
-  for (const key of [...progressSearchAttributes, ...registry.flatMap((p) => p.searchAttributes)]) byName.set(key.name, key);
+  for (const key of [...everyRunSearchAttributes, ...registry.flatMap((p) => p.searchAttributes)]) byName.set(key.name, key);
   return [...byName.values()];
+}
+
+/**
+ * How a run of the process starts for this input, whoever starts it: on its queue, findable by its business key and
+ * its process's search attributes from its first moment, with its summary for the Temporal UI.
+ */
+export function startOptions(process: ProcessDefinition, input: unknown) {
+  const { businessKey, summary, details } = process.describe(input);
+  return {
+    taskQueue: process.taskQueue,
+    typedSearchAttributes: [{ key: BusinessKey, value: businessKey }, ...process.initialSearchAttributes(input)],
+    staticSummary: summary,
+    staticDetails: details,
+  } satisfies Partial<WorkflowStartOptions>;
 }

@@ -1,4 +1,4 @@
-import { toDecimal } from '../contracts/money';
+import { formatMoney, toDecimal } from '../contracts/money';
 import {
   DealCancelled,
   DealClosedWon,
@@ -40,6 +40,11 @@ export default defineProcess({
   taskQueue: 'order-to-cash',
   settings,
   input: OrderToCashInput,
+  describe: (input) => ({
+    businessKey: input.dealId,
+    summary: `Order ${input.dealId} for ${input.customer.name}: ${formatMoney(orderTotal(input.lines, input.currency))}`,
+    details: `**Customer** ${input.customer.id} · **Lines** ${input.lines.length} · **Payment terms** ${input.paymentTermsDays} days`,
+  }),
   searchAttributes: [CustomerId, OrderTotal],
   initialSearchAttributes: (input) => [
     { key: CustomerId, value: input.customer.id },

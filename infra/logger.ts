@@ -10,14 +10,29 @@ export function createLogger(level: string): Logger {
   });
 }
 
+/** Bucket bounds of officeflow's step-duration histogram, in seconds: a robot's seconds to a dunning's weeks. */
+const STEP_BUCKETS = [1, 5, 15, 60, 300, 900, 3600, 14_400, 86_400, 259_200, 604_800, 2_592_000];
+
 /**
  * Sets up the Temporal SDK's runtime for an officeflow process: its warnings and errors go to officeflow's log (its
  * workers' comings and goings are not news), and it leaves signals to officeflow, which stops the intake before the
- * workers and the workers before the servers they use. Call once, before any worker or connection.
+ * workers and the workers before the servers they use. With `metrics`, it serves Prometheus metrics at
+ * `http://<address>/metrics`: the SDK's own (workflows, activities, polls, task latencies) and officeflow's business
+ * metrics (`officeflow_*`). Call once, before any worker or connection.
  */
-export function installTemporalRuntime(log: Logger): void {
+export function installTemporalRuntime(log: Logger, metrics?: { address: string }): void {
   Runtime.install({
     logger: new DefaultLogger('WARN', ({ level, message, meta }) => log[level === 'ERROR' ? 'error' : 'warn']({ ...meta }, message)),
     shutdownSignals: [],
+    telemetryOptions: metrics && {
+      metrics: {
+        prometheus: {
+          bindAddress: metrics.address,
+          countersTotalSuffix: true,
+          useSecondsForDurations: true,
+          histogramBucketOverrides: { officeflow_step_duration: STEP_BUCKETS },
+        },
+      },
+    },
   });
 }

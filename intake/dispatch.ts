@@ -1,6 +1,6 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { type Binding, bindingFor } from '../definitions';
+import { type Binding, bindingFor, startOptions } from '../definitions';
 import type { EventContext, ProcessDefinition, SignalTrigger, StartTrigger } from '../definitions/define';
 import type { CloudEvent } from './cloudevent';
 import { Refusal, clip, fieldErrors } from './errors';
@@ -83,12 +83,11 @@ export class EventDispatcher {
     const input = process.input.parse(trigger.input(data, event, process.settings));
     try {
       const handle = await this.client.workflow.start(process.workflow, {
-        taskQueue: process.taskQueue,
+        ...startOptions(process, input),
         workflowId,
         args: [input],
         // One business object, one run, even after the first run has finished.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: process.initialSearchAttributes(input),
       });
       return { ...accepted, runId: handle.firstExecutionRunId };
     } catch (error) {

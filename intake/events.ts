@@ -1,8 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { JSON_TYPES, readCloudEvent } from './cloudevent';
 import type { EventDispatcher } from './dispatch';
 import { Refusal } from './errors';
+import type { IntakeMetrics } from './metrics';
 import { replayGuard } from './replay-guard';
 import { Unauthorized, verifyWebhook } from './webhook-auth';
 
@@ -11,12 +12,16 @@ import { Unauthorized, verifyWebhook } from './webhook-auth';
  * stays the exact bytes sent, because the signature covers them; the raw parser, the signature check and the replay
  * guard belong to this route alone. Nothing is stored for a request that is not a well-formed, signed event.
  */
-export const eventRoutes: FastifyPluginAsync<{ dispatcher: EventDispatcher; webhookSecrets: string[]; pool: Pool }> = async (
-  app,
-  { dispatcher, webhookSecrets, pool },
-) => {
+export const eventRoutes: FastifyPluginAsync<{
+  dispatcher: EventDispatcher;
+  webhookSecrets: string[];
+  pool: Pool;
+  metrics: IntakeMetrics;
+}> = async (app, { dispatcher, webhookSecrets, pool, metrics }) => {
   const guard = replayGuard(pool);
+  const eventTypes = new WeakMap<FastifyRequest, string>();
   app.addHook('onClose', async () => guard.stop());
+  app.addHook('onResponse', async (request, reply) => metrics.eventAnswered(eventTypes.get(request), reply.statusCode));
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
   app.addHook('preHandler', async (request) => {
@@ -31,7 +36,9 @@ export const eventRoutes: FastifyPluginAsync<{ dispatcher: EventDispatcher; webh
 
   app.post('/', async (request, reply) => {
     const body = request.body as string;
-    const checked = dispatcher.check(readCloudEvent(request.headers, body));
+    const cloudEvent = readCloudEvent(request.headers, body);
+    eventTypes.set(request, cloudEvent.type);
+    const checked = dispatcher.check(cloudEvent);
     await guard.admit(String(request.headers['webhook-id']), body, request.headers);
     const accepted = await dispatcher.accept(checked);
     const { event } = checked;

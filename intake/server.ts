@@ -15,6 +15,7 @@ import { decisionPages } from './decision-pages';
 import { EventDispatcher } from './dispatch';
 import { Refusal, clip } from './errors';
 import { eventRoutes } from './events';
+import { intakeMetrics } from './metrics';
 import type { Authenticate } from './identity';
 import { taskDesk } from './task-desk';
 import { taskRoutes } from './tasks';
@@ -78,8 +79,17 @@ export function buildIntake({
   log,
 }: IntakeDeps): FastifyInstance {
   const app = httpServer(log, trustProxyHops);
+  const metrics = intakeMetrics(pool, registry);
+  metrics.start((error) => log.warn({ err: error }, 'the task gauges were not read'));
+  app.addHook('onClose', async () => metrics.stop());
   app.register(rateLimit, { max, timeWindow: '1 minute' });
-  app.register(eventRoutes, { prefix: '/events', dispatcher: new EventDispatcher(client, pool, registry), webhookSecrets, pool });
+  app.register(eventRoutes, {
+    prefix: '/events',
+    dispatcher: new EventDispatcher(client, pool, registry),
+    webhookSecrets,
+    pool,
+    metrics,
+  });
   const desk = taskDesk(client, pool);
   app.register(taskRoutes, { prefix: '/tasks', desk, pool, authenticate, operators });
   app.register(decisionPages, { prefix: '/links', links, desk, pool });

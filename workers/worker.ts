@@ -38,6 +38,7 @@ const quietBundler = { trace: noop, debug: noop, info: noop, log: noop, warn: co
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
+    workflowInterceptorModules: [require.resolve('../workflows/activity-summaries'), require.resolve('../workflows/run-metrics')],
     failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: quietBundler,
   });

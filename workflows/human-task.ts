@@ -155,6 +155,7 @@ export function humanTasks(enterStep: EnterStep, observe: (event: TaskEvent) => 
           assignee,
           deadline: (deadline ?? new Date()).toISOString(),
           verdicts,
+          team: request.waitingOn,
         });
       // Opened to the end even if the caller stops waiting meanwhile, so a withdrawal never overtakes the insert.
       // Runs recorded before this change opened it cancellably.

@@ -6,9 +6,18 @@ export function taskListActivities(pool: Pool) {
   return {
     async openTask(task: TaskRecord): Promise<void> {
       await pool.query(
-        `INSERT INTO human_tasks (task_id, workflow_id, title, details, assignee, deadline, verdicts)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (task_id) DO NOTHING`,
-        [task.taskId, task.workflowId, task.title, task.details, task.assignee, task.deadline, task.verdicts ?? ['approve', 'reject']],
+        `INSERT INTO human_tasks (task_id, workflow_id, title, details, assignee, deadline, verdicts, team)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (task_id) DO NOTHING`,
+        [
+          task.taskId,
+          task.workflowId,
+          task.title,
+          task.details,
+          task.assignee,
+          task.deadline,
+          task.verdicts ?? ['approve', 'reject'],
+          task.team ?? null,
+        ],
       );
     },
 

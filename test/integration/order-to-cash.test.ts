@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { salesOrderActivities } from '../../activities/back-office/sales-orders';
 import legacyErp from '../../activities/legacy-erp';
 import { browserPool } from '../../infra/browser';
@@ -18,7 +15,6 @@ import {
   mailTo,
   portalOrders,
   startTestEngine,
-  testSettings,
   uniqueId,
 } from '../support/engine';
 import { pdfText } from '../support/pdf';
@@ -31,7 +27,6 @@ type Deals = DealDesk;
 // Reminders a second or two past the due date: the dunning test sees them; the escalation test shortens its deadlines itself.
 const settings = { ...orderToCashTestSettings, dunningOffsets: ['1s', '2s'] };
 
-const root = path.resolve(__dirname, '../..');
 let engine: TestEngine;
 beforeAll(async () => {
   engine = await startTestEngine({ settings: { 'order-to-cash': settings } });
@@ -176,24 +171,6 @@ describe('credit approval', () => {
     await engine.keepHistory(d.workflowId, 'credit-approved');
     const [notice] = await mailTo(settings.creditApprover).then((mails) => mails.filter((m) => m.subject?.includes(`Customer`)));
     expect(notice.text).toContain(`officeflow decide ${task.taskId}`);
-  });
-
-  it('takes decisions from the CLI too: `officeflow tasks` lists the task, `officeflow decide` approves it', async () => {
-    const d = await bigOrder();
-    const task = await openTaskFor(d.workflowId, 'credit-approval');
-    const cli = (...args: string[]) =>
-      promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args, '--intake', engine.intakeUrl], {
-        cwd: root,
-        env: { ...process.env, ...testSettings() },
-      });
-    expect((await cli('tasks', '--as', settings.creditApprover)).stdout).toContain(task.taskId);
-    expect(JSON.parse((await cli('decide', task.taskId, 'approve', '--as', settings.creditApprover)).stdout)).toMatchObject({
-      decision: 'approve',
-    });
-    await expect(cli('decide', task.taskId, 'reject', '--as', settings.creditApprover)).rejects.toMatchObject({
-      stderr: expect.stringContaining('refused (409)'),
-    });
-    await atStep(d.workflowId, 'in-delivery');
   });
 
   it('blocks the deal in the CRM and tells the sales rep why when Finance rejects', async () => {

@@ -76,6 +76,8 @@ export interface TestEngine {
   pool: Pool;
   registry: ProcessDefinition[];
   settings: Config;
+  /** The environment a program talking to this engine runs with (the CLI): the test run's settings and the engine's. */
+  env: Record<string, string>;
   /** Request headers of a signed-in person, with a token of the engine's own issuer. */
   signedInAs(email: string): Promise<Record<string, string>>;
   /** Keeps a finished run's history as a replay fixture, when recording (see histories.ts). */
@@ -85,17 +87,23 @@ export interface TestEngine {
 
 /**
  * The engine `officeflow up` runs, over the shared test infrastructure, on task queues of its own so test files
- * never take each other's work; `overrides.settings` replaces process settings (durations in seconds).
+ * never take each other's work; `overrides.settings` replaces process settings (durations in seconds), `overrides.env`
+ * the engine's environment (a system of the test's own).
  */
-export async function startTestEngine(overrides: { settings?: Record<string, object>; workers?: boolean } = {}): Promise<TestEngine> {
-  const config = testConfig({
+export async function startTestEngine(
+  overrides: { settings?: Record<string, object>; workers?: boolean; env?: Record<string, string> } = {},
+): Promise<TestEngine> {
+  const env = {
+    ...testSettings(),
     OFFICEFLOW_OPERATORS: TEST_OPERATOR,
     TASK_QUEUE_SUFFIX: `@${uniqueId('test')}`,
     INTAKE_HOST: '127.0.0.1',
     // A port known before the engine starts: the links in e-mails point at it.
     INTAKE_PORT: String(await localPort(0, 'INTAKE_PORT')),
     MAIL_FROM: 'officeflow <officeflow@test.example>',
-  });
+    ...overrides.env,
+  };
+  const config = testConfig(env);
   const engine = await startEngine(config, {
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     only: overrides.workers === false ? 'intake' : undefined,
@@ -111,6 +119,7 @@ export async function startTestEngine(overrides: { settings?: Record<string, obj
     pool: engine.pool!,
     registry: engine.registry,
     settings: config,
+    env,
     signedInAs: async (email) => ({
       authorization: `Bearer ${await issueToken(config.OFFICEFLOW_IDENTITY_KEY!, email, config.OIDC_AUDIENCE)}`,
     }),

@@ -1,0 +1,235 @@
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
+import type { Command } from 'commander';
+import type { Config } from '../config';
+import type { Progress } from '../contracts/progress';
+import { processes } from '../definitions';
+import { BusinessKey, ProcessStep, WaitDeadline, WaitingOn } from '../definitions/search-attributes';
+import { progressQuery } from '../workflows/progress';
+import { uiLink, withTemporal } from './engine';
+import { CommandRefused, EXIT, type OutputOptions, answer, busy, table } from './output';
+
+/** A value in a visibility query, quoted. */
+const quoted = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
+
+/** The process a workflow type belongs to. */
+const processOfType = (type: string) => processes.find((process) => process.workflow.name === type)?.name ?? type;
+
+function processNamed(name: string) {
+  const process = processes.find((p) => p.name === name);
+  if (!process) throw new CommandRefused(`no process "${name}": one of ${processes.map((p) => p.name).join(', ')}`, EXIT.usage);
+  return process;
+}
+
+/** This engine's runs only, where several share a namespace (TASK_QUEUE_SUFFIX): by their task queues. */
+function engineScope(config: Config): string[] {
+  if (!config.TASK_QUEUE_SUFFIX) return [];
+  const queues = [...new Set(processes.map((process) => process.taskQueue + config.TASK_QUEUE_SUFFIX))];
+  return [`TaskQueue IN (${queues.map(quoted).join(', ')})`];
+}
+
+export interface RunFilter {
+  process?: string;
+  step?: string;
+  waitingOn?: string;
+  pastDeadline?: boolean;
+  /** Waiting with a deadline before this time: what will be overdue by then. */
+  deadlineBefore?: string;
+  status: string;
+}
+
+/** The Temporal visibility query for a filter: the same text an operator can paste into the UI's search. */
+export function runsQuery(filter: RunFilter, config: Config, now = new Date()): string {
+  const clauses = [
+    ...(filter.process ? [`WorkflowType = ${quoted(processNamed(filter.process).workflow.name)}`] : []),
+    ...(filter.step ? [`${ProcessStep.name} = ${quoted(filter.step)}`] : []),
+    ...(filter.waitingOn ? [`${WaitingOn.name} = ${quoted(filter.waitingOn)}`] : []),
+    ...(filter.pastDeadline ? [`${WaitDeadline.name} < ${quoted(now.toISOString())}`] : []),
+    ...(filter.deadlineBefore ? [`${WaitDeadline.name} < ${quoted(instant(filter.deadlineBefore))}`] : []),
+    ...(filter.status === 'all' ? [] : [`ExecutionStatus = ${quoted(statusName(filter.status))}`]),
+    ...engineScope(config),
+  ];
+  return clauses.join(' AND ');
+}
+
+function instant(text: string): string {
+  const time = new Date(text);
+  if (Number.isNaN(time.getTime()))
+    throw new CommandRefused(`--deadline-before must be a date or time, e.g. 2026-12-01T09:00:00Z`, EXIT.usage);
+  return time.toISOString();
+}
+
+const STATUSES = ['running', 'completed', 'failed', 'canceled', 'terminated', 'timed-out', 'continued-as-new', 'all'];
+
+/** Visibility's name of a status: `timed-out` is `TimedOut`. */
+const statusName = (status: string) =>
+  status
+    .split('-')
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join('');
+
+/** A run as the list shows it: the business key, where it stands, and whether it is past its deadline. */
+function listed(run: WorkflowExecutionInfo, now: Date) {
+  const deadline = run.typedSearchAttributes.get(WaitDeadline);
+  return {
+    businessKey: run.typedSearchAttributes.get(BusinessKey),
+    process: processOfType(run.type),
+    status: run.status.name,
+    step: run.typedSearchAttributes.get(ProcessStep),
+    waitingOn: run.typedSearchAttributes.get(WaitingOn),
+    deadline: deadline?.toISOString(),
+    pastDeadline: run.status.name === 'RUNNING' && deadline !== undefined && deadline < now,
+    workflowId: run.workflowId,
+    runId: run.runId,
+    startTime: run.startTime.toISOString(),
+  };
+}
+
+async function listRuns(client: Client, query: string, limit: number, now: Date) {
+  const runs = [];
+  for await (const run of client.workflow.list({ query })) {
+    runs.push(listed(run, now));
+    if (runs.length >= limit) break;
+  }
+  return runs;
+}
+
+/** The runs of a business key (or, for runs started before business keys, the run of that workflow id). */
+async function runsOf(client: Client, key: string, config: Config, processName?: string) {
+  const now = new Date();
+  const scope = [
+    `${BusinessKey.name} = ${quoted(key)}`,
+    ...(processName ? [`WorkflowType = ${quoted(processNamed(processName).workflow.name)}`] : []),
+    ...engineScope(config),
+  ];
+  const found = await listRuns(client, scope.join(' AND '), 20, now);
+  if (found.length > 0) return found;
+  try {
+    const { raw, ...run } = await client.workflow.getHandle(key).describe();
+    return [listed({ ...run, raw: raw.workflowExecutionInfo! } as WorkflowExecutionInfo, now)];
+  } catch {
+    throw new CommandRefused(`no run has business key or workflow id "${key}"`, EXIT.notFound);
+  }
+}
+
+/** The most recent run of a business key, for the commands that act on one. */
+export async function runOf(client: Client, key: string, config: Config, processName?: string) {
+  const runs = await runsOf(client, key, config, processName);
+  if (runs.length > 1 && new Set(runs.map((run) => run.process)).size > 1) {
+    throw new CommandRefused(`"${key}" names runs of ${runs.map((r) => r.process).join(' and ')}: say which with --process`, EXIT.usage);
+  }
+  return runs[0];
+}
+
+/** Everything an engineer asks of a run: summary, where it stands, open tasks, the last failure. */
+async function statusOf(client: Client, run: Awaited<ReturnType<typeof runOf>>, config: Config) {
+  const handle = client.workflow.getHandle(run.workflowId, run.runId);
+  const description = await handle.describe();
+  const progress = description.status.name === 'RUNNING' ? await handle.query<Progress>(progressQuery).catch(() => undefined) : undefined;
+  const failing = description.raw.pendingActivities?.find((activity) => activity.lastFailure);
+  const lastFailure = failing
+    ? {
+        activity: failing.activityType?.name ?? '',
+        attempt: failing.attempt ?? 0,
+        // Failure messages are encrypted like payloads.
+        message: failureMessage(
+          await decodeOptionalFailureToOptionalError(client.workflow.options.loadedDataConverter, failing.lastFailure),
+        ),
+        nextAttempt: failing.nextAttemptScheduleTime ? 'scheduled' : undefined,
+      }
+    : description.status.name === 'FAILED'
+      ? {
+          activity: undefined,
+          attempt: undefined,
+          message: await handle.result().then(
+            () => '',
+            (error: Error) => failureMessage(error),
+          ),
+        }
+      : undefined;
+  return {
+    ...run,
+    status: description.status.name,
+    summary: await description.staticSummary(),
+    details: await description.staticDetails(),
+    step: progress?.step ?? run.step,
+    waitingOn: progress?.waitingOn ?? run.waitingOn,
+    deadline: progress?.deadline ?? run.deadline,
+    openTasks: progress?.openTasks ?? [],
+    closeTime: description.closeTime?.toISOString(),
+    lastFailure,
+    ui: uiLink(config, run.workflowId),
+  };
+}
+
+/** The innermost message of a failure chain: what actually went wrong. */
+function failureMessage(error: Error | undefined): string {
+  if (!error) return '';
+  let cause: Error = error;
+  while (cause.cause instanceof Error) cause = cause.cause;
+  return cause.message;
+}
+
+function statusLines(status: Awaited<ReturnType<typeof statusOf>>): string {
+  const lines = [
+    `${status.process} ${status.businessKey ?? ''}`.trim() + `: ${status.summary ?? status.workflowId}`,
+    `  status      ${status.status}${status.closeTime ? ` (${status.closeTime})` : ''}`,
+    `  step        ${status.step ?? '-'}`,
+    `  waiting on  ${status.waitingOn ?? '-'}${status.deadline ? ` until ${status.deadline}${status.pastDeadline ? ' (past deadline)' : ''}` : ''}`,
+  ];
+  for (const task of status.openTasks)
+    lines.push(`  open task   ${task.task}: ${task.assignee}${task.deadline ? `, due ${task.deadline}` : ''}`);
+  if (status.lastFailure) {
+    const where = status.lastFailure.activity ? `${status.lastFailure.activity}, attempt ${status.lastFailure.attempt}: ` : '';
+    lines.push(`  last failure ${where}${status.lastFailure.message}`);
+  }
+  lines.push(`  workflow    ${status.workflowId} (run ${status.runId})`);
+  if (status.ui) lines.push(`  in the UI   ${status.ui}`);
+  return lines.join('\n');
+}
+
+/** `officeflow runs` and `officeflow status`: finding runs and reading one, as an operator would in the UI. */
+export function addRunCommands(program: Command, config: () => Config): void {
+  program
+    .command('runs')
+    .description('list runs by process, step, who they wait on, or past their deadline')
+    .option('--process <name>', 'one process, e.g. order-to-cash')
+    .option('--step <step>', 'the step they are in, e.g. credit-review')
+    .option('--waiting-on <who>', 'who they wait on, e.g. Finance')
+    .option('--past-deadline', 'only those waiting past their deadline')
+    .option('--deadline-before <time>', 'only those whose deadline is before this time: overdue by then')
+    .option('--status <status>', `${STATUSES.join(', ')}`, 'running')
+    .option('--limit <n>', 'at most this many, newest first', (value) => Number.parseInt(value, 10), 50)
+    .option('--json', 'print JSON, for scripts')
+    .action(async (options: RunFilter & OutputOptions & { limit: number }) => {
+      if (!STATUSES.includes(options.status)) throw new CommandRefused(`--status must be one of ${STATUSES.join(', ')}`, EXIT.usage);
+      const now = new Date();
+      const query = runsQuery(options, config(), now);
+      const runs = await busy('searching runs', options, () =>
+        withTemporal(config(), (client) => listRuns(client, query, options.limit, now)),
+      );
+      answer(options, { query, runs }, () =>
+        [
+          table(
+            runs.map((run) => ({ ...run, deadline: run.deadline && `${run.deadline}${run.pastDeadline ? ' (past)' : ''}` })),
+            { businessKey: 'KEY', process: 'PROCESS', status: 'STATUS', step: 'STEP', waitingOn: 'WAITING ON', deadline: 'DEADLINE' },
+            'no runs',
+          ),
+          `\nquery: ${query}`,
+        ].join('\n'),
+      );
+    });
+
+  program
+    .command('status')
+    .description('show a run by its business key (a deal, account, contract or candidate id) or workflow id')
+    .argument('<key>', 'e.g. D-2001, or order-to-cash-D-2001')
+    .option('--process <name>', 'where the key names runs of several processes')
+    .option('--json', 'print JSON, for scripts')
+    .action(async (key: string, options: OutputOptions & { process?: string }) => {
+      const status = await busy(`reading ${key}`, options, () =>
+        withTemporal(config(), async (client) => statusOf(client, await runOf(client, key, config(), options.process), config())),
+      );
+      answer(options, status, statusLines);
+    });
+}

@@ -1,0 +1,198 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { type StandInCrm, startStandInCrm } from '../../activities/crm/stand-in';
+import { localPort } from '../../infra/ports';
+import { type TestEngine, eventFor, eventually, startTestEngine, uniqueId } from '../support/engine';
+import { officeflowCli } from '../support/cli';
+import { type DealDesk, dealDesk, orderToCashTestSettings as settings } from '../support/deals';
+import { taskDesk } from '../support/tasks';
+
+let engine: TestEngine;
+let crm: StandInCrm;
+let deals: DealDesk;
+let cli: ReturnType<typeof officeflowCli>;
+beforeAll(async () => {
+  // A CRM of this file's own: it goes down on purpose, and the other test files' runs must not notice.
+  crm = await startStandInCrm(mkdtempSync(path.join(tmpdir(), 'crm-')), await localPort(0, 'CRM_STANDIN_PORT'));
+  engine = await startTestEngine({ settings: { 'order-to-cash': settings }, env: { CRM_URL: crm.url } });
+  deals = dealDesk(engine);
+  cli = officeflowCli(engine);
+});
+afterAll(async () => {
+  await engine.stop();
+  await crm.stop();
+});
+
+interface Status {
+  businessKey: string;
+  process: string;
+  status: string;
+  summary: string;
+  step: string;
+  waitingOn?: string;
+  runId: string;
+  lastFailure?: { activity: string; attempt: number; message: string };
+}
+interface Listed {
+  query: string;
+  runs: Array<{ businessKey: string; process: string; step: string; waitingOn?: string; pastDeadline: boolean }>;
+}
+
+/** A deal of its own, sent with `officeflow send --file`, once its run waits for the delivery. */
+async function dealInDelivery() {
+  const d = deals.deal(await deals.product(100), { quantity: 2, unitPrice: 150 });
+  const file = path.join(tmpdir(), `${d.dealId}.json`);
+  writeFileSync(file, JSON.stringify(d.event));
+  const sent = await cli.json<{ status: number; workflowId: string }>('send', '--file', file);
+  expect(sent).toMatchObject({ status: 202, workflowId: d.workflowId });
+  await deals.atStep(d.workflowId, 'in-delivery');
+  return d;
+}
+
+const statusOf = (key: string) => cli.json<Status>('status', key);
+
+it('lists the processes with the events that start and signal them', async () => {
+  const catalog = await cli.json<Array<{ name: string; triggers: Array<{ type: string; action: string }> }>>('processes');
+  expect(catalog.map((p) => p.name)).toEqual(['customer-onboarding', 'order-to-cash', 'contract-approval', 'hire-to-onboard']);
+  expect(catalog[1].triggers).toContainEqual(expect.objectContaining({ type: 'crm.deal.closed_won', action: 'starts the process' }));
+  expect((await cli.run('processes')).stdout).toMatch(
+    /order-to-cash \(task queue order-to-cash\)\n.*\n\s+crm\.deal\.closed_won\s+starts the process/,
+  );
+});
+
+it('sends events and says what is wrong with a bad one, field by field, with exit codes scripts can tell apart', async () => {
+  const bad = path.join(tmpdir(), `${uniqueId('bad')}.json`);
+  writeFileSync(bad, JSON.stringify(eventFor('crm.deal.closed_won', { dealId: uniqueId('D'), currency: 'EURO', lines: [] })));
+  const refused = await cli.run('send', '--file', bad);
+  expect(refused.code).toBe(1);
+  expect(refused.stdout).toMatch(/refused \(400\)/);
+  expect(refused.stdout).toMatch(/data\.currency\s/);
+  expect(refused.stdout).toMatch(/data\.lines\s/);
+  expect(JSON.parse((await cli.run('send', '--file', bad, '--json')).stdout)).toMatchObject({ status: 400, error: 'invalid_data' });
+
+  expect(await cli.run('send', 'crm.no.such.event')).toMatchObject({ code: 2, stderr: expect.stringContaining('no process is bound') });
+  expect(await cli.run('send', '--file', path.join(tmpdir(), 'missing.json'))).toMatchObject({ code: 1 });
+  expect(await cli.run('frobnicate')).toMatchObject({ code: 2 });
+});
+
+it('shows a run by its business key: summary, step, what it waits on', async () => {
+  const d = await dealInDelivery();
+  const status = await statusOf(d.dealId);
+  expect(status).toMatchObject({
+    businessKey: d.dealId,
+    process: 'order-to-cash',
+    status: 'RUNNING',
+    step: 'in-delivery',
+    waitingOn: 'Logistics',
+    summary: `Order ${d.dealId} for Customer ${(d.event.data as { customer: { id: string } }).customer.id}: €300.00`,
+  });
+  expect(status.lastFailure).toBeUndefined();
+  expect((await cli.run('status', d.dealId)).stdout).toMatch(/step\s+in-delivery\n\s+waiting on\s+Logistics/);
+  expect(await cli.run('status', uniqueId('D'))).toMatchObject({ code: 3, stderr: expect.stringContaining('no run has business key') });
+});
+
+it('lists runs by process, step and who they wait on, only this engine’s, and by deadline', async () => {
+  const d = await dealInDelivery();
+  const waiting = await cli.json<Listed>('runs', '--process', 'order-to-cash', '--waiting-on', 'Logistics');
+  expect(waiting.runs).toContainEqual(expect.objectContaining({ businessKey: d.dealId, step: 'in-delivery', pastDeadline: false }));
+  expect(waiting.query).toMatch(/ AND TaskQueue IN \(.*"order-to-cash@test-/);
+  expect(waiting.query).toContain(`"order-to-cash${engine.queueSuffix}"`);
+  const elsewhere = await cli.json<Listed>('runs', '--step', 'credit-review');
+  expect(elsewhere.runs.map((run) => run.businessKey)).not.toContain(d.dealId);
+
+  // Its wait has no deadline: never past one, whenever.
+  const awaitingPayment = deals.deal(await deals.product(10), { paymentTermsDays: 3 });
+  await deals.send('crm.deal.closed_won', awaitingPayment.event.data as Record<string, unknown>);
+  await deals.deliver(awaitingPayment);
+  await deals.atStep(awaitingPayment.workflowId, 'awaiting-payment');
+  const keys = async (...args: string[]) => (await cli.json<Listed>('runs', ...args)).runs.map((run) => run.businessKey);
+  expect(await keys('--past-deadline')).not.toContain(awaitingPayment.dealId);
+  expect(await keys('--deadline-before', new Date(Date.now() + 4 * 86_400_000).toISOString())).toContain(awaitingPayment.dealId);
+  expect(await keys('--deadline-before', new Date(Date.now() + 2 * 86_400_000).toISOString())).not.toContain(awaitingPayment.dealId);
+});
+
+it('lists and decides tasks; a second decision is refused with exit code 1, an unknown task with 3', async () => {
+  const d = deals.deal(await deals.product(100), { quantity: 100, unitPrice: 200 });
+  await deals.send('crm.deal.closed_won', d.event.data as Record<string, unknown>);
+  const task = await taskDesk(engine).openTaskFor(d.workflowId, 'credit-approval');
+  const as = ['--as', settings.creditApprover, '--intake', engine.intakeUrl];
+  const listed = await cli.json<Array<{ taskId: string; assignee: string }>>('tasks', ...as);
+  expect(listed).toContainEqual(expect.objectContaining({ taskId: task.taskId, assignee: settings.creditApprover }));
+  expect((await cli.run('tasks', ...as)).stdout).toMatch(new RegExp(`^TASK\\s+TITLE\\s+ASSIGNEE\\s+DUE\\n(.*\\n)*${task.taskId}\\s`, 'm'));
+  expect(await cli.json('decide', task.taskId, 'approve', '--comment', 'known customer', ...as)).toMatchObject({
+    taskId: task.taskId,
+    decision: 'approve',
+    decidedBy: settings.creditApprover,
+  });
+  expect(await cli.run('decide', task.taskId, 'reject', ...as)).toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('refused (409)'),
+  });
+  expect(await cli.run('decide', `${d.workflowId}:no-such-task`, 'approve', ...as)).toMatchObject({ code: 3 });
+  await deals.atStep(d.workflowId, 'in-delivery');
+});
+
+it('shows a failing step and retries it at once when the system is back, without waiting for the next attempt', async () => {
+  const crmFaults = (unavailableForMs: number) =>
+    fetch(new URL('/standin/faults', crm.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ unavailableForMs }),
+    });
+  const d = deals.deal(await deals.product(100));
+  await crmFaults(120_000);
+  try {
+    await deals.send('crm.deal.closed_won', d.event.data as Record<string, unknown>);
+    // Retried with backoff (1, 2, 4, 8 s): by the fourth failure the next attempt is 8 s away.
+    const failing = await eventually(
+      async () => {
+        const { lastFailure } = await statusOf(d.dealId);
+        return lastFailure && lastFailure.attempt >= 4 ? lastFailure : undefined;
+      },
+      'the CRM step failing four times',
+      40_000,
+    );
+    expect(failing).toMatchObject({ activity: 'updateDeal', message: expect.stringContaining('CRM refused') });
+    expect((await cli.run('status', d.dealId)).stdout).toMatch(/last failure updateDeal, attempt \d+: CRM refused/);
+  } finally {
+    await crmFaults(0);
+  }
+  const retried = Date.now();
+  expect(await cli.json('retry', d.dealId, '--reason', 'the CRM is back')).toMatchObject({
+    retried: 'updateDeal',
+    workflowId: d.workflowId,
+  });
+  await deals.atStep(d.workflowId, 'in-delivery');
+  expect(Date.now() - retried).toBeLessThan(6_000);
+  expect(await cli.run('retry', d.dealId, '--reason', 'again')).toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('no failing step'),
+  });
+});
+
+it('resets a run to a step it went through, without doubling what that step made, and cancels a run with a reason', async () => {
+  const d = await dealInDelivery();
+  const before = await statusOf(d.dealId);
+  const reset = await cli.json<{ runId: string }>('reset', d.dealId, '--to-step', 'shipping', '--reason', 'carrier lost the label');
+  expect(reset.runId).not.toBe(before.runId);
+  await eventually(async () => {
+    const status = await statusOf(d.dealId);
+    return status.runId === reset.runId && status.step === 'in-delivery' ? status : undefined;
+  }, 'the new run back in delivery');
+  // The new run goes through shipping again (the step is idempotent: the same shipment) back to waiting for the delivery.
+  const { events } = await engine.client.workflow.getHandle(d.workflowId, reset.runId).fetchHistory();
+  const EventType = temporal.api.enums.v1.EventType;
+  const resetAt = events!.findIndex((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+  const shipped = events!.findIndex((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'createShipment');
+  expect(resetAt).toBeGreaterThan(0);
+  expect(shipped).toBeGreaterThan(resetAt);
+  expect(await cli.run('reset', d.dealId, '--to-step', 'no-such-step', '--reason', 'x')).toMatchObject({ code: 3 });
+
+  await cli.json('cancel', d.dealId, '--reason', 'customer withdrew by phone');
+  await eventually(async () => ((await statusOf(d.dealId)).status === 'CANCELLED' ? true : undefined), 'the run cancelled');
+  const history = await engine.client.workflow.getHandle(d.workflowId, reset.runId).fetchHistory();
+  const requested = history.events!.find((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
+  expect(requested?.workflowExecutionCancelRequestedEventAttributes?.cause).toBe('customer withdrew by phone');
+});
