@@ -5,15 +5,19 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '../..');
 
 /**
- * `officeflow up --only worker` (or `--only intake`) as a process of its own, and a process group of its own with its
- * Chromium, as production runs it. Resolves once it runs; `env` points it at running infrastructure. Its log (JSON
+ * `officeflow up --only worker` (or `--only intake`, or all of the engine) as a process of its own, and a process group
+ * of its own with its Chromium, as production runs it. Resolves once it runs; `env` points it at running infrastructure. Its log (JSON
  * lines at `logLevel`) is appended to `logFile` when one is given.
  */
 export async function startWorkerProcess(
   env: NodeJS.ProcessEnv,
-  { logFile, logLevel = 'info', only = 'worker' }: { logFile?: string; logLevel?: 'info' | 'debug'; only?: 'worker' | 'intake' } = {},
+  {
+    logFile,
+    logLevel = 'info',
+    only = 'worker',
+  }: { logFile?: string; logLevel?: 'info' | 'debug'; only?: 'worker' | 'intake' | 'all' } = {},
 ): Promise<ChildProcess> {
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'up', '--only', only], {
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'up', ...(only === 'all' ? [] : ['--only', only])], {
     cwd: root,
     detached: true,
     env: { ...env, LOG_LEVEL: logLevel },
