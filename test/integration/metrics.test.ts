@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { localPort } from '../../infra/ports';
 import { sendEvent } from '../../intake/send';
 import { type TestEngine, eventFor, eventually, startTestEngine } from '../support/engine';
@@ -80,4 +82,12 @@ it('counts runs, steps, events and tasks per process, team and outcome, beside t
       task_queue: `robots${engine.queueSuffix}`,
     }),
   ).toBeGreaterThanOrEqual(1);
+
+  // The Grafana dashboard asks for these very series: each metric it names is served (a failure counter once a step failed).
+  const dashboard = readFileSync(path.join(__dirname, '../../deploy/grafana/dashboards/officeflow.json'), 'utf8');
+  const named = new Set([...dashboard.matchAll(/\b((?:officeflow|temporal)_[a-z_]+?)(?:_bucket|_sum|_count)?\b/g)].map((m) => m[1]));
+  const onlyAfterFailures = ['temporal_activity_execution_failed_total'];
+  const served = (name: string) => new RegExp(`^${name}(_bucket|_sum|_count)?[{ ]`, 'm').test(metrics);
+  expect([...named].filter((name) => !onlyAfterFailures.includes(name) && !served(name))).toEqual([]);
+  expect(named.size).toBeGreaterThanOrEqual(8);
 });
