@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { localPort } from '../infra/ports';
 import { bundleWorkflows } from '../workers/worker';
 import { freshStateDir, localEngineEnv } from './support/local-env';
 
@@ -33,7 +34,9 @@ export default async function globalSetup(): Promise<void> {
     CLUSTER_SETTINGS.flatMap((name) => (process.env[`OFFICEFLOW_TEST_${name}`] ? [[name, process.env[`OFFICEFLOW_TEST_${name}`]!]] : [])),
   );
   Object.assign(process.env, cluster);
-  const settings = { ...localEngineEnv(stateDir), ...cluster };
+  // The local UI decrypts through a codec endpoint at a port known before the dev server starts (test/ui serves it).
+  const codecPort = String(await localPort(0, 'CODEC_PORT'));
+  const settings = { ...localEngineEnv(stateDir), CODEC_PORT: codecPort, ...cluster };
   const root = path.resolve(__dirname, '..');
   const child = spawn(
     process.execPath,
@@ -50,4 +53,5 @@ export default async function globalSetup(): Promise<void> {
   const bundle = await bundleWorkflows();
   writeFileSync(path.join(stateDir, 'workflow-bundle.js'), bundle.code);
   process.env.OFFICEFLOW_TEST_STATE = stateDir;
+  process.env.OFFICEFLOW_TEST_CODEC_PORT = codecPort;
 }
