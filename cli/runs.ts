@@ -29,28 +29,46 @@ function engineScope(config: Config): string[] {
 }
 
 export interface RunFilter {
+  /** A process's saved query, `<process>:<name>`. */
+  saved?: string;
   process?: string;
   step?: string;
   waitingOn?: string;
   pastDeadline?: boolean;
   /** Waiting with a deadline before this time: what will be overdue by then. */
   deadlineBefore?: string;
-  status: string;
+  /** Running unless said (a saved query says for itself). */
+  status?: string;
 }
 
 /** The Temporal visibility query for a filter: the same text an operator can paste into the UI's search. */
 export function runsQuery(filter: RunFilter, config: Config, now = new Date()): string {
   const clauses = [
+    ...(filter.saved ? savedQuery(filter.saved, now) : []),
     ...(filter.process ? [`WorkflowType = ${quoted(processNamed(filter.process).workflow.name)}`] : []),
     ...(filter.step ? [`${ProcessStep.name} = ${quoted(filter.step)}`] : []),
     ...(filter.waitingOn ? [`${WaitingOn.name} = ${quoted(filter.waitingOn)}`] : []),
     ...(filter.pastDeadline ? [`${WaitDeadline.name} < ${quoted(now.toISOString())}`] : []),
     ...(filter.deadlineBefore ? [`${WaitDeadline.name} < ${quoted(instant(filter.deadlineBefore))}`] : []),
-    ...(filter.status === 'all' ? [] : [`ExecutionStatus = ${quoted(statusName(filter.status))}`]),
+    ...statusClause(filter.status ?? (filter.saved ? 'all' : 'running')),
     ...engineScope(config),
   ];
   return clauses.join(' AND ');
 }
+
+/** A saved query with its time filled in, scoped to its process's runs. */
+function savedQuery(saved: string, now: Date): string[] {
+  const [processName, name] = saved.split(':');
+  const process = processNamed(processName);
+  const query = process.savedQueries[name];
+  if (!query) {
+    const names = Object.keys(process.savedQueries).map((known) => `${process.name}:${known}`);
+    throw new CommandRefused(`no saved query "${saved}": one of ${names.join(', ')}`, EXIT.usage);
+  }
+  return [`WorkflowType = ${quoted(process.workflow.name)}`, `(${withNow(query.query, now)})`];
+}
+
+const withNow = (query: string, now: Date) => query.replaceAll('{now}', now.toISOString());
 
 function instant(text: string): string {
   const time = new Date(text);
@@ -58,6 +76,8 @@ function instant(text: string): string {
     throw new CommandRefused(`--deadline-before must be a date or time, e.g. 2026-12-01T09:00:00Z`, EXIT.usage);
   return time.toISOString();
 }
+
+const statusClause = (status: string) => (status === 'all' ? [] : [`ExecutionStatus = ${quoted(statusName(status))}`]);
 
 const STATUSES = ['running', 'completed', 'failed', 'canceled', 'terminated', 'timed-out', 'continued-as-new', 'all'];
 
@@ -193,16 +213,18 @@ export function addRunCommands(program: Command, config: () => Config): void {
   program
     .command('runs')
     .description('list runs by process, step, who they wait on, or past their deadline')
+    .option('--saved <query>', 'a saved query, e.g. contract-approval:waiting-on-legal-past-deadline (officeflow queries lists them)')
     .option('--process <name>', 'one process, e.g. order-to-cash')
     .option('--step <step>', 'the step they are in, e.g. credit-review')
     .option('--waiting-on <who>', 'who they wait on, e.g. Finance')
     .option('--past-deadline', 'only those waiting past their deadline')
     .option('--deadline-before <time>', 'only those whose deadline is before this time: overdue by then')
-    .option('--status <status>', `${STATUSES.join(', ')}`, 'running')
+    .option('--status <status>', `${STATUSES.join(', ')} (default: running)`)
     .option('--limit <n>', 'at most this many, newest first', (value) => Number.parseInt(value, 10), 50)
     .option('--json', 'print JSON, for scripts')
     .action(async (options: RunFilter & OutputOptions & { limit: number }) => {
-      if (!STATUSES.includes(options.status)) throw new CommandRefused(`--status must be one of ${STATUSES.join(', ')}`, EXIT.usage);
+      if (options.status && !STATUSES.includes(options.status))
+        throw new CommandRefused(`--status must be one of ${STATUSES.join(', ')}`, EXIT.usage);
       const now = new Date();
       const query = runsQuery(options, config(), now);
       const runs = await busy('searching runs', options, () =>
@@ -218,6 +240,22 @@ export function addRunCommands(program: Command, config: () => Config): void {
           `\nquery: ${query}`,
         ].join('\n'),
       );
+    });
+
+  program
+    .command('queries')
+    .description('list each process’s saved queries, as `runs --saved` takes them and the Temporal UI’s search accepts them')
+    .option('--json', 'print JSON, for scripts')
+    .action((options: OutputOptions) => {
+      const now = new Date();
+      const queries = processes.flatMap((process) =>
+        Object.entries(process.savedQueries).map(([name, saved]) => ({
+          name: `${process.name}:${name}`,
+          description: saved.description,
+          query: [`WorkflowType = ${quoted(process.workflow.name)}`, `(${withNow(saved.query, now)})`].join(' AND '),
+        })),
+      );
+      answer(options, queries, () => queries.map((q) => `${q.name}\n  ${q.description}\n  ${q.query}`).join('\n\n'));
     });
 
   program

@@ -73,6 +73,24 @@ export default defineProcess({
     details: `**Opportunity** ${input.opportunityId} · **Version** ${input.document.version} · **Non-standard clauses** ${input.nonStandardClauses.length}`,
   }),
   searchAttributes: [CustomerId, ContractValue, Assignees],
+  savedQueries: {
+    'waiting-on-legal-past-deadline': {
+      description: 'Contracts waiting on Legal past their deadline',
+      query: 'WaitingOn = "Legal" AND WaitDeadline < "{now}" AND ExecutionStatus = "Running"',
+    },
+    'in-approval': {
+      description: 'Contracts in an approval stage, any team',
+      query: 'ProcessStep STARTS_WITH "approval:" AND ExecutionStatus = "Running"',
+    },
+    'large-contracts-in-approval': {
+      description: 'Contracts of 250,000 or more still in approval',
+      query: 'ContractValue >= 250000 AND ProcessStep STARTS_WITH "approval:" AND ExecutionStatus = "Running"',
+    },
+    'awaiting-signature': {
+      description: 'Approved contracts the customer has not signed yet',
+      query: 'ProcessStep = "awaiting-signature" AND ExecutionStatus = "Running"',
+    },
+  },
   initialSearchAttributes: (input) => [
     { key: CustomerId, value: input.customerId },
     { key: ContractValue, value: Number(toDecimal(input.value)) },

@@ -27,6 +27,16 @@ export default defineProcess({
     details: `**Country** ${account.country} · **Currency** ${account.currency}`,
   }),
   searchAttributes: [CustomerId],
+  savedQueries: {
+    'credit-review': {
+      description: 'New customers waiting for Finance to set a credit limit',
+      query: 'ProcessStep = "credit-review" AND ExecutionStatus = "Running"',
+    },
+    'credit-review-overdue': {
+      description: 'Credit reviews past their deadline (the customer starts on prepayment)',
+      query: 'ProcessStep = "credit-review" AND WaitDeadline < "{now}" AND ExecutionStatus = "Running"',
+    },
+  },
   initialSearchAttributes: (input) => [{ key: CustomerId, value: input.account.accountId }],
   triggers: [
     startsOn({

@@ -53,6 +53,14 @@ export const signalsOn = <Data, Payload, Sent>(spec: Omit<SignalTrigger<Data, Pa
   ...spec,
 });
 
+/** A search operators run often, by name: `officeflow runs --saved <process>:<name>`, or pasted into the UI. */
+export interface SavedQuery {
+  /** What it answers, in the operator's words. */
+  description: string;
+  /** A Temporal visibility query over the process's runs; `{now}` stands for the current time. */
+  query: string;
+}
+
 export interface RunDescription {
   businessKey: string;
   summary: string;
@@ -85,6 +93,8 @@ export interface ProcessDefinition<W extends Workflow = Workflow, Settings = any
   /** Search attributes known when the run starts, so a run is findable from its first moment. */
   initialSearchAttributes: (input: Parameters<W>[0]) => SearchAttributePair[];
   triggers: Trigger<Parameters<W>[0], Settings>[];
+  /** The searches its operators need, named; each is scoped to this process's runs when used. */
+  savedQueries: Record<string, SavedQuery>;
 }
 
 /** Declares a business process: the one place its workflow, input, triggers, queue and search attributes are written. */

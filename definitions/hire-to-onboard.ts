@@ -41,6 +41,20 @@ export default defineProcess({
     details: `**Country** ${hire.country}`,
   }),
   searchAttributes: [CandidateId, Department, Assignees],
+  savedQueries: {
+    'waiting-on-it': {
+      description: 'Hires waiting on IT (an account a portal refused, equipment to chase)',
+      query: 'WaitingOn = "IT" AND ExecutionStatus = "Running"',
+    },
+    'waiting-on-manager': {
+      description: 'Hires whose manager has preparations open',
+      query: 'WaitingOn = "Manager" AND ExecutionStatus = "Running"',
+    },
+    'past-deadline': {
+      description: 'Hires with a step past its deadline',
+      query: 'WaitDeadline < "{now}" AND ExecutionStatus = "Running"',
+    },
+  },
   initialSearchAttributes: ({ hire }) => [
     { key: CandidateId, value: hire.candidateId },
     { key: Department, value: hire.department },

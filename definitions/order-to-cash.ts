@@ -46,6 +46,29 @@ export default defineProcess({
     details: `**Customer** ${input.customer.id} · **Lines** ${input.lines.length} · **Payment terms** ${input.paymentTermsDays} days`,
   }),
   searchAttributes: [CustomerId, OrderTotal],
+  savedQueries: {
+    'credit-approval': {
+      description: 'Orders waiting for Finance to approve credit',
+      query: 'ProcessStep = "credit-approval" AND ExecutionStatus = "Running"',
+    },
+    'credit-approval-overdue': {
+      description: 'Credit approvals past their deadline',
+      query: 'ProcessStep = "credit-approval" AND WaitDeadline < "{now}" AND ExecutionStatus = "Running"',
+    },
+    'on-hold-for-stock': {
+      description: 'Orders on hold until stock arrives',
+      query: 'ProcessStep = "awaiting-stock" AND ExecutionStatus = "Running"',
+    },
+    'in-delivery': {
+      description: 'Shipped orders not yet delivered',
+      query: 'ProcessStep = "in-delivery" AND ExecutionStatus = "Running"',
+    },
+    'payment-overdue': {
+      description: 'Invoices past due: in dunning or with Collections',
+      query: 'ProcessStep IN ("dunning", "collections") AND ExecutionStatus = "Running"',
+    },
+    'large-orders': { description: 'Orders of 10,000 or more in flight', query: 'OrderTotal >= 10000 AND ExecutionStatus = "Running"' },
+  },
   initialSearchAttributes: (input) => [
     { key: CustomerId, value: input.customer.id },
     // A Double, as operators filter it: `OrderTotal > 10000`.

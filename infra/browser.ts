@@ -1,6 +1,6 @@
 import os from 'node:os';
 import Bottleneck from 'bottleneck';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 
 /**
  * Flags for headless Chromium on a server: no sandbox as root, and none of Chromium's background connections,
@@ -151,18 +151,21 @@ export class BrowserPool {
     const forget = () => {
       if (this.current === generation) this.current = undefined;
     };
-    generation.browser = puppeteer
-      .launch({
-        executablePath: this.options.executablePath,
-        headless: true,
-        args: CHROMIUM_ARGS,
-        // Over a pipe, Chromium exits when its worker does, even one killed outright.
-        pipe: true,
-        // Puppeteer's own signal handlers would exit the process before officeflow's orderly shutdown.
-        handleSIGINT: false,
-        handleSIGTERM: false,
-        handleSIGHUP: false,
-      })
+    // Puppeteer is loaded with the first browser: what only reads the configuration does not wait for it.
+    generation.browser = import('puppeteer-core')
+      .then(({ default: puppeteer }) =>
+        puppeteer.launch({
+          executablePath: this.options.executablePath,
+          headless: true,
+          args: CHROMIUM_ARGS,
+          // Over a pipe, Chromium exits when its worker does, even one killed outright.
+          pipe: true,
+          // Puppeteer's own signal handlers would exit the process before officeflow's orderly shutdown.
+          handleSIGINT: false,
+          handleSIGTERM: false,
+          handleSIGHUP: false,
+        }),
+      )
       .then((browser) => {
         // A crashed browser is launched afresh for the next task.
         browser.once('disconnected', forget);

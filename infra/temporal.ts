@@ -5,8 +5,7 @@ import { Client, Connection, type ConnectionOptions, isGrpcServiceError } from '
 import type { Duration, SearchAttributeType } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time';
 import { type SearchAttributeKey, encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { type Config, ConfigError } from '../config';
 import { dataConverter } from '../codec/data-converter';
@@ -82,6 +81,8 @@ export async function startLocalTemporal(
   const local = { port, uiPort, uiUrl: `http://127.0.0.1:${uiPort}`, metricsPort };
   if (!cli) {
     log.warn('no Temporal CLI and no Go toolchain found: downloading the Temporal dev server');
+    // Loaded only here: the SDK's test environment is heavy, and only this fallback needs it.
+    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
     const env = await TestWorkflowEnvironment.createLocal({
       server: {
         executable: { type: 'cached-download', downloadDir: dir },
@@ -161,7 +162,9 @@ export async function connectClient(endpoint: TemporalEndpoint, encryptionKeys: 
   return new Client({ connection, namespace: endpoint.namespace, dataConverter: dataConverter(encryptionKeys) });
 }
 
-export function connectWorkerConnection(endpoint: TemporalEndpoint): Promise<NativeConnection> {
+export async function connectWorkerConnection(endpoint: TemporalEndpoint): Promise<NativeConnection> {
+  // The worker's native module, loaded by what runs workers only.
+  const { NativeConnection } = await import('@temporalio/worker');
   return NativeConnection.connect(connectionOptions(endpoint));
 }
 

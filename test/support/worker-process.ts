@@ -20,7 +20,8 @@ export async function startWorkerProcess(
   const worker = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'up', ...(only === 'all' ? [] : ['--only', only])], {
     cwd: root,
     detached: true,
-    env: { ...env, LOG_LEVEL: logLevel },
+    // Several run side by side: none serves metrics unless told where.
+    env: { METRICS_PORT: '0', ...env, LOG_LEVEL: logLevel },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (logFile) worker.stdout!.pipe(createWriteStream(logFile, { flags: 'a' }));
