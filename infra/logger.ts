@@ -22,7 +22,11 @@ const STEP_BUCKETS = [1, 5, 15, 60, 300, 900, 3600, 14_400, 86_400, 259_200, 604
  */
 export function installTemporalRuntime(log: Logger, metrics?: { address: string }): void {
   Runtime.install({
-    logger: new DefaultLogger('WARN', ({ level, message, meta }) => log[level === 'ERROR' ? 'error' : 'warn']({ ...meta }, message)),
+    logger: new DefaultLogger('WARN', ({ level, message, meta }) => {
+      // Failed attempts are logged by the workers' activity logging, with the run's business key.
+      if (message === 'Activity failed') return;
+      log[level === 'ERROR' ? 'error' : 'warn']({ ...meta }, message);
+    }),
     shutdownSignals: [],
     telemetryOptions: metrics && {
       metrics: {

@@ -54,6 +54,14 @@ export function httpServer(log: Logger, trustProxyHops = 0): FastifyInstance {
     connectionTimeout: 30_000,
     requestTimeout: 10_000,
     keepAliveTimeout: 5_000,
+    // Requests are logged below, at debug level and by route: a raw path may carry a one-click link's token.
+    disableRequestLogging: true,
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug(
+      { method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

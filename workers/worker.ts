@@ -14,6 +14,7 @@ import { createPool } from '../db/pool';
 import type { ProcessDefinition } from '../definitions/define';
 import { browserPool } from '../infra/browser';
 import { robotTaskQueue } from '../workflows/robots';
+import { activityLogging } from './activity-logging';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -58,7 +59,12 @@ export async function startWorkers({ connection, config, registry, log, workflow
   const systems = connectSystems(config, { pool, browser, decisionLinks: links, publicUrl: publicUrl(config), log });
   const bundle = workflowBundle ?? (config.WORKFLOW_BUNDLE ? { codePath: config.WORKFLOW_BUNDLE } : await bundleWorkflows());
   const robotQueues = [...new Set(taskQueues.map(robotTaskQueue))];
-  const common = { connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config.OFFICEFLOW_ENCRYPTION_KEY!) };
+  const common = {
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: dataConverter(config.OFFICEFLOW_ENCRYPTION_KEY!),
+    interceptors: { activity: [activityLogging(log, registry)] },
+  };
   const workers = await Promise.all([
     ...taskQueues.map((taskQueue) =>
       Worker.create({
