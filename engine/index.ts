@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import nodemailer from 'nodemailer';
+import { mailActivities } from '../activities/mail/outbox';
 import { encryptionCodec } from '../codec/data-converter';
 import { type Config, publicUrl } from '../config';
 import { createPool } from '../db/pool';
@@ -73,6 +75,9 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
     if (!options.only || options.only === 'intake') {
       const client = await connectClient(temporal, encryptionKeys);
       const pool = createPool(config.DATABASE_URL!, options.log);
+      // The inbox e-mails sign-in links through the same outbox as the processes' mail.
+      const transport = config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined;
+      const mail = transport && mailActivities(pool, transport, config.MAIL_FROM);
       const intake = buildIntake({
         client,
         pool,
@@ -83,9 +88,19 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
         rateLimit: config.INTAKE_RATE_LIMIT,
         trustProxyHops: config.INTAKE_TRUST_PROXY_HOPS,
         links: decisionLinks(encryptionKeys, publicUrl(config)),
+        inbox: {
+          publicUrl: publicUrl(config),
+          encryptionKeys,
+          identityKey: config.OIDC_ISSUER ? undefined : config.OFFICEFLOW_IDENTITY_KEY,
+          audience: config.OIDC_AUDIENCE,
+          sendEmail: mail?.sendEmail,
+        },
         log: options.log,
       });
-      parts.unshift({ name: 'event intake', stop: () => intake.close().then(() => Promise.all([pool.end(), client.connection.close()])) });
+      parts.unshift({
+        name: 'event intake',
+        stop: () => intake.close().then(() => Promise.all([pool.end(), client.connection.close(), transport?.close()])),
+      });
       engine.intakeUrl = await intake.listen({ host: config.INTAKE_HOST, port: config.INTAKE_PORT });
       Object.assign(engine, { client, pool });
     }

@@ -13,13 +13,15 @@ const AUDIENCE = 'officeflow-decision-link';
 const LONGEST = 30 * 24 * 3600_000;
 
 /**
- * Signs and reads the links in task e-mails. The key is derived from the payload-encryption key every worker and
- * intake shares, so no further secret is needed; rotating that key retires the links sent before.
+ * The key that signs links of one kind (`purpose`), derived from the payload-encryption key every worker and intake
+ * shares, so no further secret is needed; rotating that key retires the links sent before.
  */
+export const linkKey = (encryptionKeys: string, purpose: string): Buffer =>
+  Buffer.from(hkdfSync('sha256', Buffer.from(encryptionKeys.split(',')[0].trim(), 'base64'), '', `officeflow ${purpose}`, 32));
+
+/** Signs and reads the links in task e-mails. */
 export function decisionLinks(encryptionKeys: string, publicUrl: string) {
-  const key = Buffer.from(
-    hkdfSync('sha256', Buffer.from(encryptionKeys.split(',')[0].trim(), 'base64'), '', 'officeflow decision links', 32),
-  );
+  const key = linkKey(encryptionKeys, 'decision links');
   return {
     /** The URL of the confirmation page for a task and its person. */
     async url({ taskId, assignee, expiresAt }: DecisionLink): Promise<string> {
@@ -33,6 +35,9 @@ export function decisionLinks(encryptionKeys: string, publicUrl: string) {
         .sign(key);
       return new URL(`/links/${token}`, publicUrl).href;
     },
+
+    /** The task's page in the inbox, where its assignee signs in to decide it. */
+    taskPage: (taskId: string): string => new URL(`/inbox/tasks/${encodeURIComponent(taskId)}`, publicUrl).href,
 
     /** The link's task, person and id; throws when it was tampered with ('invalid') or has expired ('expired'). */
     async read(token: string): Promise<DecisionLink & { linkId: string }> {

@@ -1,56 +1,13 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { html, type SafeHtml } from '../activities/documents/html';
+import { html } from '../activities/documents/html';
 import { plainText } from '../contracts/fields';
 import { Verdict } from '../contracts/human-task';
 import type { DecisionLinks } from './decision-links';
 import { Refusal } from './errors';
+import { VERDICT_LABELS, acceptForms, page } from './pages';
 import type { TaskDesk } from './task-desk';
-
-const LABELS: Record<Verdict, string> = { approve: 'Approve', reject: 'Reject', 'request-changes': 'Request changes' };
-
-const page = (reply: FastifyReply, status: number, title: string, body: SafeHtml) =>
-  reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .send(
-      html`<!doctype html>
-        <html lang="en">
-          <head>
-            <meta charset="utf-8" />
-            <meta name="viewport" content="width=device-width, initial-scale=1" />
-            <title>${title} – officeflow</title>
-            <style>
-              body {
-                font-family: sans-serif;
-                max-width: 40rem;
-                margin: 2rem auto;
-                padding: 0 1rem;
-              }
-              pre {
-                white-space: pre-wrap;
-                font-family: inherit;
-                background: #f4f4f4;
-                padding: 1rem;
-              }
-              textarea {
-                width: 100%;
-              }
-              button {
-                margin: 0.5rem 0.5rem 0 0;
-                padding: 0.5rem 1rem;
-              }
-            </style>
-          </head>
-          <body>
-            <main>
-              <h1>${title}</h1>
-              ${body}
-            </main>
-          </body>
-        </html>`.markup,
-    );
 
 const decisionForm = z.object({ decision: Verdict, comment: plainText(2000).optional() });
 
@@ -63,9 +20,7 @@ export const decisionPages: FastifyPluginAsync<{ links: DecisionLinks; desk: Tas
   app,
   { links, desk, pool },
 ) => {
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
-    done(null, Object.fromEntries(new URLSearchParams(body as string))),
-  );
+  acceptForms(app);
 
   /** The link's task while it is open for the link's person, or the page that says why not. */
   const openTaskOf = async (token: string, reply: FastifyReply) => {
@@ -100,7 +55,7 @@ export const decisionPages: FastifyPluginAsync<{ links: DecisionLinks; desk: Tas
         <form method="post">
           <p><label for="comment">Comment</label></p>
           <p><textarea id="comment" name="comment" rows="4" maxlength="2000"></textarea></p>
-          ${task!.verdicts.map((verdict) => html`<button type="submit" name="decision" value="${verdict}">${LABELS[verdict]}</button>`)}
+          ${task!.verdicts.map((verdict) => html`<button type="submit" name="decision" value="${verdict}">${VERDICT_LABELS[verdict]}</button>`)}
         </form>`,
     );
   });
@@ -117,7 +72,12 @@ export const decisionPages: FastifyPluginAsync<{ links: DecisionLinks; desk: Tas
     if (!spent.rowCount) return page(reply, 410, 'This link was already used', html`<p>Each link decides once.</p>`);
     try {
       const decided = await desk.decide(link!.taskId, { decidedBy: link!.assignee, ...form.data });
-      return page(reply, 200, 'Your decision was recorded', html`<p>${LABELS[decided.decision]}: thank you, ${decided.decidedBy}.</p>`);
+      return page(
+        reply,
+        200,
+        'Your decision was recorded',
+        html`<p>${VERDICT_LABELS[decided.decision]}: thank you, ${decided.decidedBy}.</p>`,
+      );
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       return page(reply, error.status, 'Your decision was not taken', html`<p>${error.message}</p>`);

@@ -16,6 +16,7 @@ import { EventDispatcher } from './dispatch';
 import { Refusal, clip } from './errors';
 import { eventRoutes } from './events';
 import { intakeMetrics } from './metrics';
+import { type InboxOptions, inboxPages } from './inbox';
 import type { Authenticate } from './identity';
 import { taskDesk } from './task-desk';
 import { taskRoutes } from './tasks';
@@ -35,6 +36,8 @@ export interface IntakeDeps {
   trustProxyHops?: number;
   /** Reads the one-click links in task e-mails. */
   links: DecisionLinks;
+  /** The task inbox's settings; without them, no inbox. */
+  inbox?: Omit<InboxOptions, 'desk' | 'pool' | 'authenticate'>;
   log: Logger;
 }
 
@@ -84,6 +87,7 @@ export function buildIntake({
   rateLimit: max,
   trustProxyHops,
   links,
+  inbox,
   log,
 }: IntakeDeps): FastifyInstance {
   const app = httpServer(log, trustProxyHops);
@@ -101,6 +105,7 @@ export function buildIntake({
   const desk = taskDesk(client, pool);
   app.register(taskRoutes, { prefix: '/tasks', desk, pool, authenticate, operators });
   app.register(decisionPages, { prefix: '/links', links, desk, pool });
+  if (inbox) app.register(inboxPages, { prefix: '/inbox', desk, pool, authenticate, ...inbox });
   app.register(contractRoutes, { prefix: '/contracts', pool, authenticate });
   app.register(documentRoutes, { prefix: '/documents', pool, authenticate, operators });
 

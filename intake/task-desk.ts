@@ -1,6 +1,7 @@
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
+import { taskListActivities } from '../activities/back-office/task-list';
 import type { DecisionInput, DelegationInput } from '../contracts/human-task';
 import { TASK_REFUSALS, decideTask, delegateTask, taskName } from '../workflows/human-task';
 import { Refusal } from './errors';
@@ -28,6 +29,7 @@ async function delivered<T>(update: Promise<T>): Promise<T> {
  * task API, the pages of one-click links): the run checks and answers at once.
  */
 export function taskDesk(client: Client, pool: Pool) {
+  const taskList = taskListActivities(pool);
   /** The run a task belongs to, and the task's name within it; 404 for an unknown task. */
   const runOf = async (taskId: string) => {
     const { rows } = await pool.query<{ workflow_id: string }>('SELECT workflow_id FROM human_tasks WHERE task_id = $1', [taskId]);
@@ -37,7 +39,12 @@ export function taskDesk(client: Client, pool: Pool) {
   return {
     async decide(taskId: string, decision: Omit<DecisionInput, 'task'>) {
       const { handle, task } = await runOf(taskId);
-      return { taskId, ...(await delivered(handle.executeUpdate(decideTask, { args: [{ task, ...decision }] }))) };
+      const decided = await delivered(handle.executeUpdate(decideTask, { args: [{ task, ...decision }] }));
+      // The run closes the task on the list too, a moment later; closed here at once, the person's next look shows it
+      // (the same idempotent write).
+      const { escalated: _escalated, ...record } = decided;
+      await taskList.closeTask({ taskId, ...record });
+      return { taskId, ...decided };
     },
     async delegate(taskId: string, delegation: Omit<DelegationInput, 'task'>) {
       const { handle, task } = await runOf(taskId);

@@ -14,7 +14,10 @@ export function mailActivities(pool: Pool, transport: Transporter, from: string,
   return {
     async sendEmail(mail: OutgoingEmail): Promise<{ messageId: string; alreadySent: boolean }> {
       // The link is made here, not in the workflow: it lets its holder decide, and stays out of Temporal's history.
-      const text = mail.decisionLink && links ? `${mail.text}\n\nOr decide in one click: ${await links.url(mail.decisionLink)}` : mail.text;
+      const text =
+        mail.decisionLink && links
+          ? `${mail.text}\n\nOr decide in one click: ${await links.url(mail.decisionLink)}\n\nIn your task inbox: ${links.taskPage(mail.decisionLink.taskId)}`
+          : mail.text;
       return inTransaction(pool, async (db) => {
         await db.query(
           `INSERT INTO outbox_emails (email_key, recipient, subject, body_text, attachment_keys)

@@ -3,8 +3,7 @@ import legacyErp from '../../activities/legacy-erp';
 import { browserPool } from '../../infra/browser';
 import { sendEvent } from '../../intake/send';
 import { money } from '../../contracts/money';
-import { DealClosedWon, type OrderToCashResult, type OrderToCashSettings } from '../../contracts/order';
-import { orderToCash } from '../../workflows/order-to-cash';
+import type { OrderToCashResult, OrderToCashSettings } from '../../contracts/order';
 import {
   type TestEngine,
   attachmentsOf,
@@ -60,16 +59,6 @@ async function expectOrderUndone(dealId: string) {
   expect((await crmDeal(dealId)).stage).toBe('cancelled');
 }
 
-/** Starts a deal's run as the intake would, with some of its settings changed: a run keeps the settings it started with. */
-async function startWithSettings(d: { workflowId: string; event: { data?: unknown } }, changed: Partial<OrderToCashSettings>) {
-  const definition = engine.registry.find((p) => p.name === 'order-to-cash')!;
-  await engine.client.workflow.start(orderToCash, {
-    taskQueue: definition.taskQueue,
-    workflowId: d.workflowId,
-    args: [{ ...DealClosedWon.parse(d.event.data), settings: { ...(definition.settings as OrderToCashSettings), ...changed } }],
-  });
-}
-
 // This file's engine, once it has started, as tests drive deals and decide tasks on it.
 const deals = () => dealDesk(engine);
 const product: Deals['product'] = (...args) => deals().product(...args);
@@ -78,6 +67,7 @@ const send: Deals['send'] = (...args) => deals().send(...args);
 const handle: Deals['handle'] = (...args) => deals().handle(...args);
 const atStep: Deals['atStep'] = (...args) => deals().atStep(...args);
 const crmDeal: Deals['crmDeal'] = (...args) => deals().crmDeal(...args);
+const startWithSettings: Deals['startWithSettings'] = (...args) => deals().startWithSettings(...args);
 const ledgerFor: Deals['ledgerFor'] = (...args) => deals().ledgerFor(...args);
 async function deliverAndPay(d: { dealId: string; workflowId: string }, amounts: number[]) {
   await deals().deliver(d);

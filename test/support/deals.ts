@@ -1,6 +1,8 @@
 import type { DealRecord } from '../../activities/crm/stand-in';
 import { money } from '../../contracts/money';
-import type { OrderToCashResult } from '../../contracts/order';
+import { DealClosedWon, type OrderToCashResult, type OrderToCashSettings } from '../../contracts/order';
+import { startOptions } from '../../definitions';
+import { orderToCash } from '../../workflows/order-to-cash';
 import type { Progress } from '../../contracts/progress';
 import { sendEvent } from '../../intake/send';
 import { type TestEngine, eventFor, eventually, uniqueId } from './engine';
@@ -77,6 +79,16 @@ export function dealDesk(engine: TestEngine) {
         [invoiceNumber],
       );
       return rows;
+    },
+
+    /** Starts a deal's run as the intake would, with some of its settings changed: a run keeps the settings it started with. */
+    async startWithSettings(d: { workflowId: string; event: { data?: unknown } }, changed: Partial<OrderToCashSettings>) {
+      const definition = engine.registry.find((p) => p.name === 'order-to-cash')!;
+      await engine.client.workflow.start(orderToCash, {
+        ...startOptions(definition, DealClosedWon.parse(d.event.data)),
+        workflowId: d.workflowId,
+        args: [{ ...DealClosedWon.parse(d.event.data), settings: { ...(definition.settings as OrderToCashSettings), ...changed } }],
+      });
     },
 
     /** Delivers the deal's shipment once it is under way. */
