@@ -29,8 +29,15 @@ export type SystemSettings = Intersection<SettingsOf<System>>;
 export function connectSystems(
   settings: SystemSettings,
   shared: SharedClients,
-): { activities: Partial<Activities>; robots: Partial<Activities>; close(): Promise<void> } {
+): {
+  activities: Partial<Activities>;
+  robots: Partial<Activities>;
+  /** The system each activity belongs to, by activity name: what a failure names. */
+  systemOf: Record<string, string>;
+  close(): Promise<void>;
+} {
   const connected = systems.map((system) => ({
+    name: system.name,
     robots: 'robots' in system && system.robots === true,
     ...(system as ConnectedSystem<SystemSettings, object>).connect(settings, shared),
   }));
@@ -38,6 +45,7 @@ export function connectSystems(
   return {
     activities: merged(false),
     robots: merged(true),
+    systemOf: Object.fromEntries(connected.flatMap((c) => Object.keys(c.activities).map((activity) => [activity, c.name]))),
     close: async () => {
       for (const c of connected) await c.close?.();
     },

@@ -2,6 +2,7 @@ import type { Context as ActivityContext } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { ProcessDefinition } from '../definitions/define';
+import { stepSummary } from '../workflows/activity-summaries';
 
 /** The business key in a run's workflow id: every process names its runs `<process>-<key>`. */
 export function businessKeyOf(workflowId: string, registry: ProcessDefinition[]): string | undefined {
@@ -12,10 +13,12 @@ export function businessKeyOf(workflowId: string, registry: ProcessDefinition[])
 /**
  * Logs every activity attempt with the run it belongs to (workflow id, run id, business key), the step and the
  * attempt: done at debug level with its time, failed at warn with the failure's message. Never its arguments or
- * result, which may hold personal data.
+ * result, which may hold personal data. A failure's message is prefixed with the system and the step in business
+ * words ("crm: Move CRM deal D-2001 to shipped: …"), so whoever reads it in the UI or `officeflow status` knows where
+ * to look; a robot's names its screenshot itself.
  */
 export const activityLogging =
-  (log: Logger, registry: ProcessDefinition[]): ActivityInterceptorsFactory =>
+  (log: Logger, registry: ProcessDefinition[], systemOf: Record<string, string>): ActivityInterceptorsFactory =>
   (ctx: ActivityContext) => ({
     inbound: {
       async execute(input, next) {
@@ -34,6 +37,10 @@ export const activityLogging =
           run.debug({ ms: Math.round(performance.now() - started) }, 'activity done');
           return result;
         } catch (error) {
+          if (error instanceof Error) {
+            const where = [systemOf[activityType], stepSummary(activityType, input.args)].filter(Boolean).join(': ');
+            if (where && !error.message.startsWith(where)) error.message = `${where}: ${error.message}`;
+          }
           run.warn({ ms: Math.round(performance.now() - started), error: (error as Error).message }, 'activity failed');
           throw error;
         }

@@ -63,7 +63,7 @@ export async function startWorkers({ connection, config, registry, log, workflow
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: dataConverter(config.OFFICEFLOW_ENCRYPTION_KEY!),
-    interceptors: { activity: [activityLogging(log, registry)] },
+    interceptors: { activity: [activityLogging(log, registry, systems.systemOf)] },
   };
   const workers = await Promise.all([
     ...taskQueues.map((taskQueue) =>

@@ -28,7 +28,8 @@ const summaries: { [Name in keyof Activities]: (...args: Parameters<Activities[N
   printCreditNote: (creditNoteNumber) => `Print credit note ${creditNoteNumber}`,
   updateDeal: ({ dealId, stage }) => `Move CRM deal ${dealId} to ${stage}`,
   noteOnDeal: ({ dealId }) => `Note on CRM deal ${dealId}`,
-  sendEmail: ({ subject }) => `E-mail “${subject}”`,
+  // By its kind (`invoice`, `credit-approval/assigned`): a subject may name a person.
+  sendEmail: ({ emailKey }) => `E-mail ${emailKey.slice(emailKey.search(/[:/]/) + 1)}`,
   openTask: ({ taskId }) => `Open task ${taskId}`,
   reassignTask: ({ taskId }) => `Reassign task ${taskId}`,
   closeTask: ({ taskId, decision }) => `Record “${decision}” on task ${taskId}`,
@@ -48,15 +49,15 @@ const summaries: { [Name in keyof Activities]: (...args: Parameters<Activities[N
   endPayrollEnrolment: (employeeNumber) => `End the payroll enrolment of ${employeeNumber}`,
 };
 
-/** The summary of a scheduled step, unless the workflow gave one itself. */
-function summarise(input: ActivityInput): string | undefined {
-  const summary = summaries[input.activityType as keyof Activities] as ((...args: unknown[]) => string) | undefined;
-  return summary?.(...input.args);
+/** A step in business words, from its activity and arguments: its summary in the UI, and what its failures name. */
+export function stepSummary(activityType: string, args: unknown[]): string | undefined {
+  const summary = summaries[activityType as keyof Activities] as ((...args: unknown[]) => string) | undefined;
+  return summary?.(...args);
 }
 
 class ActivitySummaries implements WorkflowOutboundCallsInterceptor {
   scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
-    return next({ ...input, options: { summary: summarise(input), ...input.options } });
+    return next({ ...input, options: { summary: stepSummary(input.activityType, input.args), ...input.options } });
   }
 }
 

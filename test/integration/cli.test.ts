@@ -183,9 +183,12 @@ it('shows a failing step and retries it at once when the system is back, without
     expect((await statusOf(d.dealId)).lastFailure).toMatchObject({
       activity: 'updateDeal',
       attempt: expect.any(Number),
-      message: expect.stringContaining('CRM refused'),
+      // The system, the step in business words, then what went wrong.
+      message: expect.stringMatching(new RegExp(`^crm: Move CRM deal ${d.dealId} to ordered: CRM refused`)),
     });
-    expect((await cli.run('status', d.dealId)).stdout).toMatch(/last failure updateDeal, attempt \d+: CRM refused/);
+    expect((await cli.run('status', d.dealId)).stdout).toMatch(
+      /last failure updateDeal, attempt \d+: crm: Move CRM deal \S+ to ordered: CRM refused/,
+    );
     // A moment when Temporal's next attempt is still a while off (backoff doubles: 8 s, then 16 s).
     nextAttemptAt = await eventually(
       async () => {

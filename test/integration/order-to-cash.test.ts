@@ -159,8 +159,10 @@ describe('credit approval', () => {
     await atStep(d.workflowId, 'in-delivery');
     await expect(deliverAndPay(d, [23_800])).resolves.toMatchObject({ outcome: 'paid' });
     await engine.keepHistory(d.workflowId, 'credit-approved');
-    const [notice] = await mailTo(settings.creditApprover).then((mails) => mails.filter((m) => m.subject?.includes(`Customer`)));
+    // The approver's notice of this deal (other test files' deals go to the same approver).
+    const [notice] = await mailTo(settings.creditApprover).then((mails) => mails.filter((m) => m.text?.includes(`Deal ${d.dealId} `)));
     expect(notice.text).toContain(`officeflow decide ${task.taskId}`);
+    expect(notice.text).toContain(`/inbox/tasks/${encodeURIComponent(task.taskId)}`);
   });
 
   it('blocks the deal in the CRM and tells the sales rep why when Finance rejects', async () => {
