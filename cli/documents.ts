@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../config';
 import { localIntakeUrl } from './engine';
+import { type OutputOptions, answer } from './output';
 import { type Identity, request, tokenFor, tokenOption } from './tasks';
 
 /** `officeflow document <key>`: saves a kept document, e.g. the screenshot a failed robot left, for operators. */
@@ -15,11 +16,13 @@ export function addDocumentCommand(program: Command, config: () => Config): void
     .option('--as <email>', 'who you are, where officeflow signs tokens itself')
     .addOption(tokenOption())
     .option('--intake <url>', 'the engine to ask (default: the local one)')
-    .action(async (key: string, options: Identity & { out?: string; intake?: string }) => {
+    .option('--json', 'print JSON, for scripts')
+    .action(async (key: string, options: Identity & OutputOptions & { out?: string; intake?: string }) => {
       const url = new URL(`/documents/${key.split('/').map(encodeURIComponent).join('/')}`, options.intake ?? localIntakeUrl(config()));
       const response = await request(url.href, await tokenFor(config(), options));
       const file = options.out ?? path.basename(key);
-      writeFileSync(file, Buffer.from(await response.arrayBuffer()));
-      console.log(`saved ${file}`);
+      const content = Buffer.from(await response.arrayBuffer());
+      writeFileSync(file, content);
+      answer(options, { key, file, bytes: content.length }, () => `saved ${file}`);
     });
 }

@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { type StandInCrm, startStandInCrm } from '../../activities/crm/stand-in';
+import { keepDocument } from '../../activities/documents/store';
 import { localPort } from '../../infra/ports';
-import { type TestEngine, eventFor, eventually, startTestEngine, uniqueId } from '../support/engine';
+import { TEST_OPERATOR, type TestEngine, eventFor, eventually, startTestEngine, uniqueId } from '../support/engine';
 import { officeflowCli } from '../support/cli';
 import { type DealDesk, dealDesk, orderToCashTestSettings as settings } from '../support/deals';
 import { taskDesk } from '../support/tasks';
@@ -163,6 +164,25 @@ it('lists and decides tasks; a second decision is refused with exit code 1, an u
   });
   expect(await cli.run('decide', `${d.workflowId}:no-such-task`, 'approve', ...as)).toMatchObject({ code: 3 });
   await deals.atStep(d.workflowId, 'in-delivery');
+});
+
+it('saves a kept document for an operator, and refuses anyone else', async () => {
+  const key = `evidence/${uniqueId('run')}/1/attempt-1/screenshot.png`;
+  await keepDocument(engine.pool, {
+    documentKey: key,
+    filename: 'screenshot.png',
+    contentType: 'image/png',
+    content: Buffer.from('PNG bytes'),
+  });
+  const out = path.join(tmpdir(), `${uniqueId('saved')}.png`);
+  const intake = ['--intake', engine.intakeUrl];
+  expect(await cli.json('document', key, '--out', out, '--as', TEST_OPERATOR, ...intake)).toEqual({ key, file: out, bytes: 9 });
+  expect(readFileSync(out, 'utf8')).toBe('PNG bytes');
+  expect(await cli.run('document', key, '--as', 'someone@else.test', ...intake)).toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('403'),
+  });
+  expect(await cli.run('document', `${key}.missing`, '--as', TEST_OPERATOR, ...intake)).toMatchObject({ code: 3 });
 });
 
 it('shows a failing step and retries it at once when the system is back, without waiting for the next attempt', async () => {
