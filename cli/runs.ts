@@ -21,6 +21,9 @@ function processNamed(name: string) {
   return process;
 }
 
+/** The runs of one process, by name. */
+const ofProcess = (name: string) => `WorkflowType = ${quoted(processNamed(name).workflow.name)}`;
+
 /** This engine's runs only, where several share a namespace (TASK_QUEUE_SUFFIX): by their task queues. */
 function engineScope(config: Config): string[] {
   if (!config.TASK_QUEUE_SUFFIX) return [];
@@ -45,7 +48,7 @@ export interface RunFilter {
 export function runsQuery(filter: RunFilter, config: Config, now = new Date()): string {
   const clauses = [
     ...(filter.saved ? savedQuery(filter.saved, now) : []),
-    ...(filter.process ? [`WorkflowType = ${quoted(processNamed(filter.process).workflow.name)}`] : []),
+    ...(filter.process ? [ofProcess(filter.process)] : []),
     ...(filter.step ? [`${ProcessStep.name} = ${quoted(filter.step)}`] : []),
     ...(filter.waitingOn ? [`${WaitingOn.name} = ${quoted(filter.waitingOn)}`] : []),
     ...(filter.pastDeadline ? [`${WaitDeadline.name} < ${quoted(now.toISOString())}`] : []),
@@ -65,10 +68,8 @@ function savedQuery(saved: string, now: Date): string[] {
     const names = Object.keys(process.savedQueries).map((known) => `${process.name}:${known}`);
     throw new CommandRefused(`no saved query "${saved}": one of ${names.join(', ')}`, EXIT.usage);
   }
-  return [`WorkflowType = ${quoted(process.workflow.name)}`, `(${withNow(query.query, now)})`];
+  return [ofProcess(process.name), `(${query.query.replaceAll('{now}', now.toISOString())})`];
 }
-
-const withNow = (query: string, now: Date) => query.replaceAll('{now}', now.toISOString());
 
 function instant(text: string): string {
   const time = new Date(text);
@@ -117,11 +118,7 @@ async function listRuns(client: Client, query: string, limit: number, now: Date)
 /** The runs of a business key (or, for runs started before business keys, the run of that workflow id). */
 async function runsOf(client: Client, key: string, config: Config, processName?: string) {
   const now = new Date();
-  const scope = [
-    `${BusinessKey.name} = ${quoted(key)}`,
-    ...(processName ? [`WorkflowType = ${quoted(processNamed(processName).workflow.name)}`] : []),
-    ...engineScope(config),
-  ];
+  const scope = [`${BusinessKey.name} = ${quoted(key)}`, ...(processName ? [ofProcess(processName)] : []), ...engineScope(config)];
   const found = await listRuns(client, scope.join(' AND '), 20, now);
   if (found.length > 0) return found;
   try {
@@ -252,7 +249,7 @@ export function addRunCommands(program: Command, config: () => Config): void {
         Object.entries(process.savedQueries).map(([name, saved]) => ({
           name: `${process.name}:${name}`,
           description: saved.description,
-          query: [`WorkflowType = ${quoted(process.workflow.name)}`, `(${withNow(saved.query, now)})`].join(' AND '),
+          query: savedQuery(`${process.name}:${name}`, now).join(' AND '),
         })),
       );
       answer(options, queries, () => queries.map((q) => `${q.name}\n  ${q.description}\n  ${q.query}`).join('\n\n'));
