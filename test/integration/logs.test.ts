@@ -1,30 +1,18 @@
-import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Progress } from '../../contracts/progress';
-import { localPort } from '../../infra/ports';
 import { sendEvent } from '../../intake/send';
-import { type TestEngine, eventFor, eventually, startTestEngine, stateDir, uniqueId } from '../support/engine';
+import { type TestEngine, eventFor, eventually, stateDir, uniqueId } from '../support/engine';
+import { startEngineProcess } from '../support/engine-process';
 import { dealDesk } from '../support/deals';
-import { startWorkerProcess, stopWorkerProcess } from '../support/worker-process';
 
 // The engine as deployed, in a process of its own logging JSON at debug level, the most it ever says.
 let engine: TestEngine;
-let process_: ChildProcess;
 const logFile = path.join(stateDir(), `${uniqueId('engine')}.log`);
 beforeAll(async () => {
-  const base = await startTestEngine({ workers: false });
-  const intakePort = await localPort(0, 'INTAKE_PORT');
-  process_ = await startWorkerProcess(
-    { ...process.env, ...base.env, INTAKE_PORT: String(intakePort), CODEC_PORT: '0' },
-    { only: 'all', logLevel: 'debug', logFile },
-  );
-  engine = { ...base, intakeUrl: `http://127.0.0.1:${intakePort}` };
+  engine = await startEngineProcess({ logLevel: 'debug', logFile });
 }, 120_000);
-afterAll(async () => {
-  await stopWorkerProcess(process_);
-  await engine.stop();
-});
+afterAll(() => engine.stop());
 
 it('logs every step with its run and business key, requests by route, and no personal data or secret', async () => {
   const send = (event: ReturnType<typeof eventFor>) => sendEvent(engine.intakeUrl, engine.secret, event);

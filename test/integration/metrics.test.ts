@@ -1,32 +1,22 @@
-import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { localPort } from '../../infra/ports';
 import { sendEvent } from '../../intake/send';
-import { type TestEngine, eventFor, eventually, startTestEngine } from '../support/engine';
+import { type TestEngine, eventFor, eventually } from '../support/engine';
+import { startEngineProcess } from '../support/engine-process';
 import { dealDesk } from '../support/deals';
 import { metricValue, scrape } from '../support/prometheus';
 import { taskDesk } from '../support/tasks';
-import { startWorkerProcess, stopWorkerProcess } from '../support/worker-process';
 
 // The engine as `npm start` runs it, in a process of its own, so its metrics endpoint shows this file's runs alone.
 let engine: TestEngine;
-let process_: ChildProcess;
 let metricsUrl: string;
 beforeAll(async () => {
-  const base = await startTestEngine({ workers: false });
-  const [intakePort, metricsPort] = [await localPort(0, 'INTAKE_PORT'), await localPort(0, 'METRICS_PORT')];
-  process_ = await startWorkerProcess(
-    { ...process.env, ...base.env, INTAKE_PORT: String(intakePort), METRICS_PORT: String(metricsPort), CODEC_PORT: '0' },
-    { only: 'all' },
-  );
-  engine = { ...base, intakeUrl: `http://127.0.0.1:${intakePort}` };
+  const metricsPort = await localPort(0, 'METRICS_PORT');
+  engine = await startEngineProcess({ env: { METRICS_PORT: String(metricsPort) } });
   metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
 }, 120_000);
-afterAll(async () => {
-  await stopWorkerProcess(process_);
-  await engine.stop();
-});
+afterAll(() => engine.stop());
 
 it('counts runs, steps, events and tasks per process, team and outcome, beside the SDK’s own metrics', async () => {
   const deals = dealDesk(engine);
