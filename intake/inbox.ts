@@ -13,6 +13,7 @@ import { Refusal } from './errors';
 import { type Authenticate, issueToken } from './identity';
 import { VERDICT_LABELS, acceptForms, page } from './pages';
 import type { TaskDesk } from './task-desk';
+import { openTasksOf } from './tasks';
 
 const SESSION_COOKIE = 'officeflow_session';
 const SESSION_LIFETIME = '8 hours';
@@ -111,10 +112,7 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
   app.get('/', async (request, reply) => {
     const person = await personOf(request);
     if (!person) return signInPage(reply);
-    const { rows } = await pool.query<OpenTask>(
-      `SELECT task_id, workflow_id, title, deadline FROM human_tasks WHERE status = 'open' AND lower(assignee) = $1 ORDER BY deadline`,
-      [person.email],
-    );
+    const rows = await openTasksOf(pool, person.email);
     const now = Date.now();
     const decided = (request.query as { decided?: string }).decided;
     return page(
@@ -139,7 +137,7 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
                 ${rows.map(
                   (task) =>
                     html`<tr>
-                      <td><a href="/inbox/tasks/${encodeURIComponent(task.task_id)}">${task.title}</a></td>
+                      <td><a href="/inbox/tasks/${encodeURIComponent(task.taskId)}">${task.title}</a></td>
                       <td>${when(task.deadline)}${task.deadline.getTime() < now ? html` <span class="overdue">overdue</span>` : html``}</td>
                     </tr>`,
                 )}

@@ -7,6 +7,25 @@ import { Refusal } from './errors';
 import type { Authenticate } from './identity';
 import type { TaskDesk } from './task-desk';
 
+/** The open tasks of a person (`*`: everyone's), soonest due first: what the task API and the inbox list. */
+export async function openTasksOf(pool: Pool, assignee: string) {
+  const { rows } = await pool.query<{
+    taskId: string;
+    workflowId: string;
+    title: string;
+    details: string;
+    assignee: string;
+    deadline: Date;
+    escalated: boolean;
+  }>(
+    `SELECT task_id AS "taskId", workflow_id AS "workflowId", title, details, assignee, deadline, escalated
+       FROM human_tasks WHERE status = 'open' AND ($1 = '*' OR lower(assignee) = lower($1))
+      ORDER BY deadline`,
+    [assignee],
+  );
+  return rows;
+}
+
 /**
  * People's tasks across every run, for signed-in people (a bearer token): `GET /tasks` lists your open tasks (an
  * operator may ask for anyone's with `?assignee=`, or `?assignee=*` for all); `POST /tasks/:taskId/decision` delivers
@@ -24,13 +43,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ desk: TaskDesk; pool: Pool; aut
     if (assignee.toLowerCase() !== person.email && !operators.includes(person.email)) {
       throw new Refusal(403, 'not_an_operator', `only operators may list other people's tasks; ${person.email} is not one`);
     }
-    const { rows } = await pool.query(
-      `SELECT task_id AS "taskId", workflow_id AS "workflowId", title, details, assignee, deadline, escalated
-         FROM human_tasks WHERE status = 'open' AND ($1 = '*' OR lower(assignee) = lower($1))
-        ORDER BY deadline`,
-      [assignee],
-    );
-    return rows;
+    return openTasksOf(pool, assignee);
   });
 
   const taskParams = z.object({ taskId: plainText(300).min(1) });
