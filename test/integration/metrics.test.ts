@@ -47,8 +47,12 @@ it('counts runs, steps, events and tasks per process, team and outcome, beside t
 
   const metrics = await eventually(async () => {
     const text = await scrape(metricsUrl);
-    return metricValue(text, 'officeflow_runs_ended_total', { ...ours, outcome: 'credit-rejected' }) ? text : undefined;
-  }, 'the rejected run counted');
+    // The SDK counts a completion once the worker has reported it, a moment after the workflow's own metric.
+    const counted =
+      metricValue(text, 'officeflow_runs_ended_total', { ...ours, outcome: 'credit-rejected' }) &&
+      metricValue(text, 'temporal_workflow_completed_total', { workflow_type: 'orderToCash', task_queue: queue }) === 2;
+    return counted ? text : undefined;
+  }, 'the rejected run counted by officeflow and by the SDK');
   const value = (name: string, labels: Record<string, string>) => metricValue(metrics, name, labels);
 
   expect(value('officeflow_runs_started_total', ours)).toBe(2);
