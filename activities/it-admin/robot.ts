@@ -1,5 +1,6 @@
 import type { ItAccount } from '../../contracts/hire';
 import { employeeForPortals, recordPortalIds } from '../hr/employees';
+import { savedEarlier } from '../robots/entries';
 import type { Portal } from '../robots/portal';
 import { type Robot, runRobot } from '../robots/robot';
 
@@ -13,14 +14,14 @@ async function findUser(robot: Robot, employeeNumber: string) {
 
 /**
  * The robot for the IT admin portal, which has no API: it creates a new employee's user account and mailbox and
- * reads back the user id and address the portal generated; it looks for the user first, so it never creates two.
+ * reads back the user id and address the portal generated; a retry looks for the user first, so it never creates two.
  */
 export function itAdminRobots(portal: Portal) {
   return {
     async createItAccount(employeeNumber: string): Promise<ItAccount> {
       const employee = await employeeForPortals(portal.pool, employeeNumber);
       const account = await runRobot(portal, `create the user of ${employeeNumber}`, async (robot) => {
-        const existing = await findUser(robot, employeeNumber);
+        const existing = await savedEarlier(portal.pool, `it-admin/user/${employeeNumber}`, () => findUser(robot, employeeNumber));
         if (existing) return { accountId: existing['User ID'], workEmail: existing['E-mail address'] };
         await robot.step('fill in the user', async () => {
           await robot.open('/users/new');

@@ -1,3 +1,4 @@
+import { savedEarlier } from '../robots/entries';
 import type { Portal } from '../robots/portal';
 import { type Robot, runRobot } from '../robots/robot';
 
@@ -11,7 +12,7 @@ async function findByReference(robot: Robot, reference: string) {
 
 /**
  * The robot for the legacy ERP portal, which has no API: it types orders in through Chromium, as a clerk would.
- * It looks for the order first, so a retried step never keys an order twice.
+ * A retry looks for the order first, so a retried step never keys an order twice.
  */
 export function legacyErpRobots(portal: Portal) {
   return {
@@ -24,7 +25,7 @@ export function legacyErpRobots(portal: Portal) {
         [orderNumber],
       );
       const legacyOrderNumber = await runRobot(portal, `key in order ${orderNumber}`, async (robot) => {
-        const existing = await findByReference(robot, orderNumber);
+        const existing = await savedEarlier(portal.pool, `legacy-erp/order/${orderNumber}`, () => findByReference(robot, orderNumber));
         if (existing) return existing.Order;
         await robot.step('fill in the order', async () => {
           await robot.open('/orders/new');

@@ -1,4 +1,5 @@
 import { employeeForPortals, recordPortalIds } from '../hr/employees';
+import { savedEarlier } from '../robots/entries';
 import type { Portal } from '../robots/portal';
 import { type Robot, runRobot } from '../robots/robot';
 
@@ -15,14 +16,14 @@ const portalDate = (isoDate: string) => isoDate.split('-').reverse().join('.');
 
 /**
  * The robot for the legacy HR/payroll portal, which has no API: it enrols a new employee and reads back the payroll
- * id; it looks for the enrolment first, so it never enrols anyone twice.
+ * id; a retry looks for the enrolment first, so it never enrols anyone twice.
  */
 export function payrollRobots(portal: Portal) {
   return {
     async enrolInPayroll(employeeNumber: string): Promise<{ payrollId: string }> {
       const employee = await employeeForPortals(portal.pool, employeeNumber);
       const payrollId = await runRobot(portal, `enrol ${employeeNumber} in payroll`, async (robot) => {
-        const existing = await findEnrolment(robot, employeeNumber);
+        const existing = await savedEarlier(portal.pool, `payroll/enrolment/${employeeNumber}`, () => findEnrolment(robot, employeeNumber));
         if (existing) return existing['Payroll ID'];
         await robot.step('fill in the enrolment', async () => {
           await robot.open('/employees/new');

@@ -303,7 +303,7 @@ describe('a robot on a page that never loads', () => {
       type: 'PortalUnavailable',
       nonRetryable: false,
       message: expect.stringMatching(
-        /IT admin portal robot could not create the user of E-\d+ at step "look for the user": .*timeout.*Evidence: screenshot/i,
+        /IT admin portal robot could not create the user of E-\d+ at step "save the user": .*timeout.*Evidence: screenshot/i,
       ),
     });
     // The next attempt finds the portal answering again.
