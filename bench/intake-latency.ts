@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { localPort } from '../infra/ports';
 import { sendEvent } from '../intake/send';
@@ -29,7 +30,7 @@ export async function startMeasuredIntake(bench: BenchEngine) {
   const intake = await startWorkerProcess(
     // One sender at full speed: no rate limit per sender.
     { ...bench.workerEnv, INTAKE_PORT: String(port), TASK_QUEUE_SUFFIX: '@bench-intake', INTAKE_RATE_LIMIT: '100000000' },
-    { only: 'intake' },
+    { only: 'intake', logFile: path.join(bench.stateDir, 'intake.log') },
   );
   return { url: `http://127.0.0.1:${port}`, stop: () => stopWorkerProcess(intake) };
 }

@@ -1,13 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 
 /**
  * `officeflow up --only worker` (or `--only intake`, or all of the engine) as a process of its own, and a process group
- * of its own with its Chromium, as production runs it. Resolves once it runs; `env` points it at running infrastructure. Its log (JSON
- * lines at `logLevel`) is appended to `logFile` when one is given.
+ * of its own with its Chromium, as production runs it. Resolves once it runs; `env` points it at running infrastructure.
+ * Its log (JSON lines at `logLevel`) goes straight to `logFile` when one is given: a process logs synchronously, so a
+ * log read through a pipe by this (busy) process would stall it whenever the pipe is full.
  */
 export async function startWorkerProcess(
   env: NodeJS.ProcessEnv,
@@ -17,20 +18,23 @@ export async function startWorkerProcess(
     only = 'worker',
   }: { logFile?: string; logLevel?: 'info' | 'debug'; only?: 'worker' | 'intake' | 'all' } = {},
 ): Promise<ChildProcess> {
+  const logged = logFile ? openSync(logFile, 'a') : undefined;
+  const loggedFrom = logFile ? statSync(logFile).size : 0;
   const worker = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'up', ...(only === 'all' ? [] : ['--only', only])], {
     cwd: root,
     detached: true,
     // Several run side by side: none serves metrics unless told where.
     env: { METRICS_PORT: '0', ...env, LOG_LEVEL: logLevel },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', logged ?? 'pipe', 'inherit'],
   });
-  if (logFile) worker.stdout!.pipe(createWriteStream(logFile, { flags: 'a' }));
+  if (logged !== undefined) closeSync(logged);
+  const running = (log: string) => log.includes('officeflow is running');
+  let watch: NodeJS.Timeout | undefined;
   await new Promise<void>((resolve, reject) => {
+    if (logFile) watch = setInterval(() => running(readFileSync(logFile).subarray(loggedFrom).toString()) && resolve(), 100);
+    worker.stdout?.on('data', (chunk: Buffer) => running(chunk.toString()) && resolve());
     worker.once('exit', (code) => reject(new Error(`worker exited with ${code} before it polled`)));
-    worker.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('officeflow is running')) resolve();
-    });
-  });
+  }).finally(() => clearInterval(watch));
   return worker;
 }
 
