@@ -15,7 +15,8 @@ export interface BenchPlan {
   /** Closed-loop order-to-cash: runs at each concurrency. */
   orderToCash: Array<{ concurrency: number; runs: number }>;
   burst: number;
-  intake: { concurrencies: number[]; seconds: number; busyRuns: number; busyConcurrency: number };
+  /** Busy: `busyRuns` order-to-cash runs, `busyConcurrency` at a time, measured from `busyAfterSeconds` after they began. */
+  intake: { concurrencies: number[]; seconds: number; busyRuns: number; busyConcurrency: number; busyAfterSeconds: number };
   robots: { entries: number; concurrency: number };
   parked: number;
   /** Runs for the one-worker/two-workers comparison, at the best concurrency found. */
@@ -31,23 +32,23 @@ export const FULL: BenchPlan = {
     { concurrency: 64, runs: 128 },
   ],
   burst: 200,
-  intake: { concurrencies: [1, 16, 64], seconds: 10, busyRuns: 64, busyConcurrency: 16 },
+  intake: { concurrencies: [1, 16, 64], seconds: 10, busyRuns: 64, busyConcurrency: 16, busyAfterSeconds: 5 },
   robots: { entries: 32, concurrency: 8 },
   parked: 10_000,
   secondWorkerRuns: 64,
 };
 
 export const SMOKE: BenchPlan = {
-  baseline: { workflows: 8, concurrency: 4 },
+  baseline: { workflows: 4, concurrency: 4 },
   orderToCash: [
     { concurrency: 1, runs: 1 },
-    { concurrency: 4, runs: 4 },
+    { concurrency: 2, runs: 2 },
   ],
-  burst: 4,
-  intake: { concurrencies: [1, 16], seconds: 1, busyRuns: 2, busyConcurrency: 2 },
-  robots: { entries: 3, concurrency: 2 },
-  parked: 20,
-  secondWorkerRuns: 2,
+  burst: 2,
+  intake: { concurrencies: [1, 16], seconds: 1, busyRuns: 2, busyConcurrency: 2, busyAfterSeconds: 1 },
+  robots: { entries: 1, concurrency: 1 },
+  parked: 10,
+  secondWorkerRuns: 1,
 };
 
 export interface BenchReport {
@@ -133,7 +134,7 @@ export async function runBench(
         }
         const busy = runBurst(bench.target, { deals: plan.intake.busyRuns, concurrency: plan.intake.busyConcurrency });
         // Once the runs are under way.
-        await new Promise((resolve) => setTimeout(resolve, 5000));
+        await new Promise((resolve) => setTimeout(resolve, plan.intake.busyAfterSeconds * 1000));
         for (const concurrency of plan.intake.concurrencies) {
           say(`intake: ${concurrency} senders for ${plan.intake.seconds} s, workers busy`);
           rows.push(await measureIntakeLatency(measured.url, secret, { concurrency, seconds: plan.intake.seconds, workers: 'busy' }));
