@@ -69,6 +69,25 @@ export async function startLocalTemporal(
   log: Logger,
 ): Promise<LocalTemporal> {
   const cli = resolveTemporalCli(config.TEMPORAL_CLI_PATH, log);
+  const freePorts = config.TEMPORAL_PORT === 0 || config.TEMPORAL_UI_PORT === 0 || config.TEMPORAL_METRICS_PORT === 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServer(config, searchAttributes, log, cli);
+    } catch (error) {
+      // A free port picked here may be taken by another process (a test run beside this one) before the server binds
+      // it: the server starts again on ports picked afresh.
+      if (!(freePorts && attempt < 3 && String(error).includes('address already in use'))) throw error;
+      log.warn({ attempt }, 'a port of the Temporal dev server was taken meanwhile: starting it on other ports');
+    }
+  }
+}
+
+async function startDevServer(
+  config: Config,
+  searchAttributes: SearchAttributeKey<SearchAttributeType>[],
+  log: Logger,
+  cli: string | undefined,
+): Promise<LocalTemporal> {
   const dir = ensureStateDir(config.OFFICEFLOW_STATE_DIR, 'temporal');
   const namespace = config.TEMPORAL_NAMESPACE;
   const port = await localPort(config.TEMPORAL_PORT, 'TEMPORAL_PORT');
