@@ -1,5 +1,6 @@
+import path from 'node:path';
 import { localPort } from '../../infra/ports';
-import { type TestEngine, startTestEngine } from './engine';
+import { type TestEngine, startTestEngine, stateDir } from './engine';
 import { startWorkerProcess, stopWorkerProcess } from './worker-process';
 
 /**
@@ -13,7 +14,15 @@ export async function startEngineProcess(
   const base = await startTestEngine({ workers: false });
   const intakePort = await localPort(0, 'INTAKE_PORT');
   const engineProcess = await startWorkerProcess(
-    { ...process.env, ...base.env, INTAKE_PORT: String(intakePort), CODEC_PORT: '0', ...options.env },
+    // The run's workflow bundle, as the test engines use: bundling again would take the process seconds of CPU.
+    {
+      ...process.env,
+      ...base.env,
+      INTAKE_PORT: String(intakePort),
+      CODEC_PORT: '0',
+      WORKFLOW_BUNDLE: path.join(stateDir(), 'workflow-bundle.js'),
+      ...options.env,
+    },
     { only: 'all', logLevel: options.logLevel, logFile: options.logFile },
   );
   return {
