@@ -4,7 +4,6 @@ import { localPort } from '../../infra/ports';
 import { ensureStateDir } from '../../infra/state';
 import { configured, defineSystem } from '../system';
 import { crmActivities } from './connector';
-import { startStandInCrm } from './stand-in';
 
 /** The CRM: where officeflow tells the front office how a deal is going. */
 export default defineSystem({
@@ -19,6 +18,7 @@ export default defineSystem({
     needed: (settings) => !settings.CRM_URL,
     async start(settings, { stateDir, host }) {
       const boundPort = await localPort(settings.CRM_STANDIN_PORT, 'CRM_STANDIN_PORT', host);
+      const { startStandInCrm } = await import('./stand-in.js');
       const crm = await startStandInCrm(ensureStateDir(stateDir), boundPort, host);
       return {
         settings: { CRM_URL: crm.url, CRM_STANDIN_PORT: String(boundPort) },

@@ -3,7 +3,6 @@ import type { IssuedDocuments } from '../../contracts/documents';
 import type { BrowserPool } from '../../infra/browser';
 import { type BillingDocument, loadCreditNote, loadInvoice } from './billing-document';
 import { billingPdfHtml } from './billing-pdf';
-import { generateEInvoice } from './e-invoice';
 import { isKept, keepDocument, renderPdf } from './store';
 
 /**
@@ -17,6 +16,8 @@ async function issueDocuments(pool: Pool, browser: BrowserPool, load: () => Prom
   const xmlName = `${number}.xml`;
   const doc = await load();
   if (!((await isKept(pool, pdfKey)) && (await isKept(pool, xmlKey)))) {
+    // Loaded with the first invoice, with its schema validator: what only reads the configuration does not wait for it.
+    const { generateEInvoice } = await import('./e-invoice.js');
     const generated = await generateEInvoice(doc, await renderPdf(browser, billingPdfHtml(doc)));
     // The XML first: once the PDF is kept, both are.
     await keepDocument(pool, { documentKey: xmlKey, filename: xmlName, contentType: 'application/xml', content: generated.xml });

@@ -4,7 +4,6 @@ import { localPort } from '../../infra/ports';
 import { ensureStateDir } from '../../infra/state';
 import { configured, defineSystem } from '../system';
 import { eSignatureActivities } from './connector';
-import { startStandInESignature } from './stand-in';
 
 /** The e-signature service contracts are signed through. */
 export default defineSystem({
@@ -23,6 +22,7 @@ export default defineSystem({
     needed: (settings) => !settings.ESIGN_URL,
     async start(settings, { stateDir, host, webhookSecret }) {
       const boundPort = await localPort(settings.ESIGN_STANDIN_PORT, 'ESIGN_STANDIN_PORT', host);
+      const { startStandInESignature } = await import('./stand-in.js');
       const service = await startStandInESignature({ dir: ensureStateDir(stateDir), port: boundPort, webhookSecret, host });
       return {
         settings: { ESIGN_URL: service.url, ESIGN_STANDIN_PORT: String(boundPort) },

@@ -1,6 +1,5 @@
 import { definePortalSystem } from '../robots/portal';
 import { itAdminRobots } from './robot';
-import { startItAdminPortal } from './stand-in';
 
 /** The IT admin portal: user accounts and mailboxes, made by a robot as an administrator would. */
 export default definePortalSystem({
@@ -10,5 +9,5 @@ export default definePortalSystem({
   standInPort: 8093,
   limits: { concurrency: 4, perMinute: 120 },
   robots: itAdminRobots,
-  standIn: startItAdminPortal,
+  standIn: async (options) => (await import('./stand-in.js')).startItAdminPortal(options),
 });

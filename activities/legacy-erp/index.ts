@@ -1,6 +1,5 @@
 import { definePortalSystem } from '../robots/portal';
 import { legacyErpRobots } from './robot';
-import { startLegacyErpPortal } from './stand-in';
 
 /** The legacy ERP portal: a web application without an API, where a robot keys in the sales orders. */
 export default definePortalSystem({
@@ -11,5 +10,5 @@ export default definePortalSystem({
   // The old application server serves a handful of sessions well.
   limits: { concurrency: 4, perMinute: 120 },
   robots: legacyErpRobots,
-  standIn: startLegacyErpPortal,
+  standIn: async (options) => (await import('./stand-in.js')).startLegacyErpPortal(options),
 });

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { port } from '../../config/fields';
 import { configured, defineSystem } from '../system';
 import { mailActivities } from './outbox';
-import { startMailSink } from './sink';
 
 /** E-mail, sent through the company's SMTP relay; locally, a mail sink that keeps what it receives. */
 export default defineSystem({
@@ -22,6 +21,7 @@ export default defineSystem({
   standIn: {
     needed: (settings) => !settings.SMTP_URL,
     async start(settings, { stateDir }) {
+      const { startMailSink } = await import('./sink.js');
       const sink = await startMailSink(stateDir, settings.MAIL_SINK_SMTP_PORT, settings.MAIL_SINK_HTTP_PORT);
       return {
         settings: { SMTP_URL: sink.smtpUrl, MAIL_SINK_SMTP_PORT: String(sink.smtpPort), MAIL_SINK_HTTP_PORT: String(sink.httpPort) },

@@ -1,6 +1,5 @@
 import { definePortalSystem } from '../robots/portal';
 import { payrollRobots } from './robot';
-import { startPayrollPortal } from './stand-in';
 
 /** The legacy HR/payroll portal: employees enrolled in payroll by a robot, as an HR clerk would. */
 export default definePortalSystem({
@@ -11,5 +10,5 @@ export default definePortalSystem({
   // An old application: two sessions at a time, and not too many saves a minute.
   limits: { concurrency: 2, perMinute: 60 },
   robots: payrollRobots,
-  standIn: startPayrollPortal,
+  standIn: async (options) => (await import('./stand-in.js')).startPayrollPortal(options),
 });

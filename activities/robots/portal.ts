@@ -68,7 +68,7 @@ export interface PortalSpec<P extends string, Robots extends object> {
   signIn?: Portal['signIn'];
   /** The robots' activities. */
   robots: (portal: Portal) => Robots;
-  /** The stand-in portal, started when no URL is set. */
+  /** The stand-in portal, started when no URL is set (imported then: a worker or a command does not load its web server). */
   standIn: (options: PortalStandInOptions) => Promise<RunningPortal>;
 }
 
