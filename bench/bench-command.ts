@@ -3,6 +3,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import pino from 'pino';
 import { installTemporalRuntime } from '../infra/logger';
+import { TEMPORAL_SERVER_VERSION, startLocalCluster } from '../infra/temporal-server';
+import { freshStateDir } from '../test/support/local-env';
 import { FULL, SMOKE, runBench } from './bench';
 import { html, markdown } from './results';
 
@@ -12,8 +14,12 @@ const program = new Command('bench')
   .option('--out <dir>', 'where the results go', 'bench-results')
   .option('--parked <n>', 'runs to park on a human task (the longest part: the dev server parks a few a second)')
   .option('--set <KEY=VALUE...>', 'settings for the engine, e.g. BROWSER_PAGES=2 WORKER_CACHED_WORKFLOWS=1000', [])
+  .option(
+    '--cluster',
+    `on the Temporal server itself (${TEMPORAL_SERVER_VERSION}, built from Go modules, on PostgreSQL) instead of the dev server`,
+  )
   .parse();
-const options = program.opts<{ smoke?: boolean; out: string; parked?: string; set: string[] }>();
+const options = program.opts<{ smoke?: boolean; out: string; parked?: string; set: string[]; cluster?: boolean }>();
 
 async function main(): Promise<void> {
   const log = pino({ level: 'error' });
@@ -29,15 +35,22 @@ async function main(): Promise<void> {
   const plan = { ...(options.smoke ? SMOKE : FULL), ...(options.parked ? { parked: Number(options.parked) } : {}) };
   mkdirSync(options.out, { recursive: true });
   const base = path.join(options.out, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}${options.smoke ? '-smoke' : ''}`);
-  const report = await runBench(plan, log, {
-    say: (line) => console.log(`[${Math.round((Date.now() - began) / 1000)} s] ${line}`),
-    save: (partial) => writeFileSync(`${base}.json`, JSON.stringify(partial, null, 2)),
-    settings,
-  });
-  const tables = markdown(report);
-  writeFileSync(`${base}.md`, tables);
-  writeFileSync(`${base}.html`, html(report, tables));
-  console.log(`\n${tables}\nwritten: ${base}.json, .md, .html`);
+  const say = (line: string) => console.log(`[${Math.round((Date.now() - began) / 1000)} s] ${line}`);
+  const cluster = options.cluster ? await startLocalCluster(freshStateDir('officeflow-bench-cluster-'), log, say) : undefined;
+  try {
+    const report = await runBench(plan, log, {
+      say,
+      save: (partial) => writeFileSync(`${base}.json`, JSON.stringify(partial, null, 2)),
+      settings,
+      cluster: cluster && { name: `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL`, settings: cluster.settings },
+    });
+    const tables = markdown(report);
+    writeFileSync(`${base}.md`, tables);
+    writeFileSync(`${base}.html`, html(report, tables));
+    console.log(`\n${tables}\nwritten: ${base}.json, .md, .html`);
+  } finally {
+    await cluster?.stop();
+  }
   process.exit(0);
 }
 

@@ -53,6 +53,8 @@ export const SMOKE: BenchPlan = {
 
 export interface BenchReport {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; date: string };
+  /** The Temporal service measured: the engine's own dev server, or a cluster. */
+  temporal: string;
   settings: Record<string, string>;
   profile: RunProfile;
   baseline: BaselineReport;
@@ -79,7 +81,14 @@ export async function runBench(
     say,
     save,
     settings = {},
-  }: { say: (line: string) => void; save: (partial: Partial<BenchReport>) => void; settings?: Record<string, string> },
+    cluster,
+  }: {
+    say: (line: string) => void;
+    save: (partial: Partial<BenchReport>) => void;
+    settings?: Record<string, string>;
+    /** A cluster to measure instead of the dev server: what it is, and the settings that reach it (kept out of the report). */
+    cluster?: { name: string; settings: Record<string, string> };
+  },
 ): Promise<BenchReport> {
   const report: Partial<BenchReport> = {
     machine: {
@@ -89,6 +98,7 @@ export async function runBench(
       node: process.version,
       date: new Date().toISOString(),
     },
+    temporal: cluster?.name ?? 'Temporal dev server',
     settings,
   };
   const part = async <K extends keyof BenchReport>(key: K, measure: () => Promise<BenchReport[K]>) => {
@@ -96,7 +106,7 @@ export async function runBench(
     save(report);
     return report[key] as BenchReport[K];
   };
-  const bench = await startBenchEngine(log, { prefix: 'officeflow-bench-', settings, workerLogLevel: 'debug' });
+  const bench = await startBenchEngine(log, { prefix: 'officeflow-bench-', settings, workerLogLevel: 'debug', cluster: cluster?.settings });
   try {
     say(`engine up (state in ${bench.stateDir}); profiling one order-to-cash run`);
     await part('profile', () => profileOrderToCash(bench));

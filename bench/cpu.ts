@@ -28,16 +28,23 @@ function cpuSeconds(names: Map<number, string>): CpuSeconds {
     const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime, stime, cutime, cstime are fields 14–17 of stat; `fields` starts at field 3.
-    const ticks = fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0);
+    const [own, reaped] = [fields.slice(11, 13), fields.slice(13, 15)].map(
+      (pair) => pair.reduce((sum, field) => sum + Number(field), 0) / TICKS_PER_SECOND,
+    );
     const part = partOf(command, names.get(Number(entry)));
-    if (part) used[part] = (used[part] ?? 0) + ticks / TICKS_PER_SECOND;
+    if (!part) continue;
+    // A worker's only children are the Chromiums its pool launched: a replaced one's time is Chromium's, not the worker's.
+    const children = part.startsWith('worker') ? 'Chromium' : part;
+    used[part] = (used[part] ?? 0) + own;
+    used[children] = (used[children] ?? 0) + reaped;
   }
   return used;
 }
 
 function partOf(command: string, name: string | undefined): string | undefined {
   if (name) return name;
-  if (command === 'temporal') return 'Temporal server';
+  // The dev server (the CLI) or the Temporal server built from Go modules.
+  if (command === 'temporal' || command === 'server') return 'Temporal server';
   if (command === 'postgres') return 'PostgreSQL';
   if (command.startsWith('chrom')) return 'Chromium';
   if (command === 'node' || command.startsWith('node')) return 'other node';

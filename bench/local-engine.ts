@@ -38,6 +38,8 @@ export interface BenchEngineOptions {
   settings?: Record<string, string>;
   /** The workers' log level: debug logs each robot step's duration. Each worker's log is `worker-<n>.log` in the state folder. */
   workerLogLevel?: 'info' | 'debug';
+  /** A Temporal cluster to run on (`startLocalCluster`'s settings) instead of a dev server of the engine's own. */
+  cluster?: Record<string, string>;
 }
 
 /**
@@ -48,11 +50,18 @@ export interface BenchEngineOptions {
  */
 export async function startBenchEngine(
   log: Logger,
-  { workers = 1, prefix = 'officeflow-bench-', firstDayInMs = 60_000, settings = {}, workerLogLevel = 'info' }: BenchEngineOptions = {},
+  {
+    workers = 1,
+    prefix = 'officeflow-bench-',
+    firstDayInMs = 60_000,
+    settings = {},
+    workerLogLevel = 'info',
+    cluster = {},
+  }: BenchEngineOptions = {},
 ): Promise<BenchEngine> {
   const stateDir = freshStateDir(prefix);
   // The intake's port is known before the workers start: their links and callbacks (e-signature) point at it.
-  const env = { ...localEngineEnv(stateDir, settings), INTAKE_PORT: String(await localPort(0, 'INTAKE_PORT')) };
+  const env = { ...localEngineEnv(stateDir, settings), ...cluster, INTAKE_PORT: String(await localPort(0, 'INTAKE_PORT')) };
   const bundle = path.join(stateDir, 'workflow-bundle.js');
   const [infra] = await Promise.all([startInfrastructure(env, log), bundleWorkflows().then(({ code }) => writeFileSync(bundle, code))]);
   const workerEnv = { ...env, ...infra.settings, WORKFLOW_BUNDLE: bundle };

@@ -1,13 +1,7 @@
-import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pino from 'pino';
-import { loadConfig } from '../../config';
-import { startLocalPostgres } from '../../infra/postgres';
-import { buildTemporalServer, setUpTemporalDatabases, startTemporalServer } from '../../infra/temporal-server';
-import { generateIdentityKey } from '../../intake/identity';
-import { generateWebhookSecret } from '../../intake/webhook-auth';
+import { startLocalCluster } from '../../infra/temporal-server';
 import { freshStateDir } from '../support/local-env';
 
 /**
@@ -21,45 +15,24 @@ const say = (line: string) => console.log(`test:cluster: ${line}`);
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const build = buildTemporalServer(log);
-  const stateDir = freshStateDir('officeflow-cluster-');
-  const postgres = await startLocalPostgres(loadConfig({ OFFICEFLOW_STATE_DIR: stateDir, POSTGRES_PORT: '0' }), log);
-  const { username, password, port } = new URL(postgres.url);
-  const db = { host: '127.0.0.1', port: Number(port), user: username, password: decodeURIComponent(password) };
+  const cluster = await startLocalCluster(freshStateDir('officeflow-cluster-'), log, say);
   try {
-    say('creating and migrating the databases temporal and temporal_visibility (deploy/temporal/setup-postgres.sh)');
-    await setUpTemporalDatabases(build, db);
-    const server = await startTemporalServer(build, db);
-    try {
-      say(`Temporal server ${server.address} serving; the namespace and search attributes (officeflow temporal-setup)`);
-      const cluster = {
-        TEMPORAL_ADDRESS: server.address,
-        TEMPORAL_NAMESPACE: 'default',
-        WEBHOOK_SECRETS: generateWebhookSecret(),
-        OFFICEFLOW_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        OFFICEFLOW_IDENTITY_KEY: generateIdentityKey(),
-      };
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'temporal-setup'], {
-        cwd: root,
-        env: { ...process.env, ...cluster, LOG_LEVEL: 'warn' },
-      });
-      say(stdout.trim());
-      say(`set up in ${((Date.now() - started) / 1000).toFixed(0)} s; the integration suite against it`);
-      // The integration and replay tests, or the test files named on the command line.
-      const files = process.argv.length > 2 ? process.argv.slice(2) : ['test/integration', 'test/replay'];
-      const suite = spawn('bash', ['scripts/test.sh', ...files], {
-        cwd: root,
-        stdio: 'inherit',
-        env: { ...process.env, ...Object.fromEntries(Object.entries(cluster).map(([name, value]) => [`OFFICEFLOW_TEST_${name}`, value])) },
-      });
-      const code = await new Promise<number>((resolve) => suite.once('exit', (exitCode) => resolve(exitCode ?? 1)));
-      say(`done in ${((Date.now() - started) / 60_000).toFixed(1)} minutes`);
-      return code;
-    } finally {
-      await server.stop();
-    }
+    say(`set up in ${((Date.now() - started) / 1000).toFixed(0)} s; the integration suite against it`);
+    // The integration and replay tests, or the test files named on the command line.
+    const files = process.argv.length > 2 ? process.argv.slice(2) : ['test/integration', 'test/replay'];
+    const suite = spawn('bash', ['scripts/test.sh', ...files], {
+      cwd: root,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        ...Object.fromEntries(Object.entries(cluster.settings).map(([name, value]) => [`OFFICEFLOW_TEST_${name}`, value])),
+      },
+    });
+    const code = await new Promise<number>((resolve) => suite.once('exit', (exitCode) => resolve(exitCode ?? 1)));
+    say(`done in ${((Date.now() - started) / 60_000).toFixed(1)} minutes`);
+    return code;
   } finally {
-    await postgres.stop();
+    await cluster.stop();
   }
 }
 
