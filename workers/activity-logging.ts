@@ -12,7 +12,7 @@ export function businessKeyOf(workflowId: string, registry: ProcessDefinition[])
 
 /**
  * Logs every activity attempt with the run it belongs to (workflow id, run id, business key), the step and the
- * attempt: done at debug level with its time, failed at warn with the failure's message. Never its arguments or
+ * attempt: started and done at debug level (done with its time), failed at warn with the failure's message. Never its arguments or
  * result, which may hold personal data. A failure's message is prefixed with the system and the step in business
  * words ("crm: Move CRM deal D-2001 to shipped: …"), so whoever reads it in the UI or `officeflow status` knows where
  * to look; a robot's names its screenshot itself.
@@ -32,6 +32,8 @@ export const activityLogging =
           attempt,
         });
         const started = performance.now();
+        // With "done" or "failed" below: an attempt that timed out without either tells a hang from a lost task.
+        run.debug('activity started');
         try {
           const result = await next(input);
           run.debug({ ms: Math.round(performance.now() - started) }, 'activity done');

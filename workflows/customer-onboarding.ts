@@ -5,9 +5,10 @@ import type { CreditDecision, CustomerOnboardingInput, OnboardingResult } from '
 import { formatMoney, moneyFrom, zero } from '../contracts/money';
 import { trackProgress } from './progress';
 import { emailOnce } from './once-per-run';
-import { quickStep } from './retry-profiles';
+import { printing, quickStep } from './retry-profiles';
 
-const { registerCustomer, setCreditLimit, printWelcomeLetter, markOnboarded } = proxyActivities<Activities>(quickStep);
+const { registerCustomer, setCreditLimit, markOnboarded } = proxyActivities<Activities>(quickStep);
+const { printWelcomeLetter } = proxyActivities<Activities>(printing);
 
 /** Finance (back office) has approved a credit limit for the new customer. */
 export const creditLimitApproved = defineSignal<[CreditDecision]>('creditLimitApproved');

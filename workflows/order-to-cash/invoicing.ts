@@ -1,10 +1,11 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { type Money, formatMoney, moneyFrom } from '../../contracts/money';
-import { quickStep } from '../retry-profiles';
+import { printing, quickStep } from '../retry-profiles';
 import type { Deal } from './deal';
 
-const { issueInvoice, printInvoice } = proxyActivities<Activities>(quickStep);
+const { issueInvoice } = proxyActivities<Activities>(quickStep);
+const { printInvoice } = proxyActivities<Activities>(printing);
 
 export interface SentInvoice {
   invoiceNumber: string;

@@ -2,11 +2,12 @@ import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporali
 import type { Activities } from '../../activities';
 import { type Money, formatMoney, moneyFrom } from '../../contracts/money';
 import type { GoodsReturn } from '../../contracts/order';
-import { quickStep } from '../retry-profiles';
+import { printing, quickStep } from '../retry-profiles';
 import type { Deal } from './deal';
 import type { SentInvoice } from './invoicing';
 
-const { issueCreditNote, printCreditNote, noteOnDeal } = proxyActivities<Activities>(quickStep);
+const { issueCreditNote, noteOnDeal } = proxyActivities<Activities>(quickStep);
+const { printCreditNote } = proxyActivities<Activities>(printing);
 
 /** What a return changed: the amount it credited, and what the invoice still owes afterwards. */
 export interface CreditedReturn {
