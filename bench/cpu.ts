@@ -12,11 +12,14 @@ function machineBusySeconds(): number {
 }
 
 /**
- * Reads every process's CPU time from /proc (its own and its reaped children's), grouped by what it is. `names`
- * labels Node processes by pid (the workers, the bench with its intake); other Node processes count as "other node".
+ * Reads the CPU time (its own and its reaped children's) of every process this one started, directly or not, grouped
+ * by what it is: other engines on the machine (a test file beside this one, with a Temporal server it restarts) are
+ * not counted. `names` labels Node processes by pid (the workers, the bench with its intake); other Node processes
+ * count as "other node".
  */
 function cpuSeconds(names: Map<number, string>): CpuSeconds {
   const used: CpuSeconds = { machine: machineBusySeconds() };
+  const processes = new Map<number, { parent: number; command: string; own: number; reaped: number }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -25,13 +28,17 @@ function cpuSeconds(names: Map<number, string>): CpuSeconds {
     } catch {
       continue; // gone meanwhile
     }
-    const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    // After the command: state, parent pid, …; utime, stime, cutime, cstime are fields 14–17 (`fields` starts at 3).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime, stime, cutime, cstime are fields 14–17 of stat; `fields` starts at field 3.
     const [own, reaped] = [fields.slice(11, 13), fields.slice(13, 15)].map(
       (pair) => pair.reduce((sum, field) => sum + Number(field), 0) / TICKS_PER_SECOND,
     );
-    const part = partOf(command, names.get(Number(entry)));
+    const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    processes.set(Number(entry), { parent: Number(fields[1]), command, own, reaped });
+  }
+  const ours = (pid: number): boolean => pid === process.pid || (pid > 1 && ours(processes.get(pid)?.parent ?? 0));
+  for (const [pid, { command, own, reaped }] of processes) {
+    const part = ours(pid) ? partOf(command, names.get(pid)) : undefined;
     if (!part) continue;
     // A worker's only children are the Chromiums its pool launched: a replaced one's time is Chromium's, not the worker's.
     const children = part.startsWith('worker') ? 'Chromium' : part;
