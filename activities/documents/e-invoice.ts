@@ -1,4 +1,5 @@
-import type { Invoice, InvoiceServiceOptions } from '@e-invoice-eu/core';
+// The library takes 0.7 s to load: this module is itself loaded at the first invoice (`invoice.ts`), so no command waits for it.
+import { FormatFactoryService, type Invoice, type InvoiceServiceOptions, ValidationService, invoiceSchema } from '@e-invoice-eu/core';
 import Ajv2019, { type ValidateFunction } from 'ajv/dist/2019';
 import type { EInvoiceFormat } from '../../contracts/billing';
 import { type Money, toDecimal } from '../../contracts/money';
@@ -140,28 +141,19 @@ const quiet = { log: () => undefined, warn: () => undefined, error: () => undefi
 /** One compiled invoice schema per format, kept: compiling it is most of what an e-invoice costs (0.7 CPU-s here). */
 const validators = new Map<string, ValidateFunction<Invoice>>();
 
-/** The library, loaded at the first e-invoice: it takes 0.7 s to load, which no CLI command should wait for. */
-let library: Promise<{ core: typeof import('@e-invoice-eu/core'); formats: FormatFactory; validation: Validation }> | undefined;
-type FormatFactory = InstanceType<typeof import('@e-invoice-eu/core').FormatFactoryService>;
-type Validation = InstanceType<typeof import('@e-invoice-eu/core').ValidationService>;
-const eInvoiceLibrary = () =>
-  (library ??= import('@e-invoice-eu/core').then((core) => ({
-    core,
-    formats: new core.FormatFactoryService(),
-    validation: new core.ValidationService(quiet),
-  })));
+const formats = new FormatFactoryService();
+const validation = new ValidationService(quiet);
 
 /**
  * The library's `InvoiceService.generate` (validate against the format's schema, fill in defaults, write the format),
  * except that it compiles each format's schema once instead of on every call.
  */
 async function generate(data: Invoice, options: InvoiceServiceOptions): Promise<string | Uint8Array> {
-  const { core, formats, validation } = await eInvoiceLibrary();
   const formatter = formats.createFormatService(options.format, quiet);
   const format = formats.normalizeFormat(options.format);
   let validate = validators.get(format);
   if (!validate) {
-    const schema = structuredClone(core.invoiceSchema);
+    const schema = structuredClone(invoiceSchema);
     formatter.patchSchema(schema);
     validate = new Ajv2019({ strict: true, allErrors: true, useDefaults: true }).compile(schema);
     validators.set(format, validate);
