@@ -42,7 +42,7 @@ async function main(): Promise<void> {
       say,
       save: (partial) => writeFileSync(`${base}.json`, JSON.stringify(partial, null, 2)),
       settings,
-      cluster: cluster && { name: `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL`, settings: cluster.settings },
+      cluster,
     });
     const tables = markdown(report);
     writeFileSync(`${base}.md`, tables);

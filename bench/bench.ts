@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Logger } from 'pino';
+import type { LocalCluster } from '../infra/temporal-server';
 import { type BaselineReport, measureBaseline } from './baseline';
 import { runBurst } from './burst';
 import { type IntakeLatencyRow, measureBareStarts, measureIntakeLatency, startMeasuredIntake } from './intake-latency';
@@ -86,8 +87,8 @@ export async function runBench(
     say: (line: string) => void;
     save: (partial: Partial<BenchReport>) => void;
     settings?: Record<string, string>;
-    /** A cluster to measure instead of the dev server: what it is, and the settings that reach it (kept out of the report). */
-    cluster?: { name: string; settings: Record<string, string> };
+    /** A cluster to measure instead of the dev server (its settings, secrets among them, are kept out of the report). */
+    cluster?: Pick<LocalCluster, 'name' | 'settings'>;
   },
 ): Promise<BenchReport> {
   const report: Partial<BenchReport> = {

@@ -128,6 +128,8 @@ export async function startTemporalServer(build: TemporalServerBuild, db: Tempor
 }
 
 export interface LocalCluster {
+  /** What it is, for reports. */
+  name: string;
   /** What officeflow needs to run against it: TEMPORAL_ADDRESS, the namespace, and the secrets a cluster requires. */
   settings: Record<string, string>;
   stop(): Promise<void>;
@@ -163,6 +165,7 @@ export async function startLocalCluster(stateDir: string, log: Logger, say: (lin
       });
       say(stdout.trim());
       return {
+        name: `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL`,
         settings,
         async stop() {
           await server.stop();
