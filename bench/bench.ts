@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Logger } from 'pino';
-import type { LocalCluster } from '../infra/temporal-server';
+import type { LocalCluster } from '../engine/local-cluster';
 import { type BaselineReport, measureBaseline } from './baseline';
 import { runBurst } from './burst';
 import { type IntakeLatencyRow, measureBareStarts, measureIntakeLatency, startMeasuredIntake } from './intake-latency';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { mailboxUrl } from '../activities/mail';
 import { type Engine, startEngine } from '../engine';
-import { type Infrastructure, startInfrastructure } from '../infra/local';
+import { type Infrastructure, startInfrastructure } from '../engine/local';
 import { localPort } from '../infra/ports';
 import { freshStateDir, localEngineEnv } from '../test/support/local-env';
 import { startWorkerProcess, stopWorkerProcess } from '../test/support/worker-process';

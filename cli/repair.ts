@@ -5,7 +5,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { Command } from 'commander';
 import type { Config } from '../config';
-import { ProcessStep } from '../definitions/search-attributes';
+import { ProcessStep } from '../contracts/search-attributes';
 import { withTemporal } from './engine';
 import { CommandRefused, EXIT, type OutputOptions, answer, busy } from './output';
 import { runOf } from './runs';

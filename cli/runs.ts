@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { Config } from '../config';
 import type { Progress } from '../contracts/progress';
 import { processes } from '../definitions';
-import { BusinessKey, ProcessStep, WaitDeadline, WaitingOn } from '../definitions/search-attributes';
+import { BusinessKey, ProcessStep, WaitDeadline, WaitingOn } from '../contracts/search-attributes';
 import { progressQuery } from '../workflows/progress';
 import { uiLink, withTemporal } from './engine';
 import { CommandRefused, EXIT, type OutputOptions, answer, busy, table } from './output';

@@ -5,7 +5,7 @@ import { type Config, ConfigError, loadConfig } from '../config';
 import { migrate, seedDemoData } from '../db/migrate';
 import { allSearchAttributes } from '../definitions';
 import { startEngine } from '../engine';
-import { startInfrastructure } from '../infra/local';
+import { startInfrastructure } from '../engine/local';
 import { createLogger, installTemporalRuntime } from '../infra/logger';
 import { stopParts } from '../infra/parts';
 import { localPort } from '../infra/ports';

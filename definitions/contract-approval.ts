@@ -8,7 +8,7 @@ import {
 import { formatMoney, toDecimal } from '../contracts/money';
 import { contractApproval, contractRevised, envelopeCompleted } from '../workflows/contract-approval';
 import { defineProcess, signalsOn, startsOn } from './define';
-import { Assignees, ContractValue, CustomerId } from './search-attributes';
+import { Assignees, ContractValue, CustomerId } from '../contracts/search-attributes';
 
 const EUR = (amount: number) => ({ amount: amount * 100, currency: 'EUR' });
 

@@ -1,7 +1,7 @@
 import { AccountCreated, CreditLimitApproved, CustomerOnboardingInput, type CustomerOnboardingSettings } from '../contracts/customer';
 import { creditLimitApproved, customerOnboarding } from '../workflows/customer-onboarding';
 import { defineProcess, signalsOn, startsOn } from './define';
-import { CustomerId } from './search-attributes';
+import { CustomerId } from '../contracts/search-attributes';
 
 const settings: CustomerOnboardingSettings = {
   creditReviewTimeout: '2 days',

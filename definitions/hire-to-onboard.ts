@@ -1,7 +1,7 @@
 import { EquipmentDelivered, HireToOnboardInput, type HireToOnboardSettings, OfferAccepted, OfferRescinded } from '../contracts/hire';
 import { equipmentDelivered, hireToOnboard, offerRescinded } from '../workflows/hire-to-onboard';
 import { defineProcess, signalsOn, startsOn } from './define';
-import { Assignees, CandidateId, Department } from './search-attributes';
+import { Assignees, CandidateId, Department } from '../contracts/search-attributes';
 
 const settings: HireToOnboardSettings = {
   hrEmail: 'people.ops@officeflow.example',

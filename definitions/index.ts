@@ -6,7 +6,7 @@ import customerOnboarding from './customer-onboarding';
 import hireToOnboard from './hire-to-onboard';
 import orderToCash from './order-to-cash';
 import type { ProcessDefinition, Trigger } from './define';
-import { BusinessKey, everyRunSearchAttributes } from './search-attributes';
+import { BusinessKey, everyRunSearchAttributes } from '../contracts/search-attributes';
 
 /** Every business process officeflow runs. Workers, the event intake and the CLI all read this list. */
 export const processes: ProcessDefinition[] = [

@@ -12,7 +12,7 @@ import {
 } from '../contracts/order';
 import { dealCancelled, goodsReturned, orderToCash, paymentReceived, shipmentDelivered, stockRestocked } from '../workflows/order-to-cash';
 import { defineProcess, signalsOn, startsOn } from './define';
-import { CustomerId, OrderTotal } from './search-attributes';
+import { CustomerId, OrderTotal } from '../contracts/search-attributes';
 
 const settings: OrderToCashSettings = {
   creditApprover: 'credit.control@officeflow.example',

@@ -12,7 +12,7 @@ import type { ProcessDefinition } from '../definitions/define';
 import { type Part, stopParts } from '../infra/parts';
 import { connectClient, connectWorkerConnection, temporalEndpoint } from '../infra/temporal';
 import { buildCodecServer } from '../intake/codec';
-import { decisionLinks } from '../intake/decision-links';
+import { decisionLinks } from '../human-tasks/decision-links';
 import { authenticator } from '../intake/identity';
 import { buildIntake } from '../intake/server';
 import { startWorkers } from '../workers/worker';

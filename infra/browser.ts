@@ -1,4 +1,3 @@
-import os from 'node:os';
 import Bottleneck from 'bottleneck';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 
@@ -25,12 +24,6 @@ export interface BrowserPoolOptions {
   /** Tasks one Chromium serves before it is replaced, so a slow leak in a long-lived browser never builds up. */
   recycleAfter: number;
 }
-
-/**
- * Two pages per CPU (at least four): with pages kept between tasks, a robot mostly waits for its portal's answer,
- * so more pages than CPUs keep the CPUs busy (`npm run bench`: 2 pages 0.39, 4 pages 0.56 order-to-cash runs/s).
- */
-export const defaultPoolSize = () => Math.max(4, 2 * os.availableParallelism());
 
 /** A page kept open between tasks, in a browser context of its own, for one session (a portal's robots, printing). */
 interface Slot {

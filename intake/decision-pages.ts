@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { html } from '../activities/documents/html';
 import { plainText } from '../contracts/fields';
 import { Verdict } from '../contracts/human-task';
-import type { DecisionLinks } from './decision-links';
+import type { DecisionLinks } from '../human-tasks/decision-links';
 import { Refusal } from './errors';
 import { VERDICT_LABELS, acceptForms, page } from './pages';
 import type { TaskDesk } from './task-desk';

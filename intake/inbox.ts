@@ -8,7 +8,7 @@ import { html } from '../activities/documents/html';
 import { email as emailAddress, plainText } from '../contracts/fields';
 import type { OutgoingEmail } from '../contracts/documents';
 import { Verdict } from '../contracts/human-task';
-import { linkKey } from './decision-links';
+import { linkKey } from '../human-tasks/decision-links';
 import { Refusal } from './errors';
 import { type Authenticate, issueToken } from './identity';
 import { VERDICT_LABELS, acceptForms, page } from './pages';

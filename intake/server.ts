@@ -17,7 +17,7 @@ import { processCatalog } from './catalog';
 import { STRUCTURED, mediaType } from './cloudevent';
 import { contractRoutes } from './contracts';
 import { documentRoutes } from './documents';
-import type { DecisionLinks } from './decision-links';
+import type { DecisionLinks } from '../human-tasks/decision-links';
 import { decisionPages } from './decision-pages';
 import { EventDispatcher } from './dispatch';
 import { Refusal, clip } from './errors';

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { connectSystems } from '../activities';
 import { FAILURE_CONVERTER_PATH, dataConverter } from '../codec/data-converter';
 import { type Config, publicUrl } from '../config';
-import { decisionLinks } from '../intake/decision-links';
+import { decisionLinks } from '../human-tasks/decision-links';
 import { createPool } from '../db/pool';
 import type { ProcessDefinition } from '../definitions/define';
 import { browserPool } from '../infra/browser';

@@ -1,6 +1,6 @@
 import { defineQuery, metricMeter, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Progress } from '../contracts/progress';
-import { Assignees, ProcessStep, WaitDeadline, WaitingOn } from '../definitions/search-attributes';
+import { Assignees, ProcessStep, WaitDeadline, WaitingOn } from '../contracts/search-attributes';
 
 export const progressQuery = defineQuery<Progress>('progress');
 

@@ -5,7 +5,7 @@ import type { GoodsReturn, IssuedCreditNote, IssuedInvoice, Payment, PaymentBook
 import { inTransaction } from '../../db/transaction';
 import { ACCOUNTS, postJournalEntry } from './ledger';
 import { vatTreatment } from './vat';
-import { company } from '../../definitions/company';
+import { company } from '../../config/company';
 import { creditorReference } from '../../contracts/billing';
 
 /** The next number of a gap-free series, taken under a row lock: a rolled-back transaction gives it back. */

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { keptJson } from '../../infra/state';
 import Fastify from 'fastify';
+// The stand-in plays the vendor: it sends its webhooks with the client front-office systems use (the demo, the tests).
+// eslint-disable-next-line no-restricted-imports
 import { sendEvent } from '../../intake/send';
 import { html } from '../documents/html';
 

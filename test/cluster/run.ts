@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import pino from 'pino';
-import { startLocalCluster } from '../../infra/temporal-server';
+import { startLocalCluster } from '../../engine/local-cluster';
 import { freshStateDir } from '../support/local-env';
 
 /**

@@ -1,5 +1,5 @@
 import type { ReceivedMail } from '../../activities/mail/sink';
-import { company } from '../../definitions/company';
+import { company } from '../../config/company';
 import { sendEvent } from '../../intake/send';
 import { type TestEngine, attachmentsOf, eventually, mailTo, startTestEngine } from '../support/engine';
 import { dealDesk, orderToCashTestSettings } from '../support/deals';

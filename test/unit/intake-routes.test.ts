@@ -8,7 +8,7 @@ import { toJson } from '../../codec/json-payloads';
 import { loadConfig } from '../../config';
 import { processes } from '../../definitions';
 import { buildCodecServer } from '../../intake/codec';
-import { decisionLinks } from '../../intake/decision-links';
+import { decisionLinks } from '../../human-tasks/decision-links';
 import { authenticator, generateIdentityKey, issueToken } from '../../intake/identity';
 import { buildIntake } from '../../intake/server';
 import { generateWebhookSecret, signWebhook } from '../../intake/webhook-auth';

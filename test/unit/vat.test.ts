@@ -1,7 +1,7 @@
 import { BillingDetails, CompanyProfile, creditorReference, vatIdCountry } from '../../contracts/billing';
 import { vatTreatment } from '../../activities/back-office/vat';
 import { buyerLocale } from '../../activities/documents/billing-pdf';
-import { company } from '../../definitions/company';
+import { company } from '../../config/company';
 
 describe('VAT treatment by rule', () => {
   it('charges the seller’s rate at home, reverse-charges EU businesses, the destination’s rate to EU consumers, none on exports', () => {

@@ -7,10 +7,10 @@ import { migrate, seedDemoData } from '../db/migrate';
 import { allSearchAttributes } from '../definitions';
 import { generateIdentityKey } from '../intake/identity';
 import { generateWebhookSecret } from '../intake/webhook-auth';
-import { type Part, stopParts } from './parts';
-import { startLocalPostgres } from './postgres';
-import { stateSecret } from './state';
-import { ensureSearchAttributes, startLocalTemporal, temporalEndpoint } from './temporal';
+import { type Part, stopParts } from '../infra/parts';
+import { startLocalPostgres } from '../infra/postgres';
+import { stateSecret } from '../infra/state';
+import { ensureSearchAttributes, startLocalTemporal, temporalEndpoint } from '../infra/temporal';
 
 type Shown = RunningStandIn['shown'];
 
