@@ -26,6 +26,7 @@ const summaries: { [Name in keyof Activities]: (...args: Parameters<Activities[N
   recordPayment: ({ invoiceNumber }) => `Book a payment on ${invoiceNumber}`,
   issueCreditNote: ({ invoiceNumber, returnId }) => `Credit return ${returnId} against ${invoiceNumber}`,
   printCreditNote: (creditNoteNumber) => `Print credit note ${creditNoteNumber}`,
+  postEntry: ({ entryKey }) => `Book journal entry ${entryKey}`,
   updateDeal: ({ dealId, stage }) => `Move CRM deal ${dealId} to ${stage}`,
   noteOnDeal: ({ dealId }) => `Note on CRM deal ${dealId}`,
   // By its kind (`invoice`, `credit-approval/assigned`): a subject may name a person.

@@ -2,6 +2,7 @@ import { defineSystem } from '../system';
 import { contractAuditActivities } from './contract-audit';
 import { customerActivities } from './customers';
 import { invoiceActivities } from './invoices';
+import { ledgerActivities } from './ledger';
 import { salesOrderActivities } from './sales-orders';
 import { taskListActivities } from './task-list';
 
@@ -16,6 +17,7 @@ export default defineSystem({
       ...customerActivities(pool),
       ...salesOrderActivities(pool),
       ...invoiceActivities(pool),
+      ...ledgerActivities(pool),
       ...taskListActivities(pool),
       ...contractAuditActivities(pool),
     },

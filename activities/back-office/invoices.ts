@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import { type Money, add, applyRate, money, toDecimal, zero } from '../../contracts/money';
 import type { GoodsReturn, IssuedCreditNote, IssuedInvoice, Payment, PaymentBooking } from '../../contracts/order';
 import { inTransaction } from '../../db/transaction';
-import { ACCOUNTS, postJournalEntry } from './ledger';
+import { postEntry } from './ledger';
 import { vatTreatment } from './vat';
 import { company } from '../../config/company';
 import { creditorReference } from '../../contracts/billing';
@@ -124,14 +124,14 @@ export function invoiceActivities(pool: Pool) {
              FROM sales_order_lines l JOIN products p USING (sku) WHERE l.order_number = $2`,
           [invoiceNumber, orderNumber],
         );
-        await postJournalEntry(db, {
+        await postEntry(db, {
           entryKey: `invoice/${invoiceNumber}`,
           description: `Invoice ${invoiceNumber} for ${orderNumber}`,
           currency: order.currency,
           lines: [
-            { account: ACCOUNTS.receivables, debit: gross.amount },
-            { account: ACCOUNTS.revenue, credit: net.amount },
-            { account: ACCOUNTS.vatPayable, credit: tax.amount },
+            { role: 'receivables', debit: gross.amount },
+            { role: 'revenue', credit: net.amount },
+            { role: 'vatPayable', credit: tax.amount },
           ],
         });
         return (await bookedInvoice(db, 'invoice_number', invoiceNumber))!;
@@ -201,15 +201,15 @@ export function invoiceActivities(pool: Pool) {
         }
         // Receivables are settled up to what was still owed; the rest was paid already and is now owed back.
         const settled = Math.min(gross.amount, before.amount);
-        await postJournalEntry(db, {
+        await postEntry(db, {
           entryKey: `credit-note/${creditNoteNumber}`,
           description: `Credit note ${creditNoteNumber} for ${invoiceNumber} (return ${returnId})`,
           currency,
           lines: [
-            { account: ACCOUNTS.revenue, debit: net.amount },
-            { account: ACCOUNTS.vatPayable, debit: tax.amount },
-            { account: ACCOUNTS.receivables, credit: settled },
-            { account: ACCOUNTS.customerCredits, credit: gross.amount - settled },
+            { role: 'revenue', debit: net.amount },
+            { role: 'vatPayable', debit: tax.amount },
+            { role: 'receivables', credit: settled },
+            { role: 'customerCredits', credit: gross.amount - settled },
           ],
         });
         return { creditNoteNumber, grossTotal: gross, outstanding: await outstanding() };
@@ -262,14 +262,14 @@ export function invoiceActivities(pool: Pool) {
               amount.currency,
             ]);
           }
-          await postJournalEntry(db, {
+          await postEntry(db, {
             entryKey: `payment/${payment.paymentId}`,
             description: `Payment ${payment.paymentId} for ${payment.invoiceNumber}`,
             currency: amount.currency,
             lines: [
-              { account: ACCOUNTS.bank, debit: amount.amount },
-              { account: ACCOUNTS.receivables, credit: settled },
-              { account: ACCOUNTS.customerCredits, credit: amount.amount - settled },
+              { role: 'bank', debit: amount.amount },
+              { role: 'receivables', credit: settled },
+              { role: 'customerCredits', credit: amount.amount - settled },
             ],
           });
         }

@@ -68,14 +68,15 @@ export function dealDesk(engine: TestEngine) {
       return (await fetch(`${engine.settings.CRM_URL}/deals/${dealId}`)).json() as Promise<DealRecord>;
     },
 
-    /** The ledger of an invoice by account: its entry, its payments' and its credit notes'. */
+    /** The ledger of an invoice by account (`'1200 Receivables'`): its entry, its payments' and its credit notes'. */
     async ledgerFor(invoiceNumber: string) {
       const { rows } = await engine.pool.query(
-        `SELECT l.account, sum(l.debit)::float AS debit, sum(l.credit)::float AS credit FROM journal_lines l
+        `SELECT a.code || ' ' || a.name AS account, sum(l.debit)::float AS debit, sum(l.credit)::float AS credit
+           FROM journal_lines l JOIN ledger_accounts a ON a.code = l.account
           WHERE l.entry_key = 'invoice/' || $1
              OR l.entry_key IN (SELECT 'payment/' || payment_id FROM payments WHERE invoice_number = $1)
              OR l.entry_key IN (SELECT 'credit-note/' || credit_note_number FROM credit_notes WHERE invoice_number = $1)
-          GROUP BY l.account ORDER BY l.account`,
+          GROUP BY a.code, a.name ORDER BY a.code`,
         [invoiceNumber],
       );
       return rows;
