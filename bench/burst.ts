@@ -9,7 +9,7 @@ import type { PortalUser } from '../activities/it-admin/stand-in';
 import type { LegacyOrder } from '../activities/legacy-erp/stand-in';
 import type { ReceivedMail } from '../activities/mail/sink';
 import type { PayrollEmployee } from '../activities/payroll/stand-in';
-import { approveAs, esignUrl, signAsCustomer } from '../cli/people';
+import { decideAs, esignUrl, signAsCustomer } from '../cli/people';
 import type { Config } from '../config';
 import type { Progress } from '../contracts/progress';
 import { bindingFor } from '../definitions';
@@ -194,7 +194,7 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
         const progress = await handle.query<Progress>(progressQuery);
         if (progress.step === 'in-force') return DESIGNED_OUTCOMES.contracts;
         for (const { task, assignee } of progress.openTasks ?? [])
-          await approveAs(config, intakeUrl, { workflowId, task, assignee }, 'burst');
+          await decideAs(config, intakeUrl, { workflowId, task, assignee }, 'approve', 'burst');
         if (progress.step === 'awaiting-signature') await signAsCustomer(esignUrl(config), workflowId);
         return undefined;
       },

@@ -1,79 +1,136 @@
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Config } from '../config';
+import type { Progress } from '../contracts/progress';
 import { processes } from '../definitions';
+import type { DemoCounterpart, ProcessDefinition } from '../definitions/define';
 import { exampleEvent } from '../intake/catalog';
 import { sendEvent } from '../intake/send';
-import { approveAs, esignUrl, signAsCustomer } from './people';
+import { progressQuery } from '../workflows/progress';
 import { localIntakeUrl, uiLink, webhookSecret, withTemporal } from './engine';
 import { CommandRefused, EXIT } from './output';
-import type { Progress } from '../contracts/progress';
-import { progressQuery } from '../workflows/progress';
+import { decideAs, esignUrl, signAsCustomer } from './people';
 
-/** Waits until a run waits on someone or has finished, as a person would before sending the next event. */
-async function comeToRest(client: Client, workflowId: string): Promise<void> {
-  const handle = client.workflow.getHandle(workflowId);
-  for (let waited = 0; waited < 30_000; waited += 250) {
-    const { status } = await handle.describe();
-    if (status.name !== 'RUNNING' || (await handle.query<Progress>(progressQuery)).waitingOn) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+/** What the demo plays against: a running engine, and where it says what happens. */
+export interface DemoStage {
+  client: Client;
+  config: Config;
+  intakeUrl: string;
+  secret: string;
+  say(line: string): void;
 }
 
-/** Where a run rests for a long while once nobody holds a task: a contract in force, a hire before the first day. */
-const RESTING: Record<string, string> = { 'in-force': 'in force', 'preparing-first-day': 'prepared, waiting for the first day' };
-const rests = (progress: Progress) => progress.step in RESTING && !progress.openTasks?.length;
+/** How long a run may take to come to rest after an event or a decision before the demo gives up on it. */
+const REST_LIMIT_MS = 60_000;
+
+const pause = () => new Promise((resolve) => setTimeout(resolve, 250));
 
 /**
- * Plays the people a run waits on, where it shows them (a contract's approval stages): approves each open task as its
- * assignee, stage after stage, until the run waits on nobody by name or has finished.
+ * Waits until a run has come to rest: finished, or its history no longer growing with no activity or workflow task
+ * pending (it waits on a person, an event or a timer). Its progress then, or undefined once finished.
  */
-async function approveAsAssignees(client: Client, workflowId: string, intakeUrl: string, config: Config): Promise<void> {
-  const handle = client.workflow.getHandle(workflowId);
+async function comeToRest(handle: WorkflowHandle): Promise<Progress | undefined> {
+  let seen = -1;
+  for (const until = Date.now() + REST_LIMIT_MS; Date.now() < until; await pause()) {
+    const { status, historyLength, raw } = await handle.describe();
+    if (status.name !== 'RUNNING') return undefined;
+    const busy = (raw.pendingActivities?.length ?? 0) > 0 || raw.pendingWorkflowTask != null;
+    if (!busy && historyLength === seen) return handle.query<Progress>(progressQuery);
+    seen = historyLength;
+  }
+  throw new Error(`${handle.workflowId} did not come to rest within ${REST_LIMIT_MS / 1000} s`);
+}
+
+/** The people and systems outside officeflow the demo plays, by the name a definition gives them. */
+const counterparts: Record<DemoCounterpart, (stage: DemoStage, workflowId: string) => Promise<string>> = {
+  'customer-signs': async ({ config }, workflowId) => {
+    const signed = await signAsCustomer(esignUrl(config), workflowId);
+    if (!signed) throw new Error(`no envelope waits for the signature of ${workflowId}`);
+    return `the customer signs envelope ${signed.envelopeId} -> ${signed.status}`;
+  },
+};
+
+/** The business key of the run the examples of a process start (`D-2001`). */
+export function exampleBusinessKey(process: ProcessDefinition): string {
+  const trigger = process.triggers.find((t) => t.kind === 'start');
+  if (trigger?.kind !== 'start') throw new Error(`${process.name} has no start trigger`);
+  const event = exampleEvent(trigger);
+  return process.describe(trigger.input(trigger.data.parse(event.data), event, process.settings)).businessKey;
+}
+
+/** A value with every string that is `from` replaced by `to`, however deep: an example event about another business object. */
+const rekeyed = (value: unknown, from: string, to: string): unknown =>
+  value === from
+    ? to
+    : Array.isArray(value)
+      ? value.map((item) => rekeyed(item, from, to))
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([name, item]) => [name, rekeyed(item, from, to)]))
+        : value;
+
+/**
+ * Plays one run of a process as its definition's `demo` says: sends its events, decides its tasks, plays its
+ * counterparts; returns what became of the run. Throws, naming the step, when the run rests where the script does not
+ * say what happens next. With `businessKey`, the examples are about that business object instead of their own (a
+ * run of its own, beside others).
+ */
+export async function playDemo(
+  process: ProcessDefinition,
+  stage: DemoStage,
+  { businessKey }: { businessKey?: string } = {},
+): Promise<{ workflowId: string; outcome: string }> {
+  const { demo } = process;
+  const exampleKey = exampleBusinessKey(process);
+  let handle: WorkflowHandle | undefined;
+  for (const type of demo.events) {
+    const trigger = process.triggers.find((t) => t.type === type);
+    if (!trigger) throw new Error(`${process.name}'s demo sends ${type}, which is not one of its triggers`);
+    if (handle) await comeToRest(handle);
+    const example = exampleEvent(trigger);
+    const event = businessKey
+      ? { ...example, id: `${example.id}-${businessKey}`, data: rekeyed(example.data, exampleKey, businessKey) }
+      : example;
+    const { status, body } = await sendEvent(stage.intakeUrl, stage.secret, event);
+    stage.say(`  ${type} -> ${status} ${JSON.stringify(body)}`);
+    if (status >= 300) throw new Error(`the intake refused the demo event ${type}`);
+    handle ??= stage.client.workflow.getHandle((body as { workflowId: string }).workflowId);
+  }
+  if (!handle) throw new Error(`${process.name}'s demo sends no event`);
+  const { workflowId } = handle;
+  const ended = (outcome: string) => ({ workflowId, outcome });
+
   const decided = new Set<string>();
-  for (let waited = 0; waited < 60_000; waited += 250) {
-    if ((await handle.describe()).status.name !== 'RUNNING') return;
-    const progress = await handle.query<Progress>(progressQuery);
-    const { openTasks } = progress;
-    // A stage may rest a moment before its tasks open (a hire's first-day preparations): rest counts once some were decided.
-    if (!openTasks || (rests(progress) && decided.size > 0)) return;
-    for (const { task, assignee } of openTasks.filter((open) => !decided.has(open.task))) {
-      decided.add(task);
-      const status = await approveAs(config, intakeUrl, { workflowId, task, assignee }, 'approved in the demo');
-      console.log(`  ${assignee} approves ${task} -> ${status}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-/** Plays the customer, where a run comes to wait for a signature: signs its envelope on the e-signature service's page. */
-async function signWhenAsked(client: Client, workflowId: string, config: Config): Promise<void> {
-  const handle = client.workflow.getHandle(workflowId);
-  for (let waited = 0; waited < 30_000; waited += 250) {
-    if ((await handle.describe()).status.name !== 'RUNNING') return;
-    const { step } = await handle.query<Progress>(progressQuery);
-    if (step === 'in-force') return;
-    const signed = step === 'awaiting-signature' ? await signAsCustomer(esignUrl(config), workflowId) : undefined;
-    if (signed) return console.log(`  the customer signs envelope ${signed.envelopeId} -> ${signed.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-/** The run's outcome once it has finished, or where it rests (a contract in force sleeps until its renewal reminder). */
-async function outcome(client: Client, workflowId: string): Promise<string> {
-  const handle = client.workflow.getHandle(workflowId);
+  const played = new Set<string>();
   for (;;) {
-    if ((await handle.describe()).status.name !== 'RUNNING') return `finished: ${JSON.stringify(await handle.result())}`;
-    const progress = await handle.query<Progress>(progressQuery);
-    if (rests(progress))
-      return `${RESTING[progress.step]}${progress.deadline ? `, waiting on ${progress.waitingOn} until ${progress.deadline}` : ''}`;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    const progress = await comeToRest(handle);
+    if (!progress) return ended(`finished: ${JSON.stringify(await handle.result())}`);
+    const { step, waitingOn, deadline, openTasks = [] } = progress;
+    const undecided = openTasks.filter((open) => !decided.has(open.task));
+    for (const { task, assignee } of undecided) {
+      decided.add(task);
+      const verdict = demo.verdict ?? 'approve';
+      const status = await decideAs(stage.config, stage.intakeUrl, { workflowId, task, assignee }, verdict, 'decided in the demo');
+      stage.say(`  ${assignee}: ${verdict} ${task} -> ${status}`);
+    }
+    if (undecided.length > 0) continue;
+    const counterpart = demo.plays?.[step];
+    if (counterpart && !played.has(step)) {
+      played.add(step);
+      stage.say(`  ${await counterparts[counterpart](stage, workflowId)}`);
+      continue;
+    }
+    const rest = demo.restsAt?.[step];
+    if (rest && openTasks.length === 0) return ended(`${rest}${deadline ? `, waiting on ${waitingOn} until ${deadline}` : ''}`);
+    throw new Error(
+      `${process.name}'s demo does not say what happens at step "${step}"${waitingOn ? ` (waiting on ${waitingOn})` : ''}: ` +
+        `send an event there, play a counterpart, or name the step in demo.restsAt`,
+    );
   }
 }
 
 /**
- * Plays a front-office system: sends every trigger's example event (the ones GET /processes publishes) to a
- * running engine, one at a time, plays the approvers and the customer who signs, then waits for the runs to finish
- * (or, for a contract in force, to sleep until its renewal reminder). Sending them again shows the duplicate answers.
+ * Plays a front-office system and the people around it for every process in the registry: sends the example events
+ * (the ones GET /processes publishes) to a running engine, decides the tasks, signs where a customer signs, and
+ * reports what became of each run. Sending them again shows the duplicate answers.
  */
 export async function runDemo(config: Config, intake?: string): Promise<void> {
   const intakeUrl = intake ?? localIntakeUrl(config);
@@ -84,22 +141,12 @@ export async function runDemo(config: Config, intake?: string): Promise<void> {
       EXIT.unreachable,
     );
   }
-  const secret = webhookSecret(config);
   await withTemporal(config, async (client) => {
+    const stage: DemoStage = { client, config, intakeUrl, secret: webhookSecret(config), say: (line) => console.log(line) };
     for (const process of processes) {
       console.log(`\n${process.name}: ${process.description}`);
-      let workflowId: string | undefined;
-      for (const trigger of process.triggers.filter((t) => t.demo !== false)) {
-        const { status, body } = await sendEvent(intakeUrl, secret, exampleEvent(trigger));
-        console.log(`  ${trigger.type} -> ${status} ${JSON.stringify(body)}`);
-        if (status >= 300) throw new Error(`the intake refused the demo event ${trigger.type}`);
-        workflowId = (body as { workflowId: string }).workflowId;
-        await comeToRest(client, workflowId);
-      }
-      if (!workflowId) continue;
-      await approveAsAssignees(client, workflowId, intakeUrl, config);
-      await signWhenAsked(client, workflowId, config);
-      console.log(`  ${workflowId} ${await outcome(client, workflowId)}`);
+      const { workflowId, outcome } = await playDemo(process, stage);
+      console.log(`  ${workflowId} ${outcome}`);
       const ui = uiLink(config, workflowId);
       if (ui) console.log(`  see it in the Temporal UI: ${ui}`);
     }

@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import type { Verdict } from '../contracts/human-task';
 import { tokenFor } from './tasks';
 
 /**
@@ -6,17 +7,18 @@ import { tokenFor } from './tasks';
  * through the task API, signed in as the assignee; a customer signing on the e-signature service's page.
  */
 
-/** Approves a run's task as its assignee; answers the task API's status (409 when it was decided already). */
-export async function approveAs(
+/** Decides a run's task as its assignee; answers the task API's status (409 when it was decided already). */
+export async function decideAs(
   config: Config,
   intakeUrl: string,
   task: { workflowId: string; task: string; assignee: string },
+  decision: Verdict,
   comment: string,
 ): Promise<number> {
   const response = await fetch(new URL(`/tasks/${encodeURIComponent(`${task.workflowId}:${task.task}`)}/decision`, intakeUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(config, { as: task.assignee })}` },
-    body: JSON.stringify({ decision: 'approve', comment }),
+    body: JSON.stringify({ decision, comment }),
   });
   return response.status;
 }

@@ -5,6 +5,9 @@ import { duration, email, label, plainText } from './fields';
 export const Verdict = z.enum(['approve', 'reject', 'request-changes']);
 export type Verdict = z.infer<typeof Verdict>;
 
+/** What a task allows when its process does not say. */
+export const DEFAULT_VERDICTS: Verdict[] = ['approve', 'reject'];
+
 /** A decision as the HTTP API and the CLI deliver it to the run. */
 export const DecisionInput = z.object({
   /** The task's name within its run, e.g. `credit-approval`. */
@@ -38,6 +41,8 @@ export const TaskRequest = z.object({
   escalationWaitingOn: label.optional(),
   /** The verdicts this task allows; approve and reject unless said. */
   verdicts: z.array(Verdict).min(1).optional(),
+  /** Verdicts that need a comment saying why (a rejection, a change request): refused without one. */
+  commentRequiredFor: z.array(Verdict).optional(),
   /** Whether the assignee may hand the task to someone else. */
   delegable: z.boolean().optional(),
 });
@@ -69,6 +74,8 @@ export const TaskRecord = z.object({
   assignee: z.string(),
   deadline: z.iso.datetime(),
   verdicts: z.array(Verdict).optional(),
+  /** The verdicts that need a comment, so the pages can ask for one. */
+  commentRequiredFor: z.array(Verdict).optional(),
   /** The team the run waits on while the task is open (its `waitingOn`). */
   team: z.string().optional(),
 });

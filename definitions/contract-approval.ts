@@ -91,6 +91,11 @@ export default defineProcess({
       query: 'ProcessStep = "awaiting-signature" AND ExecutionStatus = "Running"',
     },
   },
+  demo: {
+    events: ['crm.contract.submitted'],
+    plays: { 'awaiting-signature': 'customer-signs' },
+    restsAt: { 'in-force': 'in force' },
+  },
   initialSearchAttributes: (input) => [
     { key: CustomerId, value: input.customerId },
     { key: ContractValue, value: Number(toDecimal(input.value)) },
@@ -126,7 +131,6 @@ export default defineProcess({
       workflowId,
       signal: contractRevised,
       payload: ({ contractId: _contractId, ...revision }) => revision,
-      demo: false,
       example: {
         source: '/crm/contracts',
         id: 'evt-contract-3001-v2',
@@ -145,7 +149,6 @@ export default defineProcess({
       workflowId,
       signal: envelopeCompleted,
       payload: ({ envelopeId, signedAt }) => ({ envelopeId, signedAt }),
-      demo: false,
       example: {
         source: '/esign',
         id: 'evt-envelope-3001',

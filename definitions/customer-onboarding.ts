@@ -37,6 +37,7 @@ export default defineProcess({
       query: 'ProcessStep = "credit-review" AND WaitDeadline < "{now}" AND ExecutionStatus = "Running"',
     },
   },
+  demo: { events: ['crm.account.created', 'finance.credit_limit.approved'] },
   initialSearchAttributes: (input) => [{ key: CustomerId, value: input.account.accountId }],
   triggers: [
     startsOn({

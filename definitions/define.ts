@@ -1,6 +1,7 @@
 import type { SearchAttributePair, SearchAttributeType, SignalDefinition, Workflow } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import type { z } from 'zod';
+import type { Verdict } from '../contracts/human-task';
 
 /** The CloudEvents attributes a trigger may read besides the event's data. */
 export interface EventContext {
@@ -19,9 +20,7 @@ interface TriggerSpec<Data, Sent = Data> {
   data: z.ZodType<Data, Sent>;
   /** The business key: the same business object always maps to the same workflow id. */
   workflowId: (data: Data) => string;
-  /** Whether `officeflow demo` sends the example (not for events that would end the demo's run early). */
-  demo?: boolean;
-  /** A complete, valid event, as a sender writes it: published in GET /processes and sent by `officeflow demo`. */
+  /** A complete, valid event, as a sender writes it: published in GET /processes and sent by `officeflow demo` (see `demo`). */
   example: { source: string; id: string; subject?: string; data: Sent };
 }
 
@@ -61,6 +60,26 @@ export interface SavedQuery {
   query: string;
 }
 
+/** What the demo plays where a run waits on someone outside officeflow: the customer signs the envelope it was sent. */
+export type DemoCounterpart = 'customer-signs';
+
+/**
+ * How `officeflow demo` plays one run of the process, as the systems and people around it would: it sends the
+ * examples of `events` in order, each once the run has come to rest; then decides every task the run opens, as its
+ * assignee, and plays the counterparts of `plays` where the run reaches their step, until the run finishes or rests
+ * at one of `restsAt`. A run that comes to rest anywhere else ends the demo with an error naming the step.
+ */
+export interface DemoScript {
+  /** Trigger types of this process, in the order they are sent; the first starts the run. */
+  events: string[];
+  /** The verdict given on every task: approve unless said. */
+  verdict?: Verdict;
+  /** By step: who the demo plays there (`{ 'awaiting-signature': 'customer-signs' }`). */
+  plays?: Record<string, DemoCounterpart>;
+  /** By step: where a run rests for a long while once nobody holds a task, as the demo reports it. */
+  restsAt?: Record<string, string>;
+}
+
 export interface RunDescription {
   businessKey: string;
   summary: string;
@@ -95,6 +114,7 @@ export interface ProcessDefinition<W extends Workflow = Workflow, Settings = any
   triggers: Trigger<Parameters<W>[0], Settings>[];
   /** The searches its operators need, named; each is scoped to this process's runs when used. */
   savedQueries: Record<string, SavedQuery>;
+  demo: DemoScript;
 }
 
 /** Declares a business process: the one place its workflow, input, triggers, queue and search attributes are written. */

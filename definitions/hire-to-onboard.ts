@@ -55,6 +55,10 @@ export default defineProcess({
       query: 'WaitDeadline < "{now}" AND ExecutionStatus = "Running"',
     },
   },
+  demo: {
+    events: ['hr.offer.accepted', 'logistics.equipment.delivered'],
+    restsAt: { 'preparing-first-day': 'prepared, waiting for the first day' },
+  },
   initialSearchAttributes: ({ hire }) => [
     { key: CandidateId, value: hire.candidateId },
     { key: Department, value: hire.department },
@@ -99,7 +103,6 @@ export default defineProcess({
       workflowId,
       signal: offerRescinded,
       payload: ({ reason }) => ({ reason }),
-      demo: false,
       example: { source: '/ats/offers', id: 'evt-rescind-4001', data: { candidateId: 'CAND-4001', reason: 'Position closed' } },
     }),
   ],

@@ -69,6 +69,7 @@ export default defineProcess({
     },
     'large-orders': { description: 'Orders of 10,000 or more in flight', query: 'OrderTotal >= 10000 AND ExecutionStatus = "Running"' },
   },
+  demo: { events: ['crm.deal.closed_won', 'logistics.shipment.delivered', 'payments.payment.received'] },
   initialSearchAttributes: (input) => [
     { key: CustomerId, value: input.customer.id },
     // A Double, as operators filter it: `OrderTotal > 10000`.
@@ -134,7 +135,6 @@ export default defineProcess({
       workflowId,
       signal: stockRestocked,
       payload: ({ restockId, sku, quantity }) => ({ restockId, sku, quantity }),
-      demo: false,
       example: {
         source: '/erp/inventory',
         id: 'evt-restock-2001',
@@ -148,7 +148,6 @@ export default defineProcess({
       workflowId,
       signal: goodsReturned,
       payload: ({ returnId, lines, reason }) => ({ returnId, lines, reason }),
-      demo: false,
       example: {
         source: '/logistics/returns',
         id: 'evt-return-2001',
@@ -162,7 +161,6 @@ export default defineProcess({
       workflowId,
       signal: dealCancelled,
       payload: ({ reason }) => ({ reason }),
-      demo: false,
       example: { source: '/crm/deals', id: 'evt-cancel-2001', data: { dealId: 'D-2001', reason: 'Customer withdrew the order' } },
     }),
   ],

@@ -10,9 +10,10 @@ const refusalStatus: Record<string, number> = {
   [TASK_REFUSALS.unknown]: 404,
   [TASK_REFUSALS.decided]: 409,
   [TASK_REFUSALS.notAssignee]: 403,
+  [TASK_REFUSALS.commentRequired]: 422,
 };
 
-/** The run's answer to an update, its refusals as 404, 409 or 403 (400 for anything else it refuses). */
+/** The run's answer to an update, its refusals as 404, 409, 403 or 422 (400 for anything else it refuses). */
 async function delivered<T>(update: Promise<T>): Promise<T> {
   try {
     return await update;

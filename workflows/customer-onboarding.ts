@@ -20,7 +20,7 @@ export const creditLimitApproved = defineSignal<[CreditDecision]>('creditLimitAp
 export async function customerOnboarding(input: CustomerOnboardingInput): Promise<OnboardingResult> {
   const { account } = input;
   const runKey = workflowInfo().workflowId;
-  const enterStep = trackProgress('register-customer');
+  const { enterStep } = trackProgress('register-customer');
   let decision: CreditDecision | undefined;
   // The first decision counts; a redelivered approval changes nothing.
   setHandler(creditLimitApproved, (approved) => void (decision ??= approved));

@@ -11,8 +11,15 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Decision, DecisionInput, DelegationInput, TaskEvent, TaskRequest, Verdict } from '../contracts/human-task';
-import type { EnterStep } from './progress';
+import {
+  DEFAULT_VERDICTS,
+  type Decision,
+  type DecisionInput,
+  type DelegationInput,
+  type TaskEvent,
+  type TaskRequest,
+} from '../contracts/human-task';
+import type { RunProgress } from './progress';
 import { mail, quickStep } from './retry-profiles';
 
 const { openTask, reassignTask, closeTask, withdrawTask } = proxyActivities<Activities>(quickStep);
@@ -25,9 +32,12 @@ export const decideTask = defineUpdate<Decision, [DecisionInput]>('decideTask');
 export const delegateTask = defineUpdate<{ task: string; assignee: string }, [DelegationInput]>('delegateTask');
 
 /** Refusals the caller sees; their types let the HTTP API answer 404, 409 or 403. */
-export const TASK_REFUSALS = { unknown: 'UnknownTask', decided: 'TaskAlreadyDecided', notAssignee: 'NotTheAssignee' } as const;
-
-const DEFAULT_VERDICTS: Verdict[] = ['approve', 'reject'];
+export const TASK_REFUSALS = {
+  unknown: 'UnknownTask',
+  decided: 'TaskAlreadyDecided',
+  notAssignee: 'NotTheAssignee',
+  commentRequired: 'CommentRequired',
+} as const;
 
 interface OpenTask {
   request: TaskRequest;
@@ -56,12 +66,13 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 /**
  * Human tasks for one run: call once at the start of a workflow, then `await ask(request)` where a person must
  * decide. A task is listed for its assignee and e-mailed to them, reminded, escalated past its deadline, delegated if
- * the process allows it, and decided through the `decideTask` update, which refuses unknown tasks, second decisions
- * and other people. `observe` hears of each of these (an audit trail).
+ * the process allows it, and decided through the `decideTask` update, which refuses unknown tasks, second decisions,
+ * other people and a verdict without the comment the task requires for it. The run's progress shows each open task
+ * by itself (a stage's, where the workflow started one); `observe` hears of each event (an audit trail).
  */
-export function humanTasks(enterStep: EnterStep, observe: (event: TaskEvent) => Promise<void> = async () => undefined): Ask {
+export function humanTasks(progress: RunProgress, observe: (event: TaskEvent) => Promise<void> = async () => undefined): Ask {
   const tasks = new Map<string, OpenTask>();
-  const runId = () => workflowInfo().workflowId;
+  const workflowId = () => workflowInfo().workflowId;
 
   /** The open task a person may act on, or the refusal they hear. */
   const heldBy = (name: string, person: string): OpenTask => {
@@ -86,10 +97,12 @@ export function humanTasks(enterStep: EnterStep, observe: (event: TaskEvent) => 
       return task.decision;
     },
     {
-      validator: ({ task: name, decidedBy, decision }) => {
+      validator: ({ task: name, decidedBy, decision, comment }) => {
         const task = heldBy(name, decidedBy);
         const allowed = task.request.verdicts ?? DEFAULT_VERDICTS;
         if (!allowed.includes(decision)) throw ApplicationFailure.nonRetryable(`decision must be one of: ${allowed.join(', ')}`);
+        if (task.request.commentRequiredFor?.includes(decision) && !comment?.trim())
+          throw ApplicationFailure.nonRetryable(`say why: "${decision}" on "${name}" needs a comment`, TASK_REFUSALS.commentRequired);
       },
     },
   );
@@ -100,9 +113,11 @@ export function humanTasks(enterStep: EnterStep, observe: (event: TaskEvent) => 
       const task = tasks.get(name)!;
       const from = task.holder;
       task.holder = to;
-      const id = taskId(runId(), name);
+      progress.tasks.passed(name, to);
+      const id = taskId(workflowId(), name);
       await reassignTask({ taskId: id, assignee: to, escalated: false });
       await notify(id, task.request, 'delegated', to, `Delegated to you by ${from}: ${task.request.title}`);
+      progress.tasks.told();
       await observe({ kind: 'delegated', task: name, assignee: to, from, comment });
       return { task: name, assignee: to };
     },
@@ -120,12 +135,11 @@ export function humanTasks(enterStep: EnterStep, observe: (event: TaskEvent) => 
       emailKey: `${id}/${kind}${kind === 'delegated' ? `/${to}` : ''}`,
       to,
       subject,
+      // The mail adds the task's one-click link and its page in the inbox (see activities/mail/outbox.ts).
       text: [
         request.details,
         '',
-        `${deadline ? `Decide by ${deadline.toISOString()}` : 'Decide'}:`,
-        `  officeflow decide ${id} approve --as ${to}`,
-        `  officeflow decide ${id} reject --as ${to} --comment "why"`,
+        deadline ? `Please decide by ${deadline.toISOString().slice(0, 16).replace('T', ' ')} UTC.` : 'Please decide when you can.',
       ].join('\n'),
       attachmentKeys: [],
       // The assignee's link expires with their deadline; one for an escalation or a delegation, with the task.
@@ -137,7 +151,7 @@ export function humanTasks(enterStep: EnterStep, observe: (event: TaskEvent) => 
     });
 
   return async function ask(request: TaskRequest): Promise<Decision> {
-    const id = taskId(runId(), request.name);
+    const id = taskId(workflowId(), request.name);
     const task: OpenTask = { request, holder: request.assignee, escalated: false };
     tasks.set(request.name, task);
     const decided = () => task.decision !== undefined;
@@ -149,20 +163,21 @@ export function humanTasks(enterStep: EnterStep, observe: (event: TaskEvent) => 
       const open = () =>
         openTask({
           taskId: id,
-          workflowId: runId(),
+          workflowId: workflowId(),
           title,
           details,
           assignee,
           deadline: (deadline ?? new Date()).toISOString(),
           verdicts,
+          commentRequiredFor: request.commentRequiredFor,
           team: request.waitingOn,
         });
       // Opened to the end even if the caller stops waiting meanwhile, so a withdrawal never overtakes the insert.
       // Runs recorded before this change opened it cancellably.
       await (patched('open-task-to-the-end') ? CancellationScope.nonCancellable(open) : open());
       await notify(id, request, 'assigned', request.assignee, `To decide: ${request.title}`, deadline);
+      progress.tasks.opened({ task: name, assignee, deadline: deadline?.toISOString() }, request.waitingOn);
       await observe({ kind: 'opened', task: name, assignee, deadline: deadline?.toISOString() });
-      enterStep(name, { on: request.waitingOn, until: deadline });
       if (deadline && request.deadline) {
         const reminderMs = request.reminder ? msToNumber(request.reminder) : undefined;
         if (reminderMs && reminderMs < msToNumber(request.deadline) && !(await condition(decided, reminderMs))) {
@@ -173,9 +188,10 @@ export function humanTasks(enterStep: EnterStep, observe: (event: TaskEvent) => 
           const from = task.holder;
           task.holder = request.escalateTo;
           task.escalated = true;
-          enterStep(name, { on: request.escalationWaitingOn ?? request.escalateTo });
+          progress.tasks.passed(name, request.escalateTo, request.escalationWaitingOn ?? request.escalateTo);
           await reassignTask({ taskId: id, assignee: request.escalateTo });
           await notify(id, request, 'escalated', request.escalateTo, `Escalated to you: ${request.title}`, deadline);
+          progress.tasks.told();
           await observe({ kind: 'escalated', task: name, assignee: request.escalateTo, from });
         }
       }
@@ -186,6 +202,7 @@ export function humanTasks(enterStep: EnterStep, observe: (event: TaskEvent) => 
       task.closed = 'withdrawn';
       await CancellationScope.nonCancellable(async () => {
         await withdrawTask(id);
+        progress.tasks.closed(name);
         await observe({ kind: 'withdrawn', task: name, assignee: task.holder });
       });
       throw error;
@@ -194,6 +211,7 @@ export function humanTasks(enterStep: EnterStep, observe: (event: TaskEvent) => 
     // Once decided, the task is closed even if the caller stops waiting for it meanwhile.
     await CancellationScope.nonCancellable(async () => {
       await closeTask({ taskId: id, ...decision });
+      progress.tasks.closed(name);
       await observe({ kind: 'decided', task: name, decision });
     });
     return decision;

@@ -4,47 +4,114 @@ import { Assignees, ProcessStep, WaitDeadline, WaitingOn } from '../contracts/se
 
 export const progressQuery = defineQuery<Progress>('progress');
 
-type OpenTasks = NonNullable<Progress['openTasks']>;
+type OpenTask = NonNullable<Progress['openTasks']>[number];
 
-/**
- * Moves the run to a step, saying who or what it waits on there and until when; where several people decide at
- * once, also their open tasks.
- */
-export type EnterStep = (step: string, wait?: { on: string; until?: Date }, openTasks?: OpenTasks) => void;
+/** Moves the run to a step, saying who or what it waits on there and until when. */
+export type EnterStep = (step: string, wait?: { on: string; until?: Date }) => void;
+
+/** What human tasks tell the run's progress (see `humanTasks`): each task as it opens, passes on and closes. */
+export interface TaskProgress {
+  opened(task: OpenTask, waitingOn: string): void;
+  /** The task passed to someone else: past its deadline (`waitingOn` says who the run now waits on) or delegated. */
+  passed(task: string, assignee: string, waitingOn?: string): void;
+  /** Called once the new holder has been told: a stage shows who holds its tasks from here. */
+  told(): void;
+  closed(task: string): void;
+}
+
+/** A run's progress: where it is, who it waits on, and the people's tasks open there. */
+export interface RunProgress {
+  enterStep: EnterStep;
+  /**
+   * Starts a stage where several people may hold tasks at once (a contract's approval stage, a hire's preparations):
+   * the step, and the team it waits on; its open tasks, their assignees and earliest deadline are published with it
+   * as they change, also as the `Assignees` search attribute.
+   */
+  startStage(step: string, waitingOn?: string): void;
+  tasks: TaskProgress;
+}
 
 /**
  * Publishes a run's progress both as the `progress` query and as search attributes, so operators can list
- * e.g. every run waiting on Finance past its deadline without opening one. Returns `enterStep`.
+ * e.g. every run waiting on Finance past its deadline without opening one. Outside a stage, a task is its own step
+ * (`credit-approval`, waiting on Finance until its deadline); its open tasks are in the query either way.
  */
-export function trackProgress(firstStep: string): EnterStep {
+export function trackProgress(firstStep: string): RunProgress {
   let progress: Progress = { step: firstStep };
   let enteredAt = Date.now();
+  let stage: { step: string; waitingOn?: string } | undefined;
+  const open = new Map<string, OpenTask>();
+  const openTasks = () => [...open.values()].sort((a, b) => a.task.localeCompare(b.task));
   // How long runs spend in each step (waits for people and events included), for the worker's Prometheus endpoint.
   const stepDuration = metricMeter.createHistogram('officeflow_step_duration', 'float', 's', 'Time runs spend in a step');
-  setHandler(progressQuery, () => progress);
-  const enterStep: EnterStep = (step, wait, openTasks) => {
+  setHandler(progressQuery, () => ({ ...progress, ...(open.size > 0 ? { openTasks: openTasks() } : {}) }));
+
+  const publish = (step: string, wait?: { on: string; until?: Date }, assignees?: string[]) => {
     if (step !== progress.step) {
       stepDuration.record((Date.now() - enteredAt) / 1000, { step: progress.step });
       enteredAt = Date.now();
     }
-    progress = { step, waitingOn: wait?.on, deadline: wait?.until?.toISOString(), ...(openTasks ? { openTasks } : {}) };
+    progress = { step, waitingOn: wait?.on, deadline: wait?.until?.toISOString() };
     upsertSearchAttributes([
       { key: ProcessStep, value: step },
       { key: WaitingOn, value: wait?.on ?? null },
       { key: WaitDeadline, value: wait?.until ?? null },
-      // Only processes that have parallel tasks set who they wait on by name.
-      ...(openTasks ? [{ key: Assignees, value: openTasks.map((open) => open.assignee) }] : []),
+      // Only stages, where several people may decide at once, set who they wait on by name.
+      ...(assignees ? [{ key: Assignees, value: assignees }] : []),
     ]);
-    setCurrentDetails(currentDetails(progress));
+    setCurrentDetails(currentDetails(progress, openTasks()));
   };
-  enterStep(firstStep);
-  return enterStep;
+  const publishStage = () => {
+    const { step, waitingOn } = stage!;
+    const tasks = openTasks();
+    const earliest = tasks
+      .map((task) => task.deadline)
+      .filter((deadline) => deadline !== undefined)
+      .sort()[0];
+    publish(
+      step,
+      waitingOn ? { on: waitingOn, until: earliest ? new Date(earliest) : undefined } : undefined,
+      tasks.map((t) => t.assignee),
+    );
+  };
+
+  publish(firstStep);
+  return {
+    enterStep(step, wait) {
+      stage = undefined;
+      publish(step, wait);
+    },
+    startStage(step, waitingOn) {
+      stage = { step, waitingOn };
+      open.clear();
+      publishStage();
+    },
+    // The moments each is published at are those the recorded histories replay (a stage after the new holder was told).
+    tasks: {
+      opened(task, waitingOn) {
+        open.set(task.task, task);
+        if (stage) publishStage();
+        else publish(task.task, { on: waitingOn, until: task.deadline ? new Date(task.deadline) : undefined });
+      },
+      passed(task, assignee, waitingOn) {
+        open.set(task, { ...open.get(task)!, assignee });
+        if (!stage && waitingOn) publish(task, { on: waitingOn });
+      },
+      told() {
+        if (stage) publishStage();
+      },
+      closed(task) {
+        open.delete(task);
+        if (stage) publishStage();
+      },
+    },
+  };
 }
 
 /** The run's progress as the Temporal UI shows it under the summary (Markdown): where it is, what it waits for. */
-function currentDetails({ step, waitingOn, deadline, openTasks }: Progress): string {
+function currentDetails({ step, waitingOn, deadline }: Progress, openTasks: OpenTask[]): string {
   const until = deadline ? ` until ${deadline.slice(0, 16).replace('T', ' ')} UTC` : '';
   const lines = [`**Step** ${step}${waitingOn ? ` · **waiting on** ${waitingOn}${until}` : ''}`];
-  for (const task of openTasks ?? []) lines.push(`- ${task.task}: ${task.assignee}`);
+  for (const task of openTasks) lines.push(`- ${task.task}: ${task.assignee}`);
   return lines.join('\n');
 }

@@ -1,13 +1,13 @@
 import type { Pool } from 'pg';
-import type { TaskDecisionRecord, TaskRecord } from '../../contracts/human-task';
+import { DEFAULT_VERDICTS, type TaskDecisionRecord, type TaskRecord } from '../../contracts/human-task';
 
 /** The task list people read (`GET /tasks`): every write is keyed by the task id, so retries are harmless. */
 export function taskListActivities(pool: Pool) {
   return {
     async openTask(task: TaskRecord): Promise<void> {
       await pool.query(
-        `INSERT INTO human_tasks (task_id, workflow_id, title, details, assignee, deadline, verdicts, team)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (task_id) DO NOTHING`,
+        `INSERT INTO human_tasks (task_id, workflow_id, title, details, assignee, deadline, verdicts, comment_required_for, team)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (task_id) DO NOTHING`,
         [
           task.taskId,
           task.workflowId,
@@ -15,7 +15,8 @@ export function taskListActivities(pool: Pool) {
           task.details,
           task.assignee,
           task.deadline,
-          task.verdicts ?? ['approve', 'reject'],
+          task.verdicts ?? DEFAULT_VERDICTS,
+          task.commentRequiredFor ?? [],
           task.team ?? null,
         ],
       );

@@ -1,5 +1,6 @@
 import { allSearchAttributes, bindingFor, processes } from '../../definitions';
 import { exampleEvent } from '../../intake/catalog';
+import * as workflows from '../../workflows';
 
 describe('process definitions', () => {
   const triggers = processes.flatMap((process) => process.triggers.map((trigger) => ({ process, trigger })));
@@ -35,4 +36,26 @@ describe('process definitions', () => {
     expect(names).toEqual(expect.arrayContaining(['ProcessStep', 'WaitingOn', 'WaitDeadline', 'CustomerId']));
     expect(new Set(names).size).toBe(names.length);
   });
+
+  it.each(processes.map((process) => [process.name, process] as const))(
+    "%s: its workflow is in the workers' bundle (workflows/index.ts)",
+    (_name, process) => {
+      expect(Object.values(workflows)).toContain(process.workflow);
+    },
+  );
+
+  it.each(processes.map((process) => [process.name, process] as const))(
+    '%s: its demo starts a run with its own events, and says where a run it does not finish rests',
+    (_name, { demo, triggers }) => {
+      const kinds = demo.events.map((type) => triggers.find((trigger) => trigger.type === type)?.kind);
+      expect(kinds).not.toContain(undefined);
+      // One start, first: the events that follow signal the run it started.
+      expect(kinds).toEqual(['start', ...kinds.slice(1).map(() => 'signal')]);
+      for (const [step, said] of Object.entries({ ...demo.plays, ...demo.restsAt })) {
+        expect(step).toMatch(/^[a-z0-9:-]+$/);
+        expect(said).toBeTruthy();
+      }
+      expect(Object.keys(demo.plays ?? {}).filter((step) => step in (demo.restsAt ?? {}))).toEqual([]);
+    },
+  );
 });

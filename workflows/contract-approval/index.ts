@@ -7,7 +7,6 @@ import { humanTasks } from '../human-task';
 import { trackProgress } from '../progress';
 import { emailOnce, tellCrm } from '../once-per-run';
 import { quickStep } from '../retry-profiles';
-import { taskBoard } from '../task-board';
 import { contractRevised, envelopeCompleted } from './messages';
 import { approvalStages } from './routing';
 import { runStage } from './stage';
@@ -26,8 +25,8 @@ export async function contractApproval(input: ContractApprovalInput): Promise<Co
   const { settings, ...submitted } = input;
   let contract: Contract = submitted;
   const runKey = workflowInfo().workflowId;
-  const enterStep = trackProgress('routing');
-  const board = taskBoard(enterStep, 'routing');
+  const progress = trackProgress('routing');
+  const { enterStep } = progress;
   let entries = 0;
   const audit = (event: string, detail: Record<string, unknown> = {}, actor?: string, onBehalfOf?: string) =>
     recordAudit({
@@ -39,13 +38,7 @@ export async function contractApproval(input: ContractApprovalInput): Promise<Co
       documentVersion: contract.document.version,
       detail,
     });
-  const ask = humanTasks(
-    () => undefined,
-    (event) => {
-      board.track(event);
-      return auditTask(event);
-    },
-  );
+  const ask = humanTasks(progress, (event) => auditTask(event));
   const auditTask = (event: TaskEvent) =>
     event.kind === 'decided'
       ? audit(
@@ -119,7 +112,7 @@ export async function contractApproval(input: ContractApprovalInput): Promise<Co
     });
     let ended: { approver: string; decision: { decision: string; decidedBy: string; comment?: string } } | undefined;
     for (const stage of stages) {
-      board.startStage(`approval:${stage.stage}`, stage.waitingOn);
+      progress.startStage(`approval:${stage.stage}`, stage.waitingOn);
       const outcome = await runStage(ask, contract, stage, round, settings);
       if (!outcome.passed) {
         ended = outcome;

@@ -8,7 +8,7 @@ export interface Hire {
   hire: NewHire;
   settings: HireToOnboardSettings;
   employeeNumber: string;
-  /** Moves the run to a step, waiting on a team; its open tasks are published with it (see `taskBoard`). */
+  /** Moves the run to a step, waiting on a team; its open tasks are published with it (see `RunProgress.startStage`). */
   startStage: (step: string, waitingOn?: string) => void;
   ask: Ask;
   undo: ReturnType<typeof compensations>;

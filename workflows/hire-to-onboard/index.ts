@@ -5,7 +5,6 @@ import { compensations } from '../compensation';
 import { humanTasks } from '../human-task';
 import { emailOnce } from '../once-per-run';
 import { trackProgress } from '../progress';
-import { taskBoard } from '../task-board';
 import { quickStep } from '../retry-profiles';
 import { openAccounts } from './accounts';
 import { prepareFirstDay } from './first-day';
@@ -21,17 +20,14 @@ const { createEmployeeRecord, eraseEmployeeData, markEmployeeActive } = proxyAct
  * equipment, a welcome and a prepared first day. A rescinded offer undoes whatever was done, newest first.
  */
 export async function hireToOnboard({ hire, settings }: HireToOnboardInput): Promise<HireToOnboardResult> {
-  // Several people may hold tasks at once (the manager, IT, HR): the progress shows each of them.
-  const board = taskBoard(trackProgress('employee-record'), 'employee-record');
-  const ask = humanTasks(
-    () => undefined,
-    async (event) => board.track(event),
-  );
+  // Several people may hold tasks at once (the manager, IT, HR): each phase is a stage, showing each of them.
+  const progress = trackProgress('employee-record');
+  const ask = humanTasks(progress);
   const run: Hire = {
     hire,
     settings,
     employeeNumber: '',
-    startStage: board.startStage,
+    startStage: progress.startStage,
     ask,
     undo: compensations(ask, { assignee: settings.hrEmail, waitingOn: 'HR' }),
     heard: {},

@@ -35,8 +35,9 @@ export class OrderUndone extends Error {
 export function followDeal(input: OrderToCashInput) {
   const order = inMinorUnits(input);
   const runKey = workflowInfo().workflowId;
-  const enterStep = trackProgress('credit-check');
-  const ask = humanTasks(enterStep);
+  const progress = trackProgress('credit-check');
+  const { enterStep } = progress;
+  const ask = humanTasks(progress);
   const undo = compensations(ask, { assignee: order.settings.operationsEmail, waitingOn: 'Operations' });
   // What the run knows: filled by the signal handlers, and `shipped` by fulfilment.
   const state = {
