@@ -1,7 +1,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Progress } from '../contracts/progress';
-import { processes } from '../definitions';
+import { processes, runInput } from '../definitions';
 import type { DemoCounterpart, ProcessDefinition } from '../definitions/define';
 import { exampleEvent } from '../intake/catalog';
 import { sendEvent } from '../intake/send';
@@ -54,7 +54,7 @@ export function exampleBusinessKey(process: ProcessDefinition): string {
   const trigger = process.triggers.find((t) => t.kind === 'start');
   if (trigger?.kind !== 'start') throw new Error(`${process.name} has no start trigger`);
   const event = exampleEvent(trigger);
-  return process.describe(trigger.input(trigger.data.parse(event.data), event, process.settings)).businessKey;
+  return process.describe(runInput(process, trigger, trigger.data.parse(event.data), event).data).businessKey;
 }
 
 /** A value with every string that is `from` replaced by `to`, however deep: an example event about another business object. */

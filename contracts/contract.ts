@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApprovalStageRule, thresholdsInCurrencyOf } from './approval';
 import { businessKey, currencyCode, duration, email, label, plainText } from './fields';
 import { Money, decimalAmount, inMinorUnits } from './money';
 
@@ -60,29 +61,9 @@ export const ContractRevised = z
     ...(value !== undefined ? { value: inMinorUnits(value, currency!, ctx, ['value']) } : {}),
   }));
 
-/**
- * One row of the routing table: when it applies, who approves, and whether all of them or any one must. A rule
- * applies when any of its conditions holds.
- */
-export const ApprovalRule = z.object({
-  stage: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a kebab-case name such as "legal"'),
-  /** Who the run waits on during the stage, for operators: a team. */
-  waitingOn: label,
-  when: z.object({
-    always: z.literal(true).optional(),
-    /** The contract's value is at least this (a contract in another currency counts as reaching it). */
-    valueAtLeast: Money.optional(),
-    /** The contract has non-standard clauses. */
-    nonStandardClauses: z.literal(true).optional(),
-  }),
-  approvers: z.array(email).min(1),
-  passWhen: z.enum(['all', 'any']),
-});
-export type ApprovalRule = z.infer<typeof ApprovalRule>;
-
 export const ContractApprovalSettings = z.object({
-  /** The routing table, in stage order. */
-  rules: z.array(ApprovalRule).min(1),
+  /** The routing table, in stage order: its flag `nonStandardClauses` holds for a contract with any. */
+  rules: z.array(ApprovalStageRule).min(1),
   /** Each approver's manager: who gets a task past its deadline. */
   managers: z.record(z.string(), email),
   approvalDeadline: duration,
@@ -92,7 +73,9 @@ export const ContractApprovalSettings = z.object({
 });
 export type ContractApprovalSettings = z.infer<typeof ContractApprovalSettings>;
 
-export const ContractApprovalInput = Contract.extend({ settings: ContractApprovalSettings });
+export const ContractApprovalInput = Contract.extend({ settings: ContractApprovalSettings }).superRefine((input, ctx) =>
+  thresholdsInCurrencyOf(input.settings.rules, input.value, ctx, ['currency']),
+);
 export type ContractApprovalInput = z.infer<typeof ContractApprovalInput>;
 
 export const ContractApprovalResult = z.object({

@@ -38,7 +38,7 @@ export const CustomerOnboardingSettings = z.object({
 });
 export type CustomerOnboardingSettings = z.infer<typeof CustomerOnboardingSettings>;
 
-export const CustomerOnboardingInput = CustomerOnboardingSettings.extend({ account: CrmAccount, salesRepEmail: email });
+export const CustomerOnboardingInput = z.object({ account: CrmAccount, salesRepEmail: email, settings: CustomerOnboardingSettings });
 export type CustomerOnboardingInput = z.infer<typeof CustomerOnboardingInput>;
 
 export const OnboardingResult = z.object({ customerNumber: z.string(), credit: CreditDecision, reviewedByFinance: z.boolean() });

@@ -27,14 +27,14 @@ const rules: ContractApprovalSettings['rules'] = [
   {
     stage: 'finance',
     waitingOn: 'Finance',
-    when: { valueAtLeast: EUR(50_000) },
+    when: { amountAtLeast: EUR(50_000) },
     approvers: ['finance.controller@officeflow.example'],
     passWhen: 'all',
   },
   {
     stage: 'legal',
     waitingOn: 'Legal',
-    when: { valueAtLeast: EUR(250_000), nonStandardClauses: true },
+    when: { amountAtLeast: EUR(250_000), flag: 'nonStandardClauses' },
     approvers: ['legal.counsel@officeflow.example', 'cfo@officeflow.example'],
     passWhen: 'all',
   },
@@ -106,7 +106,6 @@ export default defineProcess({
       description: 'Sales submitted a contract for approval (its value as a decimal amount of its currency).',
       data: ContractSubmitted,
       workflowId,
-      input: (contract, _event, processSettings: ContractApprovalSettings) => ({ ...contract, settings: processSettings }),
       example: {
         source: '/crm/contracts',
         id: 'evt-contract-3001',

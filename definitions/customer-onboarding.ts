@@ -45,11 +45,7 @@ export default defineProcess({
       description: 'A new customer account was created in the CRM.',
       data: AccountCreated,
       workflowId,
-      input: ({ salesRepEmail, ...account }, _event, processSettings: CustomerOnboardingSettings) => ({
-        account,
-        salesRepEmail,
-        ...processSettings,
-      }),
+      input: ({ salesRepEmail, ...account }) => ({ account, salesRepEmail }),
       example: {
         source: '/crm/accounts',
         id: 'evt-acct-1001',

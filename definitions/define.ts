@@ -24,10 +24,13 @@ interface TriggerSpec<Data, Sent = Data> {
   example: { source: string; id: string; subject?: string; data: Sent };
 }
 
-export interface StartTrigger<Data, Input, Settings = unknown, Sent = Data> extends TriggerSpec<Data, Sent> {
+export interface StartTrigger<Data, Sent = Data> extends TriggerSpec<Data, Sent> {
   kind: 'start';
-  /** The workflow input for this event; `settings` are the process's (durations, assignees). */
-  input: (data: Data, event: EventContext, settings: Settings) => Input;
+  /**
+   * The workflow input for this event, but for its `settings`, which the intake attaches (the process's durations and
+   * assignees, kept with every run); the event's data as it is unless said. The process's `input` schema checks it.
+   */
+  input?: (data: Data, event: EventContext) => object;
 }
 
 export interface SignalTrigger<Data, Payload, Sent = Data> extends TriggerSpec<Data, Sent> {
@@ -39,15 +42,13 @@ export interface SignalTrigger<Data, Payload, Sent = Data> extends TriggerSpec<D
 
 // Triggers of one process carry different data types; the intake treats them alike once validated.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Trigger<Input, Settings = any> = StartTrigger<any, Input, Settings, any> | SignalTrigger<any, any, any>;
+export type Trigger = StartTrigger<any, any> | SignalTrigger<any, any, any>;
 
-export const startsOn = <Data, Input, Settings, Sent>(
-  spec: Omit<StartTrigger<Data, Input, Settings, Sent>, 'kind'>,
-): Trigger<Input, Settings> => ({
+export const startsOn = <Data, Sent>(spec: Omit<StartTrigger<Data, Sent>, 'kind'>): Trigger => ({
   kind: 'start',
   ...spec,
 });
-export const signalsOn = <Data, Payload, Sent>(spec: Omit<SignalTrigger<Data, Payload, Sent>, 'kind'>): Trigger<never> => ({
+export const signalsOn = <Data, Payload, Sent>(spec: Omit<SignalTrigger<Data, Payload, Sent>, 'kind'>): Trigger => ({
   kind: 'signal',
   ...spec,
 });
@@ -111,7 +112,7 @@ export interface ProcessDefinition<W extends Workflow = Workflow, Settings = any
   searchAttributes: SearchAttributeKey<SearchAttributeType>[];
   /** Search attributes known when the run starts, so a run is findable from its first moment. */
   initialSearchAttributes: (input: Parameters<W>[0]) => SearchAttributePair[];
-  triggers: Trigger<Parameters<W>[0], Settings>[];
+  triggers: Trigger[];
   /** The searches its operators need, named; each is scoped to this process's runs when used. */
   savedQueries: Record<string, SavedQuery>;
   demo: DemoScript;

@@ -69,7 +69,7 @@ export default defineProcess({
       description: 'A candidate accepted an offer (salary as a decimal amount of its currency; name, e-mail and salary are personal data).',
       data: OfferAccepted,
       workflowId,
-      input: (hire, _event, processSettings: HireToOnboardSettings) => ({ hire, settings: processSettings }),
+      input: (hire) => ({ hire }),
       example: {
         source: '/ats/offers',
         id: 'evt-offer-4001',

@@ -5,7 +5,7 @@ import contractApproval from './contract-approval';
 import customerOnboarding from './customer-onboarding';
 import hireToOnboard from './hire-to-onboard';
 import orderToCash from './order-to-cash';
-import type { ProcessDefinition, Trigger } from './define';
+import type { EventContext, ProcessDefinition, StartTrigger, Trigger } from './define';
 import { BusinessKey, everyRunSearchAttributes } from '../contracts/search-attributes';
 
 /** Every business process officeflow runs. Workers, the event intake and the CLI all read this list. */
@@ -23,7 +23,15 @@ export function withTaskQueueSuffix(registry: ProcessDefinition[], suffix: strin
 
 export interface Binding {
   process: ProcessDefinition;
-  trigger: Trigger<unknown>;
+  trigger: Trigger;
+}
+
+/**
+ * The workflow input a start trigger makes of an event, with the process's settings attached (so every run keeps
+ * the settings it started with), checked against the process's input schema.
+ */
+export function runInput(process: ProcessDefinition, trigger: StartTrigger<unknown>, data: unknown, event: EventContext) {
+  return process.input.safeParse({ ...(trigger.input ? trigger.input(data, event) : (data as object)), settings: process.settings });
 }
 
 /** The process and trigger an event type is bound to, if any. */

@@ -81,7 +81,6 @@ export default defineProcess({
       description: 'A deal was won in the CRM (unit prices as decimal amounts of its currency).',
       data: DealClosedWon,
       workflowId,
-      input: (deal, _event, processSettings: OrderToCashSettings) => ({ ...deal, settings: processSettings }),
       example: {
         source: '/crm/deals',
         id: 'evt-deal-2001',

@@ -3,7 +3,7 @@ import type { ProcessDefinition, Trigger } from '../definitions/define';
 import type { CloudEvent } from './cloudevent';
 
 /** A complete, valid structured-mode CloudEvent for a trigger: what the catalog shows and the demo sends. */
-export function exampleEvent(trigger: Trigger<unknown>): CloudEvent {
+export function exampleEvent(trigger: Trigger): CloudEvent {
   const { source, id, subject, data } = trigger.example;
   return { specversion: '1.0', id, source, type: trigger.type, ...(subject ? { subject } : {}), datacontenttype: 'application/json', data };
 }

@@ -1,6 +1,7 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { type Binding, bindingFor, startOptions } from '../definitions';
+import type { z } from 'zod';
+import { type Binding, bindingFor, runInput, startOptions } from '../definitions';
 import type { EventContext, ProcessDefinition, SignalTrigger, StartTrigger } from '../definitions/define';
 import type { CloudEvent } from './cloudevent';
 import { Refusal, clip, fieldErrors } from './errors';
@@ -17,7 +18,17 @@ export interface Acceptance {
 export interface CheckedEvent extends Binding {
   event: CloudEvent;
   data: unknown;
+  /** For a start trigger: the run's input, settings attached. */
+  input?: unknown;
 }
+
+const contextOf = (event: CloudEvent): EventContext => ({
+  id: event.id,
+  source: event.source,
+  type: event.type,
+  subject: event.subject,
+  time: event.time,
+});
 
 /**
  * Turns an authenticated CloudEvent into a started or signalled process, exactly once: a redelivered event
@@ -39,14 +50,19 @@ export class EventDispatcher {
       ]);
     }
     const data = binding.trigger.data.safeParse(event.data);
-    if (!data.success) {
-      throw new Refusal(400, 'invalid_data', `the data does not fit event type "${clip(event.type)}"`, fieldErrors(data.error, 'data'));
-    }
-    return { event, ...binding, data: data.data };
+    const refused = (error: z.ZodError) =>
+      new Refusal(400, 'invalid_data', `the data does not fit event type "${clip(event.type)}"`, fieldErrors(error, 'data'));
+    if (!data.success) throw refused(data.error);
+    if (binding.trigger.kind === 'signal') return { event, ...binding, data: data.data };
+    // What the run will be given is checked here too: a fact the data cannot be weighed by (an amount in a currency
+    // the process's thresholds are not in) is refused before a run starts, not inside it.
+    const input = runInput(binding.process, binding.trigger, data.data, contextOf(event));
+    if (!input.success) throw refused(input.error);
+    return { event, ...binding, data: data.data, input: input.data };
   }
 
   /** Starts or signals the process a checked event is for, once. */
-  async accept({ event, process, trigger, data }: CheckedEvent): Promise<Acceptance> {
+  async accept({ event, process, trigger, data, input }: CheckedEvent): Promise<Acceptance> {
     const seen = await this.pool.query<{ process: string; workflow_id: string; run_id: string }>(
       'SELECT process, workflow_id, run_id FROM intake_events WHERE source = $1 AND event_id = $2',
       [event.source, event.id],
@@ -55,9 +71,10 @@ export class EventDispatcher {
       const { process: name, workflow_id: workflowId, run_id: runId } = seen.rows[0];
       return { process: name, workflowId, runId, duplicate: true };
     }
-    const context: EventContext = { id: event.id, source: event.source, type: event.type, subject: event.subject, time: event.time };
     const acceptance =
-      trigger.kind === 'start' ? await this.start(process, trigger, data, context) : await this.signal(process, trigger, data, context);
+      trigger.kind === 'start'
+        ? await this.start(process, trigger, data, input)
+        : await this.signal(process, trigger, data, contextOf(event));
     await this.pool.query(
       `INSERT INTO intake_events (source, event_id, event_type, process, action, workflow_id, run_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
@@ -66,12 +83,7 @@ export class EventDispatcher {
     return acceptance;
   }
 
-  private async start(
-    process: ProcessDefinition,
-    trigger: StartTrigger<unknown, unknown, unknown>,
-    data: unknown,
-    event: EventContext,
-  ): Promise<Acceptance> {
+  private async start(process: ProcessDefinition, trigger: StartTrigger<unknown>, data: unknown, input: unknown): Promise<Acceptance> {
     const workflowId = trigger.workflowId(data);
     const accepted = { process: process.name, workflowId };
     // The intake's own record outlives Temporal's retention of finished runs.
@@ -80,7 +92,6 @@ export class EventDispatcher {
       [workflowId],
     );
     if (started.rowCount) return { ...accepted, runId: started.rows[0].run_id, duplicate: true };
-    const input = process.input.parse(trigger.input(data, event, process.settings));
     try {
       const handle = await this.client.workflow.start(process.workflow, {
         ...startOptions(process, input),

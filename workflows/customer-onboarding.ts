@@ -1,10 +1,10 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import { condition, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { CreditDecision, CustomerOnboardingInput, OnboardingResult } from '../contracts/customer';
+import type { CreditDecision, CustomerOnboardingInput, CustomerOnboardingSettings, OnboardingResult } from '../contracts/customer';
 import { formatMoney, moneyFrom, zero } from '../contracts/money';
 import { trackProgress } from './progress';
-import { emailOnce } from './once-per-run';
+import { emailOnce } from './email';
 import { printing, quickStep } from './retry-profiles';
 
 const { registerCustomer, setCreditLimit, markOnboarded } = proxyActivities<Activities>(quickStep);
@@ -19,6 +19,8 @@ export const creditLimitApproved = defineSignal<[CreditDecision]>('creditLimitAp
  */
 export async function customerOnboarding(input: CustomerOnboardingInput): Promise<OnboardingResult> {
   const { account } = input;
+  // Runs started before settings had a field of their own carry them at the top of their input.
+  const { creditReviewTimeout } = input.settings ?? (input as unknown as CustomerOnboardingSettings);
   const runKey = workflowInfo().workflowId;
   const { enterStep } = trackProgress('register-customer');
   let decision: CreditDecision | undefined;
@@ -27,9 +29,9 @@ export async function customerOnboarding(input: CustomerOnboardingInput): Promis
 
   const { customerNumber } = await registerCustomer(account);
 
-  const reviewDeadline = new Date(Date.now() + msToNumber(input.creditReviewTimeout));
+  const reviewDeadline = new Date(Date.now() + msToNumber(creditReviewTimeout));
   enterStep('credit-review', { on: 'Finance', until: reviewDeadline });
-  const reviewedByFinance = await condition(() => decision !== undefined, input.creditReviewTimeout);
+  const reviewedByFinance = await condition(() => decision !== undefined, creditReviewTimeout);
   // Without a decision in time the customer starts on prepayment: no credit.
   const credit: CreditDecision = decision
     ? { ...decision, creditLimit: moneyFrom(decision.creditLimit, account.currency) }

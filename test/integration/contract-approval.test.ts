@@ -27,11 +27,11 @@ const settings: ContractApprovalSettings = {
       approvers: [people.sales, people.salesDeputy],
       passWhen: 'any',
     },
-    { stage: 'finance', waitingOn: 'Finance', when: { valueAtLeast: EUR(50_000) }, approvers: [people.finance], passWhen: 'all' },
+    { stage: 'finance', waitingOn: 'Finance', when: { amountAtLeast: EUR(50_000) }, approvers: [people.finance], passWhen: 'all' },
     {
       stage: 'legal',
       waitingOn: 'Legal',
-      when: { valueAtLeast: EUR(250_000), nonStandardClauses: true },
+      when: { amountAtLeast: EUR(250_000), flag: 'nonStandardClauses' },
       approvers: [people.legal, people.cfo],
       passWhen: 'all',
     },

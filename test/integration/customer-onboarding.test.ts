@@ -69,7 +69,7 @@ it('waits on Finance visibly, then puts the customer on prepayment when no credi
       contactName: 'Ada',
     },
     salesRepEmail: account.salesRepEmail,
-    creditReviewTimeout: '4s',
+    settings: { creditReviewTimeout: '4s' },
   };
   const taskQueue = engine.registry.find((p) => p.name === 'customer-onboarding')!.taskQueue;
   const handle = await engine.client.workflow.start(customerOnboarding, { taskQueue, workflowId, args: [input] });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
+import { processes } from '../../definitions';
 import { HISTORIES_DIR } from '../support/histories';
 
 /** Every recorded history (test/replay/histories/<workflow type>/<path>.json), named `<type>/<path>`. */
@@ -15,22 +16,12 @@ const recorded = readdirSync(HISTORIES_DIR).flatMap((type) =>
 
 const workflowBundle = () => ({ codePath: path.join(process.env.OFFICEFLOW_TEST_STATE!, 'workflow-bundle.js') });
 
-it('has recorded the paths through every process', () => {
-  expect(recorded.map((r) => r.workflowId)).toEqual(
-    expect.arrayContaining([
-      'customerOnboarding/prepayment',
-      'orderToCash/paid',
-      'orderToCash/credit-rejected',
-      'orderToCash/cancelled',
-      'orderToCash/dunning-collections',
-      'contractApproval/signed',
-      'contractApproval/changes-requested-then-revised',
-      'hireToOnboard/active',
-      'hireToOnboard/active-with-late-preparations',
-      'hireToOnboard/rescinded-after-accounts',
-    ]),
-  );
-});
+it.each(processes.map((process) => [process.name, process.workflow.name] as const))(
+  '%s: has recorded runs to replay (npm run test:record keeps those its integration test finishes)',
+  (_name, workflowType) => {
+    expect(recorded.filter((r) => r.workflowId.startsWith(`${workflowType}/`)).length).toBeGreaterThan(0);
+  },
+);
 
 it('replays every recorded run on the workflows as they are now: runs in flight survive this code', async () => {
   const failures: string[] = [];

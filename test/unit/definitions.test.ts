@@ -1,4 +1,4 @@
-import { allSearchAttributes, bindingFor, processes } from '../../definitions';
+import { allSearchAttributes, bindingFor, processes, runInput } from '../../definitions';
 import { exampleEvent } from '../../intake/catalog';
 import * as workflows from '../../workflows';
 
@@ -18,8 +18,9 @@ describe('process definitions', () => {
       const data = trigger.data.parse(event.data);
       expect(trigger.workflowId(data)).toMatch(new RegExp(`^${process.name}-`));
       if (trigger.kind === 'start') {
-        const input = process.input.parse(trigger.input(data, event, process.settings));
-        expect(process.initialSearchAttributes(input).every((pair) => process.searchAttributes.includes(pair.key))).toBe(true);
+        const input = runInput(process, trigger, data, event);
+        expect(input.error).toBeUndefined();
+        expect(process.initialSearchAttributes(input.data).every((pair) => process.searchAttributes.includes(pair.key))).toBe(true);
       }
     },
   );

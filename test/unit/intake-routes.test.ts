@@ -90,6 +90,18 @@ describe('POST /events', () => {
     expect(response.json().fields).toEqual([{ field: 'data.currency', message: 'is not an ISO 4217 currency' }]);
   });
 
+  it('refuses a run its process could not weigh: a contract in a currency its approval thresholds are not in', async () => {
+    const contracts = processes.find((process) => process.name === 'contract-approval')!;
+    const data = { ...(contracts.triggers[0].example.data as object), currency: 'CHF' };
+    const body = JSON.stringify({ specversion: '1.0', id: 'e4', source: '/crm', type: 'crm.contract.submitted', data });
+    const response = await post('/events', body, { ...structured, ...signed(body) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().fields).toContainEqual({
+      field: 'data.currency',
+      message: expect.stringMatching(/^must be EUR: the finance stage/),
+    });
+  });
+
   it('refuses amounts with more decimals than the currency has, naming the field', async () => {
     const data = {
       dealId: 'D-1',

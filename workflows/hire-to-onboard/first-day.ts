@@ -2,7 +2,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { CancellationScope, condition, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { ItAccount } from '../../contracts/hire';
-import { emailOnce } from '../once-per-run';
+import { emailOnce } from '../email';
 import { quickStep } from '../retry-profiles';
 import type { Hire } from './hire';
 

@@ -3,7 +3,7 @@ import type { Activities } from '../../activities';
 import type { HireToOnboardInput, HireToOnboardResult } from '../../contracts/hire';
 import { compensations } from '../compensation';
 import { humanTasks } from '../human-task';
-import { emailOnce } from '../once-per-run';
+import { emailOnce } from '../email';
 import { trackProgress } from '../progress';
 import { quickStep } from '../retry-profiles';
 import { openAccounts } from './accounts';

@@ -5,7 +5,8 @@ import { moneyFrom } from '../../contracts/money';
 import { compensations } from '../compensation';
 import { humanTasks } from '../human-task';
 import { trackProgress } from '../progress';
-import { emailOnce, tellCrm as tellDeal } from '../once-per-run';
+import { moveDeal } from '../crm';
+import { emailOnce } from '../email';
 import { quickStep } from '../retry-profiles';
 import { dealCancelled, goodsReturned, paymentReceived, shipmentDelivered, stockRestocked } from './messages';
 
@@ -59,7 +60,7 @@ export function followDeal(input: OrderToCashInput) {
     enterStep(step);
     return result;
   };
-  const tellCrm = (stage: DealStage, note?: string) => tellDeal(order.dealId, stage, note);
+  const tellCrm = (stage: DealStage, note?: string) => moveDeal(order.dealId, stage, note);
 
   setHandler(shipmentDelivered, () => void (state.delivered = true));
   setHandler(stockRestocked, (restock) => void state.restocks.push(restock));

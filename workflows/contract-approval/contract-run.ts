@@ -1,0 +1,58 @@
+import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { Contract, ContractApprovalInput, Revision } from '../../contracts/contract';
+import type { TaskEvent } from '../../contracts/human-task';
+import { emailOnce } from '../email';
+import { humanTasks } from '../human-task';
+import { trackProgress } from '../progress';
+import { quickStep } from '../retry-profiles';
+import { contractRevised, envelopeCompleted } from './messages';
+
+const { recordAudit } = proxyActivities<Activities>(quickStep);
+
+/**
+ * One contract's run: the contract as it stands (revisions replace it), what the run has heard, and the means every
+ * phase shares: progress, people's tasks, the audit trail, the submitter's e-mail.
+ */
+export function followContract(input: ContractApprovalInput) {
+  const { settings, ...submitted } = input;
+  const runKey = workflowInfo().workflowId;
+  const progress = trackProgress('routing');
+  const heard: { revision?: Revision; envelope?: { envelopeId: string; signedAt: string } } = {};
+  setHandler(contractRevised, (revised) => void (heard.revision ??= revised));
+  setHandler(envelopeCompleted, (completed) => void (heard.envelope ??= completed));
+
+  const run = {
+    contract: submitted as Contract,
+    settings,
+    runKey,
+    progress,
+    heard,
+    ask: humanTasks(progress, (event) => auditTask(event)),
+    /** Keeps an event in the contract's audit trail, in order, once however often the step runs. */
+    audit: (event: string, detail: Record<string, unknown> = {}, actor?: string, onBehalfOf?: string): Promise<void> =>
+      recordAudit({
+        entryKey: `${runKey}/${++entries}`,
+        contractId: run.contract.contractId,
+        event,
+        actor,
+        onBehalfOf,
+        documentVersion: run.contract.document.version,
+        detail,
+      }),
+    tellSubmitter: (kind: string, subject: string, text: string) => emailOnce(kind, run.contract.submittedBy, subject, text),
+  };
+  let entries = 0;
+  const auditTask = (event: TaskEvent): Promise<void> =>
+    event.kind === 'decided'
+      ? run.audit(
+          'decision',
+          { task: event.task, decision: event.decision.decision, comment: event.decision.comment },
+          event.decision.decidedBy,
+          event.decision.onBehalfOf,
+        )
+      : run.audit(`task-${event.kind}`, { task: event.task, ...('from' in event ? { from: event.from } : {}) }, event.assignee);
+  return run;
+}
+
+export type ContractRun = ReturnType<typeof followContract>;
