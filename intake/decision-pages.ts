@@ -6,7 +6,7 @@ import { plainText } from '../contracts/fields';
 import { Verdict } from '../contracts/human-task';
 import type { DecisionLinks } from '../human-tasks/decision-links';
 import { Refusal } from './errors';
-import { VERDICT_LABELS, acceptForms, page } from './pages';
+import { VERDICT_LABELS, acceptForms, decisionFields, page } from './pages';
 import type { TaskDesk } from './task-desk';
 
 const decisionForm = z.object({ decision: Verdict, comment: plainText(2000).optional() });
@@ -51,12 +51,8 @@ export const decisionPages: FastifyPluginAsync<{ links: DecisionLinks; desk: Tas
       reply,
       200,
       task!.title,
-      html`<pre>${task!.details}</pre>
-        <form method="post">
-          <p><label for="comment">Comment</label></p>
-          <p><textarea id="comment" name="comment" rows="4" maxlength="2000"></textarea></p>
-          ${task!.verdicts.map((verdict) => html`<button type="submit" name="decision" value="${verdict}">${VERDICT_LABELS[verdict]}</button>`)}
-        </form>`,
+      html`<div class="card"><pre>${task!.details}</pre></div>
+        <form class="card" method="post">${decisionFields(task!.verdicts)}</form>`,
     );
   });
 

@@ -8,12 +8,14 @@ import { html } from '../activities/documents/html';
 import { email as emailAddress, plainText } from '../contracts/fields';
 import type { OutgoingEmail } from '../contracts/documents';
 import { Verdict } from '../contracts/human-task';
+import { processes } from '../definitions';
 import { linkKey } from '../human-tasks/decision-links';
 import { Refusal } from './errors';
 import { type Authenticate, issueToken } from './identity';
-import { VERDICT_LABELS, acceptForms, page } from './pages';
+import { acceptForms, decisionFields, page } from './pages';
 import type { TaskDesk } from './task-desk';
 import { openTasksOf } from './tasks';
+import { DUE_WINDOWS, type DueWindow, LANGUAGES, Reader, TIME_ZONES, readerCookie, readerOf, timeWriter, within } from './time';
 
 const SESSION_COOKIE = 'officeflow_session';
 const SESSION_LIFETIME = '8 hours';
@@ -47,7 +49,45 @@ const decisionForm = z.object({ decision: Verdict, comment: plainText(2000).opti
 const delegationForm = z.object({ to: emailAddress, comment: plainText(2000).optional() });
 const signInForm = z.object({ email: emailAddress });
 
-const when = (time: Date) => time.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+/** The process a run belongs to: its workflow id is `<process name>-<business key>`. */
+const processOf = (workflowId: string) => processes.find((process) => workflowId.startsWith(`${process.name}-`))?.name;
+
+/** A process's name as people read it: `order-to-cash` is "Order to cash". */
+const processLabel = (name: string) => name[0].toUpperCase() + name.slice(1).replaceAll('-', ' ');
+
+const DUE_LABELS: Record<DueWindow, string> = { today: 'Today', 'this-week': 'This week' };
+
+/** What the task list may be narrowed to, as the filter form sends it (a field left at "any" is sent empty). */
+const listQuery = z
+  .object({
+    process: z.enum(
+      processes.map((process) => process.name),
+      { error: (issue) => `“${String(issue.input)}” is not a process officeflow runs (choose one from the list)` },
+    ),
+    due: z.enum(DUE_WINDOWS, { error: (issue) => `“${String(issue.input)}” is not a due date to filter by (choose today or this week)` }),
+    overdue: z.literal('on', { error: (issue) => `“${String(issue.input)}” is not a value of overdue only (tick the box or leave it)` }),
+    decided: plainText(300),
+  })
+  .partial();
+type ListQuery = z.infer<typeof listQuery>;
+
+/** Whether a task passes the filters; due dates are days on the reader's calendar. */
+const matching = ({ process, due, overdue }: ListQuery, timeZone: string, now: Date) => {
+  const dueWithin = due && within(due, timeZone, now);
+  return (task: { workflowId: string; deadline: Date }) =>
+    (!process || processOf(task.workflowId) === process) && (!dueWithin || dueWithin(task.deadline)) && (!overdue || task.deadline < now);
+};
+
+/** A deadline's state as a badge: overdue, or due today on the reader's calendar; nothing when it is later. */
+const dueBadge = (deadline: Date, now: Date, today: (moment: Date) => boolean) =>
+  deadline < now
+    ? html` <span class="badge overdue">Overdue</span>`
+    : today(deadline)
+      ? html` <span class="badge today">Due today</span>`
+      : html``;
+
+const option = (value: string, label: string, chosen: string | undefined, lang?: string) =>
+  html`<option value="${value}" ${value === chosen ? html` selected` : html``}${lang ? html` lang="${lang}"` : html``}>${label}</option>`;
 
 /**
  * The task inbox for the people who decide (`/inbox`): sign in, see your open tasks with their deadlines and what is
@@ -85,7 +125,10 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
   const nav = (person: string) =>
     html`<nav aria-label="Account">
       <a href="/inbox">Your tasks</a>
-      <form method="post" action="/inbox/sign-out"><span>Signed in as ${person}</span> <button type="submit">Sign out</button></form>
+      <a href="/inbox/profile">Time and language</a>
+      <form method="post" action="/inbox/sign-out">
+        <span class="person">Signed in as ${person}</span> <button type="submit">Sign out</button>
+      </form>
     </nav>`;
 
   const signInPage = (reply: FastifyReply, status = 200) =>
@@ -94,10 +137,12 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
       status,
       'Sign in to your tasks',
       options.identityKey
-        ? html`<form method="post" action="/inbox/sign-in">
-            <p><label for="email">Your work e-mail address</label></p>
-            <p><input id="email" name="email" type="email" autocomplete="email" required /></p>
-            <button type="submit">E-mail me a sign-in link</button>
+        ? html`<form class="card" method="post" action="/inbox/sign-in">
+            <div class="field">
+              <label for="email">Your work e-mail address</label>
+              <input id="email" name="email" type="email" autocomplete="email" required />
+            </div>
+            <div class="actions"><button type="submit" class="primary">E-mail me a sign-in link</button></div>
           </form>`
         : html`<p>Sign in through your company's sign-in page, then open this page again.</p>`,
     );
@@ -109,43 +154,126 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
       throw new Refusal(403, 'cross_site', 'this form may only be sent from officeflow’s own pages');
   };
 
+  /** The filters over the task list: a plain GET form, so a filtered list is a link like any other. */
+  const filterForm = ({ process, due, overdue }: ListQuery) =>
+    html`<form class="filters" method="get" action="/inbox" role="search" aria-label="Filter your tasks">
+      <div class="field">
+        <label for="process">Process</label>
+        <select id="process" name="process">
+          ${option('', 'All processes', process ?? '')} ${processes.map(({ name }) => option(name, processLabel(name), process))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="due">Due</label>
+        <select id="due" name="due">
+          ${option('', 'Any day', due ?? '')} ${Object.entries(DUE_LABELS).map(([value, label]) => option(value, label, due))}
+        </select>
+      </div>
+      <div class="field check">
+        <input id="overdue" name="overdue" type="checkbox" value="on" ${overdue ? html` checked` : html``} />
+        <label for="overdue">Overdue only</label>
+      </div>
+      <div class="actions"><button type="submit">Filter</button> <a href="/inbox">Show all</a></div>
+    </form>`;
+
   app.get('/', async (request, reply) => {
     const person = await personOf(request);
     if (!person) return signInPage(reply);
-    const rows = await openTasksOf(pool, person.email);
-    const now = Date.now();
-    const decided = (request.query as { decided?: string }).decided;
+    const reader = readerOf(request);
+    // The form sends a filter left at "any" as an empty field: the same as not sending it.
+    const query = listQuery.safeParse(Object.fromEntries(Object.entries(request.query as object).filter(([, value]) => value !== '')));
+    const filters = query.success ? query.data : {};
+    const tasks = await openTasksOf(pool, person.email);
+    const now = new Date();
+    const shown = tasks.filter(matching(filters, reader.timeZone, now));
+    const filtered = shown.length < tasks.length;
+    const at = timeWriter(reader);
+    const today = within('today', reader.timeZone, now);
     return page(
       reply,
-      200,
+      query.success ? 200 : 400,
       'Your tasks',
-      html`${decided ? html`<p role="status">Your decision on ${decided} was recorded.</p>` : html``}
-      ${
-        rows.length === 0
-          ? html`<p>Nothing waits for you.</p>`
-          : html`<table>
-              <caption>
-                ${rows.length} open, ${rows.filter((task) => task.deadline.getTime() < now).length} overdue
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Task</th>
-                  <th scope="col">Due</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows.map(
-                  (task) =>
-                    html`<tr>
-                      <td><a href="/inbox/tasks/${encodeURIComponent(task.taskId)}">${task.title}</a></td>
-                      <td>${when(task.deadline)}${task.deadline.getTime() < now ? html` <span class="overdue">overdue</span>` : html``}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-      }`,
+      html`${filters.decided ? html`<p role="status">Your decision on ${filters.decided} was recorded.</p>` : html``}
+        ${query.success ? html`` : html`<p role="alert">This filter cannot be used: ${query.error.issues.map((issue) => issue.message).join('; ')}.</p>`}
+        ${tasks.length > 0 || !query.success ? filterForm(filters) : html``}
+        <p class="muted">Times are in ${reader.timeZone}. <a href="/inbox/profile">Change time zone or language</a></p>
+        ${
+          tasks.length === 0
+            ? html`<p class="card">Nothing waits for you.</p>`
+            : shown.length === 0
+              ? html`<p class="card">No task of yours matches these filters. <a href="/inbox">Show all your tasks</a></p>`
+              : html`<table>
+                  <caption>
+                    ${shown.length} open, ${shown.filter((task) => task.deadline < now).length}
+                    overdue${filtered ? html` (${tasks.length} open in all)` : html``}
+                  </caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Task</th>
+                      <th scope="col">Due</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${shown.map((task) => {
+                      const process = processOf(task.workflowId);
+                      return html`<tr>
+                        <td>
+                          <a href="/inbox/tasks/${encodeURIComponent(task.taskId)}">${task.title}</a>
+                          ${process ? html`<span class="task-process">${processLabel(process)}</span>` : html``}
+                        </td>
+                        <td class="due">${at(task.deadline)}${dueBadge(task.deadline, now, today)}</td>
+                      </tr>`;
+                    })}
+                  </tbody>
+                </table>`
+        }`,
       nav(person.email),
     );
+  });
+
+  /** The reader's time zone and language, chosen from lists: what every time on these pages is written in. */
+  const profilePage = (reply: FastifyReply, status: number, person: string, reader: Reader, refusal?: string) => {
+    const languages = LANGUAGES.includes(reader.language) ? LANGUAGES : [reader.language, ...LANGUAGES];
+    return page(
+      reply,
+      status,
+      'Time and language',
+      html`${refusal ? html`<p role="alert">Not saved: ${refusal}.</p>` : html``}
+        <form class="card" method="post" action="/inbox/profile">
+          <div class="field">
+            <label for="timeZone">Time zone</label>
+            <select id="timeZone" name="timeZone">
+              ${TIME_ZONES.map((zone) => option(zone, zone, reader.timeZone))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="language">Language of dates and times</label>
+            <select id="language" name="language" aria-describedby="language-hint">
+              ${languages.map((tag) => option(tag, new Intl.DisplayNames(tag, { type: 'language' }).of(tag) ?? tag, reader.language, tag))}
+            </select>
+            <p class="hint" id="language-hint">Until you choose, dates follow your browser’s language, and times are in UTC.</p>
+          </div>
+          <div class="actions"><button type="submit" class="primary">Save</button> <a href="/inbox">Back to your tasks</a></div>
+        </form>`,
+      nav(person),
+    );
+  };
+
+  app.get('/profile', async (request, reply) => {
+    const person = await personOf(request);
+    if (!person) return signInPage(reply, 401);
+    return profilePage(reply, 200, person.email, readerOf(request));
+  });
+
+  app.post('/profile', async (request, reply) => {
+    fromOurPages(request);
+    const person = await personOf(request);
+    if (!person) return signInPage(reply, 401);
+    const form = Reader.safeParse(request.body);
+    if (!form.success)
+      return profilePage(reply, 400, person.email, readerOf(request), form.error.issues.map((issue) => issue.message).join('; '));
+    reply.header('set-cookie', readerCookie(form.data, '/inbox', secure));
+    return reply.redirect('/inbox', 303);
   });
 
   app.post('/sign-in', async (request, reply) => {
@@ -229,19 +357,25 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
          FROM human_tasks WHERE workflow_id = $1 ORDER BY created_at`,
       [task!.workflow_id],
     );
-    const overdue = task!.deadline.getTime() < Date.now();
+    const reader = readerOf(request);
+    const at = timeWriter(reader);
+    const now = new Date();
+    const process = processOf(task!.workflow_id);
     return page(
       reply,
       200,
       task!.title,
-      html`<p>Due ${when(task!.deadline)}${overdue ? html` <span class="overdue">overdue</span>` : html``} · case ${task!.workflow_id}</p>
-        <pre>${task!.details}</pre>
+      html`<p class="meta">
+          <span>Due ${at(task!.deadline)}${dueBadge(task!.deadline, now, within('today', reader.timeZone, now))}</span>
+          <span>${process ? html`${processLabel(process)} · ` : html``}case ${task!.workflow_id}</span>
+        </p>
+        <div class="card"><pre>${task!.details}</pre></div>
         <h2>History of the case</h2>
-        <ol>
+        <ol class="timeline">
           ${history.rows.map(
             (entry) =>
               html`<li>
-                ${when(entry.created_at)}: ${entry.title}, for ${entry.assignee} —
+                ${at(entry.created_at)} ${entry.title}, for ${entry.assignee} —
                 ${
                   entry.status === 'decided'
                     ? html`${entry.decision} by ${entry.decided_by}${entry.comment ? html` (“${entry.comment}”)` : html``}`
@@ -253,18 +387,20 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
         ${
           task!.status === 'open'
             ? html`<h2>Your decision</h2>
-                <form method="post" action="/inbox/tasks/${encodeURIComponent(task!.task_id)}/decision">
-                  <p><label for="comment">Comment</label></p>
-                  <p><textarea id="comment" name="comment" rows="4" maxlength="2000"></textarea></p>
-                  ${task!.verdicts.map((verdict) => html`<button type="submit" name="decision" value="${verdict}">${VERDICT_LABELS[verdict]}</button>`)}
+                <form class="card" method="post" action="/inbox/tasks/${encodeURIComponent(task!.task_id)}/decision">
+                  ${decisionFields(task!.verdicts)}
                 </form>
                 <h2>Hand it to someone else</h2>
-                <form method="post" action="/inbox/tasks/${encodeURIComponent(task!.task_id)}/delegation">
-                  <p><label for="to">Their e-mail address</label></p>
-                  <p><input id="to" name="to" type="email" required /></p>
-                  <p><label for="delegation-comment">Note for them</label></p>
-                  <p><textarea id="delegation-comment" name="comment" rows="2" maxlength="2000"></textarea></p>
-                  <button type="submit">Delegate</button>
+                <form class="card" method="post" action="/inbox/tasks/${encodeURIComponent(task!.task_id)}/delegation">
+                  <div class="field">
+                    <label for="to">Their e-mail address</label>
+                    <input id="to" name="to" type="email" required />
+                  </div>
+                  <div class="field">
+                    <label for="delegation-comment">Note for them</label>
+                    <textarea id="delegation-comment" name="comment" rows="2" maxlength="2000"></textarea>
+                  </div>
+                  <div class="actions"><button type="submit">Delegate</button></div>
                 </form>`
             : html`<p>This task is ${task!.status}: nothing more to decide.</p>`
         }`,

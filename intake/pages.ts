@@ -1,10 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type SafeHtml, html } from '../activities/documents/html';
 import type { Verdict } from '../contracts/human-task';
+import { PAGE_STYLE } from './page-style';
 
 /** The pages officeflow serves people (the inbox, one-click decisions): plain HTML forms, no script. */
 
 export const VERDICT_LABELS: Record<Verdict, string> = { approve: 'Approve', reject: 'Reject', 'request-changes': 'Request changes' };
+
+/** How each verdict's button looks: approving is the main action, rejecting the dangerous one. */
+const VERDICT_LOOKS: Record<Verdict, string> = { approve: 'primary', reject: 'danger', 'request-changes': 'secondary' };
 
 /** Forms arrive URL-encoded: their fields as an object. */
 export function acceptForms(app: FastifyInstance): void {
@@ -13,8 +17,23 @@ export function acceptForms(app: FastifyInstance): void {
   );
 }
 
-/** A page: its title as the heading, `body` under it, `nav` (who is signed in) above. */
-export const page = (reply: FastifyReply, status: number, title: string, body: SafeHtml, nav: SafeHtml = html``) =>
+/** The fields of a decision, wherever one is taken: a comment, and a button for each verdict the task allows. */
+export const decisionFields = (verdicts: Verdict[]) =>
+  html`<div class="field">
+      <label for="comment">Comment</label>
+      <textarea id="comment" name="comment" rows="4" maxlength="2000"></textarea>
+    </div>
+    <div class="actions">
+      ${verdicts.map(
+        (verdict) =>
+          html`<button type="submit" class="${VERDICT_LOOKS[verdict]}" name="decision" value="${verdict}">
+            ${VERDICT_LABELS[verdict]}
+          </button>`,
+      )}
+    </div>`;
+
+/** A page: a header bar with the product's name and `account` (who is signed in), then its title as the heading and `body`. */
+export const page = (reply: FastifyReply, status: number, title: string, body: SafeHtml, account: SafeHtml = html``) =>
   reply
     .code(status)
     .type('text/html; charset=utf-8')
@@ -26,52 +45,16 @@ export const page = (reply: FastifyReply, status: number, title: string, body: S
             <meta name="viewport" content="width=device-width, initial-scale=1" />
             <title>${title} – officeflow</title>
             <style>
-              body {
-                font-family: sans-serif;
-                max-width: 40rem;
-                margin: 2rem auto;
-                padding: 0 1rem;
-              }
-              pre {
-                white-space: pre-wrap;
-                font-family: inherit;
-                background: #f4f4f4;
-                padding: 1rem;
-              }
-              textarea {
-                width: 100%;
-              }
-              button {
-                margin: 0.5rem 0.5rem 0 0;
-                padding: 0.5rem 1rem;
-              }
-              table {
-                border-collapse: collapse;
-                width: 100%;
-              }
-              th,
-              td {
-                text-align: left;
-                padding: 0.4rem;
-                border-bottom: 1px solid #ddd;
-              }
-              .overdue {
-                color: #a00;
-                font-weight: bold;
-              }
-              nav {
-                max-width: 40rem;
-                margin: 0 auto;
-                display: flex;
-                justify-content: space-between;
-              }
-              :focus {
-                outline: 3px solid #1a5fb4;
-              }
+              ${PAGE_STYLE}
             </style>
           </head>
           <body>
-            ${nav}
+            <header class="bar">
+              <div class="bar-inner">
+                <span class="brand">officeflow</span>
+                ${account}
+              </div>
+            </header>
             <main>
               <h1>${title}</h1>
               ${body}

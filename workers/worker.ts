@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   type NativeConnection,
   Worker,
@@ -11,6 +13,7 @@ import { FAILURE_CONVERTER_PATH, dataConverter } from '../codec/data-converter';
 import { type Config, publicUrl } from '../config';
 import { decisionLinks } from '../human-tasks/decision-links';
 import { createPool } from '../db/pool';
+import { processes } from '../definitions';
 import type { ProcessDefinition } from '../definitions/define';
 import { browserPool } from '../infra/browser';
 import { robotTaskQueue } from '../workflows/robots';
@@ -35,14 +38,33 @@ export interface RunningWorkers {
 const noop = () => undefined;
 const quietBundler = { trace: noop, debug: noop, info: noop, log: noop, warn: console.warn, error: console.error };
 
-/** Bundles the workflows once (webpack); every worker of the process shares the bundle. */
-export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
-    workflowInterceptorModules: [require.resolve('../workflows/activity-summaries'), require.resolve('../workflows/run-metrics')],
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: quietBundler,
-  });
+/** Where a process's workflow lives: `workflows/<process name>` (a file, or a folder with its index). */
+export const workflowModule = (process: Pick<ProcessDefinition, 'name'>): string => path.join(__dirname, '../workflows', process.name);
+
+/**
+ * Bundles the workflows of every process in the registry once (webpack); every worker of the process shares the
+ * bundle. Its entry is made from the registry, so a process added there is in the bundle without a second list.
+ */
+export async function bundleWorkflows(registry: ProcessDefinition[] = processes): Promise<WorkflowBundleWithSourceMap> {
+  // Inside the project, so the bundler resolves the SDK's modules from the entry as from any workflow file.
+  const cache = path.join(__dirname, '../node_modules/.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(path.join(cache, 'officeflow-workflows-'));
+  const entry = path.join(dir, 'index.ts');
+  writeFileSync(
+    entry,
+    registry.map((process) => `export { ${process.workflow.name} } from ${JSON.stringify(workflowModule(process))};\n`).join(''),
+  );
+  try {
+    return await bundleWorkflowCode({
+      workflowsPath: entry,
+      workflowInterceptorModules: [require.resolve('../workflows/activity-summaries'), require.resolve('../workflows/run-metrics')],
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      logger: quietBundler,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
