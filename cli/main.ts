@@ -6,6 +6,7 @@ import { generateIdentityKey } from '../intake/identity';
 import { generateWebhookSecret } from '../intake/webhook-auth';
 import { runDemo } from './demo';
 import { addDocumentCommand } from './documents';
+import { addNewCommands } from './new';
 import { CommandRefused, EXIT } from './output';
 import { addProcessCommands } from './processes';
 import { addRepairCommands } from './repair';
@@ -82,6 +83,7 @@ addRunCommands(program, clientConfig);
 addRepairCommands(program, clientConfig);
 addTaskCommands(program, clientConfig);
 addDocumentCommand(program, clientConfig);
+addNewCommands(program);
 
 /**
  * The settings of a command that talks to a running officeflow (demo, tasks, decide, document): the environment,

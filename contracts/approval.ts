@@ -22,19 +22,30 @@ export const ApprovalStageRule = z
       /** A fact of the run holds, by the name the process gives it (`nonStandardClauses`). */
       flag: z.string().min(1).optional(),
     }),
-    approvers: z.array(email).min(1),
+    /** The stage's approvers by name; and/or */
+    approvers: z.array(email),
+    /** …the people the run itself names under this key (`manager`: the requester's manager), see `ApprovalFacts`. */
+    approversFrom: z.string().min(1).optional(),
     passWhen: PassWhen,
   })
-  .refine((rule) => typeof rule.passWhen === 'string' || rule.passWhen.atLeast <= rule.approvers.length, {
+  .refine((rule) => rule.approvers.length > 0 || rule.approversFrom !== undefined, {
+    message: 'needs approvers, or approversFrom',
+    path: ['approvers'],
+  })
+  .refine((rule) => typeof rule.passWhen === 'string' || rule.approversFrom || rule.passWhen.atLeast <= rule.approvers.length, {
     message: 'cannot need more approvals than the stage has approvers',
     path: ['passWhen'],
   });
 export type ApprovalStageRule = z.infer<typeof ApprovalStageRule>;
 
-/** What the rules are weighed against: the run's amount, and its flags with why each holds (undefined: it does not). */
+/**
+ * What the rules are weighed against: the run's amount, its flags with why each holds (undefined: it does not), and
+ * the people it names for rules' `approversFrom` (`{ manager: 'lee@example.com' }`).
+ */
 export interface ApprovalFacts {
   amount?: Money;
   flags?: Record<string, string | undefined>;
+  people?: Record<string, string | string[]>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   type NativeConnection,
@@ -47,7 +47,8 @@ export const workflowModule = (process: Pick<ProcessDefinition, 'name'>): string
  */
 export async function bundleWorkflows(registry: ProcessDefinition[] = processes): Promise<WorkflowBundleWithSourceMap> {
   // Inside the project, so the bundler resolves the SDK's modules from the entry as from any workflow file.
-  const cache = path.join(__dirname, '../node_modules/.cache');
+  // (Its real path: the bundler keeps the entry under the path it resolves to.)
+  const cache = path.join(realpathSync(path.join(__dirname, '../node_modules')), '.cache');
   mkdirSync(cache, { recursive: true });
   const dir = mkdtempSync(path.join(cache, 'officeflow-workflows-'));
   const entry = path.join(dir, 'index.ts');

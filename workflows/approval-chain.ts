@@ -1,4 +1,4 @@
-import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
 import type { ApprovalFacts, ApprovalStageRule, PassWhen } from '../contracts/approval';
 import type { Decision, TaskRequest } from '../contracts/human-task';
 import { formatMoney } from '../contracts/money';
@@ -27,11 +27,23 @@ function reason({ when }: ApprovalStageRule, { amount, flags = {} }: ApprovalFac
   return when.flag ? flags[when.flag] : undefined;
 }
 
-/** The stages a run goes through, in the table's order: every rule that applies to its facts. */
+/**
+ * The stages a run goes through, in the table's order: every rule that applies to its facts, with the approvers the
+ * run names added to the rule's own. A stage left without an approver fails the run (a definition whose input schema
+ * does not require the person its rules name).
+ */
 export function approvalStages(rules: ApprovalStageRule[], facts: ApprovalFacts): ApprovalStage[] {
   return rules.flatMap((rule) => {
     const because = reason(rule, facts);
-    return because ? [{ ...rule, because }] : [];
+    if (!because) return [];
+    const named = rule.approversFrom ? facts.people?.[rule.approversFrom] : undefined;
+    const approvers = [...rule.approvers, ...(named === undefined ? [] : [named].flat())];
+    if (approvers.length === 0)
+      throw ApplicationFailure.nonRetryable(
+        `the ${rule.stage} stage has no approver: the run names no ${rule.approversFrom}`,
+        'NoApprover',
+      );
+    return [{ ...rule, approvers, because }];
   });
 }
 
