@@ -28,15 +28,19 @@ export function installTemporalRuntime(log: Logger, metrics?: { address: string 
       log[level === 'ERROR' ? 'error' : 'warn']({ ...meta }, message);
     }),
     shutdownSignals: [],
-    telemetryOptions: metrics && {
-      metrics: {
-        prometheus: {
-          bindAddress: metrics.address,
-          countersTotalSuffix: true,
-          useSecondsForDurations: true,
-          histogramBucketOverrides: { officeflow_step_duration: STEP_BUCKETS },
+    telemetryOptions: {
+      // The SDK core's own warnings (a nondeterministic replay, a lost connection) reach the same log, not the console.
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      ...(metrics && {
+        metrics: {
+          prometheus: {
+            bindAddress: metrics.address,
+            countersTotalSuffix: true,
+            useSecondsForDurations: true,
+            histogramBucketOverrides: { officeflow_step_duration: STEP_BUCKETS },
+          },
         },
-      },
+      }),
     },
   });
 }

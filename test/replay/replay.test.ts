@@ -5,6 +5,9 @@ import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { processes } from '../../definitions';
 import { HISTORIES_DIR } from '../support/histories';
+import { quietRuntime } from '../support/quiet-runtime';
+
+quietRuntime();
 
 /** Every recorded history (test/replay/histories/<workflow type>/<path>.json), named `<type>/<path>`. */
 const recorded = readdirSync(HISTORIES_DIR).flatMap((type) =>

@@ -22,6 +22,7 @@ import { exampleEvent } from '../../intake/catalog';
 import { issueToken } from '../../intake/identity';
 import type { CloudEvent } from '../../intake/cloudevent';
 import { keepHistory } from './histories';
+import { quietRuntime } from './quiet-runtime';
 
 export const stateDir = (): string => {
   const dir = process.env.OFFICEFLOW_TEST_STATE;
@@ -104,6 +105,7 @@ export async function startTestEngine(
     ...overrides.env,
   };
   const config = testConfig(env);
+  quietRuntime();
   const engine = await startEngine(config, {
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     only: overrides.workers === false ? 'intake' : undefined,
