@@ -23,7 +23,7 @@ const throughputCells = (workload: string, row: ThroughputRow) => [
   cpuPerRun(row),
 ];
 
-/** The benchmark's results as Markdown: what the README quotes. */
+/** The benchmark's results as Markdown: what docs/performance.md quotes. */
 export function markdown(report: BenchReport): string {
   const { machine, baseline, ratios, profile, parked } = report;
   const throughput = [...report.orderToCash, report.burst];
