@@ -146,7 +146,7 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return reply.code(error.statusCode).send({ error: error.code ?? 'bad_request', message: clip(error.message, 500) });
   }
-  if (passing(error)) {
+  if (backendAwayForAWhile(error)) {
     request.log.warn({ err: error }, 'a backend is unavailable');
     return reply
       .code(503)
@@ -165,7 +165,7 @@ const GRPC_UNAVAILABLE = [14, 4];
  * Whether a request failed for a reason that passes, not because of the request: PostgreSQL or Temporal away for a
  * while (a restart), or a run recovering from a failed workflow task (a worker lost mid-task) when a decision reaches it.
  */
-function passing(error: unknown): boolean {
+function backendAwayForAWhile(error: unknown): boolean {
   for (
     let cause = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
     cause;

@@ -50,7 +50,7 @@ export async function prepareFirstDay(run: Hire, account?: ItAccount): Promise<s
 async function equipment(run: Hire): Promise<void> {
   const { hire, settings, employeeNumber, undo, heard, ask, steps } = run;
   const items = settings.equipmentByRole[hire.role] ?? settings.equipmentByRole.default;
-  const { orderNumber } = await steps.whole(() => orderEquipment({ employeeNumber, items }));
+  const { orderNumber } = await steps.uninterrupted(() => orderEquipment({ employeeNumber, items }));
   undo.add('cancel the equipment order', () => cancelEquipmentOrder(orderNumber));
   const delivered = () => heard.deliveryId !== undefined;
   if (!(await condition(delivered, settings.equipmentDeadline))) {
@@ -74,14 +74,14 @@ async function equipment(run: Hire): Promise<void> {
     chase.cancel();
     await asked;
   }
-  if (heard.deliveryId) await steps.whole(() => recordEquipmentDelivery({ orderNumber, deliveryId: heard.deliveryId! }));
+  if (heard.deliveryId) await steps.uninterrupted(() => recordEquipmentDelivery({ orderNumber, deliveryId: heard.deliveryId! }));
 }
 
 /** The welcome e-mail to the personal address, `welcomeBeforeStart` before the first day (at once if that is past). */
 async function welcome({ hire, settings, employeeNumber, steps }: Hire, firstDay: Date, account?: ItAccount): Promise<void> {
   const sendAt = firstDay.getTime() - msToNumber(settings.welcomeBeforeStart);
   if (sendAt > Date.now()) await sleep(sendAt - Date.now());
-  await steps.whole(() =>
+  await steps.uninterrupted(() =>
     emailOnce(
       'welcome',
       hire.personalEmail,

@@ -33,7 +33,7 @@ export function stepsUnderway() {
     /** A robot's step, which lets go of its portal when the run is cancelled (see the `robot` retry profile). */
     track,
     /** A step that, once begun, is finished even if the offer is rescinded meanwhile, so its undo is recorded. */
-    whole: <T>(step: () => Promise<T>): Promise<T> => track(CancellationScope.nonCancellable(step)),
+    uninterrupted: <T>(step: () => Promise<T>): Promise<T> => track(CancellationScope.nonCancellable(step)),
     async settled(): Promise<void> {
       while (underway.size > 0) await Promise.allSettled([...underway]);
     },

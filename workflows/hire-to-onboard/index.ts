@@ -52,7 +52,7 @@ export async function hireToOnboard({ hire, settings }: HireToOnboardInput): Pro
 async function onboard(run: Hire): Promise<string[]> {
   const { hire } = run;
   // 1. The employee record, with its employee number.
-  ({ employeeNumber: run.employeeNumber } = await run.steps.whole(() => createEmployeeRecord(hire)));
+  ({ employeeNumber: run.employeeNumber } = await run.steps.uninterrupted(() => createEmployeeRecord(hire)));
   run.undo.add('erase the personal data', () => eraseEmployeeData(run.employeeNumber));
 
   const { account } = await openAccounts(run);
@@ -60,8 +60,8 @@ async function onboard(run: Hire): Promise<string[]> {
   const late = await prepareFirstDay(run, account);
 
   // 5. Day one.
-  await run.steps.whole(() => markEmployeeActive(run.employeeNumber));
-  await run.steps.whole(() =>
+  await run.steps.uninterrupted(() => markEmployeeActive(run.employeeNumber));
+  await run.steps.uninterrupted(() =>
     emailOnce(
       'first-day-summary',
       hire.managerEmail,

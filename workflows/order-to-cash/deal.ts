@@ -34,7 +34,7 @@ export class OrderUndone extends Error {
  * tasks, undo steps, the CRM and e-mail).
  */
 export function followDeal(input: OrderToCashInput) {
-  const order = inMinorUnits(input);
+  const order = withMoneyInMinorUnits(input);
   const runKey = workflowInfo().workflowId;
   const progress = trackProgress('credit-check');
   const { enterStep } = progress;
@@ -119,7 +119,7 @@ export function followDeal(input: OrderToCashInput) {
 export type Deal = ReturnType<typeof followDeal>;
 
 /** The input with every amount as Money, also for runs that started while amounts were decimal numbers. */
-function inMinorUnits(input: OrderToCashInput): OrderToCashInput {
+function withMoneyInMinorUnits(input: OrderToCashInput): OrderToCashInput {
   const { currency, lines, settings } = input;
   return {
     ...input,
