@@ -3,6 +3,7 @@ import crm from './crm';
 import documents from './documents';
 import eSignature from './e-signature';
 import hr from './hr';
+import humanTasks from './human-tasks';
 import itAdmin from './it-admin';
 import legacyErp from './legacy-erp';
 import mail from './mail';
@@ -10,7 +11,7 @@ import payroll from './payroll';
 import type { ConnectedSystem, SharedClients } from './system';
 
 /** Every system officeflow talks to. Adding one is its folder and a line here. */
-export const systems = [backOffice, hr, documents, mail, crm, legacyErp, eSignature, itAdmin, payroll] as const;
+export const systems = [backOffice, humanTasks, hr, documents, mail, crm, legacyErp, eSignature, itAdmin, payroll] as const;
 
 type System = (typeof systems)[number];
 type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

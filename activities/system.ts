@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ConfigError } from '../config/error';
 import type { BrowserPool } from '../infra/browser';
-import type { DecisionLinks } from '../human-tasks/decision-links';
+import type { DecisionLinks } from '../codec/decision-links';
 
 /** The worker's clients every system's activities may use. */
 export interface SharedClients {

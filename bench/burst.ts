@@ -15,8 +15,8 @@ import type { Progress } from '../contracts/progress';
 import { bindingFor } from '../definitions';
 import { keptJson } from '../infra/state';
 import { percentile } from './statistics';
-import { exampleEvent } from '../intake/catalog';
-import { sendEvent } from '../intake/send';
+import { exampleEvent } from '../web/events/catalog';
+import { sendEvent } from '../web/events/send';
 import { progressQuery } from '../workflows/progress';
 
 /** A running engine with its local stand-ins, as the burst drives it from outside. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { localPort } from '../infra/ports';
-import { sendEvent } from '../intake/send';
+import { sendEvent } from '../web/events/send';
 import { startWorkerProcess, stopWorkerProcess } from '../test/support/worker-process';
 import { bareClient } from './baseline';
 import { eventWith } from './burst';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import Bottleneck from 'bottleneck';
-import { sendEvent } from '../intake/send';
+import { sendEvent } from '../web/events/send';
 import { eventWith } from './burst';
 import type { BenchEngine } from './local-engine';
 

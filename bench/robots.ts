@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { connectSystems } from '../activities';
 import { publicUrl } from '../config';
 import { BrowserPool, browserPool } from '../infra/browser';
-import { decisionLinks } from '../human-tasks/decision-links';
+import { decisionLinks } from '../codec/decision-links';
 import { runBurst } from './burst';
 import type { BenchEngine } from './local-engine';
 

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { Verdict } from '../contracts/human-task';
+import type { Verdict } from '../contracts/human-tasks';
 import { tokenFor } from './tasks';
 
 /**

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Config } from '../config';
 import { bindingFor, processes } from '../definitions';
-import { exampleEvent, processCatalog } from '../intake/catalog';
-import type { CloudEvent } from '../intake/cloudevent';
-import { sendEvent } from '../intake/send';
+import { exampleEvent, processCatalog } from '../web/events/catalog';
+import type { CloudEvent } from '../web/events/cloudevent';
+import { sendEvent } from '../web/events/send';
 import { localIntakeUrl, webhookSecret } from './engine';
 import { CommandRefused, EXIT, type OutputOptions, answer, busy, table } from './output';
 

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { Config } from '../config';
 import { stateSecret } from '../infra/state';
-import { issueToken } from '../intake/identity';
+import { issueToken } from '../web/identity';
 import { localIntakeUrl } from './engine';
 import { CommandRefused, EXIT, type OutputOptions, answer, table } from './output';
 

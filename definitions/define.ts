@@ -1,7 +1,7 @@
 import type { SearchAttributePair, SearchAttributeType, SignalDefinition, Workflow } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import type { z } from 'zod';
-import type { Verdict } from '../contracts/human-task';
+import type { Verdict } from '../contracts/human-tasks';
 
 /** The CloudEvents attributes a trigger may read besides the event's data. */
 export interface EventContext {

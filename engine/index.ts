@@ -11,10 +11,10 @@ import { processes, withTaskQueueSuffix } from '../definitions';
 import type { ProcessDefinition } from '../definitions/define';
 import { type Part, stopParts } from '../infra/parts';
 import { connectClient, connectWorkerConnection, temporalEndpoint } from '../infra/temporal';
-import { buildCodecServer } from '../intake/codec';
-import { decisionLinks } from '../human-tasks/decision-links';
-import { authenticator } from '../intake/identity';
-import { buildIntake } from '../intake/server';
+import { buildCodecServer } from '../web/codec';
+import { decisionLinks } from '../codec/decision-links';
+import { authenticator } from '../web/identity';
+import { buildIntake } from './web';
 import { startWorkers } from '../workers/worker';
 
 export interface EngineOptions {

@@ -6,8 +6,8 @@ import type { Logger } from 'pino';
 import { loadConfig } from '../config';
 import { startLocalPostgres } from '../infra/postgres';
 import { TEMPORAL_SERVER_VERSION, buildTemporalServer, setUpTemporalDatabases, startTemporalServer } from '../infra/temporal-server';
-import { generateIdentityKey } from '../intake/identity';
-import { generateWebhookSecret } from '../intake/webhook-auth';
+import { generateIdentityKey } from '../web/identity';
+import { generateWebhookSecret } from '../web/events/webhook-auth';
 
 export interface LocalCluster {
   /** What it is, for reports. */

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { connectSystems } from '../activities';
 import { FAILURE_CONVERTER_PATH, dataConverter } from '../codec/data-converter';
 import { type Config, publicUrl } from '../config';
-import { decisionLinks } from '../human-tasks/decision-links';
+import { decisionLinks } from '../codec/decision-links';
 import { createPool } from '../db/pool';
 import { processes } from '../definitions';
 import type { ProcessDefinition } from '../definitions/define';

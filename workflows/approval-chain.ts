@@ -1,8 +1,8 @@
 import { ApplicationFailure, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
 import type { ApprovalFacts, ApprovalStageRule, PassWhen } from '../contracts/approval';
-import type { Decision, TaskRequest } from '../contracts/human-task';
+import type { Decision, TaskRequest } from '../contracts/human-tasks';
 import { formatMoney } from '../contracts/money';
-import type { Ask } from './human-task';
+import type { Ask } from './human-tasks';
 import type { RunProgress } from './progress';
 
 /** A stage the run must pass, and why its rule applies. */

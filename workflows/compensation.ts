@@ -1,5 +1,5 @@
 import { TemporalFailure, upsertMemo } from '@temporalio/workflow';
-import type { Ask } from './human-task';
+import type { Ask } from './human-tasks';
 
 interface UndoStep {
   step: string;

@@ -4,11 +4,10 @@ import { customerActivities } from './customers';
 import { invoiceActivities } from './invoices';
 import { ledgerActivities } from './ledger';
 import { salesOrderActivities } from './sales-orders';
-import { taskListActivities } from './task-list';
 
 /**
- * The back office officeflow keeps in PostgreSQL: customers, sales orders and stock, invoices, the ledger, people's
- * tasks, and the contracts' audit trail.
+ * The back office officeflow keeps in PostgreSQL: customers, sales orders and stock, invoices, the ledger and the
+ * contracts' audit trail.
  */
 export default defineSystem({
   name: 'back-office',
@@ -18,7 +17,6 @@ export default defineSystem({
       ...salesOrderActivities(pool),
       ...invoiceActivities(pool),
       ...ledgerActivities(pool),
-      ...taskListActivities(pool),
       ...contractAuditActivities(pool),
     },
   }),

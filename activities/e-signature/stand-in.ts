@@ -2,8 +2,8 @@ import path from 'node:path';
 import { keptJson } from '../../infra/state';
 import Fastify from 'fastify';
 // The stand-in plays the vendor: it sends its webhooks with the client front-office systems use (the demo, the tests).
-// eslint-disable-next-line no-restricted-imports
-import { sendEvent } from '../../intake/send';
+// eslint-disable-next-line import-x/no-restricted-paths
+import { sendEvent } from '../../web/events/send';
 import { html } from '../documents/html';
 
 /** An envelope as the stand-in keeps it. */

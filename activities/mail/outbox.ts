@@ -3,7 +3,7 @@ import type { Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
 import type { OutgoingEmail } from '../../contracts/documents';
 import { inTransaction } from '../../db/transaction';
-import type { DecisionLinks } from '../../human-tasks/decision-links';
+import type { DecisionLinks } from '../../codec/decision-links';
 
 /**
  * E-mail through an outbox: the message is recorded under its key, and the row stays locked while the SMTP

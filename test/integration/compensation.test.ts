@@ -4,7 +4,7 @@ import pino from 'pino';
 import { connectSystems } from '../../activities';
 import { dataConverter } from '../../codec/data-converter';
 import { browserPool } from '../../infra/browser';
-import { decisionLinks } from '../../human-tasks/decision-links';
+import { decisionLinks } from '../../codec/decision-links';
 import { connectWorkerConnection, temporalEndpoint } from '../../infra/temporal';
 import type { Progress } from '../../contracts/progress';
 import { undoThreeSteps } from '../workflows/undo-three-steps';

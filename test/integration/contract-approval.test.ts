@@ -5,7 +5,7 @@ import { ContractSubmitted } from '../../contracts/contract';
 import type { Progress } from '../../contracts/progress';
 import type { Page } from 'puppeteer-core';
 import { browserPool } from '../../infra/browser';
-import { sendEvent } from '../../intake/send';
+import { sendEvent } from '../../web/events/send';
 import { contractApproval } from '../../workflows/contract-approval';
 import { type TestEngine, eventFor, eventually, mailTo, startTestEngine, uniqueId } from '../support/engine';
 

@@ -2,7 +2,7 @@ import { temporal } from '@temporalio/proto';
 import nodemailer from 'nodemailer';
 import { mailActivities } from '../../activities/mail/outbox';
 import type { CustomerOnboardingInput } from '../../contracts/customer';
-import { sendEvent } from '../../intake/send';
+import { sendEvent } from '../../web/events/send';
 import type { Progress } from '../../contracts/progress';
 import { customerOnboarding } from '../../workflows/customer-onboarding';
 import { type TestEngine, attachmentsOf, eventFor, eventually, mailTo, startTestEngine, uniqueId } from '../support/engine';

@@ -7,7 +7,7 @@ import type { PayrollEmployee } from '../../activities/payroll/stand-in';
 import { type HireToOnboardResult, type HireToOnboardSettings, OfferAccepted } from '../../contracts/hire';
 import type { Progress } from '../../contracts/progress';
 import { browserPool } from '../../infra/browser';
-import { sendEvent } from '../../intake/send';
+import { sendEvent } from '../../web/events/send';
 import { hireToOnboard } from '../../workflows/hire-to-onboard';
 import {
   TEST_OPERATOR,

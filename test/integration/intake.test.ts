@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { exampleEvent } from '../../intake/catalog';
-import { sendEvent } from '../../intake/send';
-import { signWebhook } from '../../intake/webhook-auth';
+import { exampleEvent } from '../../web/events/catalog';
+import { sendEvent } from '../../web/events/send';
+import { signWebhook } from '../../web/events/webhook-auth';
 import { type TestEngine, eventFor, startTestEngine, uniqueId } from '../support/engine';
 
 let engine: TestEngine;

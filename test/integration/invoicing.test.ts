@@ -1,6 +1,6 @@
 import type { ReceivedMail } from '../../activities/mail/sink';
 import { company } from '../../config/company';
-import { sendEvent } from '../../intake/send';
+import { sendEvent } from '../../web/events/send';
 import { type TestEngine, attachmentsOf, eventually, mailTo, startTestEngine } from '../support/engine';
 import { dealDesk, orderToCashTestSettings } from '../support/deals';
 import { type ReadEInvoice, readEInvoice } from '../support/e-invoice';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { localPort } from '../../infra/ports';
-import { sendEvent } from '../../intake/send';
+import { sendEvent } from '../../web/events/send';
 import { type TestEngine, eventFor, eventually } from '../support/engine';
 import { startEngineProcess } from '../support/engine-process';
 import { dealDesk } from '../support/deals';

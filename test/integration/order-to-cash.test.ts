@@ -1,7 +1,7 @@
 import { salesOrderActivities } from '../../activities/back-office/sales-orders';
 import legacyErp from '../../activities/legacy-erp';
 import { browserPool } from '../../infra/browser';
-import { sendEvent } from '../../intake/send';
+import { sendEvent } from '../../web/events/send';
 import { money } from '../../contracts/money';
 import type { OrderToCashResult, OrderToCashSettings } from '../../contracts/order';
 import {

@@ -3,9 +3,9 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import pino from 'pino';
 import { encryptionCodec } from '../../codec/data-converter';
 import { toJson } from '../../codec/json-payloads';
-import { buildCodecServer } from '../../intake/codec';
-import { sendEvent } from '../../intake/send';
-import { signWebhook } from '../../intake/webhook-auth';
+import { buildCodecServer } from '../../web/codec';
+import { sendEvent } from '../../web/events/send';
+import { signWebhook } from '../../web/events/webhook-auth';
 import { type TestEngine, eventFor, eventually, startTestEngine, uniqueId } from '../support/engine';
 
 let engine: TestEngine;

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { sendEvent } from '../../intake/send';
+import { sendEvent } from '../../web/events/send';
 import type { DealRecord } from '../../activities/crm/stand-in';
 import type { OrderToCashResult } from '../../contracts/order';
 import type { Progress } from '../../contracts/progress';

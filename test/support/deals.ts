@@ -4,7 +4,7 @@ import { DealClosedWon, type OrderToCashResult, type OrderToCashSettings } from 
 import { startOptions } from '../../definitions';
 import { orderToCash } from '../../workflows/order-to-cash';
 import type { Progress } from '../../contracts/progress';
-import { sendEvent } from '../../intake/send';
+import { sendEvent } from '../../web/events/send';
 import { type TestEngine, eventFor, eventually, uniqueId } from './engine';
 
 /** Order-to-cash's settings in tests: its people, and deadlines no test meets by accident (each shortens what it needs). */

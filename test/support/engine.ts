@@ -18,9 +18,9 @@ import type { BrowserPool } from '../../infra/browser';
 import { localPort } from '../../infra/ports';
 import { keptJson } from '../../infra/state';
 import { temporalEndpoint } from '../../infra/temporal';
-import { exampleEvent } from '../../intake/catalog';
-import { issueToken } from '../../intake/identity';
-import type { CloudEvent } from '../../intake/cloudevent';
+import { exampleEvent } from '../../web/events/catalog';
+import { issueToken } from '../../web/identity';
+import type { CloudEvent } from '../../web/events/cloudevent';
 import { keepHistory } from './histories';
 import { quietRuntime } from './quiet-runtime';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type * as axe from 'axe-core';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { decisionLinks } from '../../human-tasks/decision-links';
+import { decisionLinks } from '../../codec/decision-links';
 import { type TestEngine, eventually, mailTo, startTestEngine, stateDir, uniqueId } from '../support/engine';
 import { type DealDesk, dealDesk, orderToCashTestSettings } from '../support/deals';
 

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { encryptionCodec } from '../../codec/data-converter';
-import { buildCodecServer } from '../../intake/codec';
-import { sendEvent } from '../../intake/send';
+import { buildCodecServer } from '../../web/codec';
+import { sendEvent } from '../../web/events/send';
 import { type TestEngine, startTestEngine, stateDir } from '../support/engine';
 import { dealDesk, orderToCashTestSettings } from '../support/deals';
 

@@ -1,5 +1,5 @@
-import { readCloudEvent } from '../../intake/cloudevent';
-import { Refusal } from '../../intake/errors';
+import { readCloudEvent } from '../../web/events/cloudevent';
+import { Refusal } from '../../web/errors';
 
 const structured = { 'content-type': 'application/cloudevents+json; charset=utf-8' };
 const event = { specversion: '1.0', id: 'e1', source: '/crm', type: 'crm.account.created', time: '2026-11-23T08:00:00Z', data: { a: 1 } };

@@ -1,5 +1,5 @@
 import { allSearchAttributes, bindingFor, processes, runInput } from '../../definitions';
-import { exampleEvent } from '../../intake/catalog';
+import { exampleEvent } from '../../web/events/catalog';
 import { workflowModule } from '../../workers/worker';
 
 describe('process definitions', () => {

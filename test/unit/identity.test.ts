@@ -2,8 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import Fastify from 'fastify';
 import { SignJWT, exportJWK } from 'jose';
 import { loadConfig } from '../../config';
-import { Refusal } from '../../intake/errors';
-import { authenticator, generateIdentityKey, issueToken } from '../../intake/identity';
+import { Refusal } from '../../web/errors';
+import { authenticator, generateIdentityKey, issueToken } from '../../web/identity';
 
 describe('sign-in with the company’s OpenID Connect issuer', () => {
   // A stand-in for the company's issuer: it publishes its public key as a JWKS over HTTP and signs RS256 tokens.

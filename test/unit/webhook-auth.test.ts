@@ -1,4 +1,4 @@
-import { Unauthorized, generateWebhookSecret, signWebhook, verifyWebhook } from '../../intake/webhook-auth';
+import { Unauthorized, generateWebhookSecret, signWebhook, verifyWebhook } from '../../web/events/webhook-auth';
 
 const body = '{"specversion":"1.0"}';
 

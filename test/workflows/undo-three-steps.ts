@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import { compensations } from '../../workflows/compensation';
-import { humanTasks } from '../../workflows/human-task';
+import { humanTasks } from '../../workflows/human-tasks';
 import { trackProgress } from '../../workflows/progress';
 
 export interface UndoActivities {

@@ -1,9 +1,9 @@
 import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { Contract, ContractApprovalInput, Revision } from '../../contracts/contract';
-import type { TaskEvent } from '../../contracts/human-task';
+import type { TaskEvent } from '../../contracts/human-tasks';
 import { emailOnce } from '../email';
-import { humanTasks } from '../human-task';
+import { humanTasks } from '../human-tasks';
 import { trackProgress } from '../progress';
 import { quickStep } from '../retry-profiles';
 import { contractRevised, envelopeCompleted } from './messages';

@@ -1,7 +1,7 @@
 import { CancellationScope } from '@temporalio/workflow';
 import type { HireToOnboardSettings, NewHire } from '../../contracts/hire';
 import type { compensations } from '../compensation';
-import type { Ask } from '../human-task';
+import type { Ask } from '../human-tasks';
 
 /** One hire's run: the new employee, the process's settings, and the helpers every phase uses. */
 export interface Hire {

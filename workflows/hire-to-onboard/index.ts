@@ -2,7 +2,7 @@ import { CancellationScope, isCancellation, proxyActivities, setHandler } from '
 import type { Activities } from '../../activities';
 import type { HireToOnboardInput, HireToOnboardResult } from '../../contracts/hire';
 import { compensations } from '../compensation';
-import { humanTasks } from '../human-task';
+import { humanTasks } from '../human-tasks';
 import { emailOnce } from '../email';
 import { trackProgress } from '../progress';
 import { quickStep } from '../retry-profiles';

@@ -2,7 +2,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { condition, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { formatMoney, moneyFrom } from '../../contracts/money';
-import { taskId } from '../human-task';
+import { taskId } from '../human-tasks';
 import { quickStep } from '../retry-profiles';
 import type { Deal } from './deal';
 import type { SentInvoice } from './invoicing';

@@ -3,7 +3,7 @@ import type { Activities } from '../../activities';
 import type { DealStage, GoodsReturn, OrderOutcome, OrderToCashInput, OrderToCashResult, Payment, Restock } from '../../contracts/order';
 import { moneyFrom } from '../../contracts/money';
 import { compensations } from '../compensation';
-import { humanTasks } from '../human-task';
+import { humanTasks } from '../human-tasks';
 import { trackProgress } from '../progress';
 import { moveDeal } from '../crm';
 import { emailOnce } from '../email';

@@ -1,10 +1,10 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { z } from 'zod';
-import { type Binding, bindingFor, runInput, startOptions } from '../definitions';
-import type { EventContext, ProcessDefinition, SignalTrigger, StartTrigger } from '../definitions/define';
+import { type Binding, bindingFor, runInput, startOptions } from '../../definitions';
+import type { EventContext, ProcessDefinition, SignalTrigger, StartTrigger } from '../../definitions/define';
 import type { CloudEvent } from './cloudevent';
-import { Refusal, clip, fieldErrors } from './errors';
+import { Refusal, clip, fieldErrors } from '../errors';
 
 export interface Acceptance {
   process: string;

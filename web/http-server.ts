@@ -1,6 +1,4 @@
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
-import type { Client } from '@temporalio/client';
 import Fastify, {
   type FastifyBaseLogger,
   LogController,
@@ -10,43 +8,9 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import type { ProcessDefinition } from '../definitions/define';
-import { processCatalog } from './catalog';
-import { STRUCTURED, mediaType } from './cloudevent';
-import { contractRoutes } from './contracts';
-import { documentRoutes } from './documents';
-import type { DecisionLinks } from '../human-tasks/decision-links';
-import { decisionPages } from './decision-pages';
-import { EventDispatcher } from './dispatch';
+import { STRUCTURED, mediaType } from './events/cloudevent';
 import { Refusal, clip } from './errors';
-import { eventRoutes } from './events';
-import { intakeMetrics } from './metrics';
-import { type InboxOptions, inboxPages } from './inbox';
-import type { Authenticate } from './identity';
-import { taskDesk } from './task-desk';
-import { taskRoutes } from './tasks';
-
-export interface IntakeDeps {
-  client: Client;
-  pool: Pool;
-  registry: ProcessDefinition[];
-  webhookSecrets: string[];
-  /** Who sent a request to the task API. */
-  authenticate: Authenticate;
-  /** E-mail addresses of operators. */
-  operators: string[];
-  /** Requests per minute one client may send. */
-  rateLimit: number;
-  /** Proxies before the intake (a load balancer: 1): the client is who the nearest of them says it is. */
-  trustProxyHops?: number;
-  /** Reads the one-click links in task e-mails. */
-  links: DecisionLinks;
-  /** The task inbox's settings; without them, no inbox. */
-  inbox?: Omit<InboxOptions, 'desk' | 'pool' | 'authenticate'>;
-  log: Logger;
-}
 
 /** Largest request body accepted; larger requests get 413. */
 export const MAX_EVENT_BYTES = 1024 * 1024;
@@ -77,58 +41,6 @@ export function httpServer(log: Logger, trustProxyHops = 0): FastifyInstance {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(answerError);
   app.register(helmet);
-  return app;
-}
-
-/**
- * The front-office event intake: `POST /events` (CloudEvents over HTTP, signed per Standard Webhooks),
- * `GET /processes` (the catalog), `GET /healthz`, and people's tasks (`GET /tasks`, `POST /tasks/:id/decision`).
- */
-export function buildIntake({
-  client,
-  pool,
-  registry,
-  webhookSecrets,
-  authenticate,
-  operators,
-  rateLimit: max,
-  trustProxyHops,
-  links,
-  inbox,
-  log,
-}: IntakeDeps): FastifyInstance {
-  const app = httpServer(log, trustProxyHops);
-  const metrics = intakeMetrics(pool, registry);
-  metrics.start((error) => log.warn({ err: error }, 'the task gauges were not read'));
-  app.addHook('onClose', async () => metrics.stop());
-  app.register(rateLimit, { max, timeWindow: '1 minute' });
-  app.register(eventRoutes, {
-    prefix: '/events',
-    dispatcher: new EventDispatcher(client, pool, registry),
-    webhookSecrets,
-    pool,
-    metrics,
-  });
-  const desk = taskDesk(client, pool);
-  app.register(taskRoutes, { prefix: '/tasks', desk, pool, authenticate, operators });
-  app.register(decisionPages, { prefix: '/links', links, desk, pool });
-  if (inbox) app.register(inboxPages, { prefix: '/inbox', desk, pool, authenticate, ...inbox });
-  app.register(contractRoutes, { prefix: '/contracts', pool, authenticate });
-  app.register(documentRoutes, { prefix: '/documents', pool, authenticate, operators });
-
-  app.get('/processes', async () => processCatalog(registry));
-
-  app.get('/healthz', async (_request, reply) => {
-    const check = (probe: Promise<unknown>) =>
-      probe.then(
-        () => 'ok',
-        (error: Error) => `unreachable: ${error.message}`,
-      );
-    const [temporal, postgres] = await Promise.all([check(client.workflowService.getSystemInfo({})), check(pool.query('SELECT 1'))]);
-    const healthy = temporal === 'ok' && postgres === 'ok';
-    return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'degraded', temporal, postgres });
-  });
-
   return app;
 }
 

@@ -2,19 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { SignJWT, jwtVerify } from 'jose';
-import type { Pool } from 'pg';
 import { z } from 'zod';
 import { html } from '../activities/documents/html';
 import { email as emailAddress, plainText } from '../contracts/fields';
 import type { OutgoingEmail } from '../contracts/documents';
-import { Verdict } from '../contracts/human-task';
+import { Verdict } from '../contracts/human-tasks';
 import { processes } from '../definitions';
-import { linkKey } from '../human-tasks/decision-links';
-import { Refusal } from './errors';
-import { type Authenticate, issueToken } from './identity';
+import { linkKey } from '../codec/decision-links';
+import { Refusal } from '../web/errors';
+import { type Authenticate, issueToken } from '../web/identity';
 import { acceptForms, decisionFields, page } from './pages';
-import type { TaskDesk } from './task-desk';
-import { openTasksOf } from './tasks';
+import type { TaskList } from '../activities/human-tasks/store';
+import type { TaskDesk } from './desk';
 import { DUE_WINDOWS, type DueWindow, LANGUAGES, Reader, TIME_ZONES, readerCookie, readerOf, timeWriter, within } from './time';
 
 const SESSION_COOKIE = 'officeflow_session';
@@ -23,7 +22,7 @@ const SIGN_IN_AUDIENCE = 'officeflow-sign-in';
 
 export interface InboxOptions {
   desk: TaskDesk;
-  pool: Pool;
+  tasks: TaskList;
   authenticate: Authenticate;
   /** Where people open the pages (links in e-mails), e.g. https://officeflow.example.com */
   publicUrl: string;
@@ -32,17 +31,6 @@ export interface InboxOptions {
   identityKey?: string;
   audience: string;
   sendEmail?: (mail: OutgoingEmail) => Promise<unknown>;
-}
-
-interface OpenTask {
-  task_id: string;
-  workflow_id: string;
-  title: string;
-  details: string;
-  assignee: string;
-  deadline: Date;
-  verdicts: Verdict[];
-  status: string;
 }
 
 const decisionForm = z.object({ decision: Verdict, comment: plainText(2000).optional() });
@@ -100,7 +88,7 @@ const option = (value: string, label: string, chosen: string | undefined, lang?:
  * `Authorization: Bearer`. Forms post only from officeflow's own pages (a SameSite=Strict cookie, and the Origin checked).
  */
 export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options) => {
-  const { desk, pool, authenticate, publicUrl } = options;
+  const { desk, tasks, authenticate, publicUrl } = options;
   const linkSecret = linkKey(options.encryptionKeys, 'sign-in links');
   const secure = publicUrl.startsWith('https:');
   acceptForms(app);
@@ -183,10 +171,10 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
     // The form sends a filter left at "any" as an empty field: the same as not sending it.
     const query = listQuery.safeParse(Object.fromEntries(Object.entries(request.query as object).filter(([, value]) => value !== '')));
     const filters = query.success ? query.data : {};
-    const tasks = await openTasksOf(pool, person.email);
+    const open = await tasks.openTasksOf(person.email);
     const now = new Date();
-    const shown = tasks.filter(matching(filters, reader.timeZone, now));
-    const filtered = shown.length < tasks.length;
+    const shown = open.filter(matching(filters, reader.timeZone, now));
+    const filtered = shown.length < open.length;
     const at = timeWriter(reader);
     const today = within('today', reader.timeZone, now);
     return page(
@@ -195,17 +183,17 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
       'Your tasks',
       html`${filters.decided ? html`<p role="status">Your decision on ${filters.decided} was recorded.</p>` : html``}
         ${query.success ? html`` : html`<p role="alert">This filter cannot be used: ${query.error.issues.map((issue) => issue.message).join('; ')}.</p>`}
-        ${tasks.length > 0 || !query.success ? filterForm(filters) : html``}
+        ${open.length > 0 || !query.success ? filterForm(filters) : html``}
         <p class="muted">Times are in ${reader.timeZone}. <a href="/inbox/profile">Change time zone or language</a></p>
         ${
-          tasks.length === 0
+          open.length === 0
             ? html`<p class="card">Nothing waits for you.</p>`
             : shown.length === 0
               ? html`<p class="card">No task of yours matches these filters. <a href="/inbox">Show all your tasks</a></p>`
               : html`<table>
                   <caption>
                     ${shown.length} open, ${shown.filter((task) => task.deadline < now).length}
-                    overdue${filtered ? html` (${tasks.length} open in all)` : html``}
+                    overdue${filtered ? html` (${open.length} open in all)` : html``}
                   </caption>
                   <thead>
                     <tr>
@@ -282,8 +270,7 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
     if (!form.success || !options.identityKey || !options.sendEmail) return signInPage(reply, 400);
     const person = form.data.email.toLowerCase();
     // A link goes to people who have had tasks here; the answer is the same either way, so it tells nobody who has.
-    const known = await pool.query('SELECT 1 FROM human_tasks WHERE lower(assignee) = $1 LIMIT 1', [person]);
-    if (known.rowCount) {
+    if (await tasks.hasHadTasks(person)) {
       const token = await new SignJWT({})
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(person)
@@ -328,11 +315,7 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
   const taskFor = async (request: FastifyRequest<{ Params: { taskId: string } }>, reply: FastifyReply) => {
     const person = await personOf(request);
     if (!person) return { refused: signInPage(reply, 401) };
-    const { rows } = await pool.query<OpenTask>(
-      'SELECT task_id, workflow_id, title, details, assignee, deadline, verdicts, status FROM human_tasks WHERE task_id = $1',
-      [request.params.taskId],
-    );
-    const task = rows[0];
+    const task = await tasks.task(request.params.taskId);
     if (!task || task.assignee.toLowerCase() !== person.email)
       return {
         refused: page(reply, 404, 'No such task of yours', html`<p><a href="/inbox">Back to your tasks</a></p>`, nav(person.email)),
@@ -343,42 +326,29 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
   app.get<{ Params: { taskId: string } }>('/tasks/:taskId', async (request, reply) => {
     const { refused, person, task } = await taskFor(request, reply);
     if (refused) return refused;
-    const history = await pool.query<{
-      title: string;
-      assignee: string;
-      status: string;
-      decision: string | null;
-      decided_by: string | null;
-      comment: string | null;
-      created_at: Date;
-      decided_at: Date | null;
-    }>(
-      `SELECT title, assignee, status, decision, decided_by, comment, created_at, decided_at
-         FROM human_tasks WHERE workflow_id = $1 ORDER BY created_at`,
-      [task!.workflow_id],
-    );
+    const history = await tasks.historyOf(task!.workflowId);
     const reader = readerOf(request);
     const at = timeWriter(reader);
     const now = new Date();
-    const process = processOf(task!.workflow_id);
+    const process = processOf(task!.workflowId);
     return page(
       reply,
       200,
       task!.title,
       html`<p class="meta">
           <span>Due ${at(task!.deadline)}${dueBadge(task!.deadline, now, within('today', reader.timeZone, now))}</span>
-          <span>${process ? html`${processLabel(process)} · ` : html``}case ${task!.workflow_id}</span>
+          <span>${process ? html`${processLabel(process)} · ` : html``}case ${task!.workflowId}</span>
         </p>
         <div class="card"><pre>${task!.details}</pre></div>
         <h2>History of the case</h2>
         <ol class="timeline">
-          ${history.rows.map(
+          ${history.map(
             (entry) =>
               html`<li>
-                ${at(entry.created_at)} ${entry.title}, for ${entry.assignee} —
+                ${at(entry.createdAt)} ${entry.title}, for ${entry.assignee} —
                 ${
                   entry.status === 'decided'
-                    ? html`${entry.decision} by ${entry.decided_by}${entry.comment ? html` (“${entry.comment}”)` : html``}`
+                    ? html`${entry.decision} by ${entry.decidedBy}${entry.comment ? html` (“${entry.comment}”)` : html``}`
                     : entry.status
                 }
               </li>`,
@@ -387,11 +357,11 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
         ${
           task!.status === 'open'
             ? html`<h2>Your decision</h2>
-                <form class="card" method="post" action="/inbox/tasks/${encodeURIComponent(task!.task_id)}/decision">
+                <form class="card" method="post" action="/inbox/tasks/${encodeURIComponent(task!.taskId)}/decision">
                   ${decisionFields(task!.verdicts)}
                 </form>
                 <h2>Hand it to someone else</h2>
-                <form class="card" method="post" action="/inbox/tasks/${encodeURIComponent(task!.task_id)}/delegation">
+                <form class="card" method="post" action="/inbox/tasks/${encodeURIComponent(task!.taskId)}/delegation">
                   <div class="field">
                     <label for="to">Their e-mail address</label>
                     <input id="to" name="to" type="email" required />

@@ -1,10 +1,10 @@
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { taskListActivities } from '../activities/back-office/task-list';
-import type { DecisionInput, DelegationInput } from '../contracts/human-task';
-import { TASK_REFUSALS, decideTask, delegateTask, taskName } from '../workflows/human-task';
-import { Refusal } from './errors';
+import { type TaskList, taskListActivities } from '../activities/human-tasks/store';
+import type { DecisionInput, DelegationInput } from '../contracts/human-tasks';
+import { TASK_REFUSALS, decideTask, delegateTask, taskName } from '../workflows/human-tasks';
+import { Refusal } from '../web/errors';
 
 const refusalStatus: Record<string, number> = {
   [TASK_REFUSALS.unknown]: 404,
@@ -29,13 +29,13 @@ async function delivered<T>(update: Promise<T>): Promise<T> {
  * Delivers what people do with their tasks to the runs the tasks belong to, as Updates, whichever way they act (the
  * task API, the pages of one-click links): the run checks and answers at once.
  */
-export function taskDesk(client: Client, pool: Pool) {
+export function taskDesk(client: Client, tasks: TaskList, pool: Pool) {
   const taskList = taskListActivities(pool);
   /** The run a task belongs to, and the task's name within it; 404 for an unknown task. */
   const runOf = async (taskId: string) => {
-    const { rows } = await pool.query<{ workflow_id: string }>('SELECT workflow_id FROM human_tasks WHERE task_id = $1', [taskId]);
-    if (rows.length === 0) throw new Refusal(404, 'unknown_task', `no task "${taskId}"`);
-    return { handle: client.workflow.getHandle(rows[0].workflow_id), task: taskName(taskId, rows[0].workflow_id) };
+    const task = await tasks.task(taskId);
+    if (!task) throw new Refusal(404, 'unknown_task', `no task "${taskId}"`);
+    return { handle: client.workflow.getHandle(task.workflowId), task: taskName(taskId, task.workflowId) };
   };
   return {
     async decide(taskId: string, decision: Omit<DecisionInput, 'task'>) {

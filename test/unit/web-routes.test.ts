@@ -7,11 +7,11 @@ import { EncryptionCodec } from '../../codec/encryption-codec';
 import { toJson } from '../../codec/json-payloads';
 import { loadConfig } from '../../config';
 import { processes } from '../../definitions';
-import { buildCodecServer } from '../../intake/codec';
-import { decisionLinks } from '../../human-tasks/decision-links';
-import { authenticator, generateIdentityKey, issueToken } from '../../intake/identity';
-import { buildIntake } from '../../intake/server';
-import { generateWebhookSecret, signWebhook } from '../../intake/webhook-auth';
+import { buildCodecServer } from '../../web/codec';
+import { decisionLinks } from '../../codec/decision-links';
+import { authenticator, generateIdentityKey, issueToken } from '../../web/identity';
+import { buildIntake } from '../../engine/web';
+import { generateWebhookSecret, signWebhook } from '../../web/events/webhook-auth';
 
 // Every request here is answered before Temporal or PostgreSQL would be asked: any use of them fails the test.
 const unreachable = new Proxy(

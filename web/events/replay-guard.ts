@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Pool } from 'pg';
-import { Refusal } from './errors';
+import { Refusal } from '../errors';
 import { SIGNATURE_TOLERANCE_SECONDS } from './webhook-auth';
 
 /** What a signature vouches for: the body, and the CloudEvents attributes a binary-mode request carries in headers. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProcessDefinition, Trigger } from '../definitions/define';
+import type { ProcessDefinition, Trigger } from '../../definitions/define';
 import type { CloudEvent } from './cloudevent';
 
 /** A complete, valid structured-mode CloudEvent for a trigger: what the catalog shows and the demo sends. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Refusal, fieldErrors, parseJson } from './errors';
+import { Refusal, fieldErrors, parseJson } from '../errors';
 
 /** A CloudEvents 1.0 event whose data is JSON. */
 export interface CloudEvent {

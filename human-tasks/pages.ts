@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type SafeHtml, html } from '../activities/documents/html';
-import type { Verdict } from '../contracts/human-task';
+import type { Verdict } from '../contracts/human-tasks';
 import { PAGE_STYLE } from './page-style';
 
 /** The pages officeflow serves people (the inbox, one-click decisions): plain HTML forms, no script. */

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { fromJson, toJson } from '../codec/json-payloads';
 import { Refusal } from './errors';
 import type { Authenticate } from './identity';
-import { httpServer } from './server';
+import { httpServer } from './http-server';
 
 /** Payloads as the Temporal UI sends them: proto3 JSON, bytes in base64. */
 const payloadList = z.object({

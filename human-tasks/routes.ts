@@ -1,30 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Pool } from 'pg';
 import { z } from 'zod';
+import type { TaskList } from '../activities/human-tasks/store';
 import { email, plainText } from '../contracts/fields';
-import { DecisionInput, DelegationInput } from '../contracts/human-task';
-import { Refusal } from './errors';
-import type { Authenticate } from './identity';
-import type { TaskDesk } from './task-desk';
-
-/** The open tasks of a person (`*`: everyone's), soonest due first: what the task API and the inbox list. */
-export async function openTasksOf(pool: Pool, assignee: string) {
-  const { rows } = await pool.query<{
-    taskId: string;
-    workflowId: string;
-    title: string;
-    details: string;
-    assignee: string;
-    deadline: Date;
-    escalated: boolean;
-  }>(
-    `SELECT task_id AS "taskId", workflow_id AS "workflowId", title, details, assignee, deadline, escalated
-       FROM human_tasks WHERE status = 'open' AND ($1 = '*' OR lower(assignee) = lower($1))
-      ORDER BY deadline`,
-    [assignee],
-  );
-  return rows;
-}
+import { DecisionInput, DelegationInput } from '../contracts/human-tasks';
+import { Refusal } from '../web/errors';
+import type { Authenticate } from '../web/identity';
+import type { TaskDesk } from './desk';
 
 /**
  * People's tasks across every run, for signed-in people (a bearer token): `GET /tasks` lists your open tasks (an
@@ -33,17 +14,19 @@ export async function openTasksOf(pool: Pool, assignee: string) {
  * `POST /tasks/:taskId/delegation` hands your task to someone else where the process allows it. Who acts is who
  * signed in, never what the body says.
  */
-export const taskRoutes: FastifyPluginAsyncZod<{ desk: TaskDesk; pool: Pool; authenticate: Authenticate; operators: string[] }> = async (
-  app,
-  { desk, pool, authenticate, operators },
-) => {
+export const taskRoutes: FastifyPluginAsyncZod<{
+  desk: TaskDesk;
+  tasks: TaskList;
+  authenticate: Authenticate;
+  operators: string[];
+}> = async (app, { desk, tasks, authenticate, operators }) => {
   app.get('/', { schema: { querystring: z.object({ assignee: z.union([z.literal('*'), email]).optional() }) } }, async (request) => {
     const person = await authenticate(request.headers.authorization);
     const { assignee = person.email } = request.query;
     if (assignee.toLowerCase() !== person.email && !operators.includes(person.email)) {
       throw new Refusal(403, 'not_an_operator', `only operators may list other people's tasks; ${person.email} is not one`);
     }
-    return openTasksOf(pool, assignee);
+    return tasks.openTasksOf(assignee);
   });
 
   const taskParams = z.object({ taskId: plainText(300).min(1) });

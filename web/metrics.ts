@@ -1,5 +1,6 @@
 import { Runtime } from '@temporalio/worker';
 import type { Pool } from 'pg';
+import { taskList } from '../activities/human-tasks/store';
 import type { ProcessDefinition } from '../definitions/define';
 
 /** How often the task gauges are read from the task list: often enough for a dashboard, cheap for PostgreSQL. */
@@ -20,10 +21,7 @@ export function intakeMetrics(pool: Pool, registry: ProcessDefinition[]) {
   const teamsSeen = new Set<string>();
 
   async function countTasks(): Promise<void> {
-    const { rows } = await pool.query<{ team: string; open: number; overdue: number }>(
-      `SELECT coalesce(team, 'unknown') AS team, count(*)::int AS open, count(*) FILTER (WHERE deadline < now())::int AS overdue
-         FROM human_tasks WHERE status = 'open' GROUP BY 1`,
-    );
+    const rows = await taskList(pool).countsByTeam();
     // A team whose last task closed reads 0, not its last count.
     const counted = new Map(rows.map((row) => [row.team, row]));
     for (const team of new Set([...teamsSeen, ...counted.keys()])) {

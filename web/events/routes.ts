@@ -2,8 +2,8 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { JSON_TYPES, readCloudEvent } from './cloudevent';
 import type { EventDispatcher } from './dispatch';
-import { Refusal } from './errors';
-import type { IntakeMetrics } from './metrics';
+import { Refusal } from '../errors';
+import type { IntakeMetrics } from '../metrics';
 import { replayGuard } from './replay-guard';
 import { Unauthorized, verifyWebhook } from './webhook-auth';
 

@@ -18,7 +18,7 @@ import {
   type DelegationInput,
   type TaskEvent,
   type TaskRequest,
-} from '../contracts/human-task';
+} from '../contracts/human-tasks';
 import type { RunProgress } from './progress';
 import { mail, quickStep } from './retry-profiles';
 

@@ -1,13 +1,14 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Pool } from 'pg';
+import type { TaskList } from '../activities/human-tasks/store';
 import { z } from 'zod';
 import { html } from '../activities/documents/html';
 import { plainText } from '../contracts/fields';
-import { Verdict } from '../contracts/human-task';
-import type { DecisionLinks } from '../human-tasks/decision-links';
-import { Refusal } from './errors';
+import { Verdict } from '../contracts/human-tasks';
+import type { DecisionLinks } from '../codec/decision-links';
+import { Refusal } from '../web/errors';
 import { VERDICT_LABELS, acceptForms, decisionFields, page } from './pages';
-import type { TaskDesk } from './task-desk';
+import type { TaskDesk } from './desk';
 
 const decisionForm = z.object({ decision: Verdict, comment: plainText(2000).optional() });
 
@@ -16,9 +17,9 @@ const decisionForm = z.object({ decision: Verdict, comment: plainText(2000).opti
  * decides it as the person the link was made for. A link works once, for an open task, before it expires; a tampered,
  * expired or used link gets a page that says so and changes nothing.
  */
-export const decisionPages: FastifyPluginAsync<{ links: DecisionLinks; desk: TaskDesk; pool: Pool }> = async (
+export const decisionPages: FastifyPluginAsync<{ links: DecisionLinks; desk: TaskDesk; tasks: TaskList; pool: Pool }> = async (
   app,
-  { links, desk, pool },
+  { links, desk, tasks, pool },
 ) => {
   acceptForms(app);
 
@@ -31,11 +32,7 @@ export const decisionPages: FastifyPluginAsync<{ links: DecisionLinks; desk: Tas
       return { refused: page(reply, 400, 'This link is not valid', html`<p>It may have been changed or cut short.</p>`) };
     const used = await pool.query('SELECT 1 FROM decision_links_used WHERE link_id = $1', [link.linkId]);
     if (used.rowCount) return { refused: page(reply, 410, 'This link was already used', html`<p>Each link decides once.</p>`) };
-    const { rows } = await pool.query<{ title: string; details: string; verdicts: Verdict[]; status: string; assignee: string }>(
-      'SELECT title, details, verdicts, status, assignee FROM human_tasks WHERE task_id = $1',
-      [link.taskId],
-    );
-    const task = rows[0];
+    const task = await tasks.task(link.taskId);
     if (!task || task.status !== 'open' || task.assignee.toLowerCase() !== link.assignee.toLowerCase()) {
       return {
         refused: page(reply, 410, 'This task no longer waits for you', html`<p>It was decided, withdrawn or passed to someone else.</p>`),

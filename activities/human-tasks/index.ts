@@ -1,0 +1,8 @@
+import { defineSystem } from '../system';
+import { taskListActivities } from './store';
+
+/** People's tasks as officeflow keeps them in PostgreSQL, for the inbox and the task API to list. */
+export default defineSystem({
+  name: 'human-tasks',
+  connect: (_settings, { pool }) => ({ activities: taskListActivities(pool) }),
+});
