@@ -80,11 +80,39 @@ export async function playDemo(
 ): Promise<{ workflowId: string; outcome: string }> {
   const { demo } = process;
   const exampleKey = exampleBusinessKey(process);
+  const decided = new Set<string>();
+  const played = new Set<string>();
+  /** Decides the run's open tasks and plays its counterparts until it rests on neither: its progress then; undefined once finished. */
+  const playPeople = async (handle: WorkflowHandle): Promise<Progress | undefined> => {
+    for (;;) {
+      const progress = await comeToRest(handle);
+      if (!progress) return undefined;
+      const undecided = (progress.openTasks ?? []).filter((open) => !decided.has(open.task));
+      for (const { task, assignee } of undecided) {
+        decided.add(task);
+        const verdict = demo.verdict ?? 'approve';
+        const status = await decideAs(
+          stage.config,
+          stage.intakeUrl,
+          { workflowId: handle.workflowId, task, assignee },
+          verdict,
+          'decided in the demo',
+        );
+        stage.say(`  ${assignee}: ${verdict} ${task} -> ${status}`);
+      }
+      if (undecided.length > 0) continue;
+      const counterpart = demo.plays?.[progress.step];
+      if (!counterpart || played.has(progress.step)) return progress;
+      played.add(progress.step);
+      stage.say(`  ${await counterparts[counterpart](stage, handle.workflowId)}`);
+    }
+  };
+
   let handle: WorkflowHandle | undefined;
   for (const type of demo.events) {
     const trigger = process.triggers.find((t) => t.type === type);
     if (!trigger) throw new Error(`${process.name}'s demo sends ${type}, which is not one of its triggers`);
-    if (handle) await comeToRest(handle);
+    if (handle && !(await playPeople(handle))) throw new Error(`${handle.workflowId} finished before the demo sent ${type}`);
     const example = exampleEvent(trigger);
     const event = businessKey
       ? { ...example, id: `${example.id}-${businessKey}`, data: rekeyed(example.data, exampleKey, businessKey) }
@@ -96,35 +124,16 @@ export async function playDemo(
   }
   if (!handle) throw new Error(`${process.name}'s demo sends no event`);
   const { workflowId } = handle;
-  const ended = (outcome: string) => ({ workflowId, outcome });
 
-  const decided = new Set<string>();
-  const played = new Set<string>();
-  for (;;) {
-    const progress = await comeToRest(handle);
-    if (!progress) return ended(`finished: ${JSON.stringify(await handle.result())}`);
-    const { step, waitingOn, deadline, openTasks = [] } = progress;
-    const undecided = openTasks.filter((open) => !decided.has(open.task));
-    for (const { task, assignee } of undecided) {
-      decided.add(task);
-      const verdict = demo.verdict ?? 'approve';
-      const status = await decideAs(stage.config, stage.intakeUrl, { workflowId, task, assignee }, verdict, 'decided in the demo');
-      stage.say(`  ${assignee}: ${verdict} ${task} -> ${status}`);
-    }
-    if (undecided.length > 0) continue;
-    const counterpart = demo.plays?.[step];
-    if (counterpart && !played.has(step)) {
-      played.add(step);
-      stage.say(`  ${await counterparts[counterpart](stage, workflowId)}`);
-      continue;
-    }
-    const rest = demo.restsAt?.[step];
-    if (rest && openTasks.length === 0) return ended(`${rest}${deadline ? `, waiting on ${waitingOn} until ${deadline}` : ''}`);
-    throw new Error(
-      `${process.name}'s demo does not say what happens at step "${step}"${waitingOn ? ` (waiting on ${waitingOn})` : ''}: ` +
-        `send an event there, play a counterpart, or name the step in demo.restsAt`,
-    );
-  }
+  const progress = await playPeople(handle);
+  if (!progress) return { workflowId, outcome: `finished: ${JSON.stringify(await handle.result())}` };
+  const { step, waitingOn, deadline } = progress;
+  const rest = demo.restsAt?.[step];
+  if (rest) return { workflowId, outcome: `${rest}${deadline ? `, waiting on ${waitingOn} until ${deadline}` : ''}` };
+  throw new Error(
+    `${process.name}'s demo does not say what happens at step "${step}"${waitingOn ? ` (waiting on ${waitingOn})` : ''}: ` +
+      `send an event there, play a counterpart, or name the step in demo.restsAt`,
+  );
 }
 
 /**

@@ -66,9 +66,9 @@ export type DemoCounterpart = 'customer-signs';
 
 /**
  * How `officeflow demo` plays one run of the process, as the systems and people around it would: it sends the
- * examples of `events` in order, each once the run has come to rest; then decides every task the run opens, as its
- * assignee, and plays the counterparts of `plays` where the run reaches their step, until the run finishes or rests
- * at one of `restsAt`. A run that comes to rest anywhere else ends the demo with an error naming the step.
+ * examples of `events` in order; after each, until the run rests waiting on neither, it decides every task the run
+ * opens, as its assignee, and plays the counterparts of `plays` where the run reaches their step. After the last, the
+ * run must finish or rest at one of `restsAt`; resting anywhere else ends the demo with an error naming the step.
  */
 export interface DemoScript {
   /** Trigger types of this process, in the order they are sent; the first starts the run. */

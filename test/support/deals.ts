@@ -3,9 +3,8 @@ import { money } from '../../contracts/money';
 import { DealClosedWon, type OrderToCashResult, type OrderToCashSettings } from '../../contracts/order';
 import { startOptions } from '../../definitions';
 import { orderToCash } from '../../workflows/order-to-cash';
-import type { Progress } from '../../contracts/progress';
 import { sendEvent } from '../../web/events/send';
-import { type TestEngine, eventFor, eventually, uniqueId } from './engine';
+import { type TestEngine, atStep as stepOf, eventFor, uniqueId } from './engine';
 
 /** Order-to-cash's settings in tests: its people, and deadlines no test meets by accident (each shortens what it needs). */
 export const orderToCashTestSettings = {
@@ -29,12 +28,7 @@ export function dealDesk(engine: TestEngine) {
   const send = (type: string, data: Record<string, unknown>) => sendEvent(engine.intakeUrl, engine.secret, eventFor(type, data));
   const handle = (workflowId: string) => engine.client.workflow.getHandle(workflowId);
 
-  /** The run's progress once it is at `step` (and waiting on `waitingOn`, if given). */
-  const atStep = (workflowId: string, step: string, waitingOn?: string): Promise<Progress> =>
-    eventually(async () => {
-      const progress = await handle(workflowId).query<Progress>('progress');
-      return progress.step === step && (!waitingOn || progress.waitingOn === waitingOn) ? progress : undefined;
-    }, `step ${step}`);
+  const atStep = (workflowId: string, step: string, waitingOn?: string) => stepOf(engine, workflowId, step, waitingOn);
 
   return {
     send,

@@ -21,6 +21,8 @@ import { temporalEndpoint } from '../../infra/temporal';
 import { exampleEvent } from '../../web/events/catalog';
 import { issueToken } from '../../web/identity';
 import type { CloudEvent } from '../../web/events/cloudevent';
+import type { Progress } from '../../contracts/progress';
+import { progressQuery } from '../../workflows/progress';
 import { keepHistory } from './histories';
 import { quietRuntime } from './quiet-runtime';
 
@@ -159,6 +161,13 @@ export async function attachmentsOf(mail: ReceivedMail) {
   const raw = await (await fetch(`${mailbox()}/${mail.id}.eml`)).arrayBuffer();
   return (await simpleParser(Buffer.from(raw))).attachments;
 }
+
+/** A run's progress once it is at `step` (and waiting on `waitingOn`, if given). */
+export const atStep = (engine: Pick<TestEngine, 'client'>, workflowId: string, step: string, waitingOn?: string): Promise<Progress> =>
+  eventually(async () => {
+    const progress = await engine.client.workflow.getHandle(workflowId).query<Progress>(progressQuery);
+    return progress.step === step && (!waitingOn || progress.waitingOn === waitingOn) ? progress : undefined;
+  }, `step ${step}`);
 
 /** Polls until `probe` returns a value, for effects that happen a moment after the call that caused them. */
 export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
