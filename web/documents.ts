@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
+import { readDocument } from '../activities/documents/store';
 import { Refusal } from './errors';
 import type { Authenticate } from './identity';
 
@@ -18,14 +19,11 @@ export const documentRoutes: FastifyPluginAsyncZod<{ pool: Pool; authenticate: A
     if (!operators.includes(person.email))
       throw new Refusal(403, 'not_an_operator', `only operators may read documents; ${person.email} is not one`);
     const key = request.params['*'];
-    const { rows } = await pool.query<{ filename: string; content_type: string; content: Buffer }>(
-      'SELECT filename, content_type, content FROM documents WHERE document_key = $1',
-      [key],
-    );
-    if (!rows[0]) throw new Refusal(404, 'no_such_document', `no document has the key "${key}"`);
+    const document = await readDocument(pool, key);
+    if (!document) throw new Refusal(404, 'no_such_document', `no document has the key "${key}"`);
     return reply
-      .type(rows[0].content_type)
-      .header('content-disposition', `attachment; filename="${rows[0].filename.replace(/[^\w.-]/g, '_')}"`)
-      .send(rows[0].content);
+      .type(document.contentType)
+      .header('content-disposition', `attachment; filename="${document.filename.replace(/[^\w.-]/g, '_')}"`)
+      .send(document.content);
   });
 };

@@ -135,3 +135,27 @@ export function salesOrderActivities(pool: Pool) {
     },
   };
 }
+
+/** A sales order as a portal robot types it in: the customer, the currency, the lines with decimal prices. */
+export async function orderForPortals(pool: Pool, orderNumber: string) {
+  const {
+    rows: [order],
+  } = await pool.query<{ customer_number: string; currency: string }>(
+    'SELECT customer_number, currency FROM sales_orders WHERE order_number = $1',
+    [orderNumber],
+  );
+  const { rows: lines } = await pool.query<{ sku: string; quantity: number; unit_price: string }>(
+    'SELECT sku, quantity, unit_price::text FROM sales_order_lines WHERE order_number = $1 ORDER BY line_no',
+    [orderNumber],
+  );
+  return {
+    customerNumber: order.customer_number,
+    currency: order.currency,
+    lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity, unitPrice: line.unit_price })),
+  };
+}
+
+/** The number the legacy ERP gave the order, kept with it. */
+export async function recordLegacyOrderNumber(pool: Pool, orderNumber: string, legacyOrderNumber: string): Promise<void> {
+  await pool.query('UPDATE sales_orders SET legacy_order_number = $2 WHERE order_number = $1', [orderNumber, legacyOrderNumber]);
+}

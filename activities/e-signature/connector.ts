@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { ContractDocument } from '../../contracts/contract';
+import { keepDocument } from '../documents/store';
 
 /** What the e-signature service needs to collect a signature. */
 export interface SignatureRequest {
@@ -58,12 +59,15 @@ export function eSignatureActivities(pool: Pool, esignUrl: string, intakeUrl: st
       const response = await call(`/envelopes/${encodeURIComponent(envelopeId)}/document`, {}, `the document of envelope ${envelopeId}`);
       const content = Buffer.from(await response.arrayBuffer());
       const sha256 = createHash('sha256').update(content).digest('hex');
-      const { rows } = await pool.query<{ sha256: string }>(
-        `INSERT INTO documents (document_key, filename, content_type, content, sha256) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (document_key) DO UPDATE SET document_key = EXCLUDED.document_key RETURNING sha256`,
-        [documentKey, `${envelopeId}-signed.txt`, response.headers.get('content-type') ?? 'application/octet-stream', content, sha256],
-      );
-      return { documentKey, sha256: rows[0].sha256 };
+      const kept = await keepDocument(pool, {
+        documentKey,
+        filename: `${envelopeId}-signed.txt`,
+        contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+        content,
+        sha256,
+      });
+      // A document kept by an earlier attempt answers with its own digest.
+      return { documentKey, sha256: kept.sha256 ?? sha256 };
     },
   };
 }

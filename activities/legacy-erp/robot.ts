@@ -1,3 +1,4 @@
+import { orderForPortals, recordLegacyOrderNumber } from '../back-office/sales-orders';
 import { savedEarlier } from '../robots/entries';
 import type { Portal } from '../robots/portal';
 import { type Robot, runRobot } from '../robots/robot';
@@ -17,31 +18,25 @@ async function findByReference(robot: Robot, reference: string) {
 export function legacyErpRobots(portal: Portal) {
   return {
     async enterOrderInLegacyErp(orderNumber: string): Promise<{ legacyOrderNumber: string }> {
-      const {
-        rows: [order],
-      } = await portal.pool.query('SELECT customer_number, currency FROM sales_orders WHERE order_number = $1', [orderNumber]);
-      const { rows: lines } = await portal.pool.query(
-        'SELECT sku, quantity, unit_price::text FROM sales_order_lines WHERE order_number = $1 ORDER BY line_no',
-        [orderNumber],
-      );
+      const order = await orderForPortals(portal.pool, orderNumber);
       const legacyOrderNumber = await runRobot(portal, `key in order ${orderNumber}`, async (robot) => {
         const existing = await savedEarlier(portal.pool, `legacy-erp/order/${orderNumber}`, () => findByReference(robot, orderNumber));
         if (existing) return existing.Order;
         await robot.step('fill in the order', async () => {
           await robot.open('/orders/new');
-          await robot.fill('Customer no.', order.customer_number);
+          await robot.fill('Customer no.', order.customerNumber);
           await robot.fill('Your reference', orderNumber);
           await robot.fill('Currency', order.currency);
-          for (const [index, line] of lines.entries()) {
+          for (const [index, line] of order.lines.entries()) {
             await robot.fill(`Item no. ${index + 1}`, line.sku);
             await robot.fill(`Quantity ${index + 1}`, String(line.quantity));
-            await robot.fill(`Price ${index + 1}`, line.unit_price);
+            await robot.fill(`Price ${index + 1}`, line.unitPrice);
           }
         });
         await robot.step('save the order', () => robot.submit('Save order'));
         return robot.step('read the order number', () => robot.read('Order no.'));
       });
-      await portal.pool.query('UPDATE sales_orders SET legacy_order_number = $2 WHERE order_number = $1', [orderNumber, legacyOrderNumber]);
+      await recordLegacyOrderNumber(portal.pool, orderNumber, legacyOrderNumber);
       return { legacyOrderNumber };
     },
 

@@ -3,6 +3,7 @@ import type { Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
 import type { OutgoingEmail } from '../../contracts/documents';
 import { inTransaction } from '../../db/transaction';
+import { readDocuments } from '../documents/store';
 import type { DecisionLinks } from '../../codec/decision-links';
 
 /**
@@ -31,11 +32,8 @@ export function mailActivities(pool: Pool, transport: Transporter, from: string,
         );
         const queued = rows[0];
         if (queued.status === 'sent') return { messageId: queued.message_id, alreadySent: true };
-        const attachments = await db.query(
-          `SELECT filename, content_type, content FROM documents WHERE document_key = ANY($1) ORDER BY document_key`,
-          [queued.attachment_keys],
-        );
-        if (attachments.rowCount !== queued.attachment_keys.length) {
+        const attachments = await readDocuments(db, [...queued.attachment_keys].sort());
+        if (attachments.length !== queued.attachment_keys.length) {
           throw new Error(`e-mail ${mail.emailKey} names attachments that do not exist: ${queued.attachment_keys.join(', ')}`);
         }
         const messageId = `<${createHash('sha256').update(mail.emailKey).digest('hex').slice(0, 32)}@officeflow>`;
@@ -45,7 +43,7 @@ export function mailActivities(pool: Pool, transport: Transporter, from: string,
           subject: queued.subject,
           text: queued.body_text,
           messageId,
-          attachments: attachments.rows.map((a) => ({ filename: a.filename, contentType: a.content_type, content: a.content })),
+          attachments: attachments.map(({ filename, contentType, content }) => ({ filename, contentType, content })),
         });
         await db.query(`UPDATE outbox_emails SET status = 'sent', message_id = $2, sent_at = now() WHERE email_key = $1`, [
           mail.emailKey,

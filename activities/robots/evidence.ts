@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { Page } from 'puppeteer-core';
+import { keepDocument } from '../documents/store';
 
 /** Where a failed robot's screenshot and page are kept, by document key. */
 export interface Evidence {
@@ -21,11 +22,12 @@ export async function keepEvidence(pool: Pool, page: Page): Promise<Evidence> {
   await devtools.send('Page.stopLoading');
   await devtools.detach();
   const [screenshot, html] = await Promise.all([page.screenshot({ fullPage: true }), page.content()]);
-  await pool.query(
-    `INSERT INTO documents (document_key, filename, content_type, content)
-     VALUES ($1, 'screenshot.png', 'image/png', $2), ($3, 'page.html', 'text/html', $4)
-     ON CONFLICT (document_key) DO NOTHING`,
-    [evidence.screenshot, Buffer.from(screenshot), evidence.html, Buffer.from(html)],
-  );
+  await keepDocument(pool, {
+    documentKey: evidence.screenshot,
+    filename: 'screenshot.png',
+    contentType: 'image/png',
+    content: Buffer.from(screenshot),
+  });
+  await keepDocument(pool, { documentKey: evidence.html, filename: 'page.html', contentType: 'text/html', content: html });
   return evidence;
 }
