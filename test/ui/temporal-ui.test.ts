@@ -5,7 +5,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { encryptionCodec } from '../../codec/data-converter';
 import { buildCodecServer } from '../../web/codec';
 import { sendEvent } from '../../web/events/send';
-import { type TestEngine, startTestEngine, stateDir } from '../support/engine';
+import { type TestEngine, eventually, startTestEngine, stateDir } from '../support/engine';
 import { dealDesk, orderToCashTestSettings } from '../support/deals';
 
 /**
@@ -54,6 +54,8 @@ it('finds a run by its business search attributes and shows its summary, current
   const page = await browser.newPage();
   await page.setViewport({ width: 1400, height: 900 });
   const query = `BusinessKey = "${d.dealId}" AND WaitingOn = "Logistics"`;
+  // Temporal's visibility store catches up a moment after the run: the UI counts what it holds when the page loads.
+  await eventually(async () => ((await engine.client.workflow.count(query)).count === 1 ? true : undefined), 'the run in visibility');
   await page.goto(`${uiUrl}/namespaces/${engine.settings.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent(query)}`);
   const list = await showing(page, d.workflowId);
   expect(list).toMatch(/1\s+Running/);
