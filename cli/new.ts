@@ -31,7 +31,8 @@ async function register(root: string, file: string, list: RegExp, line: string, 
   if (!list.test(source)) throw new CommandRefused(`${file} has no list to register it in (looked for ${list})`);
   let text = source.replace(list, (_whole, opening: string, items: string, closing: string) => `${opening}${items}${line}${closing}`);
   if (imported) {
-    const lastImport = [...text.matchAll(/^import .+;\n/gm)].at(-1)!;
+    // After the last import of a module of the same room (`import crm from './crm';`), or the last import at all.
+    const lastImport = [...text.matchAll(/^import \w+ from '\.\/[\w-]+';\n/gm)].at(-1) ?? [...text.matchAll(/^import .+;\n/gm)].at(-1)!;
     const after = lastImport.index + lastImport[0].length;
     text = `${text.slice(0, after)}${imported}\n${text.slice(after)}`;
   }
