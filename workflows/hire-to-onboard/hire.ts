@@ -1,7 +1,28 @@
 import { CancellationScope } from '@temporalio/workflow';
-import type { HireToOnboardSettings, NewHire } from '../../contracts/hire';
-import type { compensations } from '../compensation';
-import type { Ask } from '../human-tasks';
+import type { HireToOnboardInput, HireToOnboardSettings, NewHire } from '../../contracts/hire';
+import { compensations } from '../compensation';
+import { type Ask, humanTasks } from '../human-tasks';
+import { trackProgress } from '../progress';
+
+/**
+ * One hire's run, as order-to-cash's `followDeal` and contract approval's `followContract` hold theirs: the new
+ * employee, the settings, what the run has heard, and the means every phase uses. Several people may hold tasks at
+ * once (the manager, IT, HR): each phase is a stage, showing each of them.
+ */
+export function followHire({ hire, settings }: HireToOnboardInput): Hire {
+  const progress = trackProgress('employee-record');
+  const ask = humanTasks(progress);
+  return {
+    hire,
+    settings,
+    employeeNumber: '',
+    startStage: progress.startStage,
+    ask,
+    undo: compensations(ask, { assignee: settings.hrEmail, waitingOn: 'HR' }),
+    heard: {},
+    steps: stepsUnderway(),
+  };
+}
 
 /** One hire's run: the new employee, the process's settings, and the helpers every phase uses. */
 export interface Hire {

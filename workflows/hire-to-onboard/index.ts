@@ -1,14 +1,11 @@
 import { CancellationScope, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { HireToOnboardInput, HireToOnboardResult } from '../../contracts/hire';
-import { compensations } from '../compensation';
-import { humanTasks } from '../human-tasks';
 import { emailOnce } from '../email';
-import { trackProgress } from '../progress';
 import { quickStep } from '../retry-profiles';
 import { openAccounts } from './accounts';
 import { prepareFirstDay } from './first-day';
-import { type Hire, stepsUnderway } from './hire';
+import { type Hire, followHire } from './hire';
 import { equipmentDelivered, offerRescinded } from './messages';
 
 export { equipmentDelivered, offerRescinded };
@@ -19,20 +16,8 @@ const { createEmployeeRecord, eraseEmployeeData, markEmployeeActive } = proxyAct
  * Hire-to-onboard: an offer accepted in the applicant-tracking system becomes an employee with a record, accounts,
  * equipment, a welcome and a prepared first day. A rescinded offer undoes whatever was done, newest first.
  */
-export async function hireToOnboard({ hire, settings }: HireToOnboardInput): Promise<HireToOnboardResult> {
-  // Several people may hold tasks at once (the manager, IT, HR): each phase is a stage, showing each of them.
-  const progress = trackProgress('employee-record');
-  const ask = humanTasks(progress);
-  const run: Hire = {
-    hire,
-    settings,
-    employeeNumber: '',
-    startStage: progress.startStage,
-    ask,
-    undo: compensations(ask, { assignee: settings.hrEmail, waitingOn: 'HR' }),
-    heard: {},
-    steps: stepsUnderway(),
-  };
+export async function hireToOnboard(input: HireToOnboardInput): Promise<HireToOnboardResult> {
+  const run = followHire(input);
   const onboarding = new CancellationScope();
   setHandler(offerRescinded, ({ reason }) => {
     run.heard.rescinded ??= reason;
