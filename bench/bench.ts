@@ -143,7 +143,7 @@ export async function runBench(
           say(`intake: ${concurrency} senders for ${plan.intake.seconds} s, workers idle`);
           rows.push(await measureIntakeLatency(measured.url, secret, { concurrency, seconds: plan.intake.seconds, workers: 'idle' }));
         }
-        const busy = runBurst(bench.target, { deals: plan.intake.busyRuns, concurrency: plan.intake.busyConcurrency });
+        const busy = runBurst(bench.target, { runs: { 'order-to-cash': plan.intake.busyRuns }, concurrency: plan.intake.busyConcurrency });
         // Once the runs are under way.
         await new Promise((resolve) => setTimeout(resolve, plan.intake.busyAfterSeconds * 1000));
         for (const concurrency of plan.intake.concurrencies) {

@@ -12,7 +12,9 @@ import type { PayrollEmployee } from '../activities/payroll/stand-in';
 import { decideAs, esignUrl, signAsCustomer } from '../cli/people';
 import type { Config } from '../config';
 import type { Progress } from '../contracts/progress';
-import { bindingFor } from '../definitions';
+import { playDemo } from '../cli/demo';
+import { bindingFor, processes } from '../definitions';
+import type { ProcessDefinition } from '../definitions/define';
 import { keptJson } from '../infra/state';
 import { percentile } from './statistics';
 import { exampleEvent } from '../web/events/catalog';
@@ -30,15 +32,11 @@ export interface BurstTarget {
   mailboxUrl: string;
 }
 
-/** How many runs of each process. */
-export interface RunCounts {
-  deals: number;
-  hires: number;
-  contracts: number;
-  accounts: number;
-}
+/** How many runs of each process, by its name in the registry. */
+export type RunCounts = Record<string, number>;
 
-export interface BurstOptions extends Partial<RunCounts> {
+export interface BurstOptions {
+  runs: RunCounts;
   /** Runs driven at once: all of them (a burst), or this many, each started when one finishes (steady). */
   concurrency?: number;
   /** Gives up waiting for the runs after this long. */
@@ -68,8 +66,19 @@ export interface BurstReport {
   ok: boolean;
 }
 
-/** Where each process's run ends when everyone plays their part. */
-export const DESIGNED_OUTCOMES = { deals: 'paid', hires: 'active', contracts: 'in force', accounts: 'credit approved' } as const;
+/**
+ * Where a run ends when everyone plays their part: for the processes the burst drives by hand (with addresses of
+ * their own, stock on the shelves, a bank that reads the invoice), their result; for any other, the end of its
+ * definition's demo.
+ */
+export const DESIGNED_OUTCOMES: Record<string, string> = {
+  'order-to-cash': 'paid',
+  'hire-to-onboard': 'active',
+  'contract-approval': 'in force',
+  'customer-onboarding': 'credit approved',
+};
+export const BY_ITS_DEMO = 'played to its end';
+export const designedOutcome = (process: string): string => DESIGNED_OUTCOMES[process] ?? BY_ITS_DEMO;
 
 /** How the driver learns what to pay (as the bank would read the invoice): a query of its own, not officeflow's. */
 export const INVOICE_OF_DEAL =
@@ -112,12 +121,9 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, deadline: number,
  * office, the portals, the CRM, the e-signature service and the mail sink hold: one of each business object per run.
  */
 export async function runBurst(target: BurstTarget, options: BurstOptions, { timeoutsCount = true } = {}): Promise<BurstReport> {
-  const runs: RunCounts = {
-    deals: options.deals ?? 0,
-    hires: options.hires ?? 0,
-    contracts: options.contracts ?? 0,
-    accounts: options.accounts ?? 0,
-  };
+  const { runs } = options;
+  const unknown = Object.keys(runs).filter((name) => !processes.some((process) => process.name === name));
+  if (unknown.length > 0) throw new Error(`no process is named ${unknown.join(', ')}`);
   const batch = randomUUID().slice(0, 8);
   const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
   const { client, config, intakeUrl } = target;
@@ -138,13 +144,16 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
   };
   const result = <T>(workflowId: string) =>
     waitFor(() => client.workflow.getHandle(workflowId).result() as Promise<T>, deadline, `the result of ${workflowId}`);
-  const keys = (letter: string, count: number) => Array.from({ length: count }, (_, i) => `BURST-${batch}-${letter}${i + 1}`);
-  const ids = {
-    deals: keys('D', runs.deals),
-    hires: keys('H', runs.hires),
-    contracts: keys('K', runs.contracts),
-    accounts: keys('A', runs.accounts),
-  };
+  /** The business keys of a process's runs: `BURST-<batch>-OTC1` for order-to-cash's first. */
+  const keysOf = (name: string) =>
+    Array.from(
+      { length: runs[name] ?? 0 },
+      (_, i) =>
+        `BURST-${batch}-${name
+          .split('-')
+          .map((word) => word[0].toUpperCase())
+          .join('')}${i + 1}`,
+    );
 
   const dealToCash = async (dealId: string) => {
     const billingEmail = `${dealId.toLowerCase()}@customer.test`;
@@ -192,7 +201,7 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
         const handle = client.workflow.getHandle(workflowId);
         if ((await handle.describe()).status.name !== 'RUNNING') return (await handle.result()).outcome as string;
         const progress = await handle.query<Progress>(progressQuery);
-        if (progress.step === 'in-force') return DESIGNED_OUTCOMES.contracts;
+        if (progress.step === 'in-force') return DESIGNED_OUTCOMES['contract-approval'];
         for (const { task, assignee } of progress.openTasks ?? [])
           await decideAs(config, intakeUrl, { workflowId, task, assignee }, 'approve', 'burst');
         if (progress.step === 'awaiting-signature') await signAsCustomer(esignUrl(config), workflowId);
@@ -211,42 +220,55 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
     });
     await send('finance.credit_limit.approved', { accountId });
     const onboarded = await result<{ reviewedByFinance: boolean }>(`customer-onboarding-${accountId}`);
-    return onboarded.reviewedByFinance ? DESIGNED_OUTCOMES.accounts : 'prepayment';
+    return onboarded.reviewedByFinance ? DESIGNED_OUTCOMES['customer-onboarding'] : 'prepayment';
   };
 
-  await stockFor(target.pool, runs.deals);
+  /** Each process's driver: by hand for the four above, by its definition's demo for any other in the registry. */
+  const byHand: Record<string, (key: string) => Promise<string>> = {
+    'order-to-cash': dealToCash,
+    'hire-to-onboard': hireToOnboard,
+    'contract-approval': contractToSignature,
+    'customer-onboarding': accountToCustomer,
+  };
+  const stage = { client, config, intakeUrl, secret: config.WEBHOOK_SECRETS[0], say: () => undefined, until: deadline };
+  const driverOf = (process: ProcessDefinition) => {
+    const driver = byHand[process.name];
+    if (driver) return async (key: string) => ({ workflowId: `${process.name}-${key}`, outcome: await driver(key) });
+    return async (key: string) => {
+      const { workflowId } = await playDemo(process, stage, { businessKey: key });
+      return { workflowId, outcome: BY_ITS_DEMO };
+    };
+  };
+
+  await stockFor(target.pool, runs['order-to-cash'] ?? 0);
   const limiter = new Bottleneck({ maxConcurrent: options.concurrency ?? null });
   const runSeconds: number[] = [];
-  const timed = async (run: () => Promise<string>) => {
+  const timed = async <T>(run: () => Promise<T>) => {
     const began = Date.now();
     const outcome = await run();
     runSeconds.push((Date.now() - began) / 1000);
     return outcome;
   };
-  const drive = (keysOf: string[], driver: (key: string) => Promise<string>) =>
-    keysOf.map((key) => limiter.schedule(() => timed(() => driver(key))).catch((error: unknown) => `failed: ${String(error)}`));
   const started = Date.now();
-  const outcomesOf = await Promise.all([
-    Promise.all(drive(ids.deals, dealToCash)),
-    Promise.all(drive(ids.hires, hireToOnboard)),
-    Promise.all(drive(ids.contracts, contractToSignature)),
-    Promise.all(drive(ids.accounts, accountToCustomer)),
-  ]);
+  const driven = await Promise.all(
+    processes.flatMap((process) =>
+      keysOf(process.name).map((key) =>
+        limiter
+          .schedule(() => timed(() => driverOf(process)(key)))
+          .then(({ workflowId, outcome }) => ({ process: process.name, workflowId, outcome }))
+          // A run that could not be driven to its end counts under its error.
+          .catch((error: unknown) => ({ process: process.name, workflowId: undefined, outcome: `failed: ${String(error)}` })),
+      ),
+    ),
+  );
   const seconds = (Date.now() - started) / 1000;
   await options.beforeCounting?.();
 
-  // A run that could not be driven to its end counts under its error.
   const outcomes: Record<string, number> = {};
-  for (const outcome of outcomesOf.flat()) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-  const designed = [DESIGNED_OUTCOMES.deals, DESIGNED_OUTCOMES.hires, DESIGNED_OUTCOMES.contracts, DESIGNED_OUTCOMES.accounts];
-  const lost = outcomesOf.reduce((sum, list, i) => sum + list.filter((outcome) => outcome !== designed[i]).length, 0);
-  const doubled = await countDoubles(target, batch, ids);
-  const workflowIds = [
-    ...ids.deals.map((id) => `order-to-cash-${id}`),
-    ...ids.hires.map((id) => `hire-to-onboard-${id}`),
-    ...ids.contracts.map((id) => `contract-approval-${id}`),
-    ...ids.accounts.map((id) => `customer-onboarding-${id}`),
-  ];
+  for (const { outcome } of driven) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  const lost = driven.filter(({ process, outcome }) => outcome !== designedOutcome(process)).length;
+  const doubled = await countDoubles(target, batch, runs);
+  const workflowIds = driven.flatMap(({ workflowId }) => (workflowId ? [workflowId] : []));
   const activityTimeouts = await countActivityTimeouts(client, workflowIds);
   return {
     mode: options.concurrency ? `steady, ${options.concurrency} at a time` : 'burst, all at once',
@@ -272,7 +294,8 @@ async function stockFor(pool: Pool, deals: number): Promise<void> {
 }
 
 /** How many of each business object exist beyond one per run of this batch (beyond one per stage, for CRM changes). */
-async function countDoubles(target: BurstTarget, batch: string, ids: Record<keyof RunCounts, string[]>): Promise<Record<string, number>> {
+async function countDoubles(target: BurstTarget, batch: string, runs: RunCounts): Promise<Record<string, number>> {
+  const deals = runs['order-to-cash'] ?? 0;
   const prefix = `BURST-${batch}-%`;
   const stateDir = target.config.OFFICEFLOW_STATE_DIR;
   const kept = <T>(file: string): T => keptJson<T>(path.join(stateDir, file), [] as T).value;
@@ -306,11 +329,11 @@ async function countDoubles(target: BurstTarget, batch: string, ids: Record<keyo
   const burstMail = mail.filter((m) => m.to.some((to) => to.startsWith(`burst-${batch}-`)) || m.subject?.includes(`BURST-${batch}-`));
 
   return {
-    salesOrders: orders.length - ids.deals.length,
+    salesOrders: orders.length - deals,
     invoices: await count(
       `SELECT count(*) - count(DISTINCT order_number) AS n FROM invoices JOIN sales_orders USING (order_number) WHERE deal_id LIKE $1`,
     ),
-    ledgerEntries: Math.max(ledgerEntries - 2 * ids.deals.length, 0),
+    ledgerEntries: Math.max(ledgerEntries - 2 * deals, 0),
     unbalancedLedgerEntries: unbalanced.length,
     legacyErpOrders: extra(
       kept<LegacyOrder[]>('legacy-erp.json')

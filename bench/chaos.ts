@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { processes } from '../definitions';
 import { type BurstReport, type RunCounts, runBurst } from './burst';
 import { type BenchEngine, startBenchEngine } from './local-engine';
 
@@ -33,10 +34,13 @@ interface Fault {
   inject(): Promise<unknown>;
 }
 
-/** The runs shared out over the processes: a quarter each, the rest to order-to-cash. */
+/** The runs shared out over every process in the registry, as evenly as they go; the rest to order-to-cash. */
 export function shareRuns(runs: number): RunCounts {
-  const each = Math.floor(runs / 4);
-  return { deals: runs - 3 * each, hires: each, contracts: each, accounts: each };
+  const each = Math.floor(runs / processes.length);
+  const shares: RunCounts = Object.fromEntries(processes.map((process) => [process.name, each]));
+  const rest = runs - each * processes.length;
+  const heaviest = 'order-to-cash' in shares ? 'order-to-cash' : processes[0].name;
+  return { ...shares, [heaviest]: shares[heaviest] + rest };
 }
 
 /** A stand-in's fault switch (`POST /standin/faults`), as the chaos run throws it. */
@@ -135,7 +139,7 @@ export async function runChaos(log: Logger, options: ChaosOptions, say: (line: s
     const faults = injectFaults(faultsFor(bench, options.workers, options.scale), Date.now(), say);
     const report = await runBurst(
       bench.target,
-      { ...shareRuns(options.runs), timeoutMs: options.timeoutMs, beforeCounting: faults.stop },
+      { runs: shareRuns(options.runs), timeoutMs: options.timeoutMs, beforeCounting: faults.stop },
       { timeoutsCount: false },
     );
     await faults.done;

@@ -95,7 +95,7 @@ function robotSteps(stateDir: string, workers: number, since: number): RunProfil
  */
 export async function profileOrderToCash(bench: BenchEngine): Promise<RunProfile> {
   const { pool, client } = bench.target;
-  await runBurst(bench.target, { deals: 1 });
+  await runBurst(bench.target, { runs: { 'order-to-cash': 1 } });
   await pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   const metricsUrl = `http://127.0.0.1:${bench.infra.config.TEMPORAL_METRICS_PORT}/metrics`;
   let after: { postgres: RunProfile['postgres']; requests: Map<string, number> } | undefined;
@@ -103,7 +103,7 @@ export async function profileOrderToCash(bench: BenchEngine): Promise<RunProfile
   const before = await temporalRequests(metricsUrl);
   await pool.query('SELECT pg_stat_statements_reset()');
   const report = await runBurst(bench.target, {
-    deals: 1,
+    runs: { 'order-to-cash': 1 },
     beforeCounting: async () => {
       after = { postgres: await postgresStatements(pool), requests: await temporalRequests(metricsUrl) };
     },

@@ -1,12 +1,10 @@
 import type { BurstReport, RunCounts } from './burst';
 
-const NAMES: Record<keyof RunCounts, string> = { deals: 'deals', hires: 'hires', contracts: 'contracts', accounts: 'accounts' };
-
-/** "100 deals + 50 hires": the runs of the processes that have any. */
+/** "100 order-to-cash + 50 hire-to-onboard": the runs of the processes that have any. */
 export const describeRuns = (runs: RunCounts): string =>
-  (Object.keys(NAMES) as Array<keyof RunCounts>)
-    .filter((kind) => runs[kind] > 0)
-    .map((kind) => `${runs[kind]} ${NAMES[kind]}`)
+  Object.entries(runs)
+    .filter(([, count]) => count > 0)
+    .map(([process, count]) => `${count} ${process}`)
     .join(' + ');
 
 /** A burst's or chaos run's report as a person reads it. */

@@ -23,7 +23,7 @@ async function ordersToKey(bench: BenchEngine, count: number, tag: string): Prom
   const { pool } = bench.target;
   const source = async () =>
     (await pool.query<{ order_number: string }>('SELECT order_number FROM sales_orders ORDER BY created_at LIMIT 1')).rows[0]?.order_number;
-  if (!(await source())) await runBurst(bench.target, { deals: 1 });
+  if (!(await source())) await runBurst(bench.target, { runs: { 'order-to-cash': 1 } });
   const from = (await source())!;
   const orders: string[] = [];
   for (let i = 0; i < count; i++) {

@@ -30,7 +30,7 @@ export function processNames(bench: BenchEngine): Map<number, string> {
 export async function measureOrderToCash(bench: BenchEngine, runs: number, concurrency: number | 'burst'): Promise<ThroughputRow> {
   const names = processNames(bench);
   const [report, cpu] = await cpuWhile(names, () =>
-    runBurst(bench.target, { deals: runs, concurrency: concurrency === 'burst' ? undefined : concurrency }),
+    runBurst(bench.target, { runs: { 'order-to-cash': runs }, concurrency: concurrency === 'burst' ? undefined : concurrency }),
   );
   return {
     mode: concurrency === 'burst' ? `burst of ${runs}` : `${concurrency} at a time`,

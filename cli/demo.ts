@@ -17,6 +17,12 @@ export interface DemoStage {
   intakeUrl: string;
   secret: string;
   say(line: string): void;
+  /**
+   * Until when a run may take to come to rest, and the engine to answer again after a failure (a server restarted,
+   * the intake answering 503): the burst and the chaos run outlast what they take away. Without it, a minute to rest
+   * and no second try.
+   */
+  until?: number;
 }
 
 /** How long a run may take to come to rest after an event or a decision before the demo gives up on it. */
@@ -24,20 +30,39 @@ const REST_LIMIT_MS = 60_000;
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 250));
 
+/** A call to the engine, tried again after a failure until the stage's `until`. */
+async function patiently<T>({ until }: DemoStage, attempt: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (until === undefined || Date.now() > until) throw error;
+      await pause();
+    }
+  }
+}
+
+/** An answer of the intake, where one of 500 or more (a backend away for a while) is a failure to try again. */
+const answered = async <T extends { status: number }>(call: Promise<T>): Promise<T> => {
+  const answer = await call;
+  if (answer.status >= 500) throw new Error(`the intake answered ${answer.status}`);
+  return answer;
+};
+
 /**
  * Waits until a run has come to rest: finished, or its history no longer growing with no activity or workflow task
  * pending (it waits on a person, an event or a timer). Its progress then, or undefined once finished.
  */
-async function comeToRest(handle: WorkflowHandle): Promise<Progress | undefined> {
+async function comeToRest(handle: WorkflowHandle, stage: DemoStage): Promise<Progress | undefined> {
   let seen = -1;
-  for (const until = Date.now() + REST_LIMIT_MS; Date.now() < until; await pause()) {
-    const { status, historyLength, raw } = await handle.describe();
+  for (const until = stage.until ?? Date.now() + REST_LIMIT_MS; Date.now() < until; await pause()) {
+    const { status, historyLength, raw } = await patiently(stage, () => handle.describe());
     if (status.name !== 'RUNNING') return undefined;
     const busy = (raw.pendingActivities?.length ?? 0) > 0 || raw.pendingWorkflowTask != null;
-    if (!busy && historyLength === seen) return handle.query<Progress>(progressQuery);
+    if (!busy && historyLength === seen) return patiently(stage, () => handle.query<Progress>(progressQuery));
     seen = historyLength;
   }
-  throw new Error(`${handle.workflowId} did not come to rest within ${REST_LIMIT_MS / 1000} s`);
+  throw new Error(`${handle.workflowId} did not come to rest in time`);
 }
 
 /** The people and systems outside officeflow the demo plays, by the name a definition gives them. */
@@ -85,26 +110,22 @@ export async function playDemo(
   /** Decides the run's open tasks and plays its counterparts until it rests on neither: its progress then; undefined once finished. */
   const playPeople = async (handle: WorkflowHandle): Promise<Progress | undefined> => {
     for (;;) {
-      const progress = await comeToRest(handle);
+      const progress = await comeToRest(handle, stage);
       if (!progress) return undefined;
       const undecided = (progress.openTasks ?? []).filter((open) => !decided.has(open.task));
       for (const { task, assignee } of undecided) {
         decided.add(task);
         const verdict = demo.verdict ?? 'approve';
-        const status = await decideAs(
-          stage.config,
-          stage.intakeUrl,
-          { workflowId: handle.workflowId, task, assignee },
-          verdict,
-          'decided in the demo',
-        );
+        const decide = () =>
+          decideAs(stage.config, stage.intakeUrl, { workflowId: handle.workflowId, task, assignee }, verdict, 'decided in the demo');
+        const { status } = await patiently(stage, () => answered(decide().then((answer) => ({ status: answer }))));
         stage.say(`  ${assignee}: ${verdict} ${task} -> ${status}`);
       }
       if (undecided.length > 0) continue;
       const counterpart = demo.plays?.[progress.step];
       if (!counterpart || played.has(progress.step)) return progress;
       played.add(progress.step);
-      stage.say(`  ${await counterparts[counterpart](stage, handle.workflowId)}`);
+      stage.say(`  ${await patiently(stage, () => counterparts[counterpart](stage, handle.workflowId))}`);
     }
   };
 
@@ -117,7 +138,7 @@ export async function playDemo(
     const event = businessKey
       ? { ...example, id: `${example.id}-${businessKey}`, data: rekeyed(example.data, exampleKey, businessKey) }
       : example;
-    const { status, body } = await sendEvent(stage.intakeUrl, stage.secret, event);
+    const { status, body } = await patiently(stage, () => answered(sendEvent(stage.intakeUrl, stage.secret, event)));
     stage.say(`  ${type} -> ${status} ${JSON.stringify(body)}`);
     if (status >= 300) throw new Error(`the intake refused the demo event ${type}`);
     handle ??= stage.client.workflow.getHandle((body as { workflowId: string }).workflowId);
