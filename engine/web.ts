@@ -57,7 +57,8 @@ export function buildIntake({
   log,
 }: IntakeDeps): FastifyInstance {
   const app = httpServer(log, trustProxyHops);
-  const metrics = intakeMetrics(pool, registry);
+  const tasks = taskList(pool);
+  const metrics = intakeMetrics(tasks, registry);
   metrics.start((error) => log.warn({ err: error }, 'the task gauges were not read'));
   app.addHook('onClose', async () => metrics.stop());
   app.register(rateLimit, { max, timeWindow: '1 minute' });
@@ -68,7 +69,6 @@ export function buildIntake({
     pool,
     metrics,
   });
-  const tasks = taskList(pool);
   const desk = taskDesk(client, tasks, pool);
   app.register(taskRoutes, { prefix: '/tasks', desk, tasks, authenticate, operators });
   app.register(decisionPages, { prefix: '/links', links, desk, tasks, pool });

@@ -1,6 +1,5 @@
 import { Runtime } from '@temporalio/worker';
-import type { Pool } from 'pg';
-import { taskList } from '../activities/human-tasks/store';
+import type { TaskList } from '../activities/human-tasks/store';
 import type { ProcessDefinition } from '../definitions/define';
 
 /** How often the task gauges are read from the task list: often enough for a dashboard, cheap for PostgreSQL. */
@@ -11,7 +10,7 @@ const TASK_GAUGE_INTERVAL_MS = 15_000;
  * `installTemporalRuntime`): events answered per type and HTTP status, and open tasks and tasks past their deadline
  * per team, read from the task list.
  */
-export function intakeMetrics(pool: Pool, registry: ProcessDefinition[]) {
+export function intakeMetrics(tasks: TaskList, registry: ProcessDefinition[]) {
   const meter = Runtime.instance().metricMeter;
   const events = meter.createCounter('officeflow_events', 'events', 'Events the intake answered, per type and HTTP status');
   const openTasks = meter.createGauge('officeflow_open_tasks', 'int', 'tasks', 'Open human tasks per team');
@@ -21,7 +20,7 @@ export function intakeMetrics(pool: Pool, registry: ProcessDefinition[]) {
   const teamsSeen = new Set<string>();
 
   async function countTasks(): Promise<void> {
-    const rows = await taskList(pool).countsByTeam();
+    const rows = await tasks.countsByTeam();
     // A team whose last task closed reads 0, not its last count.
     const counted = new Map(rows.map((row) => [row.team, row]));
     for (const team of new Set([...teamsSeen, ...counted.keys()])) {
