@@ -17,7 +17,7 @@ export type ApprovalOutcome =
 
 /** Why a rule applies to the facts, or undefined when it does not. */
 function reason({ when }: ApprovalStageRule, { amount, flags = {} }: ApprovalFacts): string | undefined {
-  if (when.always) return 'it applies to every run';
+  if (when.always) return 'every run goes through it';
   const threshold = when.amountAtLeast;
   // Runs are refused at the intake when their amount cannot be weighed (see thresholdsInCurrencyOf); one that started
   // before that check goes through the stage rather than past it.

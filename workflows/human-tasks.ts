@@ -49,6 +49,10 @@ interface OpenTask {
   decision?: Decision;
 }
 
+/** Who decided, and why where they said: `lee@example.com: too many open invoices`. */
+export const whoDecided = ({ decidedBy, comment }: Pick<Decision, 'decidedBy' | 'comment'>): string =>
+  `${decidedBy}${comment ? `: ${comment}` : ''}`;
+
 /** The global id of a run's task: what people see in the task list and pass to the API. */
 export const taskId = (workflowId: string, name: string): string => `${workflowId}:${name}`;
 

@@ -1,8 +1,8 @@
 import { condition } from '@temporalio/workflow';
 import type { ApprovalStageRule } from '../../contracts/approval';
-import type { Money } from '../../contracts/money';
-import { formatMoney } from '../../contracts/money';
+import { type Money, formatMoney } from '../../contracts/money';
 import { type ApprovalOutcome, approvalChain, passesWhen } from '../approval-chain';
+import { whoDecided } from '../human-tasks';
 import type { ContractRun } from './contract-run';
 
 /**
@@ -48,7 +48,7 @@ export function approveContract(run: ContractRun): Promise<ApprovalOutcome> {
         stages: stages.map(({ stage, because, approvers, passWhen }) => ({ stage, because, approvers, passWhen })),
       }),
     stagePassed: ({ stage }) => audit('stage-passed', { stage }),
-    revise: ({ decision, round }) => reviseContract(run, `${decision.decidedBy}${decision.comment ? `: ${decision.comment}` : ''}`, round),
+    revise: ({ decision, round }) => reviseContract(run, whoDecided(decision), round),
   });
 }
 

@@ -1,5 +1,7 @@
 import type { ContractApprovalInput, ContractApprovalResult } from '../../contracts/contract';
+import type { Decision } from '../../contracts/human-tasks';
 import { moveDeal } from '../crm';
+import { whoDecided } from '../human-tasks';
 import { approveContract } from './approval';
 import { type ContractRun, followContract } from './contract-run';
 import { collectSignature, remindOfRenewal } from './signature';
@@ -21,12 +23,7 @@ export async function contractApproval(input: ContractApprovalInput): Promise<Co
     contract.submittedBy,
   );
   const approval = await approveContract(run);
-  if (!approval.approved)
-    return rejected(
-      run,
-      `${approval.decision.decidedBy}${approval.decision.comment ? `: ${approval.decision.comment}` : ''}`,
-      approval.decision.comment,
-    );
+  if (!approval.approved) return rejected(run, approval.decision);
 
   const stages = approval.stages.map((s) => s.stage);
   await announceApproval(run, stages);
@@ -48,15 +45,12 @@ async function announceApproval({ contract, audit, tellSubmitter }: ContractRun,
 }
 
 /** A stage rejected it: the CRM and Sales hear who and why, and the run ends. */
-async function rejected(
-  { contract, audit, tellSubmitter, progress }: ContractRun,
-  why: string,
-  reason?: string,
-): Promise<ContractApprovalResult> {
+async function rejected({ contract, audit, tellSubmitter, progress }: ContractRun, decision: Decision): Promise<ContractApprovalResult> {
   const version = contract.document.version;
+  const why = whoDecided(decision);
   await moveDeal(contract.opportunityId, 'contract-rejected', `Contract ${contract.contractId} rejected by ${why}`);
   await tellSubmitter('rejected', `Contract ${contract.contractId} was rejected`, `Version ${version} was rejected by ${why}.`);
-  await audit('rejected', { reason });
+  await audit('rejected', { reason: decision.comment });
   progress.enterStep('rejected');
   return { outcome: 'rejected', documentVersion: version, stages: [], reason: `rejected by ${why}` };
 }

@@ -2,6 +2,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { formatMoney } from '../../contracts/money';
 import { orderTotal } from '../../contracts/order';
+import { whoDecided } from '../human-tasks';
 import { quickStep } from '../retry-profiles';
 import { type Deal, DealEnded } from './deal';
 
@@ -32,7 +33,7 @@ export async function checkCustomerCredit({ order, ask, tellCrm, email }: Deal):
   });
   if (decision.decision === 'approve') return customerNumber;
 
-  const why = `Credit not approved by ${decision.decidedBy}${decision.comment ? `: ${decision.comment}` : ''}`;
+  const why = `Credit not approved by ${whoDecided(decision)}`;
   await tellCrm('blocked', why);
   await email('credit-rejected', order.salesRepEmail, `Deal ${order.dealId} is blocked: credit not approved`, `${why}.`);
   throw new DealEnded({ outcome: 'credit-rejected', reason: why });
