@@ -42,12 +42,10 @@ async function patiently<T>({ until }: DemoStage, attempt: () => Promise<T>): Pr
   }
 }
 
-/** An answer of the intake, where one of 500 or more (a backend away for a while) is a failure to try again. */
-const answered = async <T extends { status: number }>(call: Promise<T>): Promise<T> => {
-  const answer = await call;
-  if (answer.status >= 500) throw new Error(`the intake answered ${answer.status}`);
-  return answer;
-};
+/** Throws for an intake's answer of 500 or more (a backend away for a while), so that the call is tried again. */
+function unlessAway(status: number): void {
+  if (status >= 500) throw new Error(`the intake answered ${status}`);
+}
 
 /**
  * Waits until a run has come to rest: finished, or its history no longer growing with no activity or workflow task
@@ -116,9 +114,17 @@ export async function playDemo(
       for (const { task, assignee } of undecided) {
         decided.add(task);
         const verdict = demo.verdict ?? 'approve';
-        const decide = () =>
-          decideAs(stage.config, stage.intakeUrl, { workflowId: handle.workflowId, task, assignee }, verdict, 'decided in the demo');
-        const { status } = await patiently(stage, () => answered(decide().then((answer) => ({ status: answer }))));
+        const status = await patiently(stage, async () => {
+          const decided = await decideAs(
+            stage.config,
+            stage.intakeUrl,
+            { workflowId: handle.workflowId, task, assignee },
+            verdict,
+            'decided in the demo',
+          );
+          unlessAway(decided);
+          return decided;
+        });
         stage.say(`  ${assignee}: ${verdict} ${task} -> ${status}`);
       }
       if (undecided.length > 0) continue;
@@ -138,7 +144,11 @@ export async function playDemo(
     const event = businessKey
       ? { ...example, id: `${example.id}-${businessKey}`, data: rekeyed(example.data, exampleKey, businessKey) }
       : example;
-    const { status, body } = await patiently(stage, () => answered(sendEvent(stage.intakeUrl, stage.secret, event)));
+    const { status, body } = await patiently(stage, async () => {
+      const sent = await sendEvent(stage.intakeUrl, stage.secret, event);
+      unlessAway(sent.status);
+      return sent;
+    });
     stage.say(`  ${type} -> ${status} ${JSON.stringify(body)}`);
     if (status >= 300) throw new Error(`the intake refused the demo event ${type}`);
     handle ??= stage.client.workflow.getHandle((body as { workflowId: string }).workflowId);
