@@ -9,8 +9,10 @@ import { addDocumentCommand } from './documents';
 import { addNewCommands } from './new';
 import { CommandRefused, EXIT } from './output';
 import { addProcessCommands } from './processes';
+import { addOperatorActionsCommand } from './operator-actions';
 import { addRepairCommands } from './repair';
 import { addRunCommands } from './runs';
+import { addSessionCommands } from './sessions';
 import { addTaskCommands } from './tasks';
 
 /** The engine's own commands, loaded when one runs: the rest start without the engine's code. */
@@ -81,7 +83,9 @@ program
 addProcessCommands(program, clientConfig);
 addRunCommands(program, clientConfig);
 addRepairCommands(program, clientConfig);
+addOperatorActionsCommand(program, clientConfig);
 addTaskCommands(program, clientConfig);
+addSessionCommands(program, clientConfig);
 addDocumentCommand(program, clientConfig);
 addNewCommands(program);
 

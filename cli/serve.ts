@@ -7,6 +7,7 @@ import { allSearchAttributes } from '../definitions';
 import { startEngine } from '../engine';
 import { startInfrastructure } from '../engine/local';
 import { createLogger, installTemporalRuntime } from '../infra/logger';
+import { carryOnWhenOutputIsLost } from '../infra/lost-output';
 import { stopParts } from '../infra/parts';
 import { localPort } from '../infra/ports';
 import { setUpNamespace, temporalEndpoint } from '../infra/temporal';
@@ -18,6 +19,7 @@ import { bundleWorkflows } from '../workers/worker';
  */
 
 export async function up(options: { only?: 'worker' | 'intake' | 'codec' }): Promise<void> {
+  carryOnWhenOutputIsLost();
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
   installTemporalRuntime(log, await metricsEndpoint(config));
@@ -43,6 +45,7 @@ export async function up(options: { only?: 'worker' | 'intake' | 'codec' }): Pro
 }
 
 export async function infra(options: { settingsFile?: string; stopWhenStdinCloses?: boolean }): Promise<void> {
+  carryOnWhenOutputIsLost();
   const log = createLogger(loadConfig().LOG_LEVEL);
   installTemporalRuntime(log);
   const infra = await startInfrastructure(process.env, log);
@@ -56,6 +59,7 @@ export async function infra(options: { settingsFile?: string; stopWhenStdinClose
 }
 
 export async function standins(options: { host: string }): Promise<void> {
+  carryOnWhenOutputIsLost();
   const config = loadConfig();
   const started = await Promise.all(
     systems

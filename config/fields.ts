@@ -7,14 +7,24 @@ export const port = (defaultPort: number) => z.coerce.number().int().min(0).max(
 
 export const httpUrl = z.url({ protocol: /^https?$/ });
 
-/** Comma-separated e-mail addresses, compared in lower case. */
-export const emailList = z
+/** A comma-separated list, each entry trimmed, empty ones dropped. */
+export const commaList = z
   .string()
   .optional()
   .transform((list) =>
     (list ?? '')
       .split(',')
-      .map((entry) => entry.trim().toLowerCase())
+      .map((entry) => entry.trim())
       .filter(Boolean),
-  )
+  );
+
+/** Comma-separated e-mail addresses, compared in lower case. */
+export const emailList = commaList
+  .transform((entries) => entries.map((entry) => entry.toLowerCase()))
   .pipe(z.array(z.email('must be comma-separated e-mail addresses')));
+
+/** Comma-separated `key=value` pairs, e.g. `contract-approval=ann@example.com,contract-approval=bo@example.com`. */
+export const pairList = <V extends string>(value: z.ZodType<V, string>, example: string) =>
+  commaList
+    .transform((entries) => entries.map((entry) => entry.split('=').map((part) => part.trim())))
+    .pipe(z.array(z.tuple([z.string().min(1), value], { error: `must be comma-separated key=value pairs, e.g. ${example}` })));

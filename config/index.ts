@@ -3,8 +3,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { type SystemSettings, systems } from '../activities';
 import { duration } from '../contracts/fields';
+import { ROLE } from '../contracts/roles';
 import { ConfigError } from './error';
-import { emailList, httpUrl, port } from './fields';
+import { commaList, emailList, httpUrl, pairList, port } from './fields';
+import { webhookSenders } from './webhook-senders';
 
 export { ConfigError };
 
@@ -85,6 +87,8 @@ const engineSettings = z
     /** The codec endpoint the Temporal UI decrypts payloads through: a listener of its own, on localhost unless told. */
     CODEC_HOST: z.string().min(1).default('127.0.0.1'),
     CODEC_PORT: port(8081),
+    /** Where operators' browsers reach the codec endpoint when it is not its own address (behind an ingress or a DNS name). */
+    CODEC_PUBLIC_URL: httpUrl.optional(),
     /**
      * Who may decrypt through the codec endpoint of a cluster's UI: `operators` (a bearer token the UI passes on, from
      * its sign-in), or `none` where the endpoint is reachable by operators alone (bound to localhost, as in the compose stack).
@@ -102,18 +106,26 @@ const engineSettings = z
     OIDC_EMAIL_CLAIM: z.string().min(1).default('email'),
     /** officeflow's own token-signing key (an Ed25519 private JWK), when no OIDC_ISSUER is set. */
     OFFICEFLOW_IDENTITY_KEY: z.string().min(1).optional(),
-    /** E-mail addresses of operators: they may decrypt payloads in the Temporal UI and list anyone's tasks. */
+    /** The token claim that lists a person's groups at the company sign-in. */
+    OIDC_ROLES_CLAIM: z.string().min(1).default('groups'),
+    /** Which groups of the company sign-in hold which officeflow role, e.g. `it-ops=operator,internal-audit=auditor`. */
+    OIDC_ROLE_GROUPS: pairList(ROLE, 'it-ops=operator,legal-ops=owner:contract-approval'),
+    /** E-mail addresses of operators: they repair runs, read documents, decrypt payloads and list anyone's tasks. */
     OFFICEFLOW_OPERATORS: emailList,
-    /** Active Standard Webhooks secrets, comma-separated: senders may move to a new one while the old still works. */
-    WEBHOOK_SECRETS: z
-      .string()
-      .optional()
-      .transform((secrets) =>
-        (secrets ?? '')
-          .split(',')
-          .map((secret) => secret.trim())
-          .filter(Boolean),
-      ),
+    /** E-mail addresses of auditors: they read audit trails, decisions and operators' actions, and change nothing. */
+    OFFICEFLOW_AUDITORS: emailList,
+    /** Process owners, as `process=e-mail` pairs: each reads the audit trails and open tasks of their process. */
+    OFFICEFLOW_PROCESS_OWNERS: pairList(
+      z.email().transform((email) => email.toLowerCase()),
+      'contract-approval=ann@example.com',
+    ),
+    /**
+     * Standard Webhooks secrets, comma-separated, of one sender that may send every event (the local engine's demo and
+     * stand-ins); give each real system its own secrets and scope in WEBHOOK_SENDERS instead.
+     */
+    WEBHOOK_SECRETS: commaList,
+    /** The systems that send events, each with its own secrets and scope (see config/webhook-senders.ts). */
+    WEBHOOK_SENDERS: webhookSenders,
     /** Base64 32-byte keys, comma-separated: the first encrypts payloads, the others still decrypt. */
     OFFICEFLOW_ENCRYPTION_KEY: z.string().min(1).optional(),
   })

@@ -1,18 +1,19 @@
 import { z } from 'zod';
 import { ApprovalStageRule, thresholdsInCurrencyOf } from './approval';
+import { Duties } from './human-tasks';
 import { businessKey, currencyCode, duration, email, label, plainText } from './fields';
 import { Money, decimalAmount, inMinorUnits } from './money';
 
 /** The contract document, by version: its text, or where the CRM serves it. */
 export const ContractDocument = z
-  .object({ version: plainText(50).min(1), text: plainText(500_000).min(1).optional(), url: z.url({ protocol: /^https?$/ }).optional() })
+  .object({ version: label.max(50), text: plainText(500_000).min(1).optional(), url: z.url({ protocol: /^https?$/ }).optional() })
   .refine((document) => document.text !== undefined || document.url !== undefined, 'needs its text or a URL');
 export type ContractDocument = z.infer<typeof ContractDocument>;
 
 /** What decides a contract's route: its value, term and non-standard clauses. */
 const terms = {
   termMonths: z.number().int().min(1).max(600),
-  nonStandardClauses: z.array(plainText(200).min(1)).max(50),
+  nonStandardClauses: z.array(label).max(50),
   document: ContractDocument,
 };
 
@@ -70,6 +71,8 @@ export const ContractApprovalSettings = z.object({
   approvalReminder: duration,
   /** How long before the term ends the account owner is reminded to renew. */
   renewalNotice: duration,
+  /** Who approvers may delegate to, and whether one person may approve twice (never, unless it says so). */
+  duties: Duties.optional(),
 });
 export type ContractApprovalSettings = z.infer<typeof ContractApprovalSettings>;
 

@@ -25,8 +25,13 @@ export const plainText = (max: number) =>
     .max(max)
     .refine((text) => !text.includes('\0'), 'must not contain NUL bytes');
 
-/** A name or title a person reads. */
-export const label = plainText(200).min(1);
+/**
+ * A name or title a person reads: one line, so a field sent from outside (a CRM's customer name) cannot add lines of
+ * its own to a task e-mail above its real link.
+ */
+export const label = plainText(200)
+  .min(1)
+  .refine((text) => !/\p{Cc}|[\u2028\u2029]/u.test(text), 'must be one line: no line breaks or control characters');
 
 /** A Temporal duration: `"2 days"`, `"30s"`. Process settings use them for deadlines and reminders. */
 export const duration = z.custom<Duration>((value) => {

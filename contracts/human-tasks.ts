@@ -43,10 +43,33 @@ export const TaskRequest = z.object({
   verdicts: z.array(Verdict).min(1).optional(),
   /** Verdicts that need a comment saying why (a rejection, a change request): refused without one. */
   commentRequiredFor: z.array(Verdict).optional(),
-  /** Whether the assignee may hand the task to someone else. */
+  /** Whether the assignee may hand the task to someone else (to whom: the run's `Duties`). */
   delegable: z.boolean().optional(),
+  /** The task is an approval in a chain: four eyes hold within its stage and round (see `Duties`). */
+  approval: z.object({ stage: z.string().min(1), round: z.number().int().min(1) }).optional(),
 });
 export type TaskRequest = z.infer<typeof TaskRequest>;
+
+/**
+ * Separation of duties, as a process states it in its settings: who may receive a delegated task, and whether one
+ * person may approve twice. Whatever it says, the people a run is about (its submitter) never decide its tasks, and a
+ * task is never handed to its holder, nor back to someone who held it.
+ */
+export const Duties = z.object({
+  /** Who may receive a delegated task: people at these e-mail domains, or these people. Unset: the holder's own domain. */
+  delegateTo: z
+    .object({
+      domains: z.array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be an e-mail domain')).optional(),
+      people: z.array(email).optional(),
+    })
+    .optional(),
+  /**
+   * Whether one person may hold two tasks of a stage, or approve twice in a round of an approval chain. Unset: never —
+   * four eyes see each approval.
+   */
+  onePersonMayApproveTwice: z.boolean().optional(),
+});
+export type Duties = z.infer<typeof Duties>;
 
 /** An assignee handing a task to someone else, as the HTTP API delivers it. */
 export const DelegationInput = z.object({

@@ -51,6 +51,8 @@ const settings: ContractApprovalSettings = {
   approvalDeadline: '3 days',
   approvalReminder: '2 days',
   renewalNotice: '90 days',
+  // Four eyes: nobody approves twice, and tasks stay inside the company.
+  duties: { delegateTo: { domains: ['officeflow.example'] } },
 };
 
 const workflowId = (data: { contractId: string }) => `contract-approval-${data.contractId}`;

@@ -63,3 +63,7 @@ export function startOptions(process: ProcessDefinition, input: unknown) {
     staticDetails: details,
   } satisfies Partial<WorkflowStartOptions>;
 }
+
+/** The process a run belongs to: its workflow id is `<process name>-<business key>`. */
+export const processOfRun = (workflowId: string, registry = processes): string | undefined =>
+  registry.find((process) => workflowId.startsWith(`${process.name}-`))?.name;

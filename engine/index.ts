@@ -10,10 +10,13 @@ import { createPool } from '../db/pool';
 import { processes, withTaskQueueSuffix } from '../definitions';
 import type { ProcessDefinition } from '../definitions/define';
 import { type Part, stopParts } from '../infra/parts';
+import { localPort } from '../infra/ports';
 import { connectClient, connectWorkerConnection, temporalEndpoint } from '../infra/temporal';
 import { buildCodecServer } from '../web/codec';
+import { hostsOfListener } from '../web/listener-hosts';
 import { decisionLinks } from '../codec/decision-links';
 import { authenticator } from '../web/identity';
+import { sendersOf } from '../web/events/senders';
 import { buildIntake } from './web';
 import { startWorkers } from '../workers/worker';
 
@@ -71,7 +74,6 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
       engine.workersDone = workers.done;
     }
     const authenticate = authenticator(config);
-    const operators = config.OFFICEFLOW_OPERATORS;
     if (!options.only || options.only === 'intake') {
       const client = await connectClient(temporal, encryptionKeys);
       const pool = createPool(config.DATABASE_URL!, options.log);
@@ -82,17 +84,15 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
         client,
         pool,
         registry,
-        webhookSecrets: config.WEBHOOK_SECRETS,
+        senders: sendersOf(config),
         authenticate,
-        operators,
         rateLimit: config.INTAKE_RATE_LIMIT,
         trustProxyHops: config.INTAKE_TRUST_PROXY_HOPS,
         links: decisionLinks(encryptionKeys, publicUrl(config)),
         inbox: {
           publicUrl: publicUrl(config),
           encryptionKeys,
-          identityKey: config.OIDC_ISSUER ? undefined : config.OFFICEFLOW_IDENTITY_KEY,
-          audience: config.OIDC_AUDIENCE,
+          ownSignIn: !config.OIDC_ISSUER,
           sendEmail: mail?.sendEmail,
         },
         log: options.log,
@@ -107,10 +107,14 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
     // The local UI decrypts through a codec endpoint on localhost; a cluster's UI, for operators only.
     const uiUrl = options.localUiUrl ?? config.TEMPORAL_UI_URL;
     if (uiUrl && options.only !== 'worker') {
-      const operatorsOnly = options.localUiUrl || config.CODEC_AUTH === 'none' ? undefined : { authenticate, operators };
-      const codec = buildCodecServer({ codec: encryptionCodec(encryptionKeys), uiUrl, operatorsOnly }, options.log);
+      const operatorsOnly = options.localUiUrl || config.CODEC_AUTH === 'none' ? undefined : authenticate;
+      // Known before it listens, also for CODEC_PORT=0: the names it answers under carry the port.
+      const port = await localPort(config.CODEC_PORT, 'CODEC_PORT', config.CODEC_HOST);
+      const published = config.CODEC_PUBLIC_URL ? [new URL(config.CODEC_PUBLIC_URL).host] : [];
+      const hosts = [...hostsOfListener(config.CODEC_HOST, port), ...published];
+      const codec = buildCodecServer({ codec: encryptionCodec(encryptionKeys), uiUrl, hosts, operatorsOnly }, options.log);
       parts.unshift({ name: 'codec endpoint', stop: () => codec.close() });
-      engine.codecUrl = `${await codec.listen({ host: config.CODEC_HOST, port: config.CODEC_PORT })}/codec`;
+      engine.codecUrl = `${await codec.listen({ host: config.CODEC_HOST, port })}/codec`;
     }
     return engine;
   } catch (error) {

@@ -44,7 +44,7 @@ type Started = { settings: Record<string, string>; shown?: Shown; stop(): Promis
  */
 export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): Promise<Infrastructure> {
   const config = loadConfig(env);
-  const settings = localSecrets(config);
+  const settings = { ...localSecrets(config), ...localPeople(config) };
   // Stopped newest first.
   const parts: Array<Part & { start(config: Config): Promise<Started> }> = [];
   let localUiUrl: string | undefined;
@@ -120,6 +120,18 @@ export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): 
   }
 }
 
+/** On the local engine, whoever runs it may repair runs and read trails as these two, unless configured otherwise. */
+export const LOCAL_OPERATOR = 'operator@officeflow.example';
+export const LOCAL_AUDITOR = 'auditor@officeflow.example';
+
+function localPeople(config: Config): Record<string, string> {
+  if (config.TEMPORAL_ADDRESS) return {};
+  return {
+    OFFICEFLOW_OPERATORS: config.OFFICEFLOW_OPERATORS.join(',') || LOCAL_OPERATOR,
+    OFFICEFLOW_AUDITORS: config.OFFICEFLOW_AUDITORS.join(',') || LOCAL_AUDITOR,
+  };
+}
+
 /**
  * The webhook, payload-encryption and token-signing secrets. On a configured cluster they must come from the
  * environment, so that every worker and intake instance shares them; a local engine generates and keeps its own.
@@ -128,7 +140,7 @@ function localSecrets(config: Config): Record<string, string> {
   const ownIssuer = !config.OIDC_ISSUER;
   if (config.TEMPORAL_ADDRESS) {
     const missing = [
-      config.WEBHOOK_SECRETS.length === 0 && 'WEBHOOK_SECRETS',
+      config.WEBHOOK_SECRETS.length === 0 && Object.keys(config.WEBHOOK_SENDERS).length === 0 && 'WEBHOOK_SENDERS (or WEBHOOK_SECRETS)',
       !config.OFFICEFLOW_ENCRYPTION_KEY && 'OFFICEFLOW_ENCRYPTION_KEY',
       ownIssuer && !config.OFFICEFLOW_IDENTITY_KEY && 'OIDC_ISSUER (or OFFICEFLOW_IDENTITY_KEY)',
     ].filter(Boolean);

@@ -9,25 +9,28 @@ import { taskList } from '../activities/human-tasks/store';
 import { decisionPages } from '../human-tasks/decision-pages';
 import { taskDesk } from '../human-tasks/desk';
 import { type InboxOptions, inboxPages } from '../human-tasks/inbox';
+import { inboxSessions } from '../human-tasks/sessions';
 import { taskRoutes } from '../human-tasks/routes';
 import { contractRoutes } from '../web/contract-audit';
 import { documentRoutes } from '../web/documents';
 import { processCatalog } from '../web/events/catalog';
 import { EventDispatcher } from '../web/events/dispatch';
 import { eventRoutes } from '../web/events/routes';
+import type { Sender } from '../web/events/senders';
 import { httpServer } from '../web/http-server';
 import type { Authenticate } from '../web/identity';
 import { intakeMetrics } from '../web/metrics';
+import { operatorLog } from '../web/operator-log';
+import { runRepairRoutes } from '../web/run-repairs';
 
 export interface IntakeDeps {
   client: Client;
   pool: Pool;
   registry: ProcessDefinition[];
-  webhookSecrets: string[];
+  /** The systems that may send events, each with its secrets and scope. */
+  senders: Sender[];
   /** Who sent a request to the task API. */
   authenticate: Authenticate;
-  /** E-mail addresses of operators. */
-  operators: string[];
   /** Requests per minute one client may send. */
   rateLimit: number;
   /** Proxies before the intake (a load balancer: 1): the client is who the nearest of them says it is. */
@@ -35,7 +38,7 @@ export interface IntakeDeps {
   /** Reads the one-click links in task e-mails. */
   links: DecisionLinks;
   /** The task inbox's settings; without them, no inbox. */
-  inbox?: Omit<InboxOptions, 'desk' | 'tasks' | 'authenticate'>;
+  inbox?: Omit<InboxOptions, 'desk' | 'tasks' | 'sessions' | 'authenticate'>;
   log: Logger;
 }
 
@@ -47,9 +50,8 @@ export function buildIntake({
   client,
   pool,
   registry,
-  webhookSecrets,
+  senders,
   authenticate,
-  operators,
   rateLimit: max,
   trustProxyHops,
   links,
@@ -65,26 +67,35 @@ export function buildIntake({
   app.register(eventRoutes, {
     prefix: '/events',
     dispatcher: new EventDispatcher(client, pool, registry),
-    webhookSecrets,
+    senders,
     pool,
     metrics,
   });
-  const desk = taskDesk(client, tasks, pool);
-  app.register(taskRoutes, { prefix: '/tasks', desk, tasks, authenticate, operators });
+  const operators = operatorLog(pool);
+  const desk = taskDesk(client, tasks, pool, operators);
+  app.register(taskRoutes, { prefix: '/tasks', desk, tasks, authenticate });
   app.register(decisionPages, { prefix: '/links', links, desk, tasks, pool });
-  if (inbox) app.register(inboxPages, { prefix: '/inbox', desk, tasks, authenticate, ...inbox });
+  if (inbox) app.register(inboxPages, { prefix: '/inbox', desk, tasks, sessions: inboxSessions(pool), authenticate, ...inbox });
   app.register(contractRoutes, { prefix: '/contracts', pool, authenticate });
-  app.register(documentRoutes, { prefix: '/documents', pool, authenticate, operators });
+  app.register(documentRoutes, { prefix: '/documents', pool, authenticate, log: operators });
+  app.register(runRepairRoutes, { client, authenticate, log: operators });
 
   app.get('/processes', async () => processCatalog(registry));
 
-  app.get('/healthz', async (_request, reply) => {
-    const check = (probe: Promise<unknown>) =>
+  app.get('/healthz', async (request, reply) => {
+    // Whoever can reach the intake may ask: the answer says which backend is away, the log says why.
+    const check = (backend: string, probe: Promise<unknown>) =>
       probe.then(
         () => 'ok',
-        (error: Error) => `unreachable: ${error.message}`,
+        (error: unknown) => {
+          request.log.warn({ err: error, backend }, 'health check: a backend is unreachable');
+          return 'unreachable';
+        },
       );
-    const [temporal, postgres] = await Promise.all([check(client.workflowService.getSystemInfo({})), check(pool.query('SELECT 1'))]);
+    const [temporal, postgres] = await Promise.all([
+      check('temporal', client.workflowService.getSystemInfo({})),
+      check('postgres', pool.query('SELECT 1')),
+    ]);
     const healthy = temporal === 'ok' && postgres === 'ok';
     return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'degraded', temporal, postgres });
   });

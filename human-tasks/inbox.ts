@@ -1,44 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { parseCookie, stringifySetCookie } from 'cookie';
-import { SignJWT, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { html } from '../activities/documents/html';
 import { email as emailAddress, plainText } from '../contracts/fields';
 import type { OutgoingEmail } from '../contracts/documents';
 import { Verdict } from '../contracts/human-tasks';
-import { processes } from '../definitions';
-import { linkKey } from '../codec/decision-links';
+import { processOfRun, processes } from '../definitions';
 import { Refusal } from '../web/errors';
-import { type Authenticate, issueToken } from '../web/identity';
-import { acceptForms, decisionFields, page } from './pages';
+import type { Authenticate } from '../web/identity';
+import { VERDICT_LABELS, acceptForms, decisionFields, page } from './pages';
 import type { TaskList } from '../activities/human-tasks/store';
 import type { TaskDesk } from './desk';
+import { type InboxSessions, SESSION_HOURS } from './sessions';
+import { LINK_LIFETIME, signInLinks } from './sign-in-links';
 import { DUE_WINDOWS, type DueWindow, LANGUAGES, Reader, TIME_ZONES, readerCookie, readerOf, timeWriter, within } from './time';
 
 const SESSION_COOKIE = 'officeflow_session';
-const SESSION_LIFETIME = '8 hours';
-const SIGN_IN_AUDIENCE = 'officeflow-sign-in';
 
 export interface InboxOptions {
   desk: TaskDesk;
   tasks: TaskList;
+  sessions: InboxSessions;
   authenticate: Authenticate;
   /** Where people open the pages (links in e-mails), e.g. https://officeflow.example.com */
   publicUrl: string;
   encryptionKeys: string;
-  /** officeflow's own token key: it signs people in by e-mailed link. Without it (a company sign-in), a proxy in front sends their token. */
-  identityKey?: string;
-  audience: string;
+  /** Whether officeflow signs people in itself, by e-mailed link; behind a company sign-in, a proxy in front sends their token. */
+  ownSignIn: boolean;
   sendEmail?: (mail: OutgoingEmail) => Promise<unknown>;
 }
 
 const decisionForm = z.object({ decision: Verdict, comment: plainText(2000).optional() });
 const delegationForm = z.object({ to: emailAddress, comment: plainText(2000).optional() });
 const signInForm = z.object({ email: emailAddress });
-
-/** The process a run belongs to: its workflow id is `<process name>-<business key>`. */
-const processOf = (workflowId: string) => processes.find((process) => workflowId.startsWith(`${process.name}-`))?.name;
 
 /** A process's name as people read it: `order-to-cash` is "Order to cash". */
 const processLabel = (name: string) => name[0].toUpperCase() + name.slice(1).replaceAll('-', ' ');
@@ -54,6 +49,7 @@ const listQuery = z
     ),
     due: z.enum(DUE_WINDOWS, { error: (issue) => `“${String(issue.input)}” is not a due date to filter by (choose today or this week)` }),
     overdue: z.literal('on', { error: (issue) => `“${String(issue.input)}” is not a value of overdue only (tick the box or leave it)` }),
+    /** The task the person just decided, by id: its decision is read back from the task list. */
     decided: plainText(300),
   })
   .partial();
@@ -63,7 +59,9 @@ type ListQuery = z.infer<typeof listQuery>;
 const matching = ({ process, due, overdue }: ListQuery, timeZone: string, now: Date) => {
   const dueWithin = due && within(due, timeZone, now);
   return (task: { workflowId: string; deadline: Date }) =>
-    (!process || processOf(task.workflowId) === process) && (!dueWithin || dueWithin(task.deadline)) && (!overdue || task.deadline < now);
+    (!process || processOfRun(task.workflowId) === process) &&
+    (!dueWithin || dueWithin(task.deadline)) &&
+    (!overdue || task.deadline < now);
 };
 
 /** A deadline's state as a badge: overdue, or due today on the reader's calendar; nothing when it is later. */
@@ -83,13 +81,14 @@ const option = (value: string, label: string, chosen: string | undefined, lang?:
  * else. Server-rendered forms, no script; decisions reach the run as the same Update as the task API, so a late or
  * second decision is refused with its reason.
  *
- * Signing in: where officeflow signs its own tokens, a link e-mailed to the address (15 minutes) opens a session
- * (a cookie holding such a token, 8 hours); behind a company sign-in, a proxy in front sends the person's token as
- * `Authorization: Bearer`. Forms post only from officeflow's own pages (a SameSite=Strict cookie, and the Origin checked).
+ * Signing in: where officeflow signs its own tokens, a link e-mailed to the address (15 minutes, once) opens a session
+ * (8 hours, kept in the database: the cookie holds only a random id, which is no token for the task API, and signing
+ * out ends it); behind a company sign-in, a proxy in front sends the person's token as `Authorization: Bearer`. Forms
+ * post only from officeflow's own pages (a SameSite=Strict cookie, and the Origin checked).
  */
 export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options) => {
-  const { desk, tasks, authenticate, publicUrl } = options;
-  const linkSecret = linkKey(options.encryptionKeys, 'sign-in links');
+  const { desk, tasks, sessions, authenticate, publicUrl } = options;
+  const links = signInLinks(options.encryptionKeys, publicUrl);
   const secure = publicUrl.startsWith('https:');
   acceptForms(app);
   // Without a referrer policy that allows it, the browser sends its forms with `Origin: null`: no way to tell ours.
@@ -102,12 +101,15 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
       stringifySetCookie({ name: SESSION_COOKIE, value, path: '/inbox', httpOnly: true, sameSite: 'strict', secure, maxAge }),
     );
 
-  /** The signed-in person, from the session cookie or a proxy's bearer token; undefined when nobody is. */
+  const sessionOf = (request: FastifyRequest) => parseCookie(request.headers.cookie ?? '')[SESSION_COOKIE];
+
+  /** The signed-in person, from an open session or a proxy's bearer token; undefined when nobody is. */
   const personOf = async (request: FastifyRequest) => {
-    const session = parseCookie(request.headers.cookie ?? '')[SESSION_COOKIE];
-    const authorization = session ? `Bearer ${session}` : request.headers.authorization;
-    if (!authorization) return undefined;
-    return authenticate(authorization).catch(() => undefined);
+    const session = sessionOf(request);
+    const email = session && (await sessions.personOf(session));
+    if (email) return { email };
+    if (!request.headers.authorization) return undefined;
+    return authenticate(request.headers.authorization).catch(() => undefined);
   };
 
   const nav = (person: string) =>
@@ -124,7 +126,7 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
       reply,
       status,
       'Sign in to your tasks',
-      options.identityKey
+      options.ownSignIn
         ? html`<form class="card" method="post" action="/inbox/sign-in">
             <div class="field">
               <label for="email">Your work e-mail address</label>
@@ -164,6 +166,13 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
       <div class="actions"><button type="submit">Filter</button> <a href="/inbox">Show all</a></div>
     </form>`;
 
+  /** What the person decided on the task they just acted on, as the task list recorded it; nothing for anyone else's task. */
+  const decisionNotice = async (taskId: string | undefined, person: string) => {
+    const task = taskId ? await tasks.task(taskId) : undefined;
+    if (!task?.decision || task.assignee.toLowerCase() !== person) return html``;
+    return html`<p role="status">Your decision on ${task.taskId} was recorded: ${VERDICT_LABELS[task.decision]}, ${task.title}.</p>`;
+  };
+
   app.get('/', async (request, reply) => {
     const person = await personOf(request);
     if (!person) return signInPage(reply);
@@ -171,6 +180,7 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
     // The form sends a filter left at "any" as an empty field: the same as not sending it.
     const query = listQuery.safeParse(Object.fromEntries(Object.entries(request.query as object).filter(([, value]) => value !== '')));
     const filters = query.success ? query.data : {};
+    const notice = await decisionNotice(filters.decided, person.email);
     const open = await tasks.openTasksOf(person.email);
     const now = new Date();
     const shown = open.filter(matching(filters, reader.timeZone, now));
@@ -181,7 +191,7 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
       reply,
       query.success ? 200 : 400,
       'Your tasks',
-      html`${filters.decided ? html`<p role="status">Your decision on ${filters.decided} was recorded.</p>` : html``}
+      html`${notice}
         ${query.success ? html`` : html`<p role="alert">This filter cannot be used: ${query.error.issues.map((issue) => issue.message).join('; ')}.</p>`}
         ${open.length > 0 || !query.success ? filterForm(filters) : html``}
         <p class="muted">Times are in ${reader.timeZone}. <a href="/inbox/profile">Change time zone or language</a></p>
@@ -203,7 +213,7 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
                   </thead>
                   <tbody>
                     ${shown.map((task) => {
-                      const process = processOf(task.workflowId);
+                      const process = processOfRun(task.workflowId);
                       return html`<tr>
                         <td>
                           <a href="/inbox/tasks/${encodeURIComponent(task.taskId)}">${task.title}</a>
@@ -264,49 +274,47 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
     return reply.redirect('/inbox', 303);
   });
 
+  /** E-mails a sign-in link to a person who has had tasks here, unless the address had its share of links of late. */
+  const mailSignInLink = async (person: string, sendEmail: (mail: OutgoingEmail) => Promise<unknown>) => {
+    if (!(await sessions.mayMailSignInLink(person)) || !(await tasks.hasHadTasks(person))) return;
+    await sendEmail({
+      emailKey: `sign-in/${randomUUID()}`,
+      to: person,
+      subject: 'Your officeflow sign-in link',
+      text: `Open this link within ${LINK_LIFETIME} to see your tasks:\n\n${await links.url(person)}`,
+      attachmentKeys: [],
+    });
+  };
+
   app.post('/sign-in', async (request, reply) => {
     fromOurPages(request);
     const form = signInForm.safeParse(request.body);
-    if (!form.success || !options.identityKey || !options.sendEmail) return signInPage(reply, 400);
+    if (!form.success || !options.ownSignIn || !options.sendEmail) return signInPage(reply, 400);
     const person = form.data.email.toLowerCase();
-    // A link goes to people who have had tasks here; the answer is the same either way, so it tells nobody who has.
-    if (await tasks.hasHadTasks(person)) {
-      const token = await new SignJWT({})
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(person)
-        .setAudience(SIGN_IN_AUDIENCE)
-        .setExpirationTime('15 minutes')
-        .sign(linkSecret);
-      await options.sendEmail({
-        emailKey: `sign-in/${randomUUID()}`,
-        to: person,
-        subject: 'Your officeflow sign-in link',
-        text: `Open this link within 15 minutes to see your tasks:\n\n${new URL(`/inbox/sign-in/${token}`, publicUrl).href}`,
-        attachmentKeys: [],
-      });
-    }
+    // The same answer, as soon, whether a link goes out or not (no tasks here, too many asked for): it tells nobody who
+    // has tasks. So it does not wait for the mail.
+    mailSignInLink(person, options.sendEmail).catch((error: unknown) => request.log.error({ err: error }, 'a sign-in link was not sent'));
     return page(reply, 200, 'Check your e-mail', html`<p>If ${person} has tasks here, a sign-in link is on its way.</p>`);
   });
 
   app.get<{ Params: { token: string } }>('/sign-in/:token', async (request, reply) => {
-    const person = await jwtVerify(request.params.token, linkSecret, { audience: SIGN_IN_AUDIENCE, algorithms: ['HS256'] }).then(
-      ({ payload }) => payload.sub,
-      () => undefined,
-    );
-    if (!person || !options.identityKey)
+    const link = options.ownSignIn ? await links.read(request.params.token) : undefined;
+    const session = link && (await sessions.open(link));
+    if (!session)
       return page(
         reply,
         400,
         'This sign-in link does not work',
-        html`<p>It has expired or was changed. <a href="/inbox">Ask for a new one</a>.</p>`,
+        html`<p>It was used already, has expired or was changed. <a href="/inbox">Ask for a new one</a>.</p>`,
       );
-    const session = await issueToken(options.identityKey, person, options.audience, SESSION_LIFETIME);
-    setSession(reply, session, 8 * 3600);
+    setSession(reply, session, SESSION_HOURS * 3600);
     return reply.redirect('/inbox', 303);
   });
 
   app.post('/sign-out', async (request, reply) => {
     fromOurPages(request);
+    const session = sessionOf(request);
+    if (session) await sessions.end(session);
     setSession(reply, '', 0);
     return reply.redirect('/inbox', 303);
   });
@@ -330,7 +338,7 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
     const reader = readerOf(request);
     const at = timeWriter(reader);
     const now = new Date();
-    const process = processOf(task!.workflowId);
+    const process = processOfRun(task!.workflowId);
     return page(
       reply,
       200,
@@ -383,6 +391,7 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
     request: FastifyRequest<{ Params: { taskId: string } }>,
     reply: FastifyReply,
     deliver: (person: string) => Promise<unknown>,
+    done: string,
   ) => {
     fromOurPages(request);
     const { refused, person } = await taskFor(request, reply);
@@ -400,18 +409,24 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
         nav(person!.email),
       );
     }
-    return reply.redirect(`/inbox?decided=${encodeURIComponent(request.params.taskId)}`, 303);
+    return reply.redirect(done, 303);
   };
 
   app.post<{ Params: { taskId: string } }>('/tasks/:taskId/decision', async (request, reply) => {
     const form = decisionForm.safeParse(request.body);
     if (!form.success) return page(reply, 400, 'Choose a decision', html`<p>Go back and press one of the buttons.</p>`);
-    return act(request, reply, (person) => desk.decide(request.params.taskId, { decidedBy: person, ...form.data }));
+    return act(
+      request,
+      reply,
+      (person) => desk.decide(request.params.taskId, { decidedBy: person, ...form.data }),
+      `/inbox?decided=${encodeURIComponent(request.params.taskId)}`,
+    );
   });
 
   app.post<{ Params: { taskId: string } }>('/tasks/:taskId/delegation', async (request, reply) => {
     const form = delegationForm.safeParse(request.body);
     if (!form.success) return page(reply, 400, 'Name who takes it', html`<p>Go back and give their e-mail address.</p>`);
-    return act(request, reply, (person) => desk.delegate(request.params.taskId, { delegatedBy: person, ...form.data }));
+    // Handed on, the task leaves the person's list: that is the answer.
+    return act(request, reply, (person) => desk.delegate(request.params.taskId, { delegatedBy: person, ...form.data }), '/inbox');
   });
 };

@@ -5,11 +5,14 @@ import { email, plainText } from '../contracts/fields';
 import { DecisionInput, DelegationInput } from '../contracts/human-tasks';
 import { Refusal } from '../web/errors';
 import type { Authenticate } from '../web/identity';
+import { holds, ownerOf } from '../web/roles';
+import { processOfRun } from '../definitions';
 import type { TaskDesk } from './desk';
 
 /**
- * People's tasks across every run, for signed-in people (a bearer token): `GET /tasks` lists your open tasks (an
- * operator may ask for anyone's with `?assignee=`, or `?assignee=*` for all); `POST /tasks/:taskId/decision` delivers
+ * People's tasks across every run, for signed-in people (a bearer token): `GET /tasks` lists your open tasks (operators
+ * and auditors may ask for anyone's with `?assignee=`, or `?assignee=*` for all; a process owner for those of their
+ * process); `POST /tasks/:taskId/decision` delivers
  * your decision to the run as an Update and answers with the run's verdict: 200, or why it was refused;
  * `POST /tasks/:taskId/delegation` hands your task to someone else where the process allows it. Who acts is who
  * signed in, never what the body says.
@@ -18,15 +21,15 @@ export const taskRoutes: FastifyPluginAsyncZod<{
   desk: TaskDesk;
   tasks: TaskList;
   authenticate: Authenticate;
-  operators: string[];
-}> = async (app, { desk, tasks, authenticate, operators }) => {
+}> = async (app, { desk, tasks, authenticate }) => {
   app.get('/', { schema: { querystring: z.object({ assignee: z.union([z.literal('*'), email]).optional() }) } }, async (request) => {
     const person = await authenticate(request.headers.authorization);
     const { assignee = person.email } = request.query;
-    if (assignee.toLowerCase() !== person.email && !operators.includes(person.email)) {
-      throw new Refusal(403, 'not_an_operator', `only operators may list other people's tasks; ${person.email} is not one`);
-    }
-    return tasks.openTasksOf(assignee);
+    if (assignee.toLowerCase() === person.email || holds(person, 'operator', 'auditor')) return tasks.openTasksOf(assignee);
+    if (!person.roles.some((role) => role.startsWith('owner:')))
+      throw new Refusal(403, 'forbidden', "only operators, auditors and process owners may list other people's tasks");
+    // A process's owner sees the open tasks of their process, and no other.
+    return (await tasks.openTasksOf(assignee)).filter((task) => holds(person, ownerOf(processOfRun(task.workflowId) ?? '')));
   });
 
   const taskParams = z.object({ taskId: plainText(300).min(1) });

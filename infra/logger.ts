@@ -3,11 +3,12 @@ import pino, { type Logger } from 'pino';
 
 /** Structured logs; readable lines when a person watches a terminal. Secrets and personal data are never logged. */
 export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    redact: ['req.headers["webhook-signature"]', 'req.headers.authorization', 'password', 'databaseUrl'],
-    transport: process.stdout.isTTY ? { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } : undefined,
-  });
+  const options = { level, redact: ['req.headers["webhook-signature"]', 'req.headers.authorization', 'password', 'databaseUrl'] };
+  if (process.stdout.isTTY) return pino({ ...options, transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } });
+  // Each line written as it is logged, as Node writes console lines to a pipe: lines pino buffered would be written
+  // again on exit, and against a pipe whose reader is gone (`npm start | tee` after Ctrl-C) retried forever, so the
+  // process would never exit. Written at once, a closed pipe only makes pino drop its lines.
+  return pino(options, pino.destination({ dest: 1, sync: true }));
 }
 
 /** Bucket bounds of officeflow's step-duration histogram, in seconds: a robot's seconds to a dunning's weeks. */

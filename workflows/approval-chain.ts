@@ -90,6 +90,7 @@ export async function approvalChain(ask: Ask, progress: RunProgress, chain: Appr
       progress.startStage(`approval:${stage.stage}`, stage.waitingOn);
       const outcome = await runStage(ask, stage, (approver, index) => ({
         name: `round-${round}:${stage.stage}:${index + 1}`,
+        approval: { stage: stage.stage, round },
         ...chain.task(stage, approver),
       }));
       if (!outcome.passed) {

@@ -16,9 +16,11 @@ import {
   type Decision,
   type DecisionInput,
   type DelegationInput,
+  type Duties,
   type TaskEvent,
   type TaskRequest,
 } from '../contracts/human-tasks';
+import { same, separationOfDuties } from './four-eyes';
 import type { RunProgress } from './progress';
 import { mail, quickStep } from './retry-profiles';
 
@@ -37,16 +39,21 @@ export const TASK_REFUSALS = {
   decided: 'TaskAlreadyDecided',
   notAssignee: 'NotTheAssignee',
   commentRequired: 'CommentRequired',
+  fourEyes: 'SeparationOfDuties',
 } as const;
 
-interface OpenTask {
+export interface OpenTask {
   request: TaskRequest;
   /** Who holds the task now: the assignee, their manager past the deadline, or a delegate. */
   holder: string;
+  /** Everyone who has held it, the assignee first: it is never handed back to one of them. */
+  heldBy: string[];
   escalated: boolean;
   /** Set once decided or withdrawn: no decision is taken after. */
   closed?: 'decided' | 'withdrawn';
   decision?: Decision;
+  /** The decision heard by `observe`, from the moment it was made: decisions are observed in the order people made them. */
+  observed?: Promise<void>;
 }
 
 /** Who decided, and why where they said: `lee@example.com: too many open invoices`. */
@@ -65,30 +72,47 @@ export const taskName = (id: string, workflowId: string): string => id.slice(tas
  */
 export type Ask = (request: TaskRequest) => Promise<Decision>;
 
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+export interface HumanTaskOptions {
+  /** Hears of each event of each task (an audit trail). */
+  observe?: (event: TaskEvent) => Promise<void>;
+  /** The people the run is about (its submitter, its claimant): they never decide nor receive its tasks. */
+  about?: string[];
+  /** The process's separation of duties: see `Duties`. */
+  duties?: Duties;
+}
 
 /**
  * Human tasks for one run: call once at the start of a workflow, then `await ask(request)` where a person must
  * decide. A task is listed for its assignee and e-mailed to them, reminded, escalated past its deadline, delegated if
  * the process allows it, and decided through the `decideTask` update, which refuses unknown tasks, second decisions,
- * other people and a verdict without the comment the task requires for it. The run's progress shows each open task
- * by itself (a stage's, where the workflow started one); `observe` hears of each event (an audit trail).
+ * other people, a verdict without the comment the task requires for it, and whatever breaks separation of duties
+ * (see `separationOfDuties`). The run's progress shows each open task by itself (a stage's, where the workflow started one).
  */
-export function humanTasks(progress: RunProgress, observe: (event: TaskEvent) => Promise<void> = async () => undefined): Ask {
+export function humanTasks(
+  progress: RunProgress,
+  { observe = async () => undefined, about = [], duties = {} }: HumanTaskOptions = {},
+): Ask {
   const tasks = new Map<string, OpenTask>();
   const workflowId = () => workflowInfo().workflowId;
+  // Runs recorded before this observed a decision once the task was closed, which can reorder two made together.
+  const observedWhenMade = patched('task-decision-observed-when-made');
 
   /** The open task a person may act on, or the refusal they hear. */
   const heldBy = (name: string, person: string): OpenTask => {
     const task = tasks.get(name);
     if (!task) throw ApplicationFailure.nonRetryable(`this run has no task "${name}"`, TASK_REFUSALS.unknown);
     if (task.closed) {
-      const how = task.decision ? `already decided by ${task.decision.decidedBy}` : 'withdrawn: its stage was decided without it';
+      const how = task.decision ? 'already decided' : 'withdrawn: its stage was decided without it';
       throw ApplicationFailure.nonRetryable(`"${name}" was ${how}`, TASK_REFUSALS.decided);
     }
-    if (!same(person, task.holder))
-      throw ApplicationFailure.nonRetryable(`"${name}" is assigned to ${task.holder}, not to ${person}`, TASK_REFUSALS.notAssignee);
+    // Plain: who holds a task is not told to whoever asks.
+    if (!same(person, task.holder)) throw ApplicationFailure.nonRetryable(`"${name}" is not yours to act on`, TASK_REFUSALS.notAssignee);
     return task;
+  };
+
+  const duty = separationOfDuties(about, duties, () => [...tasks.values()]);
+  const refuse = (why: string | undefined) => {
+    if (why) throw ApplicationFailure.nonRetryable(why, TASK_REFUSALS.fourEyes);
   };
 
   setHandler(
@@ -98,6 +122,10 @@ export function humanTasks(progress: RunProgress, observe: (event: TaskEvent) =>
       const onBehalfOf = same(task.holder, task.request.assignee) ? undefined : task.request.assignee;
       task.decision = { decision, decidedBy, ...(onBehalfOf ? { onBehalfOf } : {}), comment, escalated: task.escalated };
       task.closed = 'decided';
+      if (observedWhenMade) {
+        task.observed = observe({ kind: 'decided', task: name, decision: task.decision });
+        task.observed.catch(() => undefined); // awaited, and so thrown, where the task is closed
+      }
       return task.decision;
     },
     {
@@ -105,6 +133,7 @@ export function humanTasks(progress: RunProgress, observe: (event: TaskEvent) =>
         const task = heldBy(name, decidedBy);
         const allowed = task.request.verdicts ?? DEFAULT_VERDICTS;
         if (!allowed.includes(decision)) throw ApplicationFailure.nonRetryable(`decision must be one of: ${allowed.join(', ')}`);
+        refuse(duty.whyNot(task, decidedBy, decision === 'approve'));
         if (task.request.commentRequiredFor?.includes(decision) && !comment?.trim())
           throw ApplicationFailure.nonRetryable(`say why: "${decision}" on "${name}" needs a comment`, TASK_REFUSALS.commentRequired);
       },
@@ -117,6 +146,7 @@ export function humanTasks(progress: RunProgress, observe: (event: TaskEvent) =>
       const task = tasks.get(name)!;
       const from = task.holder;
       task.holder = to;
+      task.heldBy.push(to);
       progress.tasks.passed(name, to);
       const id = taskId(workflowId(), name);
       await reassignTask({ taskId: id, assignee: to, escalated: false });
@@ -130,6 +160,7 @@ export function humanTasks(progress: RunProgress, observe: (event: TaskEvent) =>
         const task = heldBy(name, delegatedBy);
         if (!task.request.delegable) throw ApplicationFailure.nonRetryable(`"${name}" cannot be delegated`, TASK_REFUSALS.notAssignee);
         if (same(to, delegatedBy)) throw ApplicationFailure.nonRetryable('delegate to someone else');
+        refuse(duty.whyNotHandTo(task, to));
       },
     },
   );
@@ -156,7 +187,7 @@ export function humanTasks(progress: RunProgress, observe: (event: TaskEvent) =>
 
   return async function ask(request: TaskRequest): Promise<Decision> {
     const id = taskId(workflowId(), request.name);
-    const task: OpenTask = { request, holder: request.assignee, escalated: false };
+    const task: OpenTask = { request, holder: request.assignee, heldBy: [request.assignee], escalated: false };
     tasks.set(request.name, task);
     const decided = () => task.decision !== undefined;
     const deadline = request.deadline ? new Date(Date.now() + msToNumber(request.deadline)) : undefined;
@@ -188,9 +219,17 @@ export function humanTasks(progress: RunProgress, observe: (event: TaskEvent) =>
           await notify(id, request, 'reminder', task.holder, `Reminder: ${request.title}`, deadline);
           await observe({ kind: 'reminded', task: name, assignee: task.holder });
         }
-        if (!(await condition(decided, Math.max(deadline.getTime() - Date.now(), 1))) && request.escalateTo) {
+        // An escalation follows the four-eyes rules too (runs recorded before this escalated regardless): a manager
+        // who would decide twice leaves the task with its holder, overdue for operators to see.
+        const mayEscalate = (to: string) => !patched('escalation-keeps-four-eyes') || duty.whyNot(task, to, true) === undefined;
+        if (
+          !(await condition(decided, Math.max(deadline.getTime() - Date.now(), 1))) &&
+          request.escalateTo &&
+          mayEscalate(request.escalateTo)
+        ) {
           const from = task.holder;
           task.holder = request.escalateTo;
+          task.heldBy.push(request.escalateTo);
           task.escalated = true;
           progress.tasks.passed(name, request.escalateTo, request.escalationWaitingOn ?? request.escalateTo);
           await reassignTask({ taskId: id, assignee: request.escalateTo });
@@ -216,7 +255,7 @@ export function humanTasks(progress: RunProgress, observe: (event: TaskEvent) =>
     await CancellationScope.nonCancellable(async () => {
       await closeTask({ taskId: id, ...decision });
       progress.tasks.closed(name);
-      await observe({ kind: 'decided', task: name, decision });
+      await (task.observed ?? observe({ kind: 'decided', task: name, decision }));
     });
     return decision;
   };

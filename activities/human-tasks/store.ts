@@ -62,6 +62,7 @@ export interface ListedTask {
   verdicts: Verdict[];
   commentRequiredFor: Verdict[];
   status: 'open' | 'decided' | 'withdrawn';
+  decision: Verdict | null;
 }
 
 /** A task of a run's history: who, what, when, with which comment. */
@@ -77,7 +78,7 @@ export interface TaskHistoryEntry {
 }
 
 const LISTED = `task_id AS "taskId", workflow_id AS "workflowId", title, details, assignee, deadline, escalated, verdicts,
-  comment_required_for AS "commentRequiredFor", status`;
+  comment_required_for AS "commentRequiredFor", status, decision`;
 
 /** What people and operators read of the task list: the task API, the inbox, one-click pages, the metrics. */
 export function taskList(pool: Pool) {

@@ -5,7 +5,7 @@ import type { ReceivedMail } from '../../activities/mail/sink';
 import { exampleEvent } from '../../web/events/catalog';
 import { sendEvent } from '../../web/events/send';
 import { processes } from '../../definitions';
-import { eventually } from '../support/engine';
+import { eventually, stateDir as testRunState } from '../support/engine';
 import { freshStateDir, localEngineEnv } from '../support/local-env';
 
 const root = path.resolve(__dirname, '../..');
@@ -19,10 +19,10 @@ const leftOver = () =>
     .filter((line) => line.includes(stateDir) && !line.includes(' ps '));
 
 /** `npm start`'s engine, as a terminal runs it: the foreground process group, everything local, on free ports. */
-function startEngine(): { engine: ChildProcess; output: () => string } {
+function startEngine(settings: Record<string, string> = {}): { engine: ChildProcess; output: () => string } {
   const engine = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'up'], {
     cwd: root,
-    env: localEngineEnv(stateDir),
+    env: { ...localEngineEnv(stateDir), ...settings },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -68,3 +68,40 @@ it('stops in order on a terminal’s Ctrl-C after a run that used Chromium: one 
   expect(output()).not.toMatch(/Unhandled|unhandled 'error' event|ERR_/);
   expect(leftOver()).toEqual([]);
 }, 180_000);
+
+it('stops every server on Ctrl-C when its output went into a pipe whose reader died first (`npm start | tee`)', async () => {
+  // The run's workflow bundle: this case is about stopping, not bundling.
+  const quickStart = { WORKFLOW_BUNDLE: path.join(testRunState(), 'workflow-bundle.js') };
+  const { engine, output } = startEngine(quickStart);
+  await eventually(async () => (output().includes('officeflow is running') ? true : undefined), 'the engine to start', 90_000);
+  const servers = leftOver().map((line) => Number(line.trim().split(/\s+/)[0]));
+  expect(servers.length).toBeGreaterThanOrEqual(2);
+  try {
+    // Ctrl-C reaches `tee` too, which is gone at once: every later line officeflow prints meets a closed pipe.
+    engine.stdout!.destroy();
+    const exited = new Promise<number | null>((resolve) => engine.once('exit', (code) => resolve(code)));
+    process.kill(-engine.pid!, 'SIGINT');
+    expect(await exited).toBe(0);
+    expect(leftOver()).toEqual([]);
+  } finally {
+    // Servers a failed stop left behind would hold their data folders for every later run.
+    for (const pid of servers.filter(alive)) process.kill(pid, 'SIGKILL');
+  }
+
+  // The next start in the same state folder works: PostgreSQL refuses a data folder a running server still holds.
+  const again = startEngine(quickStart);
+  await eventually(async () => (again.output().includes('officeflow is running') ? true : undefined), 'the engine to start again', 90_000);
+  const stopped = new Promise<number | null>((resolve) => again.engine.once('exit', (code) => resolve(code)));
+  process.kill(-again.engine.pid!, 'SIGINT');
+  expect(await stopped).toBe(0);
+  expect(leftOver()).toEqual([]);
+}, 240_000);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

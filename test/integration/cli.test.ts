@@ -6,7 +6,7 @@ import { type StandInCrm, startStandInCrm } from '../../activities/crm/stand-in'
 import { keepDocument } from '../../activities/documents/store';
 import { processes } from '../../definitions';
 import { localPort } from '../../infra/ports';
-import { TEST_OPERATOR, type TestEngine, eventFor, eventually, startTestEngine, uniqueId } from '../support/engine';
+import { TEST_AUDITOR, TEST_OPERATOR, type TestEngine, eventFor, eventually, startTestEngine, uniqueId } from '../support/engine';
 import { officeflowCli } from '../support/cli';
 import { type DealDesk, dealDesk, orderToCashTestSettings as settings } from '../support/deals';
 import { taskDesk } from '../support/tasks';
@@ -26,6 +26,10 @@ afterAll(async () => {
   await engine.stop();
   await crm.stop();
 });
+
+/** The CLI's arguments to reach this file's engine, and to act on it as its operator. */
+const intake = () => ['--intake', engine.intakeUrl];
+const asOperator = () => ['--as', TEST_OPERATOR, ...intake()];
 
 interface Status {
   businessKey: string;
@@ -178,14 +182,16 @@ it('saves a kept document for an operator, and refuses anyone else', async () =>
     content: Buffer.from('PNG bytes'),
   });
   const out = path.join(tmpdir(), `${uniqueId('saved')}.png`);
-  const intake = ['--intake', engine.intakeUrl];
-  expect(await cli.json('document', key, '--out', out, '--as', TEST_OPERATOR, ...intake)).toEqual({ key, file: out, bytes: 9 });
+  expect(await cli.json('document', key, '--out', out, ...asOperator())).toEqual({ key, file: out, bytes: 9 });
   expect(readFileSync(out, 'utf8')).toBe('PNG bytes');
-  expect(await cli.run('document', key, '--as', 'someone@else.test', ...intake)).toMatchObject({
+  expect(await cli.run('document', key, '--as', 'someone@else.test', ...intake())).toMatchObject({
     code: 1,
     stderr: expect.stringContaining('403'),
   });
-  expect(await cli.run('document', `${key}.missing`, '--as', TEST_OPERATOR, ...intake)).toMatchObject({ code: 3 });
+  expect(await cli.run('document', `${key}.missing`, ...asOperator())).toMatchObject({ code: 3 });
+  // Each reading of a document is in the operator log.
+  const { rows } = await engine.pool.query(`SELECT actor, action FROM operator_actions WHERE target = $1`, [key]);
+  expect(rows).toEqual([{ actor: TEST_OPERATOR, action: 'document-read' }]);
 });
 
 it('shows a failing step and retries it at once when the system is back, without waiting for the next attempt', async () => {
@@ -224,13 +230,18 @@ it('shows a failing step and retries it at once when the system is back, without
   } finally {
     await crmFaults(0);
   }
-  expect(await cli.json('retry', d.dealId, '--reason', 'the CRM is back')).toMatchObject({
+  // Only operators repair runs: the intake refuses anyone else, and the run is left as it is.
+  expect(await cli.run('retry', d.dealId, '--reason', 'the CRM is back', '--as', 'sales.rep@else.test', ...intake())).toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('refused (403): only operators may retry runs'),
+  });
+  expect(await cli.json('retry', d.dealId, '--reason', 'the CRM is back', ...asOperator())).toMatchObject({
     retried: 'updateDeal',
     workflowId: d.workflowId,
   });
   await deals.atStep(d.workflowId, 'in-delivery');
   expect(Date.now()).toBeLessThan(nextAttemptAt);
-  expect(await cli.run('retry', d.dealId, '--reason', 'again')).toMatchObject({
+  expect(await cli.run('retry', d.dealId, '--reason', 'again', ...asOperator())).toMatchObject({
     code: 1,
     stderr: expect.stringContaining('no failing step'),
   });
@@ -239,7 +250,15 @@ it('shows a failing step and retries it at once when the system is back, without
 it('resets a run to a step it went through, without doubling what that step made, and cancels a run with a reason', async () => {
   const d = await dealInDelivery();
   const before = await statusOf(d.dealId);
-  const reset = await cli.json<{ runId: string }>('reset', d.dealId, '--to-step', 'shipping', '--reason', 'carrier lost the label');
+  const reset = await cli.json<{ runId: string }>(
+    'reset',
+    d.dealId,
+    '--to-step',
+    'shipping',
+    '--reason',
+    'carrier lost the label',
+    ...asOperator(),
+  );
   expect(reset.runId).not.toBe(before.runId);
   await deals.atStep(d.workflowId, 'in-delivery');
   expect(await statusOf(d.dealId)).toMatchObject({ runId: reset.runId, step: 'in-delivery', status: 'RUNNING' });
@@ -250,11 +269,30 @@ it('resets a run to a step it went through, without doubling what that step made
   const shipped = events!.findIndex((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'createShipment');
   expect(resetAt).toBeGreaterThan(0);
   expect(shipped).toBeGreaterThan(resetAt);
-  expect(await cli.run('reset', d.dealId, '--to-step', 'no-such-step', '--reason', 'x')).toMatchObject({ code: 3 });
+  expect(await cli.run('reset', d.dealId, '--to-step', 'no-such-step', '--reason', 'x', ...asOperator())).toMatchObject({ code: 3 });
 
-  await cli.json('cancel', d.dealId, '--reason', 'customer withdrew by phone');
+  await cli.json('cancel', d.dealId, '--reason', 'customer withdrew by phone', ...asOperator());
   await eventually(async () => (await described(d.workflowId)).status.name === 'CANCELLED' || undefined, 'the run cancelled');
   const history = await engine.client.workflow.getHandle(d.workflowId, reset.runId).fetchHistory();
   const requested = history.events!.find((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
   expect(requested?.workflowExecutionCancelRequestedEventAttributes?.cause).toBe('customer withdrew by phone');
+  expect(requested?.workflowExecutionCancelRequestedEventAttributes?.identity).toBe(`officeflow operator ${TEST_OPERATOR}`);
+
+  // Each repair is in the operator log, which auditors read and approvers do not.
+  const logged = await cli.json<Array<{ actor: string; action: string; target: string; reason: string }>>(
+    'operator-actions',
+    '--actor',
+    TEST_OPERATOR,
+    '--as',
+    TEST_AUDITOR,
+    ...intake(),
+  );
+  expect(logged.filter((entry) => entry.target === d.workflowId).map(({ action, reason }) => ({ action, reason }))).toEqual([
+    { action: 'cancel', reason: 'customer withdrew by phone' },
+    { action: 'reset', reason: 'carrier lost the label' },
+  ]);
+  expect(await cli.run('operator-actions', '--as', 'sales.rep@else.test', ...intake())).toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('403'),
+  });
 });

@@ -7,7 +7,7 @@ import type { Page } from 'puppeteer-core';
 import { browserPool } from '../../infra/browser';
 import { sendEvent } from '../../web/events/send';
 import { contractApproval } from '../../workflows/contract-approval';
-import { type TestEngine, eventFor, eventually, mailTo, startTestEngine, uniqueId } from '../support/engine';
+import { TEST_AUDITOR, type TestEngine, eventFor, eventually, mailTo, startTestEngine, uniqueId } from '../support/engine';
 
 const people = {
   sales: 'sales.manager@contracts.test',
@@ -41,6 +41,7 @@ const settings: ContractApprovalSettings = {
   approvalReminder: '30 minutes',
   // Longer than any test contract's term: the renewal reminder goes out as soon as it is signed.
   renewalNotice: '100 years',
+  duties: { delegateTo: { domains: ['contracts.test'] } },
 };
 
 let engine: TestEngine;
@@ -94,7 +95,7 @@ async function decideStage(workflowId: string, stage: string, as: string, decisi
 }
 
 async function auditTrail(contractId: string) {
-  const response = await fetch(`${engine.intakeUrl}/contracts/${contractId}/audit`, { headers: await engine.signedInAs(people.legal) });
+  const response = await fetch(`${engine.intakeUrl}/contracts/${contractId}/audit`, { headers: await engine.signedInAs(TEST_AUDITOR) });
   return (await response.json()) as Array<{
     event: string;
     actor?: string;
@@ -244,13 +245,29 @@ it('escalates a missed deadline to the approver’s manager, who decides in thei
   await engine.keepHistory(c.workflowId, 'escalated');
 });
 
+it('does not escalate to a manager the four-eyes rules exclude: the task stays, overdue, with its approver', async () => {
+  // The finance controller's manager submitted this contract: escalating to them would let them approve their own.
+  const c = await submit({ value: 60_000, submittedBy: people.director }, { approvalDeadline: '3s', approvalReminder: '1s' });
+  await decideStage(c.workflowId, 'sales', people.sales);
+  const task = await openTask(c.workflowId, 'finance', people.finance);
+  await eventually(
+    async () => ((await mailTo(people.finance)).some((m) => m.subject?.startsWith('Reminder')) ? true : undefined),
+    'the reminder',
+  );
+  await new Promise((resolve) => setTimeout(resolve, 3_000)); // past the deadline
+  const { rows } = await engine.pool.query(`SELECT assignee, status FROM human_tasks WHERE task_id = $1`, [task]);
+  expect(rows).toEqual([{ assignee: people.finance, status: 'open' }]);
+  expect((await mailTo(people.director)).filter((m) => m.subject?.includes(c.contractId))).toEqual([]);
+  expect((await act(task, people.finance, 'decision', { decision: 'approve' })).status).toBe(200);
+});
+
 it('lets an approver delegate; the record keeps who decided on whose behalf', async () => {
   const c = await submit({ value: 60_000 });
   await decideStage(c.workflowId, 'sales', people.sales);
   const task = await openTask(c.workflowId, 'finance', people.finance);
   const stranger = 'someone@contracts.test';
   expect((await act(task, stranger, 'delegation', { to: stranger })).status).toBe(403);
-  expect((await act(task, people.finance, 'delegation', { to: people.cfo, comment: 'on leave' })).status).toBe(200);
+  expect(await act(task, people.finance, 'delegation', { to: people.cfo, comment: 'on leave' })).toMatchObject({ status: 200 });
   expect((await act(task, people.finance, 'decision', { decision: 'approve' })).status).toBe(403);
   expect((await act(task, people.cfo, 'decision', { decision: 'approve' })).body).toMatchObject({
     decidedBy: people.cfo,
@@ -265,6 +282,43 @@ it('lets an approver delegate; the record keeps who decided on whose behalf', as
       expect.objectContaining({ event: 'task-delegated', actor: people.cfo, detail: expect.objectContaining({ from: people.finance }) }),
     ]),
   );
+});
+
+it('keeps four eyes on a contract: its submitter, a double approver, an outside delegate and a loop are each refused', async () => {
+  // The sales manager submits a contract of their own; the process lets tasks go to both company domains.
+  const c = await submit(
+    { value: 300_000, submittedBy: people.sales },
+    { duties: { delegateTo: { domains: ['contracts.test', 'sales.test'] } } },
+  );
+  const refusal = (why: string) => ({ status: 403, body: expect.objectContaining({ message: expect.stringContaining(why) }) });
+  const ownTask = await openTask(c.workflowId, 'sales', people.sales);
+  expect(await act(ownTask, people.sales, 'decision', { decision: 'approve' })).toEqual(refusal('who this run is about'));
+  const deputyTask = await openTask(c.workflowId, 'sales', people.salesDeputy);
+  expect(await act(deputyTask, people.salesDeputy, 'delegation', { to: people.sales })).toEqual(refusal('who this run is about'));
+  expect(await act(deputyTask, people.salesDeputy, 'delegation', { to: 'friend@elsewhere.example' })).toEqual(
+    refusal('does not let its tasks go to friend@elsewhere.example'),
+  );
+  await decideStage(c.workflowId, 'sales', people.salesDeputy);
+
+  // Finance hands its task on, and it is not handed back.
+  const financeTask = await openTask(c.workflowId, 'finance', people.finance);
+  expect((await act(financeTask, people.finance, 'delegation', { to: people.director })).status).toBe(200);
+  expect(await act(financeTask, people.director, 'delegation', { to: people.finance })).toEqual(refusal('not handed back'));
+  expect((await act(financeTask, people.director, 'decision', { decision: 'approve' })).status).toBe(200);
+
+  // Legal may not give its task to the CFO, who holds the stage's other task, nor to the director, who approved already.
+  const legalTask = await openTask(c.workflowId, 'legal', people.legal);
+  expect(await act(legalTask, people.legal, 'delegation', { to: people.cfo })).toEqual(
+    refusal('already holds another task of the legal stage'),
+  );
+  expect(await act(legalTask, people.legal, 'delegation', { to: people.director })).toEqual(refusal('already approved in this round'));
+  expect((await engine.pool.query(`SELECT assignee FROM human_tasks WHERE task_id = $1`, [legalTask])).rows).toEqual([
+    { assignee: people.legal },
+  ]);
+  await decideStage(c.workflowId, 'legal', people.legal);
+  await decideStage(c.workflowId, 'legal', people.cfo);
+  await sign(c.contractId);
+  expect(await result(c.workflowId)).toMatchObject({ outcome: 'signed', stages: ['sales', 'finance', 'legal'] });
 });
 
 it('waits for a revision after a change request, then routes the revised contract afresh: a higher value adds a stage', async () => {

@@ -3,7 +3,9 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import pino from 'pino';
 import { encryptionCodec } from '../../codec/data-converter';
 import { toJson } from '../../codec/json-payloads';
+import { localPort } from '../../infra/ports';
 import { buildCodecServer } from '../../web/codec';
+import { hostsOfListener } from '../../web/listener-hosts';
 import { sendEvent } from '../../web/events/send';
 import { signWebhook } from '../../web/events/webhook-auth';
 import { type TestEngine, eventFor, eventually, startTestEngine, uniqueId } from '../support/engine';
@@ -149,8 +151,9 @@ describe('the codec endpoint', () => {
   it('serves the local UI on its own localhost listener, and answers 400 to what it cannot decode', async () => {
     const codec = encryptionCodec(engine.settings.OFFICEFLOW_ENCRYPTION_KEY!);
     const uiUrl = 'http://127.0.0.1:8233';
-    const server = buildCodecServer({ codec, uiUrl }, pino({ level: 'silent' }));
-    const url = await server.listen({ host: '127.0.0.1', port: 0 });
+    const port = await localPort(0, 'CODEC_PORT');
+    const server = buildCodecServer({ codec, uiUrl, hosts: hostsOfListener('127.0.0.1', port) }, pino({ level: 'silent' }));
+    const url = await server.listen({ host: '127.0.0.1', port });
     try {
       const decode = (origin: string, body: unknown) =>
         fetch(`${url}/codec/decode`, {
@@ -163,7 +166,9 @@ describe('the codec endpoint', () => {
       expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
       const { payloads } = (await response.json()) as { payloads: Array<{ data: string }> };
       expect(JSON.parse(Buffer.from(payloads[0].data, 'base64').toString())).toEqual({ contactName: 'Maria Anders' });
-      expect((await decode('http://evil.example', { payloads: [] })).headers.get('access-control-allow-origin')).toBeNull();
+      const foreign = await decode('http://evil.example', { payloads: [toJson(sealed)] });
+      expect(foreign.status).toBe(403);
+      expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
       for (const wrong of [{}, null, [null], { payloads: [{ ...toJson(sealed), data: 'AAAA' }] }])
         expect((await decode(uiUrl, wrong)).status).toBe(400);
     } finally {

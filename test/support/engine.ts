@@ -69,6 +69,8 @@ export const uniqueId = (prefix: string): string => `${prefix}-${randomUUID().sl
 
 /** The operator of every test engine: may list anyone's tasks. */
 export const TEST_OPERATOR = 'operator@officeflow.test';
+/** The auditor of every test engine: may read every audit trail, and change nothing. */
+export const TEST_AUDITOR = 'auditor@officeflow.test';
 
 export interface TestEngine {
   intakeUrl: string;
@@ -99,6 +101,7 @@ export async function startTestEngine(
   const env = {
     ...testSettings(),
     OFFICEFLOW_OPERATORS: TEST_OPERATOR,
+    OFFICEFLOW_AUDITORS: TEST_AUDITOR,
     TASK_QUEUE_SUFFIX: `@${uniqueId('test')}`,
     INTAKE_HOST: '127.0.0.1',
     // A port known before the engine starts: the links in e-mails point at it.

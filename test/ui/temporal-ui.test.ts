@@ -4,6 +4,7 @@ import pino from 'pino';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { encryptionCodec } from '../../codec/data-converter';
 import { buildCodecServer } from '../../web/codec';
+import { hostsOfListener } from '../../web/listener-hosts';
 import { sendEvent } from '../../web/events/send';
 import { type TestEngine, eventually, startTestEngine, stateDir } from '../support/engine';
 import { dealDesk, orderToCashTestSettings } from '../support/deals';
@@ -20,8 +21,10 @@ let uiUrl: string;
 beforeAll(async () => {
   engine = await startTestEngine({ settings: { 'order-to-cash': orderToCashTestSettings } });
   uiUrl = `http://127.0.0.1:${engine.settings.TEMPORAL_UI_PORT}`;
-  codec = buildCodecServer({ codec: encryptionCodec(engine.settings.OFFICEFLOW_ENCRYPTION_KEY!), uiUrl }, pino({ level: 'silent' }));
-  await codec.listen({ host: '127.0.0.1', port: Number(process.env.OFFICEFLOW_TEST_CODEC_PORT) });
+  const codecPort = Number(process.env.OFFICEFLOW_TEST_CODEC_PORT);
+  const hosts = hostsOfListener('127.0.0.1', codecPort);
+  codec = buildCodecServer({ codec: encryptionCodec(engine.settings.OFFICEFLOW_ENCRYPTION_KEY!), uiUrl, hosts }, pino({ level: 'silent' }));
+  await codec.listen({ host: '127.0.0.1', port: codecPort });
   browser = await puppeteer.launch({ executablePath: engine.settings.CHROME_PATH, args: ['--no-sandbox'], headless: true });
 });
 afterAll(async () => {

@@ -8,10 +8,12 @@ import { toJson } from '../../codec/json-payloads';
 import { loadConfig } from '../../config';
 import { processes } from '../../definitions';
 import { buildCodecServer } from '../../web/codec';
+import { hostsOfListener } from '../../web/listener-hosts';
 import { decisionLinks } from '../../codec/decision-links';
 import { authenticator, generateIdentityKey, issueToken } from '../../web/identity';
 import { buildIntake } from '../../engine/web';
 import { generateWebhookSecret, signWebhook } from '../../web/events/webhook-auth';
+import { sendersOf } from '../../web/events/senders';
 
 // Every request here is answered before Temporal or PostgreSQL would be asked: any use of them fails the test.
 const unreachable = new Proxy(
@@ -26,7 +28,6 @@ const secret = generateWebhookSecret();
 const identityKey = generateIdentityKey();
 const config = loadConfig({ OFFICEFLOW_IDENTITY_KEY: identityKey, OFFICEFLOW_OPERATORS: 'ops@officeflow.test' });
 const authenticate = authenticator(config);
-const operators = config.OFFICEFLOW_OPERATORS;
 const log = pino({ level: 'silent' });
 /** The intake over this database pool; Temporal is never reached. */
 const intakeWith = (pool: Pool) =>
@@ -34,9 +35,8 @@ const intakeWith = (pool: Pool) =>
     client: unreachable as Client,
     pool,
     registry: processes,
-    webhookSecrets: [secret],
+    senders: sendersOf({ WEBHOOK_SENDERS: {}, WEBHOOK_SECRETS: [secret] }),
     authenticate,
-    operators,
     rateLimit: 100,
     links: decisionLinks(randomBytes(32).toString('base64'), 'http://127.0.0.1'),
     log,
@@ -44,7 +44,9 @@ const intakeWith = (pool: Pool) =>
 const intake = intakeWith(unreachable as Pool);
 const codec = new EncryptionCodec(randomBytes(32));
 const uiUrl = 'https://temporal.example.com';
-const codecServer = buildCodecServer({ codec, uiUrl, operatorsOnly: { authenticate, operators } }, log);
+// inject() addresses requests to localhost:80.
+const hosts = hostsOfListener('127.0.0.1', 80);
+const codecServer = buildCodecServer({ codec, uiUrl, hosts, operatorsOnly: authenticate }, log);
 afterAll(() => Promise.all([intake.close(), codecServer.close()]));
 const bearer = async (email: string, key = identityKey) => ({
   authorization: `Bearer ${await issueToken(key, email, config.OIDC_AUDIENCE)}`,

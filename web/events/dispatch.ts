@@ -61,11 +61,11 @@ export class EventDispatcher {
     return { event, ...binding, data: data.data, input: input.data };
   }
 
-  /** Starts or signals the process a checked event is for, once. */
-  async accept({ event, process, trigger, data, input }: CheckedEvent): Promise<Acceptance> {
+  /** Starts or signals the process a checked event is for, once per sender's event (source and id). */
+  async accept({ event, process, trigger, data, input }: CheckedEvent, sender: string): Promise<Acceptance> {
     const seen = await this.pool.query<{ process: string; workflow_id: string; run_id: string }>(
-      'SELECT process, workflow_id, run_id FROM intake_events WHERE source = $1 AND event_id = $2',
-      [event.source, event.id],
+      'SELECT process, workflow_id, run_id FROM intake_events WHERE sender = $1 AND source = $2 AND event_id = $3',
+      [sender, event.source, event.id],
     );
     if (seen.rowCount) {
       const { process: name, workflow_id: workflowId, run_id: runId } = seen.rows[0];
@@ -76,9 +76,9 @@ export class EventDispatcher {
         ? await this.start(process, trigger, data, input)
         : await this.signal(process, trigger, data, contextOf(event));
     await this.pool.query(
-      `INSERT INTO intake_events (source, event_id, event_type, process, action, workflow_id, run_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-      [event.source, event.id, event.type, process.name, trigger.kind, acceptance.workflowId, acceptance.runId],
+      `INSERT INTO intake_events (sender, source, event_id, event_type, process, action, workflow_id, run_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+      [sender, event.source, event.id, event.type, process.name, trigger.kind, acceptance.workflowId, acceptance.runId],
     );
     return acceptance;
   }

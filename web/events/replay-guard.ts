@@ -15,7 +15,7 @@ function fingerprint(body: string, headers: IncomingHttpHeaders): string {
 }
 
 /**
- * Refuses a signed request replayed with other headers: each `webhook-id` is good for one request while its signature
+ * Refuses a signed request replayed with other headers: each sender's `webhook-id` is good for one request while its signature
  * is fresh (kept in PostgreSQL, forgotten once the signature would be refused as stale anyway). A sender retrying the
  * identical request, as Standard Webhooks senders do, is let through and answered as a duplicate downstream.
  */
@@ -25,12 +25,12 @@ export function replayGuard(pool: Pool) {
   const sweep = setInterval(() => void forgetStale().catch(() => undefined), 60_000);
   sweep.unref();
   return {
-    async admit(webhookId: string, body: string, headers: IncomingHttpHeaders): Promise<void> {
+    async admit(sender: string, webhookId: string, body: string, headers: IncomingHttpHeaders): Promise<void> {
       const print = fingerprint(body, headers);
       const { rows } = await pool.query<{ fingerprint: string }>(
-        `INSERT INTO webhook_deliveries (webhook_id, fingerprint) VALUES ($1, $2)
-         ON CONFLICT (webhook_id) DO UPDATE SET webhook_id = EXCLUDED.webhook_id RETURNING fingerprint`,
-        [webhookId, print],
+        `INSERT INTO webhook_deliveries (sender, webhook_id, fingerprint) VALUES ($1, $2, $3)
+         ON CONFLICT (sender, webhook_id) DO UPDATE SET webhook_id = EXCLUDED.webhook_id RETURNING fingerprint`,
+        [sender, webhookId, print],
       );
       if (rows[0].fingerprint !== print) {
         throw new Refusal(

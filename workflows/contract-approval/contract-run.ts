@@ -1,4 +1,4 @@
-import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { Contract, ContractApprovalInput, Revision } from '../../contracts/contract';
 import type { TaskEvent } from '../../contracts/human-tasks';
@@ -22,16 +22,28 @@ export function followContract(input: ContractApprovalInput) {
   setHandler(contractRevised, (revised) => void (heard.revision ??= revised));
   setHandler(envelopeCompleted, (completed) => void (heard.envelope ??= completed));
 
+  // Entries are kept one after another, so the trail's order is the order they happened in even when two arrive
+  // together (two approvers of a parallel stage). Runs recorded before this kept them side by side.
+  const oneAfterAnother = patched('contract-audit-in-order');
+  let kept: Promise<unknown> = Promise.resolve();
+  const keep = (entry: Parameters<typeof recordAudit>[0]): Promise<void> => {
+    if (!oneAfterAnother) return recordAudit(entry);
+    const recorded = kept.then(() => recordAudit(entry));
+    kept = recorded.catch(() => undefined);
+    return recorded;
+  };
+
   const run = {
     contract: submitted as Contract,
     settings,
     runKey,
     progress,
     heard,
-    ask: humanTasks(progress, (event) => auditTask(event)),
+    // The submitter never decides their own contract; the process's settings say who else may not.
+    ask: humanTasks(progress, { observe: (event) => auditTask(event), about: [submitted.submittedBy], duties: settings.duties }),
     /** Keeps an event in the contract's audit trail, in order, once however often the step runs. */
     audit: (event: string, detail: Record<string, unknown> = {}, actor?: string, onBehalfOf?: string): Promise<void> =>
-      recordAudit({
+      keep({
         entryKey: `${runKey}/${++entries}`,
         contractId: run.contract.contractId,
         event,

@@ -11,7 +11,7 @@ import { trackProgress } from '../progress';
  */
 export function followHire({ hire, settings }: HireToOnboardInput): Hire {
   const progress = trackProgress('employee-record');
-  const ask = humanTasks(progress);
+  const ask = humanTasks(progress, { about: [hire.personalEmail] });
   return {
     hire,
     settings,

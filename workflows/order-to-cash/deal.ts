@@ -38,7 +38,8 @@ export function followDeal(input: OrderToCashInput) {
   const runKey = workflowInfo().workflowId;
   const progress = trackProgress('credit-check');
   const { enterStep } = progress;
-  const ask = humanTasks(progress);
+  // The sales rep who closed the deal does not approve its credit.
+  const ask = humanTasks(progress, { about: [order.salesRepEmail] });
   const undo = compensations(ask, { assignee: order.settings.operationsEmail, waitingOn: 'Operations' });
   // What the run knows: filled by the signal handlers, and `shipped` by fulfilment.
   const state = {

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { ProcessStep } from '../contracts/search-attributes';
+import { Refusal } from './errors';
+
+/**
+ * An operator's repairs of a run: retry its failing step, reset it to a step, cancel it. Each is recorded in Temporal
+ * with who did it and why (the request's identity and reason), and in the operator log by the route that calls it.
+ */
+
+const EventType = temporal.api.enums.v1.EventType;
+
+/** The run a repair acts on: a workflow id's newest run, as the CLI finds it by business key. */
+export interface Run {
+  workflowId: string;
+  runId: string;
+}
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+type EventId = NonNullable<HistoryEvent['eventId']>;
+
+/** The newest event that matches. */
+const newest = (events: HistoryEvent[], matches: (event: HistoryEvent) => boolean) => [...events].reverse().find(matches);
+
+/** Resets a run to the end of a workflow task: Temporal replays it up to there and runs on from it in a new run. */
+async function resetTo(client: Client, run: Run, workflowTaskCompletedEventId: EventId, reason: string, identity: string) {
+  const { runId } = await client.workflowService.resetWorkflowExecution({
+    namespace: client.options.namespace,
+    workflowExecution: { workflowId: run.workflowId, runId: run.runId },
+    workflowTaskFinishEventId: workflowTaskCompletedEventId,
+    reason,
+    identity,
+    requestId: randomUUID(),
+    // Events the run heard after that point (a payment, a delivery) are heard again.
+    resetReapplyType: temporal.api.enums.v1.ResetReapplyType.RESET_REAPPLY_TYPE_ALL_ELIGIBLE,
+  });
+  return runId;
+}
+
+async function historyOf(client: Client, run: Run) {
+  return (await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory()).events ?? [];
+}
+
+/**
+ * Retries a run's failing step: a step still retrying in a running run is attempted again now (its attempts counted
+ * afresh); a run that ended in failure is reset to just before its last failed step, which then runs again.
+ */
+export async function retry(client: Client, run: Run, reason: string, identity: string) {
+  const handle = client.workflow.getHandle(run.workflowId, run.runId);
+  const { raw, status } = await handle.describe();
+  if (status.name === 'RUNNING') {
+    const failing = raw.pendingActivities?.find((activity) => activity.lastFailure);
+    if (!failing) throw new Refusal(409, 'nothing_to_retry', `${run.workflowId} has no failing step to retry: it is running`);
+    await client.workflowService.resetActivity({
+      namespace: client.options.namespace,
+      execution: { workflowId: run.workflowId, runId: run.runId },
+      identity,
+      id: failing.activityId,
+      resetHeartbeat: true,
+    });
+    return { workflowId: run.workflowId, runId: run.runId, retried: failing.activityType?.name ?? '', how: 'attempted again now' };
+  }
+  if (!['FAILED', 'TIMED_OUT', 'TERMINATED'].includes(status.name))
+    throw new Refusal(
+      409,
+      'not_retryable',
+      `${run.workflowId} ${status.name.toLowerCase()}: only a failed, timed-out or terminated run is retried`,
+    );
+  const events = await historyOf(client, run);
+  const failed = newest(
+    events,
+    (event) =>
+      event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED || event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+  );
+  const scheduledId = String(
+    failed?.activityTaskFailedEventAttributes?.scheduledEventId ?? failed?.activityTaskTimedOutEventAttributes?.scheduledEventId,
+  );
+  const scheduled = events.find((event) => String(event.eventId) === scheduledId)?.activityTaskScheduledEventAttributes;
+  // Without a failed step, the run's last workflow task is where it can be taken up again.
+  const resetPoint =
+    scheduled?.workflowTaskCompletedEventId ??
+    newest(events, (event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)?.eventId;
+  if (!resetPoint) throw new Refusal(409, 'not_retryable', `${run.workflowId} never got past its start: start it again instead`);
+  const newRunId = await resetTo(client, run, resetPoint, reason, identity);
+  return { workflowId: run.workflowId, runId: newRunId, retried: scheduled?.activityType?.name ?? 'the run', how: 'in a new run' };
+}
+
+/** Resets a run to where it entered a step (the first time): the step and everything after it run again. */
+export async function resetToStep(client: Client, run: Run, step: string, reason: string, identity: string) {
+  const events = await historyOf(client, run);
+  const entered = events.find((event) => {
+    const field = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.[ProcessStep.name];
+    return field && defaultPayloadConverter.fromPayload(field) === step;
+  });
+  if (!entered) throw new Refusal(404, 'no_such_step', `${run.workflowId} never entered step "${step}"`);
+  const resetPoint = entered.upsertWorkflowSearchAttributesEventAttributes!.workflowTaskCompletedEventId!;
+  return { workflowId: run.workflowId, runId: await resetTo(client, run, resetPoint, reason, identity), step };
+}
+
+/** Cancels a run: it stops where it is (steps done are not undone; a deal is undone by crm.deal.cancelled). */
+export async function cancel(client: Client, run: Run, reason: string, identity: string) {
+  await client.workflowService.requestCancelWorkflowExecution({
+    namespace: client.options.namespace,
+    workflowExecution: { workflowId: run.workflowId, runId: run.runId },
+    identity,
+    requestId: randomUUID(),
+    reason,
+  });
+  return { workflowId: run.workflowId, runId: run.runId, cancelled: true };
+}
