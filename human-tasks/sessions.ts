@@ -35,6 +35,9 @@ export function inboxSessions(pool: Pool) {
            INSERT INTO inbox_sign_in_links_used (link_id, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING link_id
          ), expired AS (
            DELETE FROM inbox_sign_in_links_used WHERE expires_at < now()
+         ), forgotten AS (
+           -- Kept a month after they closed, for operators' questions; then nobody needs them.
+           DELETE FROM inbox_sessions WHERE least(expires_at, coalesce(ended_at, expires_at)) < now() - interval '30 days'
          )
          INSERT INTO inbox_sessions (session_hash, person, expires_at)
          SELECT $3, $4, now() + make_interval(hours => $5) FROM spent`,
