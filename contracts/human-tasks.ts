@@ -82,7 +82,8 @@ export type DelegationInput = z.infer<typeof DelegationInput>;
 
 /** What happened to a task, for a process that keeps an audit trail. */
 export type TaskEvent =
-  | { kind: 'opened'; task: string; assignee: string; deadline?: string }
+  | { kind: 'opened'; task: string; assignee: string; deadline?: string; insteadOf?: string; because?: string }
+  | { kind: 'escalation-refused'; task: string; assignee: string; to: string; because: string }
   | { kind: 'reminded' | 'withdrawn'; task: string; assignee: string }
   | { kind: 'escalated'; task: string; assignee: string; from: string }
   | { kind: 'delegated'; task: string; assignee: string; from: string; comment?: string }

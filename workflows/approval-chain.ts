@@ -1,8 +1,9 @@
-import { ApplicationFailure, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import type { ApprovalFacts, ApprovalStageRule, PassWhen } from '../contracts/approval';
 import type { Decision, TaskRequest } from '../contracts/human-tasks';
 import { formatMoney } from '../contracts/money';
-import type { Ask } from './human-tasks';
+import { same } from './four-eyes';
+import { type Ask, TASK_REFUSALS } from './human-tasks';
 import type { RunProgress } from './progress';
 
 /** A stage the run must pass, and why its rule applies. */
@@ -67,6 +68,8 @@ export interface ApprovalChain {
   /** Heard at the start of each round, with its route. */
   routed?(stages: ApprovalStage[], round: number): Promise<void>;
   stagePassed?(stage: ApprovalStage): Promise<void>;
+  /** Heard when four eyes changed who approves a stage as it opened: who was left out, who took their place, and why. */
+  approversChanged?(stage: ApprovalStage, round: number, changes: ApproverChange[]): Promise<void>;
   /**
    * A change request: resolves once the revision is in (the facts may have changed), and the chain routes and runs
    * afresh. Without it, a change request ends the chain as a rejection does.
@@ -86,7 +89,9 @@ export async function approvalChain(ask: Ask, progress: RunProgress, chain: Appr
     const stages = approvalStages(chain.rules, chain.facts());
     await chain.routed?.(stages, round);
     let ended: Extract<ApprovalOutcome, { approved: false }> | undefined;
-    for (const stage of stages) {
+    for (const routed of stages) {
+      // Runs recorded before this opened a task for every approver the rules named, whoever they were.
+      const stage = patched('four-eyes-at-routing') ? await seated(ask, chain, routed, round) : routed;
       progress.startStage(`approval:${stage.stage}`, stage.waitingOn);
       const outcome = await runStage(ask, stage, (approver, index) => ({
         name: `round-${round}:${stage.stage}:${index + 1}`,
@@ -103,6 +108,50 @@ export async function approvalChain(ask: Ask, progress: RunProgress, chain: Appr
     if (ended.decision.decision !== 'request-changes' || !chain.revise) return ended;
     await chain.revise(ended);
   }
+}
+
+/** An approver four eyes left out of a stage, and who took their place (their manager), if anyone did. */
+export interface ApproverChange {
+  approver: string;
+  by?: string;
+  because: string;
+}
+
+/**
+ * The approvers of a stage as it opens, four eyes kept: a person named twice gets one task; one the run is about, or
+ * who approved already in this round, gives their place to their manager (the task's `escalateTo`) where the manager
+ * may take it and is not in the stage already, else is left out. A stage left with too few to pass fails the run,
+ * saying why, for the process's rules to change.
+ */
+async function seated(ask: Ask, chain: ApprovalChain, stage: ApprovalStage, round: number): Promise<ApprovalStage> {
+  const approval = { stage: stage.stage, round };
+  const approvers: string[] = [];
+  const changes: ApproverChange[] = [];
+  const named = (person: string, among: string[]) => among.some((other) => same(other, person));
+  for (const approver of stage.approvers) {
+    if (named(approver, approvers)) {
+      changes.push({ approver, because: `${approver} is named more than once in the stage: one task is theirs` });
+      continue;
+    }
+    const because = ask.whyNotSeat(approval, approver);
+    if (!because) {
+      approvers.push(approver);
+      continue;
+    }
+    const manager = chain.task(stage, approver).escalateTo;
+    const by = manager && !named(manager, [...stage.approvers, ...approvers]) && !ask.whyNotSeat(approval, manager) ? manager : undefined;
+    if (by) approvers.push(by);
+    changes.push({ approver, ...(by ? { by } : {}), because });
+  }
+  if (changes.length === 0) return stage;
+  const short = approvers.length === 0 || (typeof stage.passWhen === 'object' && approvers.length < stage.passWhen.atLeast);
+  if (short)
+    throw ApplicationFailure.nonRetryable(
+      `the ${stage.stage} stage cannot pass with four eyes: ${changes.map(({ because }) => because).join('; ')}`,
+      TASK_REFUSALS.fourEyes,
+    );
+  await chain.approversChanged?.(stage, round, changes);
+  return { ...stage, approvers };
 }
 
 type StageOutcome = { passed: true } | { passed: false; approver: string; decision: Decision };

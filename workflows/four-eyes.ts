@@ -1,10 +1,13 @@
-import type { Duties } from '../contracts/human-tasks';
+import type { Duties, TaskRequest } from '../contracts/human-tasks';
 import type { OpenTask } from './human-tasks';
 
 /** E-mail addresses compare without case. */
 export const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
+
+/** Where a task stands in an approval chain: four eyes hold within its stage and round. */
+type Approval = TaskRequest['approval'];
 
 /**
  * Separation of duties for one run's tasks, as a process states it (`Duties`): the people the run is about never
@@ -13,10 +16,9 @@ const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1
  * people; unset, the holder's own domain), never back to someone who held it. Each answer is why not, or undefined.
  */
 export function separationOfDuties(about: string[], duties: Duties, tasks: () => OpenTask[]) {
-  /** Why a person may not decide (approving: approve) or hold this task. */
-  const whyNot = (task: OpenTask, person: string, approving: boolean): string | undefined => {
+  /** Why a person may not take part in an approval (approving: approve it), leaving `task` itself out of the count. */
+  const whyNotIn = (approval: Approval, person: string, approving: boolean, task?: OpenTask): string | undefined => {
     if (about.some((subject) => same(subject, person))) return `${person} is who this run is about, and may not take part in its tasks`;
-    const approval = task.request.approval;
     if (!approval || duties.onePersonMayApproveTwice) return undefined;
     const others = tasks().filter(
       (other) => other !== task && other.request.approval?.round === approval.round && other.closed !== 'withdrawn',
@@ -28,15 +30,24 @@ export function separationOfDuties(about: string[], duties: Duties, tasks: () =>
     return undefined;
   };
 
-  /** Why a task may not be handed to this person (a delegation). */
+  /** Why a person may not decide (approving: approve) or hold this task. */
+  const whyNot = (task: OpenTask, person: string, approving: boolean) => whyNotIn(task.request.approval, person, approving, task);
+
+  /**
+   * Why a task may not be handed to this person (a delegation), in words for the person handing it: they hear that it
+   * cannot go there, not what another person's duties are.
+   */
   const whyNotHandTo = (task: OpenTask, person: string): string | undefined => {
-    if (task.heldBy.some((holder) => same(holder, person)))
-      return `"${task.request.name}" was already with ${person}: it is not handed back`;
     const { domains = [], people = [] } = duties.delegateTo ?? { domains: [domainOf(task.holder)] };
     const allowed = domains.some((domain) => same(domain, domainOf(person))) || people.some((allowed) => same(allowed, person));
     if (!allowed) return `this process does not let its tasks go to ${person}`;
-    return whyNot(task, person, true);
+    if (task.heldBy.some((holder) => same(holder, person)) || whyNot(task, person, true))
+      return `"${task.request.name}" cannot go to ${person}: four eyes must see it (this process's separation of duties)`;
+    return undefined;
   };
 
-  return { whyNot, whyNotHandTo };
+  /** Why a person may not take a seat in a stage about to open, to approve in it. */
+  const whyNotSeat = (approval: NonNullable<Approval>, person: string) => whyNotIn(approval, person, true);
+
+  return { whyNot, whyNotHandTo, whyNotSeat };
 }

@@ -5,6 +5,7 @@ import {
   condition,
   defineUpdate,
   isCancellation,
+  log,
   patched,
   proxyActivities,
   setHandler,
@@ -70,7 +71,11 @@ export const taskName = (id: string, workflowId: string): string => id.slice(tas
  * Asks a person to decide. Without a deadline the task is due at once and waits, unreminded, for its assignee;
  * without `escalateTo` it stays with its assignee past the deadline. Cancelling the caller's scope withdraws the task.
  */
-export type Ask = (request: TaskRequest) => Promise<Decision>;
+export interface Ask {
+  (request: TaskRequest): Promise<Decision>;
+  /** Why four eyes keep a person from approving in a stage about to open, or undefined when they may. */
+  whyNotSeat(approval: NonNullable<TaskRequest['approval']>, person: string): string | undefined;
+}
 
 export interface HumanTaskOptions {
   /** Hears of each event of each task (an audit trail). */
@@ -123,7 +128,9 @@ export function humanTasks(
       task.decision = { decision, decidedBy, ...(onBehalfOf ? { onBehalfOf } : {}), comment, escalated: task.escalated };
       task.closed = 'decided';
       if (observedWhenMade) {
-        task.observed = observe({ kind: 'decided', task: name, decision: task.decision });
+        // Kept even when the run is cancelled right after: the decision was made, and the trail must say so.
+        const decided = { kind: 'decided', task: name, decision: task.decision } as const;
+        task.observed = CancellationScope.nonCancellable(() => observe(decided));
         task.observed.catch(() => undefined); // awaited, and so thrown, where the task is closed
       }
       return task.decision;
@@ -185,14 +192,38 @@ export function humanTasks(
       },
     });
 
-  return async function ask(request: TaskRequest): Promise<Decision> {
+  /**
+   * Who first holds a task: its assignee, or where four eyes keep them from it (the run is about them, they approved
+   * already), the person it would escalate to, if they may; else the run fails, saying why, for its process to change.
+   */
+  const firstHolder = (task: OpenTask): { holder: string; because?: string } => {
+    const { assignee, escalateTo, title } = task.request;
+    const because = duty.whyNot(task, assignee, true);
+    if (!because) return { holder: assignee };
+    const instead = escalateTo && duty.whyNot(task, escalateTo, true);
+    if (escalateTo && !instead) return { holder: escalateTo, because };
+    throw ApplicationFailure.nonRetryable(
+      `nobody may decide "${title}": ${because}${escalateTo ? `, and ${instead}` : ', and no one is named to take it instead'}`,
+      TASK_REFUSALS.fourEyes,
+    );
+  };
+
+  const ask = async function ask(request: TaskRequest): Promise<Decision> {
     const id = taskId(workflowId(), request.name);
     const task: OpenTask = { request, holder: request.assignee, heldBy: [request.assignee], escalated: false };
     tasks.set(request.name, task);
     const decided = () => task.decision !== undefined;
     const deadline = request.deadline ? new Date(Date.now() + msToNumber(request.deadline)) : undefined;
+    // Four eyes hold from the opening on (runs recorded before this opened a task for its assignee, whoever they were).
+    const opening = patched('four-eyes-at-opening') ? firstHolder(task) : { holder: request.assignee };
+    if (opening.because) {
+      task.holder = opening.holder;
+      task.heldBy.push(opening.holder);
+      task.escalated = true;
+    }
 
-    const { name, title, details, assignee } = request;
+    const { name, title, details } = request;
+    const assignee = task.holder;
     try {
       const verdicts = request.verdicts ?? DEFAULT_VERDICTS;
       const open = () =>
@@ -210,9 +241,10 @@ export function humanTasks(
       // Opened to the end even if the caller stops waiting meanwhile, so a withdrawal never overtakes the insert.
       // Runs recorded before this change opened it cancellably.
       await (patched('open-task-to-the-end') ? CancellationScope.nonCancellable(open) : open());
-      await notify(id, request, 'assigned', request.assignee, `To decide: ${request.title}`, deadline);
+      await notify(id, request, 'assigned', assignee, `To decide: ${request.title}`, deadline);
       progress.tasks.opened({ task: name, assignee, deadline: deadline?.toISOString() }, request.waitingOn);
-      await observe({ kind: 'opened', task: name, assignee, deadline: deadline?.toISOString() });
+      const insteadOf = opening.because ? { insteadOf: request.assignee, because: opening.because } : {};
+      await observe({ kind: 'opened', task: name, assignee, deadline: deadline?.toISOString(), ...insteadOf });
       if (deadline && request.deadline) {
         const reminderMs = request.reminder ? msToNumber(request.reminder) : undefined;
         if (reminderMs && reminderMs < msToNumber(request.deadline) && !(await condition(decided, reminderMs))) {
@@ -221,12 +253,17 @@ export function humanTasks(
         }
         // An escalation follows the four-eyes rules too (runs recorded before this escalated regardless): a manager
         // who would decide twice leaves the task with its holder, overdue for operators to see.
-        const mayEscalate = (to: string) => !patched('escalation-keeps-four-eyes') || duty.whyNot(task, to, true) === undefined;
-        if (
-          !(await condition(decided, Math.max(deadline.getTime() - Date.now(), 1))) &&
-          request.escalateTo &&
-          mayEscalate(request.escalateTo)
-        ) {
+        const whyNotEscalate = (to: string) => (patched('escalation-keeps-four-eyes') ? duty.whyNot(task, to, true) : undefined);
+        const overdue = !(await condition(decided, Math.max(deadline.getTime() - Date.now(), 1)));
+        // A task that opened with the manager already holds it: nobody further to pass it to.
+        const refused = overdue && request.escalateTo && !task.escalated ? whyNotEscalate(request.escalateTo) : undefined;
+        // The task stays, overdue, with its holder; operators read why in the run's log and the process's trail.
+        // (Runs recorded before this kept it silently.)
+        if (refused && patched('refused-escalation-recorded')) {
+          log.warn('an escalation was not made: four eyes', { task: name, to: request.escalateTo, because: refused });
+          await observe({ kind: 'escalation-refused', task: name, assignee: task.holder, to: request.escalateTo!, because: refused });
+        }
+        if (overdue && request.escalateTo && !task.escalated && !refused) {
           const from = task.holder;
           task.holder = request.escalateTo;
           task.heldBy.push(request.escalateTo);
@@ -259,4 +296,5 @@ export function humanTasks(
     });
     return decision;
   };
+  return Object.assign(ask, { whyNotSeat: duty.whyNotSeat });
 }

@@ -258,6 +258,16 @@ it('does not escalate to a manager the four-eyes rules exclude: the task stays, 
   const { rows } = await engine.pool.query(`SELECT assignee, status FROM human_tasks WHERE task_id = $1`, [task]);
   expect(rows).toEqual([{ assignee: people.finance, status: 'open' }]);
   expect((await mailTo(people.director)).filter((m) => m.subject?.includes(c.contractId))).toEqual([]);
+  // The trail says why the task is still with its approver.
+  expect(await auditTrail(c.contractId)).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({
+        event: 'task-escalation-refused',
+        actor: people.finance,
+        detail: expect.objectContaining({ to: people.director, because: expect.stringContaining('who this run is about') }),
+      }),
+    ]),
+  );
   expect((await act(task, people.finance, 'decision', { decision: 'approve' })).status).toBe(200);
 });
 
@@ -291,27 +301,35 @@ it('keeps four eyes on a contract: its submitter, a double approver, an outside 
     { duties: { delegateTo: { domains: ['contracts.test', 'sales.test'] } } },
   );
   const refusal = (why: string) => ({ status: 403, body: expect.objectContaining({ message: expect.stringContaining(why) }) });
-  const ownTask = await openTask(c.workflowId, 'sales', people.sales);
-  expect(await act(ownTask, people.sales, 'decision', { decision: 'approve' })).toEqual(refusal('who this run is about'));
+  const fourEyes = (to: string) => refusal(`cannot go to ${to}: four eyes must see it`);
+  // The submitter is one of the sales stage's approvers: they get no task, and the deputy's is the stage's one.
   const deputyTask = await openTask(c.workflowId, 'sales', people.salesDeputy);
-  expect(await act(deputyTask, people.salesDeputy, 'delegation', { to: people.sales })).toEqual(refusal('who this run is about'));
+  expect(await act(deputyTask, people.sales, 'decision', { decision: 'approve' })).toMatchObject({ status: 403 });
+  expect(await act(deputyTask, people.salesDeputy, 'delegation', { to: people.sales })).toEqual(fourEyes(people.sales));
   expect(await act(deputyTask, people.salesDeputy, 'delegation', { to: 'friend@elsewhere.example' })).toEqual(
     refusal('does not let its tasks go to friend@elsewhere.example'),
   );
   await decideStage(c.workflowId, 'sales', people.salesDeputy);
+  const { rows: salesTasks } = await engine.pool.query(
+    `SELECT assignee FROM human_tasks WHERE workflow_id = $1 AND task_id LIKE '%:sales:%'`,
+    [c.workflowId],
+  );
+  expect(salesTasks).toEqual([{ assignee: people.salesDeputy }]);
 
   // Finance hands its task on, and it is not handed back.
   const financeTask = await openTask(c.workflowId, 'finance', people.finance);
   expect((await act(financeTask, people.finance, 'delegation', { to: people.director })).status).toBe(200);
-  expect(await act(financeTask, people.director, 'delegation', { to: people.finance })).toEqual(refusal('not handed back'));
+  expect(await act(financeTask, people.director, 'delegation', { to: people.finance })).toEqual(fourEyes(people.finance));
   expect((await act(financeTask, people.director, 'decision', { decision: 'approve' })).status).toBe(200);
 
-  // Legal may not give its task to the CFO, who holds the stage's other task, nor to the director, who approved already.
+  // Legal may not give its task to the CFO, who holds the stage's other task, nor to the director, who approved already;
+  // the refusal says so without telling what the others' duties are.
   const legalTask = await openTask(c.workflowId, 'legal', people.legal);
-  expect(await act(legalTask, people.legal, 'delegation', { to: people.cfo })).toEqual(
-    refusal('already holds another task of the legal stage'),
-  );
-  expect(await act(legalTask, people.legal, 'delegation', { to: people.director })).toEqual(refusal('already approved in this round'));
+  for (const to of [people.cfo, people.director]) {
+    const refused = await act(legalTask, people.legal, 'delegation', { to });
+    expect(refused).toEqual(fourEyes(to));
+    expect(refused.body.message).not.toMatch(/holds|approved/);
+  }
   expect((await engine.pool.query(`SELECT assignee FROM human_tasks WHERE task_id = $1`, [legalTask])).rows).toEqual([
     { assignee: people.legal },
   ]);
@@ -319,6 +337,77 @@ it('keeps four eyes on a contract: its submitter, a double approver, an outside 
   await decideStage(c.workflowId, 'legal', people.cfo);
   await sign(c.contractId);
   expect(await result(c.workflowId)).toMatchObject({ outcome: 'signed', stages: ['sales', 'finance', 'legal'] });
+  const trail = await auditTrail(c.contractId);
+  expect(trail).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({
+        event: 'approvers-changed',
+        detail: {
+          stage: 'sales',
+          round: 1,
+          changes: [{ approver: people.sales, because: expect.stringContaining('who this run is about') }],
+        },
+      }),
+    ]),
+  );
+});
+
+it('seats four eyes as a stage opens: one task for a person named twice, a manager for who approved already', async () => {
+  // The CFO approves the finance stage and is one of Legal's approvers too, where Legal is named twice: Legal gets one
+  // task, and the CFO's place goes to their manager.
+  const ceo = 'ceo@contracts.test';
+  const c = await submit(
+    { value: 300_000 },
+    {
+      rules: [
+        { stage: 'finance', waitingOn: 'Finance', when: { always: true }, approvers: [people.cfo], passWhen: 'all' },
+        {
+          stage: 'legal',
+          waitingOn: 'Legal',
+          when: { always: true },
+          approvers: [people.legal, people.cfo, people.legal.toUpperCase()],
+          passWhen: 'all',
+        },
+      ],
+      managers: { [people.cfo]: ceo },
+    },
+  );
+  await decideStage(c.workflowId, 'finance', people.cfo);
+  await decideStage(c.workflowId, 'legal', people.legal);
+  await decideStage(c.workflowId, 'legal', ceo);
+  await sign(c.contractId);
+  expect(await result(c.workflowId)).toMatchObject({ outcome: 'signed', stages: ['finance', 'legal'] });
+  const { rows } = await engine.pool.query(
+    `SELECT assignee, decision FROM human_tasks WHERE workflow_id = $1 AND task_id LIKE '%:legal:%' ORDER BY assignee`,
+    [c.workflowId],
+  );
+  expect(rows).toEqual([
+    { assignee: ceo, decision: 'approve' },
+    { assignee: people.legal, decision: 'approve' },
+  ]);
+  const changed = (await auditTrail(c.contractId)).find((entry) => entry.event === 'approvers-changed');
+  expect(changed?.detail).toEqual({
+    stage: 'legal',
+    round: 1,
+    changes: [
+      { approver: people.cfo, by: ceo, because: expect.stringContaining('already approved in this round') },
+      { approver: people.legal.toUpperCase(), because: expect.stringContaining('named more than once') },
+    ],
+  });
+});
+
+it('fails a run, saying why, whose stage nobody may approve with four eyes', async () => {
+  const c = await submit(
+    { value: 1_000, submittedBy: people.sales },
+    { rules: [{ stage: 'sales', waitingOn: 'Sales management', when: { always: true }, approvers: [people.sales], passWhen: 'all' }] },
+  );
+  await expect(result(c.workflowId)).rejects.toMatchObject({
+    cause: expect.objectContaining({
+      type: 'SeparationOfDuties',
+      message: expect.stringContaining(`the sales stage cannot pass with four eyes: ${people.sales} is who this run is about`),
+    }),
+  });
+  expect((await engine.pool.query(`SELECT 1 FROM human_tasks WHERE workflow_id = $1`, [c.workflowId])).rowCount).toBe(0);
 });
 
 it('waits for a revision after a change request, then routes the revised contract afresh: a higher value adds a stage', async () => {

@@ -181,6 +181,19 @@ describe('credit approval', () => {
     await engine.keepHistory(d.workflowId, 'credit-rejected');
   });
 
+  it('opens the credit task for the finance manager when the deal’s own sales rep is the credit approver', async () => {
+    const d = deal(await product(5), { quantity: 1, unitPrice: 20_000 });
+    await startWithSettings(d, { creditApprover: d.salesRepEmail });
+    const task = await openTaskFor(d.workflowId, 'credit-approval');
+    expect(task.assignee).toBe(settings.financeManager);
+    expect((await decide(task.taskId, d.salesRepEmail, 'approve')).status).toBe(403);
+    expect(await decide(task.taskId, settings.financeManager, 'reject', 'not on their own deal')).toMatchObject({
+      status: 200,
+      body: { decidedBy: settings.financeManager, onBehalfOf: d.salesRepEmail },
+    });
+    expect(await handle(d.workflowId).result()).toMatchObject({ outcome: 'credit-rejected' });
+  });
+
   it('reminds the approver, then escalates to the finance manager past the deadline', async () => {
     const d = await bigOrder({ creditApprovalDeadline: '6s', creditApprovalReminder: '2s' });
     const task = await openTaskFor(d.workflowId, 'credit-approval');

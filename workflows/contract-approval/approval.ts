@@ -48,6 +48,7 @@ export function approveContract(run: ContractRun): Promise<ApprovalOutcome> {
         stages: stages.map(({ stage, because, approvers, passWhen }) => ({ stage, because, approvers, passWhen })),
       }),
     stagePassed: ({ stage }) => audit('stage-passed', { stage }),
+    approversChanged: ({ stage }, round, changes) => audit('approvers-changed', { stage, round, changes }),
     revise: ({ decision, round }) => reviseContract(run, whoDecided(decision), round),
   });
 }

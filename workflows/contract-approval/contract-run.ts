@@ -63,8 +63,15 @@ export function followContract(input: ContractApprovalInput) {
           event.decision.decidedBy,
           event.decision.onBehalfOf,
         )
-      : run.audit(`task-${event.kind}`, { task: event.task, ...('from' in event ? { from: event.from } : {}) }, event.assignee);
+      : run.audit(`task-${event.kind}`, detailOf(event), event.assignee);
   return run;
 }
 
 export type ContractRun = ReturnType<typeof followContract>;
+
+/** What the trail keeps of a task's event beyond its kind and person: the task, and who it came from and why, where said. */
+function detailOf(event: Exclude<TaskEvent, { kind: 'decided' }>): Record<string, unknown> {
+  const { kind: _kind, assignee: _assignee, ...detail } = event;
+  if ('deadline' in detail) delete detail.deadline;
+  return detail;
+}
