@@ -1,15 +1,13 @@
 import type { Client } from '@temporalio/client';
-import { Pool } from 'pg';
 import type { Config } from '../config';
-import { localDatabaseUrl } from '../infra/postgres';
 import { stateSecret } from '../infra/state';
 import { connectClient, temporalEndpoint } from '../infra/temporal';
 import { CommandRefused, EXIT } from './output';
 
 /**
- * How the CLI reaches a running engine: its intake, its Temporal namespace (with the key that decrypts payloads), its
- * database (for operators' commands the intake does not answer), the webhook secret events are signed with. Configured
- * values first; on the engine's own machine, what `npm start` keeps in its state folder.
+ * How the CLI reaches a running engine: its intake, its Temporal namespace (with the key that decrypts payloads), the
+ * webhook secret events are signed with. Configured values first; on the engine's own machine, what `npm start` keeps
+ * in its state folder.
  */
 
 /** The engine's own intake, where the CLI talks to it unless told `--intake`. */
@@ -40,20 +38,6 @@ export async function withTemporal<T>(config: Config, use: (client: Client) => P
     return await use(client);
   } finally {
     await client.connection.close();
-  }
-}
-
-/** Runs `use` with a pool on the engine's database: DATABASE_URL, or the local PostgreSQL `npm start` runs; closes it after. */
-export async function withDatabase<T>(config: Config, use: (pool: Pool) => Promise<T>): Promise<T> {
-  const url = config.DATABASE_URL ?? localDatabaseUrl(keptSecret(config, 'postgres-password', 'DATABASE_URL'), config.POSTGRES_PORT);
-  const pool = new Pool({ connectionString: url, max: 1 });
-  try {
-    return await use(pool).catch((error: Error & { code?: string }) => {
-      if (error.code !== 'ECONNREFUSED') throw error;
-      throw new CommandRefused(`the database is not reachable at ${new URL(url).host}: is officeflow running?`, EXIT.unreachable);
-    });
-  } finally {
-    await pool.end();
   }
 }
 

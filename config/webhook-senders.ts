@@ -18,6 +18,9 @@ export const WebhookSender = z.object({
   binaryMode: z.boolean().default(false),
 });
 
+/** The sender WEBHOOK_SECRETS names: one with every scope, as before senders had scopes of their own. */
+export const UNSCOPED = 'default';
+
 /** `WEBHOOK_SENDERS`: a JSON object of senders by name, e.g. `{"carrier": {"secrets": […], "events": […], "sources": […]}}`. */
 export const webhookSenders = z
   .string()
@@ -32,5 +35,18 @@ export const webhookSenders = z
     }
   })
   .pipe(
-    z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a sender is named in lower-case letters, digits and dashes'), WebhookSender),
+    z.record(z.string(), WebhookSender).superRefine((senders, ctx) => {
+      for (const name of Object.keys(senders)) {
+        // A record's own key check would only say "Invalid key in record".
+        if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(name))
+          ctx.addIssue({ code: 'custom', path: [name], message: 'a sender is named in lower-case letters, digits and dashes' });
+        // Its events would be kept, and so deduplicated, with the unscoped sender's.
+        if (name === UNSCOPED)
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `"${UNSCOPED}" is the sender WEBHOOK_SECRETS names: give this one its own name`,
+          });
+      }
+    }),
   );

@@ -64,6 +64,11 @@ export function startOptions(process: ProcessDefinition, input: unknown) {
   } satisfies Partial<WorkflowStartOptions>;
 }
 
-/** The process a run belongs to: its workflow id is `<process name>-<business key>`. */
+/**
+ * The process a run belongs to: its workflow id is `<process name>-<business key>`. The longest name that fits wins, so
+ * `contract-approval-K-1` belongs to `contract-approval` even where a process named `contract` is registered too.
+ */
 export const processOfRun = (workflowId: string, registry = processes): string | undefined =>
-  registry.find((process) => workflowId.startsWith(`${process.name}-`))?.name;
+  registry
+    .filter((process) => workflowId.startsWith(`${process.name}-`))
+    .reduce<string | undefined>((longest, { name }) => (name.length > (longest?.length ?? 0) ? name : longest), undefined);

@@ -11,6 +11,7 @@ import { taskDesk } from '../human-tasks/desk';
 import { type InboxOptions, inboxPages } from '../human-tasks/inbox';
 import { inboxSessions } from '../human-tasks/sessions';
 import { taskRoutes } from '../human-tasks/routes';
+import { sessionRoutes } from '../human-tasks/session-routes';
 import { contractRoutes } from '../web/contract-audit';
 import { documentRoutes } from '../web/documents';
 import { processCatalog } from '../web/events/catalog';
@@ -75,7 +76,9 @@ export function buildIntake({
   const desk = taskDesk(client, tasks, pool, operators);
   app.register(taskRoutes, { prefix: '/tasks', desk, tasks, authenticate });
   app.register(decisionPages, { prefix: '/links', links, desk, tasks, pool });
-  if (inbox) app.register(inboxPages, { prefix: '/inbox', desk, tasks, sessions: inboxSessions(pool), authenticate, ...inbox });
+  const sessions = inboxSessions(pool);
+  if (inbox) app.register(inboxPages, { prefix: '/inbox', desk, tasks, sessions, authenticate, ...inbox });
+  app.register(sessionRoutes, { prefix: '/inbox-sessions', sessions, authenticate, log: operators });
   app.register(contractRoutes, { prefix: '/contracts', pool, authenticate });
   app.register(documentRoutes, { prefix: '/documents', pool, authenticate, log: operators });
   app.register(runRepairRoutes, { client, authenticate, log: operators });

@@ -297,16 +297,35 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
     return page(reply, 200, 'Check your e-mail', html`<p>If ${person} has tasks here, a sign-in link is on its way.</p>`);
   });
 
+  const linkRefused = (reply: FastifyReply) =>
+    page(
+      reply,
+      400,
+      'This sign-in link does not work',
+      html`<p>It was used already, has expired or was changed. <a href="/inbox">Ask for a new one</a>.</p>`,
+    );
+
+  // Opening the link only asks: mail scanners and link previews open links too, and must not spend it. The button
+  // posts it back, and that signs in.
   app.get<{ Params: { token: string } }>('/sign-in/:token', async (request, reply) => {
     const link = options.ownSignIn ? await links.read(request.params.token) : undefined;
+    if (!link || (await sessions.linkSpent(link))) return linkRefused(reply);
+    return page(
+      reply,
+      200,
+      'Sign in to your tasks',
+      html`<form class="card" method="post" action="/inbox/sign-in/${request.params.token}">
+        <p>Sign in as ${link.person}?</p>
+        <div class="actions"><button type="submit" class="primary">Sign in</button></div>
+      </form>`,
+    );
+  });
+
+  app.post<{ Params: { token: string } }>('/sign-in/:token', async (request, reply) => {
+    fromOurPages(request);
+    const link = options.ownSignIn ? await links.read(request.params.token) : undefined;
     const session = link && (await sessions.open(link));
-    if (!session)
-      return page(
-        reply,
-        400,
-        'This sign-in link does not work',
-        html`<p>It was used already, has expired or was changed. <a href="/inbox">Ask for a new one</a>.</p>`,
-      );
+    if (!session) return linkRefused(reply);
     setSession(reply, session, SESSION_HOURS * 3600);
     return reply.redirect('/inbox', 303);
   });

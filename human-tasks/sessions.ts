@@ -26,13 +26,17 @@ export interface InboxSession {
  */
 export function inboxSessions(pool: Pool) {
   return {
-    /** Spends a sign-in link and opens a session for its person: the session's id, or undefined when the link was used. */
+    /**
+     * Spends a sign-in link and opens a session for its person: the session's id, or undefined when the link was used
+     * or has expired. Expiry is judged by the database's clock, which also clears spent links: one clock decides both.
+     */
     async open(link: { linkId: string; expiresAt: Date; person: string }): Promise<string | undefined> {
       const sessionId = randomBytes(32).toString('base64url');
       // One statement: of two openings of the same link, exactly one spends it and gets a session.
       const { rowCount } = await pool.query(
         `WITH spent AS (
-           INSERT INTO inbox_sign_in_links_used (link_id, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING link_id
+           INSERT INTO inbox_sign_in_links_used (link_id, expires_at) SELECT $1, $2 WHERE $2 > now()
+           ON CONFLICT DO NOTHING RETURNING link_id
          ), expired AS (
            DELETE FROM inbox_sign_in_links_used WHERE expires_at < now()
          ), forgotten AS (
@@ -44,6 +48,15 @@ export function inboxSessions(pool: Pool) {
         [link.linkId, link.expiresAt, hashOf(sessionId), link.person, SESSION_HOURS],
       );
       return rowCount ? sessionId : undefined;
+    },
+
+    /** Whether a sign-in link can no longer sign in: spent already, or expired by the database's clock. */
+    async linkSpent(link: { linkId: string; expiresAt: Date }): Promise<boolean> {
+      const { rows } = await pool.query<{ spent: boolean }>(
+        'SELECT $2 <= now() OR EXISTS (SELECT 1 FROM inbox_sign_in_links_used WHERE link_id = $1) AS spent',
+        [link.linkId, link.expiresAt],
+      );
+      return rows[0].spent;
     },
 
     /** The person of a session still open, noted as seen now; undefined once it expired or ended. */
@@ -83,7 +96,11 @@ export function inboxSessions(pool: Pool) {
     /** Counts a request for a sign-in e-mail to an address; whether one may be sent, or the address had its share. */
     async mayMailSignInLink(person: string): Promise<boolean> {
       const { rows } = await pool.query<{ requests: number }>(
-        `INSERT INTO inbox_sign_in_requests AS counted (person, window_start, requests) VALUES ($1, now(), 1)
+        `WITH past AS (
+           -- Counts whose window has passed say nothing any more: forgotten, whoever asked (addresses without tasks too).
+           DELETE FROM inbox_sign_in_requests WHERE window_start <= now() - $2::interval AND person <> $1
+         )
+         INSERT INTO inbox_sign_in_requests AS counted (person, window_start, requests) VALUES ($1, now(), 1)
          ON CONFLICT (person) DO UPDATE SET
            window_start = CASE WHEN counted.window_start <= now() - $2::interval THEN now() ELSE counted.window_start END,
            requests = CASE WHEN counted.window_start <= now() - $2::interval THEN 1 ELSE counted.requests + 1 END

@@ -1,7 +1,8 @@
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plainText } from '../contracts/fields';
+import { Refusal } from './errors';
 import type { Authenticate } from './identity';
 import type { OperatorLog } from './operator-log';
 import { type Run, cancel, resetToStep, retry } from './repairs';
@@ -33,19 +34,26 @@ export const runRepairRoutes: FastifyPluginAsyncZod<{ client: Client; authentica
       { schema: { params: workflowIdParam, body: z.object({ reason, runId, ...extra }) } },
       async (request) => {
         const person = await authenticate(request.headers.authorization);
-        requireRole(person, `${action} runs`, 'operator');
         const { workflowId } = request.params;
         const body = request.body as z.infer<z.ZodObject<Extra>> & { reason: string; runId?: string };
-        const run = { workflowId, runId: body.runId ?? (await client.workflow.getHandle(workflowId).describe()).runId };
-        const result = await act(run, body, `officeflow operator ${person.email}`);
-        await log.record({
-          actor: person.email,
-          action,
-          target: workflowId,
-          reason: body.reason,
-          detail: result as Record<string, unknown>,
-        });
-        return result;
+        const logged = (detail: Record<string, unknown>) =>
+          log.record({ actor: person.email, action, target: workflowId, reason: body.reason, detail });
+        try {
+          requireRole(person, `${action} runs`, 'operator');
+          const handle = client.workflow.getHandle(workflowId, body.runId);
+          const { runId, status } = await handle.describe();
+          if (action === 'cancel' && status.name !== 'RUNNING')
+            throw new Refusal(409, 'run_ended', `${workflowId} ${status.name.toLowerCase()}: only a running run is cancelled`);
+          const result = await act({ workflowId, runId }, body, `officeflow operator ${person.email}`);
+          await logged(result as Record<string, unknown>);
+          return result;
+        } catch (error) {
+          const refusal = refusalOf(error, workflowId);
+          if (!refusal) throw error;
+          // A refused attempt is kept too: auditors see who tried what, not only what was done.
+          await logged({ refused: refusal.status, error: refusal.code, message: refusal.message });
+          throw refusal;
+        }
       },
     );
 
@@ -66,3 +74,16 @@ export const runRepairRoutes: FastifyPluginAsyncZod<{ client: Client; authentica
     },
   );
 };
+
+/** gRPC status codes Temporal answers a repair it will not make with. */
+const GRPC = { invalidArgument: 3, notFound: 5, failedPrecondition: 9 } as const;
+
+/** What the operator hears: a run that is not there is 404, a repair Temporal will not make 409; else not a refusal. */
+function refusalOf(error: unknown, workflowId: string): Refusal | undefined {
+  if (error instanceof Refusal) return error;
+  if (error instanceof WorkflowNotFoundError || (isGrpcServiceError(error) && error.code === GRPC.notFound))
+    return new Refusal(404, 'no_such_run', `no run ${workflowId}${isGrpcServiceError(error) ? ` can take this: ${error.details}` : ''}`);
+  if (isGrpcServiceError(error) && (error.code === GRPC.invalidArgument || error.code === GRPC.failedPrecondition))
+    return new Refusal(409, 'refused_by_temporal', `Temporal refused it: ${error.details}`);
+  return undefined;
+}

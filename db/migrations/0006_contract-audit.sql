@@ -15,7 +15,8 @@ CREATE TABLE contract_audit (
 );
 CREATE INDEX contract_audit_by_contract ON contract_audit (contract_id, position);
 
--- Append-only: no UPDATE, DELETE or TRUNCATE is granted, and PostgreSQL refuses them even to the table's owner.
+-- Append-only: triggers refuse UPDATE, DELETE and TRUNCATE to everyone who writes it, officeflow included. The table's
+-- owner can still drop the triggers: keep officeflow's database role from owning it where that matters (see README).
 REVOKE UPDATE, DELETE, TRUNCATE ON contract_audit FROM PUBLIC;
 CREATE FUNCTION contract_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

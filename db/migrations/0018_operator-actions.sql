@@ -14,7 +14,8 @@ CREATE TABLE operator_actions (
 );
 CREATE INDEX operator_actions_by_time ON operator_actions (recorded_at);
 
--- Append-only, as the contract audit trail: PostgreSQL refuses changes even to the table's owner.
+-- Append-only, as the contract audit trail: triggers refuse changes to everyone who writes it; the table's owner can
+-- still drop them (see README).
 REVOKE UPDATE, DELETE, TRUNCATE ON operator_actions FROM PUBLIC;
 CREATE FUNCTION operator_actions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

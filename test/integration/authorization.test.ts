@@ -137,6 +137,17 @@ describe('roles', () => {
       expect(await post(`${run}/reset`, someone, { reason: 'x', toStep: 'routing' })).toBe(403);
     }
     expect(await post(`${run}/retry`, TEST_OPERATOR, { reason: '' })).toBe(400);
+    expect(await post('/runs/contract-approval-K-NOPE/retry', TEST_OPERATOR, { reason: 'is it there?' })).toBe(404);
+    // Refused attempts are kept in the operator log too, with who tried.
+    const { body: tried } = await get(`/operator-actions?actor=${encodeURIComponent(submittedBy)}`, TEST_AUDITOR);
+    expect(tried).toEqual([
+      expect.objectContaining({
+        action: 'reset',
+        target: `contract-approval-${contractId}`,
+        detail: expect.objectContaining({ refused: 403 }),
+      }),
+      expect.objectContaining({ action: 'cancel', reason: 'not mine to cancel', detail: expect.objectContaining({ refused: 403 }) }),
+    ]);
     const status = (await engine.client.workflow.getHandle(`contract-approval-${contractId}`).describe()).status.name;
     expect(status).toBe('RUNNING');
     expect((await get('/operator-actions', TEST_AUDITOR)).status).toBe(200);

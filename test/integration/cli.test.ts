@@ -277,9 +277,14 @@ it('resets a run to a step it went through, without doubling what that step made
   const requested = history.events!.find((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
   expect(requested?.workflowExecutionCancelRequestedEventAttributes?.cause).toBe('customer withdrew by phone');
   expect(requested?.workflowExecutionCancelRequestedEventAttributes?.identity).toBe(`officeflow operator ${TEST_OPERATOR}`);
+  // A run that has ended is not cancelled again: a refusal, not a failure of the engine's.
+  expect(await cli.run('cancel', d.dealId, '--reason', 'once more', ...asOperator())).toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('refused (409): '),
+  });
 
   // Each repair is in the operator log, which auditors read and approvers do not.
-  const logged = await cli.json<Array<{ actor: string; action: string; target: string; reason: string }>>(
+  const logged = await cli.json<Array<{ actor: string; action: string; target: string; reason: string; detail: { refused?: number } }>>(
     'operator-actions',
     '--actor',
     TEST_OPERATOR,
@@ -287,9 +292,13 @@ it('resets a run to a step it went through, without doubling what that step made
     TEST_AUDITOR,
     ...intake(),
   );
-  expect(logged.filter((entry) => entry.target === d.workflowId).map(({ action, reason }) => ({ action, reason }))).toEqual([
-    { action: 'cancel', reason: 'customer withdrew by phone' },
-    { action: 'reset', reason: 'carrier lost the label' },
+  // Refused attempts too, with why they were refused.
+  const entries = logged.filter((entry) => entry.target === d.workflowId);
+  expect(entries.map(({ action, reason, detail }) => ({ action, reason, refused: detail.refused }))).toEqual([
+    { action: 'cancel', reason: 'once more', refused: 409 },
+    { action: 'cancel', reason: 'customer withdrew by phone', refused: undefined },
+    { action: 'reset', reason: 'x', refused: 404 },
+    { action: 'reset', reason: 'carrier lost the label', refused: undefined },
   ]);
   expect(await cli.run('operator-actions', '--as', 'sales.rep@else.test', ...intake())).toMatchObject({
     code: 1,

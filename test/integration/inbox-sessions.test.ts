@@ -1,4 +1,5 @@
-import { type TestEngine, eventually, mailTo, startTestEngine, uniqueId } from '../support/engine';
+import { TEST_AUDITOR, TEST_OPERATOR, type TestEngine, eventually, mailTo, startTestEngine, uniqueId } from '../support/engine';
+import { inboxSessions } from '../../human-tasks/sessions';
 import { officeflowCli } from '../support/cli';
 
 /**
@@ -41,9 +42,12 @@ async function signInLink(person: string): Promise<string> {
   return /http\S+\/inbox\/sign-in\/\S+/.exec(mail.text ?? '')![0];
 }
 
-/** Opens a sign-in link as a browser does: the session cookie it sets (`name=value`), if any. */
+/** Opens a sign-in link as a person does, clicking its page's button: the session cookie it sets (`name=value`), if any. */
 async function open(link: string) {
-  const response = await fetch(link, { redirect: 'manual' });
+  const page = await fetch(link);
+  if (page.status !== 200) return { response: page, cookie: undefined };
+  expect(page.headers.getSetCookie()).toEqual([]);
+  const response = await fetch(link, { method: 'POST', headers: { origin: engine.intakeUrl }, redirect: 'manual' });
   const cookie = response.headers.getSetCookie().find((header) => header.startsWith('officeflow_session='));
   return { response, cookie: cookie?.split(';')[0] };
 }
@@ -70,6 +74,22 @@ it('lets a sign-in link open one session: opened again, it is refused and opens 
   expect(await second.response.text()).toContain('This sign-in link does not work');
   expect(second.response.headers.getSetCookie()).toEqual([]);
   expect(await engine.pool.query('SELECT 1 FROM inbox_sessions WHERE person = $1', [person])).toMatchObject({ rowCount: 1 });
+});
+
+it('leaves a link working when it is only opened, as mail scanners and link previews do', async () => {
+  const person = `${uniqueId('approver')}@finance.test`;
+  await taskOf(person);
+  const link = await signInLink(person);
+  for (let visit = 0; visit < 3; visit++) {
+    const scanned = await fetch(link);
+    expect(scanned.status).toBe(200);
+    expect(await scanned.text()).toContain(`Sign in as ${person}?`);
+  }
+  expect(await engine.pool.query('SELECT 1 FROM inbox_sessions WHERE person = $1', [person])).toMatchObject({ rowCount: 0 });
+  // Posted from another site, it signs nobody in and stays unspent.
+  const forged = await fetch(link, { method: 'POST', headers: { origin: 'https://evil.example' }, redirect: 'manual' });
+  expect(forged.status).toBe(403);
+  expect((await open(link)).cookie).toBeDefined();
 });
 
 it('keeps only a random id in the cookie, which the task API refuses as a bearer token', async () => {
@@ -100,20 +120,37 @@ it('ends the session on signing out: the old cookie, sent again, shows no tasks'
   expect(replayed).not.toContain(title);
 });
 
-it('lists open sessions for operators and ends all of a person’s with `officeflow sessions end`', async () => {
+it('lists open sessions for operators and ends all of a person’s with `officeflow sessions end`, kept in the operator log', async () => {
   const person = `${uniqueId('approver')}@finance.test`;
   const { title } = await taskOf(person);
   const [laptop, phone] = [await signIn(person), await signIn(person)];
   const cli = officeflowCli(engine);
+  const asOperator = ['--as', TEST_OPERATOR];
 
-  const listed = await cli.json<Array<{ person: string; startedAt: string; expiresAt: string }>>('sessions', '--person', person);
+  const listed = await cli.json<Array<{ person: string; startedAt: string; expiresAt: string }>>(
+    'sessions',
+    '--person',
+    person,
+    ...asOperator,
+  );
   expect(listed).toHaveLength(2);
   expect(listed[0]).toMatchObject({ person });
   expect(Date.parse(listed[0].expiresAt) - Date.parse(listed[0].startedAt)).toBe(8 * 3600_000);
+  // Only operators see or end sessions.
+  expect(await cli.run('sessions', 'end', person, '--reason', 'mine now', '--as', person)).toMatchObject({ code: 1 });
+  expect(await cli.run('sessions', '--as', TEST_AUDITOR)).toMatchObject({ code: 1, stderr: expect.stringContaining('403') });
 
-  expect(await cli.json('sessions', 'end', person)).toEqual({ person, ended: 2 });
+  expect(await cli.json('sessions', 'end', person, '--reason', 'laptop lost', ...asOperator)).toEqual({ person, ended: 2 });
   for (const cookie of [laptop, phone]) expect(await inboxPage(cookie)).not.toContain(title);
-  expect(await cli.json('sessions', '--person', person)).toEqual([]);
+  expect(await cli.json('sessions', '--person', person, ...asOperator)).toEqual([]);
+  const logged = await cli.json<Array<{ actor: string; action: string; target: string; reason: string; detail: object }>>(
+    'operator-actions',
+    '--as',
+    TEST_AUDITOR,
+  );
+  expect(logged.filter(({ target }) => target === person)).toEqual([
+    expect.objectContaining({ actor: TEST_OPERATOR, action: 'sessions-ended', reason: 'laptop lost', detail: { ended: 2 } }),
+  ]);
 });
 
 it('sends at most 5 sign-in e-mails per address in 15 minutes, with the same answer to the 6th', async () => {
@@ -134,6 +171,34 @@ it('sends at most 5 sign-in e-mails per address in 15 minutes, with the same ans
   );
   await new Promise((resolve) => setTimeout(resolve, 1000));
   expect(await signInMails(person)).toHaveLength(5);
+});
+
+it('forgets the count of an address once its window has passed, tasks or not', async () => {
+  const stranger = `${uniqueId('nobody')}@elsewhere.test`;
+  await engine.pool.query(
+    `INSERT INTO inbox_sign_in_requests (person, window_start, requests) VALUES ($1, now() - interval '16 minutes', 5)`,
+    [stranger],
+  );
+  expect((await askForLink(`${uniqueId('someone')}@finance.test`)).status).toBe(200);
+  await eventually(
+    async () => (await engine.pool.query('SELECT 1 FROM inbox_sign_in_requests WHERE person = $1', [stranger])).rowCount === 0 || undefined,
+    'the stranger’s count forgotten',
+  );
+});
+
+it('judges a link’s expiry by the database’s clock, the one that clears spent links', async () => {
+  // A link whose time the database saw pass is spent, though the intake's clock (behind, say) still takes its token:
+  // were the two clocks to decide apart, a link cleared as expired could sign in again.
+  const sessions = inboxSessions(engine.pool);
+  const person = `${uniqueId('approver')}@finance.test`;
+  const past = { linkId: uniqueId('link'), expiresAt: new Date(Date.now() - 1000), person };
+  expect(await sessions.open(past)).toBeUndefined();
+  expect(await sessions.linkSpent(past)).toBe(true);
+  const current = { ...past, linkId: uniqueId('link'), expiresAt: new Date(Date.now() + 60_000) };
+  expect(await sessions.linkSpent(current)).toBe(false);
+  expect(await sessions.open(current)).toBeDefined();
+  expect(await sessions.linkSpent(current)).toBe(true);
+  expect(await sessions.open(current)).toBeUndefined();
 });
 
 it('shows the decision on the person’s own task from the task list, and nothing for any other `?decided=`', async () => {

@@ -78,6 +78,9 @@ it('signs an approver in by e-mailed link, lists their tasks with what is overdu
   );
   const link = /http\S+\/inbox\/sign-in\/\S+/.exec(mail.text ?? '')![0];
   await page.goto(link);
+  expect(await textOf(page)).toContain(`Sign in as ${approver}?`);
+  expect(await violations(page)).toEqual([]);
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
   const inbox = await textOf(page);
   expect(page.url()).toBe(`${engine.intakeUrl}/inbox`);
   expect(inbox).toContain(`Signed in as ${approver}`);

@@ -46,6 +46,12 @@ describe('loadConfig', () => {
     );
   });
 
+  it('keeps the name "default" for the sender WEBHOOK_SECRETS names', () => {
+    const sender = { secrets: ['whsec_c2VjcmV0'], events: ['crm.*'], sources: ['/crm'] };
+    expect(() => loadConfig({ WEBHOOK_SENDERS: JSON.stringify({ default: sender }) })).toThrow(/WEBHOOK_SENDERS.*"default"/s);
+    expect(loadConfig({ WEBHOOK_SENDERS: JSON.stringify({ crm: sender }) }).WEBHOOK_SENDERS.crm.events).toEqual(['crm.*']);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ TEMPORAL_ADDRESS: '', DATABASE_URL: '' }).TEMPORAL_ADDRESS).toBeUndefined();
   });

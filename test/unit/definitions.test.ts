@@ -1,4 +1,4 @@
-import { allSearchAttributes, bindingFor, processes, runInput } from '../../definitions';
+import { allSearchAttributes, bindingFor, processOfRun, processes, runInput } from '../../definitions';
 import { exampleEvent } from '../../web/events/catalog';
 import { workflowModule } from '../../workers/worker';
 
@@ -30,6 +30,14 @@ describe('process definitions', () => {
       expect(process.name).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(process.taskQueue).toMatch(/^[a-z]+(-[a-z]+)*$/);
     }
+  });
+
+  it('find a run’s process by the longest name its workflow id starts with', () => {
+    const registry = processes.filter(({ name }) => name === 'contract-approval');
+    const withShorter = [{ ...registry[0], name: 'contract' }, ...registry];
+    expect(processOfRun('contract-approval-K-1', withShorter)).toBe('contract-approval');
+    expect(processOfRun('contract-K-1', withShorter)).toBe('contract');
+    expect(processOfRun('contracting-K-1', withShorter)).toBeUndefined();
   });
 
   it('register every search attribute once, progress attributes included', () => {

@@ -1,15 +1,12 @@
 import type { z } from 'zod';
 import type { Config } from '../../config';
-import type { WebhookSender } from '../../config/webhook-senders';
+import { UNSCOPED, type WebhookSender } from '../../config/webhook-senders';
 import type { CloudEvent } from './cloudevent';
 import { Refusal } from '../errors';
 import { Unauthorized, verifyWebhook } from './webhook-auth';
 
 /** A system that sends events: its name, its secrets and its scope (see config/webhook-senders.ts). */
 export type Sender = z.output<typeof WebhookSender> & { name: string };
-
-/** The sender WEBHOOK_SECRETS names: one with every scope, as before senders had scopes of their own. */
-export const UNSCOPED = 'default';
 
 /** Every configured sender: WEBHOOK_SENDERS, and the unscoped one where WEBHOOK_SECRETS is set. */
 export function sendersOf(config: Pick<Config, 'WEBHOOK_SENDERS' | 'WEBHOOK_SECRETS'>): Sender[] {

@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { email, plainText } from '../contracts/fields';
+import type { Authenticate } from '../web/identity';
+import type { OperatorLog } from '../web/operator-log';
+import { requireRole } from '../web/roles';
+import type { InboxSessions } from './sessions';
+
+/**
+ * The inbox's sessions, for operators: `GET /inbox-sessions` lists who is signed in (`?person=` for one person), and
+ * `POST /inbox-sessions/end` signs a person out everywhere (a lost laptop, someone who left), with a reason kept in the
+ * operator log.
+ */
+export const sessionRoutes: FastifyPluginAsyncZod<{ sessions: InboxSessions; authenticate: Authenticate; log: OperatorLog }> = async (
+  app,
+  { sessions, authenticate, log },
+) => {
+  app.get('/', { schema: { querystring: z.object({ person: email.optional() }) } }, async (request) => {
+    requireRole(await authenticate(request.headers.authorization), 'list inbox sessions', 'operator');
+    return sessions.openSessions(request.query.person);
+  });
+
+  app.post('/end', { schema: { body: z.object({ person: email, reason: plainText(1000).trim().min(1, 'say why') }) } }, async (request) => {
+    const operator = await authenticate(request.headers.authorization);
+    requireRole(operator, 'end inbox sessions', 'operator');
+    const { person, reason } = request.body;
+    const ended = await sessions.endAllOf(person);
+    await log.record({ actor: operator.email, action: 'sessions-ended', target: person.toLowerCase(), reason, detail: { ended } });
+    return { person, ended };
+  });
+};
