@@ -22,10 +22,18 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ sessions: InboxSessions; aut
 
   app.post('/end', { schema: { body: z.object({ person: email, reason: plainText(1000).trim().min(1, 'say why') }) } }, async (request) => {
     const operator = await authenticate(request.headers.authorization);
-    requireRole(operator, 'end inbox sessions', 'operator');
     const { person, reason } = request.body;
+    const logged = (detail: Record<string, unknown>) =>
+      log.record({ actor: operator.email, action: 'sessions-ended', target: person.toLowerCase(), reason, detail });
+    try {
+      requireRole(operator, 'end inbox sessions', 'operator');
+    } catch (refusal) {
+      // Kept as refused repairs are: auditors see who tried.
+      await logged({ refused: 403 });
+      throw refusal;
+    }
     const ended = await sessions.endAllOf(person);
-    await log.record({ actor: operator.email, action: 'sessions-ended', target: person.toLowerCase(), reason, detail: { ended } });
+    await logged({ ended });
     return { person, ended };
   });
 };

@@ -28,7 +28,8 @@ export function inboxSessions(pool: Pool) {
   return {
     /**
      * Spends a sign-in link and opens a session for its person: the session's id, or undefined when the link was used
-     * or has expired. Expiry is judged by the database's clock, which also clears spent links: one clock decides both.
+     * or has expired. The database's clock, which also clears spent links, has the last word on expiry (the token's own
+     * check, by the intake's clock, only refuses more), so a link cleared as expired is never taken.
      */
     async open(link: { linkId: string; expiresAt: Date; person: string }): Promise<string | undefined> {
       const sessionId = randomBytes(32).toString('base64url');
@@ -95,12 +96,15 @@ export function inboxSessions(pool: Pool) {
 
     /** Counts a request for a sign-in e-mail to an address; whether one may be sent, or the address had its share. */
     async mayMailSignInLink(person: string): Promise<boolean> {
+      // Counts whose window has passed say nothing any more: forgotten, whoever asked (addresses without tasks too).
+      // Rows another request holds are left to the next one, so two requests never wait on each other.
+      await pool.query(
+        `DELETE FROM inbox_sign_in_requests WHERE person IN (
+           SELECT person FROM inbox_sign_in_requests WHERE window_start <= now() - $2::interval AND person <> $1 FOR UPDATE SKIP LOCKED)`,
+        [person, SIGN_IN_WINDOW],
+      );
       const { rows } = await pool.query<{ requests: number }>(
-        `WITH past AS (
-           -- Counts whose window has passed say nothing any more: forgotten, whoever asked (addresses without tasks too).
-           DELETE FROM inbox_sign_in_requests WHERE window_start <= now() - $2::interval AND person <> $1
-         )
-         INSERT INTO inbox_sign_in_requests AS counted (person, window_start, requests) VALUES ($1, now(), 1)
+        `INSERT INTO inbox_sign_in_requests AS counted (person, window_start, requests) VALUES ($1, now(), 1)
          ON CONFLICT (person) DO UPDATE SET
            window_start = CASE WHEN counted.window_start <= now() - $2::interval THEN now() ELSE counted.window_start END,
            requests = CASE WHEN counted.window_start <= now() - $2::interval THEN 1 ELSE counted.requests + 1 END

@@ -120,8 +120,8 @@ export interface ApproverChange {
 /**
  * The approvers of a stage as it opens, four eyes kept: a person named twice gets one task; one the run is about, or
  * who approved already in this round, gives their place to their manager (the task's `escalateTo`) where the manager
- * may take it and is not in the stage already, else is left out. A stage left with too few to pass fails the run,
- * saying why, for the process's rules to change.
+ * may take it and is not in the stage already, else is left out. A stage with too few to pass (M of N where fewer
+ * than M are named) fails the run, saying why, for the process's rules to change.
  */
 async function seated(ask: Ask, chain: ApprovalChain, stage: ApprovalStage, round: number): Promise<ApprovalStage> {
   const approval = { stage: stage.stage, round };
@@ -143,13 +143,15 @@ async function seated(ask: Ask, chain: ApprovalChain, stage: ApprovalStage, roun
     if (by) approvers.push(by);
     changes.push({ approver, ...(by ? { by } : {}), because });
   }
-  if (changes.length === 0) return stage;
   const short = approvers.length === 0 || (typeof stage.passWhen === 'object' && approvers.length < stage.passWhen.atLeast);
   if (short)
     throw ApplicationFailure.nonRetryable(
-      `the ${stage.stage} stage cannot pass with four eyes: ${changes.map(({ because }) => because).join('; ')}`,
+      `the ${stage.stage} stage cannot pass with four eyes: ${
+        changes.map(({ because }) => because).join('; ') || `it needs more approvers than the ${approvers.length} it names`
+      }`,
       TASK_REFUSALS.fourEyes,
     );
+  if (changes.length === 0) return stage;
   await chain.approversChanged?.(stage, round, changes);
   return { ...stage, approvers };
 }

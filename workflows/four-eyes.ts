@@ -34,16 +34,14 @@ export function separationOfDuties(about: string[], duties: Duties, tasks: () =>
   const whyNot = (task: OpenTask, person: string, approving: boolean) => whyNotIn(task.request.approval, person, approving, task);
 
   /**
-   * Why a task may not be handed to this person (a delegation), in words for the person handing it: they hear that it
-   * cannot go there, not what another person's duties are.
+   * Why a task may not be handed to this person (a delegation), in words for the person handing it: one answer for
+   * every reason, so it tells nothing of another person's duties.
    */
   const whyNotHandTo = (task: OpenTask, person: string): string | undefined => {
     const { domains = [], people = [] } = duties.delegateTo ?? { domains: [domainOf(task.holder)] };
     const allowed = domains.some((domain) => same(domain, domainOf(person))) || people.some((allowed) => same(allowed, person));
-    if (!allowed) return `this process does not let its tasks go to ${person}`;
-    if (task.heldBy.some((holder) => same(holder, person)) || whyNot(task, person, true))
-      return `"${task.request.name}" cannot go to ${person}: four eyes must see it (this process's separation of duties)`;
-    return undefined;
+    if (allowed && !task.heldBy.some((holder) => same(holder, person)) && !whyNot(task, person, true)) return undefined;
+    return `"${task.request.name}" cannot go to ${person}: this process's separation of duties does not allow it`;
   };
 
   /** Why a person may not take a seat in a stage about to open, to approve in it. */

@@ -49,6 +49,8 @@ export interface OpenTask {
   holder: string;
   /** Everyone who has held it, the assignee first: it is never handed back to one of them. */
   heldBy: string[];
+  /** Who it opened for: its assignee, or whom four eyes gave it to instead. A decision by another is on their behalf. */
+  openedFor: string;
   escalated: boolean;
   /** Set once decided or withdrawn: no decision is taken after. */
   closed?: 'decided' | 'withdrawn';
@@ -124,13 +126,17 @@ export function humanTasks(
     decideTask,
     ({ task: name, decidedBy, decision, comment }) => {
       const task = tasks.get(name)!;
-      const onBehalfOf = same(task.holder, task.request.assignee) ? undefined : task.request.assignee;
+      // A task that opened for someone else (four eyes kept its assignee from it) is not decided on their behalf.
+      const onBehalfOf = same(task.holder, task.openedFor) ? undefined : task.openedFor;
       task.decision = { decision, decidedBy, ...(onBehalfOf ? { onBehalfOf } : {}), comment, escalated: task.escalated };
       task.closed = 'decided';
       if (observedWhenMade) {
         // Kept even when the run is cancelled right after: the decision was made, and the trail must say so.
         const decided = { kind: 'decided', task: name, decision: task.decision } as const;
-        task.observed = CancellationScope.nonCancellable(() => observe(decided));
+        // (Runs recorded before this observed it cancellably.)
+        task.observed = patched('decision-observed-to-the-end')
+          ? CancellationScope.nonCancellable(() => observe(decided))
+          : observe(decided);
         task.observed.catch(() => undefined); // awaited, and so thrown, where the task is closed
       }
       return task.decision;
@@ -210,7 +216,7 @@ export function humanTasks(
 
   const ask = async function ask(request: TaskRequest): Promise<Decision> {
     const id = taskId(workflowId(), request.name);
-    const task: OpenTask = { request, holder: request.assignee, heldBy: [request.assignee], escalated: false };
+    const task: OpenTask = { request, holder: request.assignee, heldBy: [request.assignee], openedFor: request.assignee, escalated: false };
     tasks.set(request.name, task);
     const decided = () => task.decision !== undefined;
     const deadline = request.deadline ? new Date(Date.now() + msToNumber(request.deadline)) : undefined;
@@ -218,6 +224,7 @@ export function humanTasks(
     const opening = patched('four-eyes-at-opening') ? firstHolder(task) : { holder: request.assignee };
     if (opening.because) {
       task.holder = opening.holder;
+      task.openedFor = opening.holder;
       task.heldBy.push(opening.holder);
       task.escalated = true;
     }
@@ -260,7 +267,8 @@ export function humanTasks(
         // The task stays, overdue, with its holder; operators read why in the run's log and the process's trail.
         // (Runs recorded before this kept it silently.)
         if (refused && patched('refused-escalation-recorded')) {
-          log.warn('an escalation was not made: four eyes', { task: name, to: request.escalateTo, because: refused });
+          // No addresses in the log: the trail, which keeps personal data where it belongs, says who and why.
+          log.warn('an escalation was not made: it would break four eyes', { task: name });
           await observe({ kind: 'escalation-refused', task: name, assignee: task.holder, to: request.escalateTo!, because: refused });
         }
         if (overdue && request.escalateTo && !task.escalated && !refused) {

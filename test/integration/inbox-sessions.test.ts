@@ -137,7 +137,10 @@ it('lists open sessions for operators and ends all of a person’s with `officef
   expect(listed[0]).toMatchObject({ person });
   expect(Date.parse(listed[0].expiresAt) - Date.parse(listed[0].startedAt)).toBe(8 * 3600_000);
   // Only operators see or end sessions.
-  expect(await cli.run('sessions', 'end', person, '--reason', 'mine now', '--as', person)).toMatchObject({ code: 1 });
+  expect(await cli.run('sessions', 'end', person, '--reason', 'mine now', '--as', person)).toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('refused (403)'),
+  });
   expect(await cli.run('sessions', '--as', TEST_AUDITOR)).toMatchObject({ code: 1, stderr: expect.stringContaining('403') });
 
   expect(await cli.json('sessions', 'end', person, '--reason', 'laptop lost', ...asOperator)).toEqual({ person, ended: 2 });
@@ -148,8 +151,10 @@ it('lists open sessions for operators and ends all of a person’s with `officef
     '--as',
     TEST_AUDITOR,
   );
+  // Newest first, the refused attempt too.
   expect(logged.filter(({ target }) => target === person)).toEqual([
     expect.objectContaining({ actor: TEST_OPERATOR, action: 'sessions-ended', reason: 'laptop lost', detail: { ended: 2 } }),
+    expect.objectContaining({ actor: person, action: 'sessions-ended', reason: 'mine now', detail: { refused: 403 } }),
   ]);
 });
 
