@@ -26,6 +26,8 @@ export interface StandInContext {
   host?: string;
   /** A webhook secret the engine's intake accepts, for a stand-in that sends events to it. */
   webhookSecret: string;
+  /** Where the engine's intake is, as the stand-in reaches it (`PUBLIC_URL`): a vendor's webhooks go there. */
+  intakeUrl: string;
 }
 
 /** A local stand-in, running until stopped. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import type { LocalCluster } from '../engine/local-cluster';
@@ -9,6 +10,7 @@ import { type ParkedReport, measureParkedRuns } from './parked';
 import { type RunProfile, profileOrderToCash } from './profile';
 import { type RobotRow, measureRobots } from './robots';
 import { type ThroughputRow, measureOrderToCash } from './throughput';
+import { type VendorWebhookRow, measureHubSpotWebhooks } from './vendor-webhooks';
 
 /** How much of each measurement: the full benchmark, or a smoke run of every part. */
 export interface BenchPlan {
@@ -18,6 +20,8 @@ export interface BenchPlan {
   burst: number;
   /** Busy: `busyRuns` order-to-cash runs, `busyConcurrency` at a time, measured from `busyAfterSeconds` after they began. */
   intake: { concurrencies: number[]; seconds: number; busyRuns: number; busyConcurrency: number; busyAfterSeconds: number };
+  /** Vendors' webhooks: deliveries a second for `seconds`, `batch` events each. */
+  vendorWebhooks: { rate: number; seconds: number; batch: number };
   robots: { entries: number; concurrency: number };
   parked: number;
   /** Runs for the one-worker/two-workers comparison, at the best concurrency found. */
@@ -34,6 +38,7 @@ export const FULL: BenchPlan = {
   ],
   burst: 200,
   intake: { concurrencies: [1, 16, 64], seconds: 10, busyRuns: 64, busyConcurrency: 16, busyAfterSeconds: 5 },
+  vendorWebhooks: { rate: 50, seconds: 10, batch: 10 },
   robots: { entries: 32, concurrency: 8 },
   parked: 10_000,
   secondWorkerRuns: 64,
@@ -47,6 +52,7 @@ export const SMOKE: BenchPlan = {
   ],
   burst: 2,
   intake: { concurrencies: [1, 16], seconds: 1, busyRuns: 2, busyConcurrency: 2, busyAfterSeconds: 1 },
+  vendorWebhooks: { rate: 5, seconds: 1, batch: 10 },
   robots: { entries: 1, concurrency: 1 },
   parked: 10,
   secondWorkerRuns: 1,
@@ -64,6 +70,7 @@ export interface BenchReport {
   /** Best steady order-to-cash rate over the bare-Temporal rate (target ≥ 0.5); the burst's over the best (target ≥ 0.9). */
   ratios: { bestOverBaseline: number; burstOverBest: number; bestConcurrency: number };
   intake: IntakeLatencyRow[];
+  vendorWebhooks: VendorWebhookRow[];
   robots: RobotRow[];
   parked: ParkedReport;
   workers: Array<{ workers: number; row: ThroughputRow }>;
@@ -155,6 +162,18 @@ export async function runBench(
         await measured.stop();
       }
       return rows;
+    });
+
+    await part('vendorWebhooks', async () => {
+      const { rate, seconds, batch } = plan.vendorWebhooks;
+      const clientSecret = randomBytes(18).toString('hex');
+      const measured = await startMeasuredIntake(bench, { HUBSPOT_CLIENT_SECRETS: clientSecret });
+      try {
+        say(`HubSpot webhooks: ${rate} deliveries of ${batch} events a second for ${seconds} s`);
+        return [await measureHubSpotWebhooks(measured.url, clientSecret, bench.target.pool, plan.vendorWebhooks)];
+      } finally {
+        await measured.stop();
+      }
     });
 
     await part('robots', async () => {

@@ -25,11 +25,11 @@ export interface IntakeLatencyRow {
  * An intake as deployed (`officeflow up --only intake`, a process of its own) whose runs go to task queues no worker
  * polls (`TASK_QUEUE_SUFFIX`): what it costs to take an event, without its runs adding to the workers' load.
  */
-export async function startMeasuredIntake(bench: BenchEngine) {
+export async function startMeasuredIntake(bench: BenchEngine, settings: Record<string, string> = {}) {
   const port = await localPort(0, 'INTAKE_PORT');
   const intake = await startWorkerProcess(
     // One sender at full speed: no rate limit per sender.
-    { ...bench.workerEnv, INTAKE_PORT: String(port), TASK_QUEUE_SUFFIX: '@bench-intake', INTAKE_RATE_LIMIT: '100000000' },
+    { ...bench.workerEnv, INTAKE_PORT: String(port), TASK_QUEUE_SUFFIX: '@bench-intake', INTAKE_RATE_LIMIT: '100000000', ...settings },
     { only: 'intake', logFile: path.join(bench.stateDir, 'intake.log') },
   );
   return { url: `http://127.0.0.1:${port}`, stop: () => stopWorkerProcess(intake) };

@@ -78,6 +78,23 @@ export function markdown(report: BenchReport): string {
       ]),
     ),
     '',
+    "### Vendors' webhooks (HubSpot's, signed; an intake process of its own)",
+    '',
+    table(
+      ['source', 'deliveries/s', 'events each', 'deliveries', 'p50 ms', 'p95 ms', 'p99 ms', 'refused', 'all dispatched within s'],
+      report.vendorWebhooks.map((row) => [
+        row.source,
+        row.rate,
+        row.batch,
+        row.requests,
+        row.ms.p50,
+        row.ms.p95,
+        row.ms.p99,
+        JSON.stringify(row.refused),
+        row.dispatchedWithinSeconds,
+      ]),
+    ),
+    '',
     '### Robots (legacy ERP entries by the real robot, portal limits lifted)',
     '',
     table(

@@ -8,7 +8,7 @@ import { sendEvent } from '../web/events/send';
 import { progressQuery } from '../workflows/progress';
 import { localIntakeUrl, uiLink, webhookSecret, withTemporal } from './engine';
 import { CommandRefused, EXIT } from './output';
-import { decideAs, esignUrl, signAsCustomer } from './people';
+import { decideAs, esignUrl, localHubSpot, signAsCustomer, winInHubSpot } from './people';
 
 /** What the demo plays against: a running engine, and where it says what happens. */
 export interface DemoStage {
@@ -17,6 +17,8 @@ export interface DemoStage {
   intakeUrl: string;
   secret: string;
   say(line: string): void;
+  /** The HubSpot stand-in, where the engine runs one: a won deal is then won there, and its webhook starts the run. */
+  hubspot?: string;
   /**
    * Until when a run may take to come to rest, and the engine to answer again after a failure (a server restarted,
    * the intake answering 503): the burst and the chaos run outlast what they take away. Without it, a minute to rest
@@ -80,10 +82,13 @@ export function exampleBusinessKey(process: ProcessDefinition): string {
   return process.describe(runInput(process, trigger, trigger.data.parse(event.data), event).data).businessKey;
 }
 
-/** A value with every string that is `from` replaced by `to`, however deep: an example event about another business object. */
+/**
+ * A value with `from` replaced by `to` in every string, however deep: an example event about another business object,
+ * its own ids (a payment's `D-2001-PAY-1`) made from the business key apart from every other run's.
+ */
 const rekeyed = (value: unknown, from: string, to: string): unknown =>
-  value === from
-    ? to
+  typeof value === 'string'
+    ? value.replaceAll(from, to)
     : Array.isArray(value)
       ? value.map((item) => rekeyed(item, from, to))
       : value && typeof value === 'object'
@@ -136,14 +141,21 @@ export async function playDemo(
   };
 
   let handle: WorkflowHandle | undefined;
+  let key = businessKey;
   for (const type of demo.events) {
     const trigger = process.triggers.find((t) => t.type === type);
     if (!trigger) throw new Error(`${process.name}'s demo sends ${type}, which is not one of its triggers`);
     if (handle && !(await playPeople(handle))) throw new Error(`${handle.workflowId} finished before the demo sent ${type}`);
     const example = exampleEvent(trigger);
-    const event = businessKey
-      ? { ...example, id: `${example.id}-${businessKey}`, data: rekeyed(example.data, exampleKey, businessKey) }
-      : example;
+    const event = key ? { ...example, id: `${example.id}-${key}`, data: rekeyed(example.data, exampleKey, key) } : example;
+    if (type === 'crm.deal.closed_won' && stage.hubspot) {
+      // The deal is won in HubSpot instead: its webhook starts the run, which fetches the deal from there.
+      key = await winInHubSpot(stage.hubspot, event.data as Parameters<typeof winInHubSpot>[1]);
+      stage.say(`  a salesperson wins deal ${key} in HubSpot; HubSpot's webhook tells officeflow`);
+      handle = stage.client.workflow.getHandle(trigger.workflowId({ dealId: key }));
+      await patiently({ ...stage, until: stage.until ?? Date.now() + REST_LIMIT_MS }, () => handle!.describe());
+      continue;
+    }
     const { status, body } = await patiently(stage, async () => {
       const sent = await sendEvent(stage.intakeUrl, stage.secret, event);
       unlessAway(sent.status);
@@ -182,7 +194,14 @@ export async function runDemo(config: Config, intake?: string): Promise<void> {
     );
   }
   await withTemporal(config, async (client) => {
-    const stage: DemoStage = { client, config, intakeUrl, secret: webhookSecret(config), say: (line) => console.log(line) };
+    const stage: DemoStage = {
+      client,
+      config,
+      intakeUrl,
+      secret: webhookSecret(config),
+      hubspot: await localHubSpot(config),
+      say: (line) => console.log(line),
+    };
     for (const process of processes) {
       console.log(`\n${process.name}: ${process.description}`);
       const { workflowId, outcome } = await playDemo(process, stage);

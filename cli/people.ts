@@ -38,3 +38,60 @@ export async function signAsCustomer(esignUrl: string, workflowId: string): Prom
 
 /** Where the e-signature service is: configured, or the local stand-in. */
 export const esignUrl = (config: Config): string => config.ESIGN_URL ?? `http://127.0.0.1:${config.ESIGN_STANDIN_PORT}`;
+
+/** A won deal as the catalog's example sends it: what a salesperson would have entered in HubSpot. */
+interface ExampleDeal {
+  customer: {
+    name: string;
+    billingEmail: string;
+    country: string;
+    address?: { street: string; postalCode: string; city: string };
+    vatId?: string;
+  };
+  lines: Array<{ sku: string; quantity: number; unitPrice: number }>;
+  currency: string;
+  salesRepEmail: string;
+}
+
+/**
+ * Plays a salesperson in the HubSpot stand-in: makes the deal (its line items, company, contact and owner) and moves it
+ * to closed-won, which sends HubSpot's webhook to officeflow. The HubSpot deal's id.
+ */
+export async function winInHubSpot(hubspotUrl: string, { customer, lines, currency, salesRepEmail }: ExampleDeal): Promise<string> {
+  const post = async (path: string, body: object) => {
+    const response = await fetch(new URL(path, hubspotUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`the HubSpot stand-in answered ${response.status} to ${path}`);
+    return (await response.json()) as { id: string };
+  };
+  const { id } = await post('/standin/deals', {
+    properties: { dealname: `Order for ${customer.name}`, dealstage: 'contractsent', deal_currency_code: currency },
+    lineItems: lines.map(({ sku, quantity, unitPrice }) => ({
+      hs_sku: sku,
+      quantity: String(quantity),
+      price: String(unitPrice),
+      name: sku,
+    })),
+    company: {
+      name: customer.name,
+      country: customer.country,
+      billing_email: customer.billingEmail,
+      ...(customer.address ? { address: customer.address.street, zip: customer.address.postalCode, city: customer.address.city } : {}),
+      ...(customer.vatId ? { vat_number: customer.vatId } : {}),
+    },
+    contact: { email: customer.billingEmail },
+    owner: { email: salesRepEmail },
+  });
+  await post(`/standin/deals/${id}/stage`, { dealstage: 'closedwon' });
+  return id;
+}
+
+/** The HubSpot stand-in the local engine runs (`CRM=hubspot npm start`), if it runs one. */
+export async function localHubSpot(config: Config): Promise<string | undefined> {
+  const url = `http://127.0.0.1:${config.CRM_STANDIN_PORT}`;
+  const app = await fetch(new URL('/standin/app', url)).catch(() => undefined);
+  return app?.ok ? url : undefined;
+}

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { systems } from '../activities';
 import type { ConnectedSystem } from '../activities/system';
-import { type Config, ConfigError, loadConfig } from '../config';
+import { type Config, ConfigError, loadConfig, publicUrl } from '../config';
 import { migrate, seedDemoData } from '../db/migrate';
 import { allSearchAttributes } from '../definitions';
 import { startEngine } from '../engine';
@@ -71,6 +71,7 @@ export async function standins(options: { host: string }): Promise<void> {
           stateDir: config.OFFICEFLOW_STATE_DIR,
           host: options.host,
           webhookSecret: config.WEBHOOK_SECRETS[0] ?? '',
+          intakeUrl: publicUrl(config),
         })),
       })),
   );

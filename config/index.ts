@@ -126,6 +126,21 @@ const engineSettings = z
     WEBHOOK_SECRETS: commaList,
     /** The systems that send events, each with its own secrets and scope (see config/webhook-senders.ts). */
     WEBHOOK_SENDERS: webhookSenders,
+    /**
+     * HubSpot's app webhooks (`POST /sources/hubspot`): the app's client secrets, which sign them (a new one first,
+     * beside the old while rotating); unset, officeflow takes none.
+     */
+    HUBSPOT_CLIENT_SECRETS: commaList,
+    /** HubSpot deal stage ids and the officeflow event each means; other stage changes are passed over. */
+    HUBSPOT_STAGE_EVENTS: pairList(z.string().regex(/^[a-z][a-z0-9_.]*$/, 'must be an event type'), 'closedwon=crm.deal.won').transform(
+      (pairs) =>
+        pairs.length > 0
+          ? pairs
+          : ([
+              ['closedwon', 'crm.deal.won'],
+              ['closedlost', 'crm.deal.cancelled'],
+            ] as Array<[string, string]>),
+    ),
     /** Base64 32-byte keys, comma-separated: the first encrypts payloads, the others still decrypt. */
     OFFICEFLOW_ENCRYPTION_KEY: z.string().min(1).optional(),
   })

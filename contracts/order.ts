@@ -37,6 +37,20 @@ export const DealClosedWon = z
   }));
 export type DealClosedWon = z.output<typeof DealClosedWon>;
 
+/** The CRMs whose deals officeflow fetches by id. */
+export const FetchingCrm = z.enum(['hubspot']);
+export type FetchingCrm = z.infer<typeof FetchingCrm>;
+
+/**
+ * `crm.deal.won`: a won deal the CRM names by its id only, as vendors' webhooks do: the run fetches the deal from that
+ * CRM as its first step.
+ */
+export const WonDealReference = z.object({ dealId: businessKey, crm: FetchingCrm });
+export type WonDealReference = z.infer<typeof WonDealReference>;
+
+/** The failure type of a CRM's deal that does not make an order (no lines, a line without a SKU, no billing e-mail). */
+export const DEAL_INCOMPLETE = 'DealIncomplete';
+
 /** Who decides and how long they have: the process's settings, kept in each run's input. */
 export const OrderToCashSettings = z.object({
   creditApprover: email,
@@ -56,7 +70,16 @@ export const OrderToCashSettings = z.object({
 });
 export type OrderToCashSettings = z.infer<typeof OrderToCashSettings>;
 
-export const OrderToCashInput = z.object({ ...deal, lines: z.array(OrderLine).min(1), settings: OrderToCashSettings });
+/** A won deal as a run takes it: amounts in minor units. */
+export const WonDeal = z.object({ ...deal, lines: z.array(OrderLine).min(1) });
+export type WonDeal = z.infer<typeof WonDeal>;
+
+/** An order as the run works on it: the deal and the process's settings. */
+export const OrderInput = WonDeal.extend({ settings: OrderToCashSettings });
+export type OrderInput = z.infer<typeof OrderInput>;
+
+/** What a run starts with: the whole deal, or where the CRM named it by id, the id to fetch it by. */
+export const OrderToCashInput = z.union([OrderInput, WonDealReference.extend({ settings: OrderToCashSettings })]);
 export type OrderToCashInput = z.infer<typeof OrderToCashInput>;
 
 export const OrderOutcome = z.enum(['paid', 'returned', 'credit-rejected', 'cancelled', 'out-of-stock']);

@@ -8,6 +8,7 @@ import {
   PaymentReceived,
   ShipmentDelivered,
   StockRestocked,
+  WonDealReference,
   orderTotal,
 } from '../contracts/order';
 import { dealCancelled, goodsReturned, orderToCash, paymentReceived, shipmentDelivered, stockRestocked } from '../workflows/order-to-cash';
@@ -28,6 +29,8 @@ const settings: OrderToCashSettings = {
 
 const workflowId = (data: { dealId: string }) => `order-to-cash-${data.dealId}`;
 
+const CRM_NAMES = { hubspot: 'HubSpot' } as const;
+
 /**
  * Order-to-cash. A deal closed in the CRM: credit check (Finance approves orders over the limit), sales order
  * and stock reservation (on hold until restocked), shipment, invoice by e-mail, payments and dunning, all booked
@@ -40,11 +43,18 @@ export default defineProcess({
   taskQueue: 'order-to-cash',
   settings,
   input: OrderToCashInput,
-  describe: (input) => ({
-    businessKey: input.dealId,
-    summary: `Order ${input.dealId} for ${input.customer.name}: ${formatMoney(orderTotal(input.lines, input.currency))}`,
-    details: `**Customer** ${input.customer.id} · **Lines** ${input.lines.length} · **Payment terms** ${input.paymentTermsDays} days`,
-  }),
+  describe: (input) =>
+    'crm' in input
+      ? {
+          businessKey: input.dealId,
+          summary: `Order ${input.dealId}, won in ${CRM_NAMES[input.crm]}`,
+          details: '**Deal** fetched from the CRM',
+        }
+      : {
+          businessKey: input.dealId,
+          summary: `Order ${input.dealId} for ${input.customer.name}: ${formatMoney(orderTotal(input.lines, input.currency))}`,
+          details: `**Customer** ${input.customer.id} · **Lines** ${input.lines.length} · **Payment terms** ${input.paymentTermsDays} days`,
+        },
   searchAttributes: [CustomerId, OrderTotal],
   savedQueries: {
     'credit-approval': {
@@ -67,14 +77,23 @@ export default defineProcess({
       description: 'Invoices past due: in dunning or with Collections',
       query: 'ProcessStep IN ("dunning", "collections") AND ExecutionStatus = "Running"',
     },
+    'deal-incomplete': {
+      description:
+        'Deals won in the CRM that make no order yet (no lines, a line without a SKU, no billing e-mail): Sales fixes them, then retry',
+      query: 'ProcessStep = "deal-incomplete" AND ExecutionStatus = "Failed"',
+    },
     'large-orders': { description: 'Orders of 10,000 or more in flight', query: 'OrderTotal >= 10000 AND ExecutionStatus = "Running"' },
   },
   demo: { events: ['crm.deal.closed_won', 'logistics.shipment.delivered', 'payments.payment.received'] },
-  initialSearchAttributes: (input) => [
-    { key: CustomerId, value: input.customer.id },
-    // A Double, as operators filter it: `OrderTotal > 10000`.
-    { key: OrderTotal, value: Number(toDecimal(orderTotal(input.lines, input.currency))) },
-  ],
+  // A deal fetched from the CRM sets them once it is fetched.
+  initialSearchAttributes: (input) =>
+    'crm' in input
+      ? []
+      : [
+          { key: CustomerId, value: input.customer.id },
+          // A Double, as operators filter it: `OrderTotal > 10000`.
+          { key: OrderTotal, value: Number(toDecimal(orderTotal(input.lines, input.currency))) },
+        ],
   triggers: [
     startsOn({
       type: 'crm.deal.closed_won',
@@ -105,6 +124,14 @@ export default defineProcess({
         },
       },
     }),
+    startsOn({
+      type: 'crm.deal.won',
+      description:
+        'A deal was won in a CRM that sends ids, not deals (HubSpot): the run fetches the deal, its line items and its company from that CRM first.',
+      data: WonDealReference,
+      workflowId,
+      example: { source: '/hubspot', id: 'evt-deal-won-2001', data: { dealId: '2001', crm: 'hubspot' } },
+    }),
     signalsOn({
       type: 'logistics.shipment.delivered',
       description: 'The carrier delivered the shipment of an order.',
@@ -124,7 +151,7 @@ export default defineProcess({
       example: {
         source: '/bank/payments',
         id: 'evt-payment-2001',
-        data: { dealId: 'D-2001', paymentId: 'PAY-2001', amount: 2563.26, currency: 'EUR' },
+        data: { dealId: 'D-2001', paymentId: 'D-2001-PAY-1', amount: 2563.26, currency: 'EUR' },
       },
     }),
     signalsOn({
@@ -137,7 +164,7 @@ export default defineProcess({
       example: {
         source: '/erp/inventory',
         id: 'evt-restock-2001',
-        data: { dealId: 'D-2001', restockId: 'RS-2001', sku: 'DESK-140', quantity: 10 },
+        data: { dealId: 'D-2001', restockId: 'D-2001-RS-1', sku: 'DESK-140', quantity: 10 },
       },
     }),
     signalsOn({
@@ -150,7 +177,7 @@ export default defineProcess({
       example: {
         source: '/logistics/returns',
         id: 'evt-return-2001',
-        data: { dealId: 'D-2001', returnId: 'RET-2001', lines: [{ sku: 'CHAIR-ERGO', quantity: 1 }], reason: 'Damaged in transit' },
+        data: { dealId: 'D-2001', returnId: 'D-2001-RET-1', lines: [{ sku: 'CHAIR-ERGO', quantity: 1 }], reason: 'Damaged in transit' },
       },
     }),
     signalsOn({

@@ -17,6 +17,7 @@ import { hostsOfListener } from '../web/listener-hosts';
 import { decisionLinks } from '../codec/decision-links';
 import { authenticator } from '../web/identity';
 import { sendersOf } from '../web/events/senders';
+import { hubspotSource } from '../web/sources/hubspot';
 import { buildIntake } from './web';
 import { startWorkers } from '../workers/worker';
 
@@ -89,6 +90,7 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
         rateLimit: config.INTAKE_RATE_LIMIT,
         trustProxyHops: config.INTAKE_TRUST_PROXY_HOPS,
         links: decisionLinks(encryptionKeys, publicUrl(config)),
+        hubspot: hubspotSource({ ...config, publicUrl: publicUrl(config) }),
         inbox: {
           publicUrl: publicUrl(config),
           encryptionKeys,

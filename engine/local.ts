@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { systems } from '../activities';
 import type { ConnectedSystem, RunningStandIn } from '../activities/system';
-import { type Config, ConfigError, loadConfig } from '../config';
+import { type Config, ConfigError, loadConfig, publicUrl } from '../config';
 import { migrate, seedDemoData } from '../db/migrate';
 import { allSearchAttributes } from '../definitions';
 import { generateIdentityKey } from '../web/identity';
@@ -90,6 +90,7 @@ export async function startInfrastructure(env: NodeJS.ProcessEnv, log: Logger): 
             system.standIn!.start(config, {
               stateDir: config.OFFICEFLOW_STATE_DIR,
               webhookSecret: config.WEBHOOK_SECRETS[0] ?? settings.WEBHOOK_SECRETS.split(',')[0],
+              intakeUrl: publicUrl(config),
             }),
           ),
         ),

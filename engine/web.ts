@@ -23,6 +23,10 @@ import type { Authenticate } from '../web/identity';
 import { intakeMetrics } from '../web/metrics';
 import { operatorLog } from '../web/operator-log';
 import { runRepairRoutes } from '../web/run-repairs';
+import { dispatchThrough, sourceSender } from '../web/sources/dispatch';
+import { HUBSPOT_EVENT_TYPES, type HubSpotSource, hubspotSourceRoutes } from '../web/sources/hubspot';
+import { sourceEventRoutes } from '../web/sources/routes';
+import { sourceDispatcher, sourceEvents } from '../web/sources/source-events';
 
 export interface IntakeDeps {
   client: Client;
@@ -38,6 +42,8 @@ export interface IntakeDeps {
   trustProxyHops?: number;
   /** Reads the one-click links in task e-mails. */
   links: DecisionLinks;
+  /** HubSpot's app webhooks, where its client secrets are configured. */
+  hubspot?: HubSpotSource;
   /** The task inbox's settings; without them, no inbox. */
   inbox?: Omit<InboxOptions, 'desk' | 'tasks' | 'sessions' | 'authenticate'>;
   log: Logger;
@@ -56,6 +62,7 @@ export function buildIntake({
   rateLimit: max,
   trustProxyHops,
   links,
+  hubspot,
   inbox,
   log,
 }: IntakeDeps): FastifyInstance {
@@ -65,13 +72,16 @@ export function buildIntake({
   metrics.start((error) => log.warn({ err: error }, 'the task gauges were not read'));
   app.addHook('onClose', async () => metrics.stop());
   app.register(rateLimit, { max, timeWindow: '1 minute' });
-  app.register(eventRoutes, {
-    prefix: '/events',
-    dispatcher: new EventDispatcher(client, pool, registry),
-    senders,
-    pool,
-    metrics,
-  });
+  const dispatcher = new EventDispatcher(client, pool, registry);
+  app.register(eventRoutes, { prefix: '/events', dispatcher, senders, pool, metrics });
+  // Vendors' webhooks: kept as they arrive, then dispatched as events in the background.
+  const kept = sourceEvents(pool);
+  if (hubspot) {
+    const background = sourceDispatcher(kept, dispatchThrough(dispatcher, { hubspot: sourceSender('hubspot', HUBSPOT_EVENT_TYPES) }), log);
+    app.addHook('onClose', () => background.stop());
+    app.register(hubspotSourceRoutes, { prefix: '/sources/hubspot', source: hubspot, events: kept, kept: background.kick, metrics });
+  }
+  app.register(sourceEventRoutes, { prefix: '/sources/events', events: kept, authenticate });
   const operators = operatorLog(pool);
   const desk = taskDesk(client, tasks, pool, operators);
   app.register(taskRoutes, { prefix: '/tasks', desk, tasks, authenticate });

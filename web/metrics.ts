@@ -13,6 +13,11 @@ const TASK_GAUGE_INTERVAL_MS = 15_000;
 export function intakeMetrics(tasks: TaskList, registry: ProcessDefinition[]) {
   const meter = Runtime.instance().metricMeter;
   const events = meter.createCounter('officeflow_events', 'events', 'Events the intake answered, per type and HTTP status');
+  const sourceEvents = meter.createCounter(
+    'officeflow_source_events',
+    'events',
+    "Events in vendors' webhooks, per source and what was made of them (mapped, ignored, refused)",
+  );
   const openTasks = meter.createGauge('officeflow_open_tasks', 'int', 'tasks', 'Open human tasks per team');
   const overdueTasks = meter.createGauge('officeflow_tasks_past_deadline', 'int', 'tasks', 'Open human tasks past their deadline per team');
   // Only the processes' own event types become labels: anything a sender makes up is counted as `unbound`.
@@ -35,6 +40,10 @@ export function intakeMetrics(tasks: TaskList, registry: ProcessDefinition[]) {
     /** Counts an answered event: its type where a process is bound to it. */
     eventAnswered(type: string | undefined, status: number): void {
       events.add(1, { type: type && bound.has(type) ? type : 'unbound', status: String(status) });
+    },
+    /** Counts an event a vendor's webhook delivered: mapped to an officeflow event, ignored, or refused. */
+    sourceEvent(source: string, outcome: 'mapped' | 'ignored' | 'refused'): void {
+      sourceEvents.add(1, { source, outcome });
     },
     /** Reads the task gauges now and every 15 seconds until stopped; a failed read waits for the next. */
     start(onError: (error: unknown) => void): void {

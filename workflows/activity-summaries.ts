@@ -27,6 +27,7 @@ const summaries: { [Name in keyof Activities]: (...args: Parameters<Activities[N
   issueCreditNote: ({ invoiceNumber, returnId }) => `Credit return ${returnId} against ${invoiceNumber}`,
   printCreditNote: (creditNoteNumber) => `Print credit note ${creditNoteNumber}`,
   postEntry: ({ entryKey }) => `Book journal entry ${entryKey}`,
+  fetchWonDeal: ({ dealId, crm }) => `Fetch won deal ${dealId} from ${crm}`,
   updateDeal: ({ dealId, stage }) => `Move CRM deal ${dealId} to ${stage}`,
   noteOnDeal: ({ dealId }) => `Note on CRM deal ${dealId}`,
   // By its kind (`invoice`, `credit-approval/assigned`): a subject may name a person.

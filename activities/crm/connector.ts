@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { DealStage } from '../../contracts/order';
+import type { DealStage, FetchingCrm, WonDeal } from '../../contracts/order';
 
 /**
  * The CRM connector: where officeflow tells the front office how a deal is going. It speaks a small HTTP API
@@ -24,6 +24,14 @@ export function crmActivities(crmUrl: string) {
     async updateDeal(update: { dealId: string; stage: DealStage; note?: string; updateKey: string }): Promise<void> {
       const path = `/deals/${encodeURIComponent(update.dealId)}/stage`;
       await send('PUT', path, update.updateKey, { stage: update.stage, note: update.note }, `deal ${update.dealId} -> ${update.stage}`);
+    },
+
+    /** officeflow's CRM API sends whole deals: a deal named by id comes from a CRM that is not connected. */
+    async fetchWonDeal({ crm }: { dealId: string; crm: FetchingCrm }): Promise<WonDeal> {
+      throw ApplicationFailure.nonRetryable(
+        `a ${crm} deal, but officeflow is connected to its own CRM API (set CRM=${crm})`,
+        'CrmMismatch',
+      );
     },
 
     /** Adds a note to a deal, leaving its stage as it is. */

@@ -44,6 +44,11 @@ it(
       expect(row.ms.p99).toBeGreaterThanOrEqual(row.ms.p50);
     }
 
+    // HubSpot's webhooks were each answered 200, and every event they brought was dispatched.
+    expect(report.vendorWebhooks).toEqual([
+      expect.objectContaining({ source: 'hubspot', requests: 5, refused: {}, dispatchedWithinSeconds: expect.any(Number) }),
+    ]);
+
     // Robots keyed orders both ways; the pooled layer is the faster.
     expect(report.robots.map((row) => row.layer)).toEqual(['pooled', 'fresh browser']);
     expect(report.robots[0].entriesPerMinute).toBeGreaterThan(report.robots[1].entriesPerMinute);

@@ -42,9 +42,14 @@ export function dealDesk(engine: TestEngine) {
       return sku;
     },
 
-    /** A won deal for a new customer (German unless `customer` says otherwise): one line of `quantity` × `unitPrice`. */
-    deal(sku: string, { quantity = 1, unitPrice = 100, paymentTermsDays = 30, customer = {} as Record<string, unknown> } = {}) {
-      const dealId = uniqueId('D');
+    /**
+     * A won deal for a new customer (German unless `customer` says otherwise): one line of `quantity` × `unitPrice`; its
+     * id the test's own unless it is one the CRM already holds.
+     */
+    deal(
+      sku: string,
+      { quantity = 1, unitPrice = 100, paymentTermsDays = 30, customer = {} as Record<string, unknown>, dealId = uniqueId('D') } = {},
+    ) {
       const customerId = uniqueId('ACC');
       const billingEmail = `${customerId.toLowerCase()}@customer.test`;
       const salesRepEmail = `rep-${dealId.toLowerCase()}@sales.test`;

@@ -1,10 +1,10 @@
 import { allHandlersFinished, condition, proxyActivities, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { DealStage, GoodsReturn, OrderOutcome, OrderToCashInput, OrderToCashResult, Payment, Restock } from '../../contracts/order';
+import type { DealStage, GoodsReturn, OrderInput, OrderOutcome, OrderToCashResult, Payment, Restock } from '../../contracts/order';
 import { moneyFrom } from '../../contracts/money';
 import { compensations } from '../compensation';
 import { humanTasks } from '../human-tasks';
-import { trackProgress } from '../progress';
+import type { RunProgress } from '../progress';
 import { moveDeal } from '../crm';
 import { emailOnce } from '../email';
 import { quickStep } from '../retry-profiles';
@@ -33,10 +33,9 @@ export class OrderUndone extends Error {
  * One deal's run: what the signals have told it so far, and the means every phase shares (progress, people's
  * tasks, undo steps, the CRM and e-mail).
  */
-export function followDeal(input: OrderToCashInput) {
+export function followDeal(input: OrderInput, progress: RunProgress) {
   const order = withMoneyInMinorUnits(input);
   const runKey = workflowInfo().workflowId;
-  const progress = trackProgress('credit-check');
   const { enterStep } = progress;
   // The sales rep who closed the deal does not approve its credit.
   const ask = humanTasks(progress, { about: [order.salesRepEmail] });
@@ -120,7 +119,7 @@ export function followDeal(input: OrderToCashInput) {
 export type Deal = ReturnType<typeof followDeal>;
 
 /** The input with every amount as Money, also for runs that started while amounts were decimal numbers. */
-function withMoneyInMinorUnits(input: OrderToCashInput): OrderToCashInput {
+function withMoneyInMinorUnits(input: OrderInput): OrderInput {
   const { currency, lines, settings } = input;
   return {
     ...input,

@@ -5,16 +5,20 @@ import { DealEnded, OrderUndone, followDeal } from './deal';
 import { fulfil } from './fulfilment';
 import { sendInvoice } from './invoicing';
 import { placeOrder } from './order';
+import { wonDeal } from './won-deal';
+import { trackProgress } from '../progress';
 
 export * from './messages';
 
 /**
- * Order-to-cash: a deal closed in the CRM becomes a checked, reserved, shipped, invoiced and paid order, booked in
- * the ledger, with the CRM told at every milestone. Cancelled before shipment, it is undone newest step first;
- * goods returned after invoicing are credited with a credit note.
+ * Order-to-cash: a deal closed in the CRM (sent whole, or fetched from the CRM by its id) becomes a checked, reserved,
+ * shipped, invoiced and paid order, booked in the ledger, with the CRM told at every milestone. Cancelled before
+ * shipment, it is undone newest step first; goods returned after invoicing are credited with a credit note.
  */
 export async function orderToCash(input: OrderToCashInput): Promise<OrderToCashResult> {
-  const deal = followDeal(input);
+  const progress = trackProgress('crm' in input ? 'fetching-deal' : 'credit-check');
+  const order = await wonDeal(input, progress);
+  const deal = followDeal(order, progress);
   try {
     const customerNumber = await checkCustomerCredit(deal);
     deal.checkpoint();

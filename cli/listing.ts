@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import type { Config } from '../config';
+import { localIntakeUrl } from './engine';
+import { type OutputOptions, answer, table } from './output';
+import { type Identity, request, tokenFor, tokenOption } from './tasks';
+
+/** A list the intake keeps for operators and auditors, as a command: its filters become options and query parameters. */
+export interface Listing {
+  name: string;
+  description: string;
+  /** The intake's route, e.g. `/operator-actions`. */
+  path: string;
+  /** Options that filter it, by query parameter: `{ since: '--since <time>', … }` with what each means. */
+  filters: Record<string, [flags: string, description: string]>;
+  /** The table's columns by field, and what the table says when it is empty. */
+  columns: Record<string, string>;
+  empty: string;
+}
+
+/** Adds a listing command: who asks (`--as`/`--token`), which engine (`--intake`), a table or `--json`. */
+export function addListingCommand(program: Command, config: () => Config, listing: Listing): void {
+  const command = program
+    .command(listing.name)
+    .description(listing.description)
+    .option('--as <email>', 'who you are (an auditor or operator), where officeflow signs tokens itself')
+    .addOption(tokenOption())
+    .option('--intake <url>', 'the engine to ask (default: the local one)')
+    .option('--json', 'print JSON, for scripts');
+  for (const [flags, description] of Object.values(listing.filters)) command.option(flags, description);
+  command.action(async (options: Identity & OutputOptions & { intake?: string } & Record<string, string | undefined>) => {
+    const url = new URL(listing.path, options.intake ?? localIntakeUrl(config()));
+    for (const parameter of Object.keys(listing.filters)) {
+      const value = options[parameter];
+      if (value) url.searchParams.set(parameter, value);
+    }
+    const rows = (await (await request(url.href, await tokenFor(config(), options))).json()) as Array<Record<string, string>>;
+    answer(options, rows, () => table(rows, listing.columns, listing.empty));
+  });
+}

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import type { Config } from '../../config';
+import { ConfigError } from '../../config/error';
+import { Refusal, parseJson } from '../errors';
+import type { IntakeMetrics } from '../metrics';
+import { verifyHubSpot } from './hubspot-signature';
+import type { SourceEvent, SourceEvents } from './source-events';
+
+/** What officeflow takes from HubSpot's app webhooks. */
+export interface HubSpotSource {
+  /** The app's client secrets (the current one first, an old one beside it while rotating). */
+  clientSecrets: string[];
+  /** Deal stage ids and the officeflow event each means: `closedwon` → `crm.deal.closed_won`. */
+  dealStages: Record<string, string>;
+  /** officeflow's address as HubSpot calls it (the app's target URL is `PUBLIC_URL/sources/hubspot`). */
+  publicUrl: string;
+}
+
+/** HubSpot's webhooks as configured (`HUBSPOT_CLIENT_SECRETS`, `HUBSPOT_STAGE_EVENTS`); none without a client secret. */
+export function hubspotSource(config: Pick<Config, 'HUBSPOT_CLIENT_SECRETS' | 'HUBSPOT_STAGE_EVENTS'> & { publicUrl: string }) {
+  if (config.HUBSPOT_CLIENT_SECRETS.length === 0) return undefined;
+  const unknown = config.HUBSPOT_STAGE_EVENTS.filter(([, type]) => !HUBSPOT_EVENT_TYPES.includes(type));
+  if (unknown.length > 0)
+    throw new ConfigError(
+      `HUBSPOT_STAGE_EVENTS: a HubSpot deal stage may mean ${HUBSPOT_EVENT_TYPES.join(' or ')}, not ${unknown.map(([, t]) => t).join(', ')}`,
+    );
+  return {
+    clientSecrets: config.HUBSPOT_CLIENT_SECRETS,
+    dealStages: Object.fromEntries(config.HUBSPOT_STAGE_EVENTS),
+    publicUrl: config.publicUrl,
+  };
+}
+
+/** The officeflow events a HubSpot deal stage can mean, and the data each carries. */
+const DEAL_EVENTS: Record<string, (dealId: string, stage: string) => object> = {
+  // HubSpot sends ids, not the deal: the run fetches it from HubSpot as its first step.
+  'crm.deal.won': (dealId) => ({ dealId, crm: 'hubspot' }),
+  'crm.deal.cancelled': (dealId, stage) => ({ dealId, reason: `moved to stage ${stage} in HubSpot` }),
+};
+export const HUBSPOT_EVENT_TYPES = Object.keys(DEAL_EVENTS);
+
+/** One event of a delivery, as HubSpot's webhooks API documents it (the fields officeflow reads). */
+const HubSpotEvent = z.object({
+  eventId: z.number().int(),
+  subscriptionType: z.string().min(1).max(100),
+  portalId: z.number().int(),
+  objectId: z.number().int(),
+  occurredAt: z.number().int().positive(),
+  propertyName: z.string().max(100).optional(),
+  propertyValue: z.string().max(255).optional(),
+  attemptNumber: z.number().int().optional(),
+});
+
+/** At most this many events in one delivery: HubSpot batches up to 100. */
+const MAX_BATCH = 100;
+
+/** An event of a delivery as officeflow keeps it: mapped, ignored (no process takes it) or refused with why. */
+function read(element: unknown, dealStages: Record<string, string>): SourceEvent {
+  const parsed = HubSpotEvent.safeParse(element);
+  if (!parsed.success) {
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify(element) ?? 'undefined')
+      .digest('hex')
+      .slice(0, 32);
+    const objectId = (element as { objectId?: unknown } | null)?.objectId;
+    return {
+      eventKey: `malformed:${fingerprint}`,
+      objectId: `deal:${typeof objectId === 'number' ? objectId : '?'}`,
+      occurredAt: new Date(),
+      refused: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'event'}: ${issue.message}`).join('; '),
+    };
+  }
+  const event = parsed.data;
+  const [objectType] = event.subscriptionType.split('.');
+  const base = {
+    // HubSpot may send an event again: its id and time name it (HubSpot's advice for deduplicating).
+    eventKey: `${event.portalId}:${event.eventId}:${event.occurredAt}`,
+    // Changes of one property of one object are ordered by time: a stage change older than one seen is stale.
+    objectId: `${objectType}:${event.objectId}:${event.propertyName ?? event.subscriptionType}`,
+    occurredAt: new Date(event.occurredAt),
+  };
+  const type =
+    event.subscriptionType === 'deal.propertyChange' && event.propertyName === 'dealstage' && event.propertyValue
+      ? dealStages[event.propertyValue]
+      : undefined;
+  const meaning = type ? DEAL_EVENTS[type] : undefined;
+  return meaning ? { ...base, type, data: meaning(String(event.objectId), event.propertyValue!) } : base;
+}
+
+/**
+ * `POST /sources/hubspot`: HubSpot's app webhooks. A delivery is signed (v3 signature, see hubspot-signature.ts) and
+ * holds up to 100 events; each is kept at once and answered for in well under HubSpot's timeout, then dispatched in
+ * the background (a deal entering a stage the settings map starts or signals its process). A malformed event is kept
+ * as refused, visible to operators, and the rest of its delivery is taken: no 5xx that would make HubSpot send it all
+ * again. https://developers.hubspot.com/docs/api-reference/legacy/webhooks/guide
+ */
+export const hubspotSourceRoutes: FastifyPluginAsync<{
+  source: HubSpotSource;
+  events: SourceEvents;
+  kept: () => void;
+  metrics: IntakeMetrics;
+}> = async (app, { source, events, kept, metrics }) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.post('/', async (request, reply) => {
+    const body = (request.body as string | undefined) ?? '';
+    verifyHubSpot(source.clientSecrets, {
+      method: 'POST',
+      uri: new URL(request.url, source.publicUrl).href,
+      body,
+      headers: request.headers,
+    });
+    const delivery = parseJson(body, 'body');
+    if (!Array.isArray(delivery) || delivery.length > MAX_BATCH)
+      throw new Refusal(400, 'invalid_request', `a HubSpot delivery is a JSON array of at most ${MAX_BATCH} events`);
+    const received = delivery.map((element) => read(element, source.dealStages));
+    const fresh = await events.keep('hubspot', received);
+    for (const event of received) {
+      metrics.sourceEvent('hubspot', event.refused ? 'refused' : event.type ? 'mapped' : 'ignored');
+      const about = { eventKey: event.eventKey, objectId: event.objectId };
+      if (event.refused) request.log.info({ ...about, reason: event.refused }, 'a HubSpot event was refused');
+      else if (!event.type) request.log.debug(about, 'a HubSpot change no process takes');
+    }
+    if (fresh > 0) kept();
+    return reply.code(200).send({ received: received.length, new: fresh });
+  });
+};

@@ -1,0 +1,178 @@
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { inTransaction } from '../../db/transaction';
+import { Refusal } from '../errors';
+
+/** One event a vendor sent, read: the officeflow event it means, or why it is not taken. */
+export interface SourceEvent {
+  /** Unique per source: what a redelivery repeats. */
+  eventKey: string;
+  /** The vendor's object it is about (a deal's id). */
+  objectId: string;
+  occurredAt: Date;
+  /** The officeflow event it means; none for a change no process takes. */
+  type?: string;
+  data?: unknown;
+  /** Why an event that could not be read is refused. */
+  refused?: string;
+}
+
+/** A kept event as operators list it. */
+export interface KeptSourceEvent {
+  source: string;
+  eventKey: string;
+  objectId: string;
+  occurredAt: Date;
+  receivedAt: Date;
+  eventType: string | null;
+  outcome: string;
+  reason: string | null;
+  workflowId: string | null;
+  attempts: number;
+}
+
+/** What became of a dispatched event. */
+export interface Dispatched {
+  outcome: 'started' | 'signalled' | 'duplicate';
+  workflowId: string;
+}
+
+/** A kept event on its way to a process. */
+export interface PendingEvent {
+  source: string;
+  eventKey: string;
+  occurredAt: Date;
+  type: string;
+  data: unknown;
+}
+
+/** How long a dispatch that failed on officeflow's side (Temporal away) waits before its next try, at most. */
+const MAX_BACKOFF_SECONDS = 60;
+
+/**
+ * The events vendors' webhooks delivered (table `source_events`), the one place they are written and read: kept as
+ * they arrive, before the vendor is answered, each once however often it is sent again; then dispatched to their
+ * processes in the background, in the order they happened, a change older than one already seen for the same object
+ * passed over as stale.
+ */
+export function sourceEvents(pool: Pool) {
+  return {
+    /** Keeps a delivery's events; how many were new (the rest were sent before). */
+    async keep(source: string, events: SourceEvent[]): Promise<number> {
+      if (events.length === 0) return 0;
+      const outcome = (event: SourceEvent) => (event.refused ? 'refused' : event.type ? 'pending' : 'ignored');
+      const { rowCount } = await pool.query(
+        `INSERT INTO source_events (source, event_key, object_id, occurred_at, event_type, data, outcome, reason)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[], $7::text[], $8::text[])
+         ON CONFLICT (source, event_key) DO NOTHING`,
+        [
+          source,
+          events.map((e) => e.eventKey),
+          events.map((e) => e.objectId),
+          events.map((e) => e.occurredAt),
+          events.map((e) => e.type ?? null),
+          events.map((e) => (e.data === undefined ? null : JSON.stringify(e.data))),
+          events.map(outcome),
+          events.map((e) => e.refused ?? null),
+        ],
+      );
+      return rowCount ?? 0;
+    },
+
+    /** Newest first: a source's events, or those with one outcome (`refused`, `pending`, …). */
+    async list({ source, outcome, limit = 200 }: { source?: string; outcome?: string; limit?: number }): Promise<KeptSourceEvent[]> {
+      const { rows } = await pool.query<KeptSourceEvent>(
+        `SELECT source, event_key AS "eventKey", object_id AS "objectId", occurred_at AS "occurredAt", received_at AS "receivedAt",
+                event_type AS "eventType", outcome, reason, workflow_id AS "workflowId", attempts
+           FROM source_events WHERE ($1::text IS NULL OR source = $1) AND ($2::text IS NULL OR outcome = $2)
+          ORDER BY received_at DESC, occurred_at DESC LIMIT $3`,
+        [source ?? null, outcome ?? null, limit],
+      );
+      return rows;
+    },
+
+    /**
+     * Dispatches the pending events that are due, oldest change first; how many it took. Rows are locked while they
+     * are dispatched, so several intakes share the work without taking an event twice.
+     */
+    async dispatchDue(dispatch: (event: PendingEvent) => Promise<Dispatched>, log: Logger, batch = 20): Promise<number> {
+      return inTransaction(pool, async (db) => {
+        const { rows } = await db.query<PendingEvent & { objectId: string; attempts: number }>(
+          `SELECT source, event_key AS "eventKey", object_id AS "objectId", occurred_at AS "occurredAt", event_type AS type, data, attempts
+             FROM source_events WHERE outcome = 'pending' AND next_attempt_at <= now()
+            ORDER BY occurred_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [batch],
+        );
+        for (const event of rows) {
+          const settle = (outcome: string, fields: { reason?: string; workflowId?: string } = {}) =>
+            db.query(
+              `UPDATE source_events SET outcome = $3, reason = $4, workflow_id = $5, attempts = attempts + 1
+                WHERE source = $1 AND event_key = $2`,
+              [event.source, event.eventKey, outcome, fields.reason ?? null, fields.workflowId ?? null],
+            );
+          const later = await db.query(
+            `SELECT 1 FROM source_events WHERE source = $1 AND object_id = $2 AND occurred_at > $3 AND (outcome <> 'refused' OR event_type IS NOT NULL) LIMIT 1`,
+            [event.source, event.objectId, event.occurredAt],
+          );
+          if (later.rowCount) {
+            await settle('stale', { reason: 'a later change of the same object came first' });
+            continue;
+          }
+          try {
+            const { outcome, workflowId } = await dispatch(event);
+            await settle(outcome, { workflowId });
+          } catch (error) {
+            if (error instanceof Refusal) {
+              log.info({ source: event.source, eventKey: event.eventKey, status: error.status }, 'a source event was refused');
+              await settle('refused', { reason: error.message });
+              continue;
+            }
+            // officeflow's own trouble (Temporal or the database away): tried again later, sooner at first.
+            log.warn({ err: error, source: event.source, eventKey: event.eventKey }, 'a source event will be dispatched again');
+            await db.query(
+              `UPDATE source_events SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $3)
+                WHERE source = $1 AND event_key = $2`,
+              [event.source, event.eventKey, Math.min(2 ** event.attempts, MAX_BACKOFF_SECONDS)],
+            );
+          }
+        }
+        return rows.length;
+      });
+    },
+  };
+}
+
+export type SourceEvents = ReturnType<typeof sourceEvents>;
+
+/**
+ * Dispatches kept events in the background: at once when a delivery was kept (`kick`), and every few seconds for
+ * events waiting on a retry or left by an intake that stopped.
+ */
+export function sourceDispatcher(events: SourceEvents, dispatch: (event: PendingEvent) => Promise<Dispatched>, log: Logger) {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const drain = async () => {
+    do {
+      again = false;
+      while ((await events.dispatchDue(dispatch, log)) > 0);
+    } while (again);
+  };
+  const kick = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = drain()
+      .catch((error: unknown) => log.warn({ err: error }, 'source events were not dispatched; trying again shortly'))
+      .finally(() => (running = undefined));
+  };
+  const timer = setInterval(kick, 2_000);
+  timer.unref();
+  return {
+    kick,
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
