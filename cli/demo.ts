@@ -8,7 +8,7 @@ import { sendEvent } from '../web/events/send';
 import { progressQuery } from '../workflows/progress';
 import { localIntakeUrl, uiLink, webhookSecret, withTemporal } from './engine';
 import { CommandRefused, EXIT } from './output';
-import { decideAs, esignUrl, localHubSpot, signAsCustomer, winInHubSpot } from './people';
+import { decideAs, esignUrl, localHubSpot, openDealInHubSpot, signAsCustomer, winInHubSpot } from './people';
 
 /** What the demo plays against: a running engine, and where it says what happens. */
 export interface DemoStage {
@@ -142,12 +142,17 @@ export async function playDemo(
 
   let handle: WorkflowHandle | undefined;
   let key = businessKey;
+  // A run that tells a CRM deal (a contract's opportunity) needs the deal in HubSpot, where the engine runs it.
+  const opportunity = (process.triggers.find((t) => t.type === demo.events[0])?.example.data as { opportunityId?: string } | undefined)
+    ?.opportunityId;
+  const inHubSpot = opportunity && stage.hubspot ? await openDealInHubSpot(stage.hubspot, `Opportunity ${opportunity}`) : undefined;
   for (const type of demo.events) {
     const trigger = process.triggers.find((t) => t.type === type);
     if (!trigger) throw new Error(`${process.name}'s demo sends ${type}, which is not one of its triggers`);
     if (handle && !(await playPeople(handle))) throw new Error(`${handle.workflowId} finished before the demo sent ${type}`);
     const example = exampleEvent(trigger);
-    const event = key ? { ...example, id: `${example.id}-${key}`, data: rekeyed(example.data, exampleKey, key) } : example;
+    const keyed = key ? { ...example, id: `${example.id}-${key}`, data: rekeyed(example.data, exampleKey, key) } : example;
+    const event = inHubSpot ? { ...keyed, data: rekeyed(keyed.data, opportunity!, inHubSpot) } : keyed;
     if (type === 'crm.deal.closed_won' && stage.hubspot) {
       // The deal is won in HubSpot instead: its webhook starts the run, which fetches the deal from there.
       key = await winInHubSpot(stage.hubspot, event.data as Parameters<typeof winInHubSpot>[1]);

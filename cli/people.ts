@@ -53,21 +53,28 @@ interface ExampleDeal {
   salesRepEmail: string;
 }
 
+/** POSTs to the HubSpot stand-in's pages for people: the object made or moved. */
+async function toHubSpot(hubspotUrl: string, path: string, body: object): Promise<{ id: string }> {
+  const response = await fetch(new URL(path, hubspotUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`the HubSpot stand-in answered ${response.status} to ${path}`);
+  return (await response.json()) as { id: string };
+}
+
+/** Plays a salesperson in the HubSpot stand-in opening a deal (a contract's opportunity): the HubSpot deal's id. */
+export async function openDealInHubSpot(hubspotUrl: string, dealname: string): Promise<string> {
+  return (await toHubSpot(hubspotUrl, '/standin/deals', { properties: { dealname, dealstage: 'contractsent' } })).id;
+}
+
 /**
  * Plays a salesperson in the HubSpot stand-in: makes the deal (its line items, company, contact and owner) and moves it
  * to closed-won, which sends HubSpot's webhook to officeflow. The HubSpot deal's id.
  */
 export async function winInHubSpot(hubspotUrl: string, { customer, lines, currency, salesRepEmail }: ExampleDeal): Promise<string> {
-  const post = async (path: string, body: object) => {
-    const response = await fetch(new URL(path, hubspotUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`the HubSpot stand-in answered ${response.status} to ${path}`);
-    return (await response.json()) as { id: string };
-  };
-  const { id } = await post('/standin/deals', {
+  const { id } = await toHubSpot(hubspotUrl, '/standin/deals', {
     properties: { dealname: `Order for ${customer.name}`, dealstage: 'contractsent', deal_currency_code: currency },
     lineItems: lines.map(({ sku, quantity, unitPrice }) => ({
       hs_sku: sku,
@@ -85,7 +92,7 @@ export async function winInHubSpot(hubspotUrl: string, { customer, lines, curren
     contact: { email: customer.billingEmail },
     owner: { email: salesRepEmail },
   });
-  await post(`/standin/deals/${id}/stage`, { dealstage: 'closedwon' });
+  await toHubSpot(hubspotUrl, `/standin/deals/${id}/stage`, { dealstage: 'closedwon' });
   return id;
 }
 
