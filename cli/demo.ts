@@ -8,7 +8,8 @@ import { sendEvent } from '../web/events/send';
 import { progressQuery } from '../workflows/progress';
 import { localIntakeUrl, uiLink, webhookSecret, withTemporal } from './engine';
 import { CommandRefused, EXIT } from './output';
-import { decideAs, esignUrl, localHubSpot, openDealInHubSpot, signAsCustomer, winInHubSpot } from './people';
+import { decideAs, esignUrl, signAsCustomer } from './people';
+import { type ExampleDeal, type Salesperson, localSalesperson } from './salespeople';
 
 /** What the demo plays against: a running engine, and where it says what happens. */
 export interface DemoStage {
@@ -17,8 +18,8 @@ export interface DemoStage {
   intakeUrl: string;
   secret: string;
   say(line: string): void;
-  /** The HubSpot stand-in, where the engine runs one: a won deal is then won there, and its webhook starts the run. */
-  hubspot?: string;
+  /** A salesperson in the vendor's CRM the engine runs (HubSpot, Pipedrive): a deal is won there, and its webhook starts the run. */
+  salesperson?: Salesperson;
   /**
    * Until when a run may take to come to rest, and the engine to answer again after a failure (a server restarted,
    * the intake answering 503): the burst and the chaos run outlast what they take away. Without it, a minute to rest
@@ -142,21 +143,22 @@ export async function playDemo(
 
   let handle: WorkflowHandle | undefined;
   let key = businessKey;
-  // A run that tells a CRM deal (a contract's opportunity) needs the deal in HubSpot, where the engine runs it.
+  // A run that tells a CRM deal (a contract's opportunity) needs the deal in the vendor's CRM, where the engine runs one.
+  const { salesperson } = stage;
   const opportunity = (process.triggers.find((t) => t.type === demo.events[0])?.example.data as { opportunityId?: string } | undefined)
     ?.opportunityId;
-  const inHubSpot = opportunity && stage.hubspot ? await openDealInHubSpot(stage.hubspot, `Opportunity ${opportunity}`) : undefined;
+  const inCrm = opportunity && salesperson ? await salesperson.open(`Opportunity ${opportunity}`) : undefined;
   for (const type of demo.events) {
     const trigger = process.triggers.find((t) => t.type === type);
     if (!trigger) throw new Error(`${process.name}'s demo sends ${type}, which is not one of its triggers`);
     if (handle && !(await playPeople(handle))) throw new Error(`${handle.workflowId} finished before the demo sent ${type}`);
     const example = exampleEvent(trigger);
     const keyed = key ? { ...example, id: `${example.id}-${key}`, data: rekeyed(example.data, exampleKey, key) } : example;
-    const event = inHubSpot ? { ...keyed, data: rekeyed(keyed.data, opportunity!, inHubSpot) } : keyed;
-    if (type === 'crm.deal.closed_won' && stage.hubspot) {
-      // The deal is won in HubSpot instead: its webhook starts the run, which fetches the deal from there.
-      key = await winInHubSpot(stage.hubspot, event.data as Parameters<typeof winInHubSpot>[1]);
-      stage.say(`  a salesperson wins deal ${key} in HubSpot; HubSpot's webhook tells officeflow`);
+    const event = inCrm ? { ...keyed, data: rekeyed(keyed.data, opportunity!, inCrm) } : keyed;
+    if (type === 'crm.deal.closed_won' && salesperson) {
+      // The deal is won in the vendor's CRM instead: its webhook starts the run, which fetches the deal from there.
+      key = await salesperson.win(event.data as ExampleDeal);
+      stage.say(`  a salesperson wins deal ${key} in ${salesperson.crm}; ${salesperson.crm}'s webhook tells officeflow`);
       handle = stage.client.workflow.getHandle(trigger.workflowId({ dealId: key }));
       await patiently({ ...stage, until: stage.until ?? Date.now() + REST_LIMIT_MS }, () => handle!.describe());
       continue;
@@ -204,7 +206,7 @@ export async function runDemo(config: Config, intake?: string): Promise<void> {
       config,
       intakeUrl,
       secret: webhookSecret(config),
-      hubspot: await localHubSpot(config),
+      salesperson: await localSalesperson(config),
       say: (line) => console.log(line),
     };
     for (const process of processes) {

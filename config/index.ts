@@ -131,6 +131,33 @@ const engineSettings = z
      * beside the old while rotating); unset, officeflow takes none.
      */
     HUBSPOT_CLIENT_SECRETS: commaList,
+    /** Salesforce's Outbound Messages (`POST /sources/salesforce`): the org ids whose messages are taken; unset, none. */
+    SALESFORCE_ORGANIZATION_IDS: commaList.pipe(
+      z.array(z.string().regex(/^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, 'must be Salesforce org ids (00D…)')),
+    ),
+    /** Opportunity stages and the officeflow event each means; other stages are passed over. */
+    SALESFORCE_STAGE_EVENTS: pairList(z.string().regex(/^[a-z][a-z0-9_.]*$/, 'must be an event type'), 'Closed Won=crm.deal.won').transform(
+      (pairs) =>
+        pairs.length > 0
+          ? pairs
+          : ([
+              ['Closed Won', 'crm.deal.won'],
+              ['Closed Lost', 'crm.deal.cancelled'],
+            ] as Array<[string, string]>),
+    ),
+    /** Pipedrive's webhooks (`POST /sources/pipedrive`): the HTTP Basic credentials set on them; unset, none are taken. */
+    PIPEDRIVE_WEBHOOK_USER: z.string().min(1).optional(),
+    PIPEDRIVE_WEBHOOK_PASSWORD: z.string().min(1).optional(),
+    /** A Pipedrive deal's statuses and the officeflow event each means; other changes are passed over. */
+    PIPEDRIVE_STATUS_EVENTS: pairList(z.string().regex(/^[a-z][a-z0-9_.]*$/, 'must be an event type'), 'won=crm.deal.won').transform(
+      (pairs) =>
+        pairs.length > 0
+          ? pairs
+          : ([
+              ['won', 'crm.deal.won'],
+              ['lost', 'crm.deal.cancelled'],
+            ] as Array<[string, string]>),
+    ),
     /** HubSpot deal stage ids and the officeflow event each means; other stage changes are passed over. */
     HUBSPOT_STAGE_EVENTS: pairList(z.string().regex(/^[a-z][a-z0-9_.]*$/, 'must be an event type'), 'closedwon=crm.deal.won').transform(
       (pairs) =>
@@ -147,6 +174,10 @@ const engineSettings = z
   .refine((e) => Boolean(e.TEMPORAL_TLS_CERT_PATH) === Boolean(e.TEMPORAL_TLS_KEY_PATH), {
     message: 'set both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH, or neither',
     path: ['TEMPORAL_TLS_CERT_PATH'],
+  })
+  .refine((e) => Boolean(e.PIPEDRIVE_WEBHOOK_USER) === Boolean(e.PIPEDRIVE_WEBHOOK_PASSWORD), {
+    message: 'set both PIPEDRIVE_WEBHOOK_USER and PIPEDRIVE_WEBHOOK_PASSWORD, or neither',
+    path: ['PIPEDRIVE_WEBHOOK_USER'],
   })
   .refine((e) => !e.OIDC_ISSUER || e.OIDC_JWKS_URL, {
     message: 'OIDC_ISSUER needs OIDC_JWKS_URL, where its keys are',

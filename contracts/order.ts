@@ -38,7 +38,7 @@ export const DealClosedWon = z
 export type DealClosedWon = z.output<typeof DealClosedWon>;
 
 /** The CRMs whose deals officeflow fetches by id. */
-export const FetchingCrm = z.enum(['hubspot']);
+export const FetchingCrm = z.enum(['hubspot', 'pipedrive', 'salesforce']);
 export type FetchingCrm = z.infer<typeof FetchingCrm>;
 
 /**

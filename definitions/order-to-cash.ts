@@ -2,6 +2,7 @@ import { formatMoney, toDecimal } from '../contracts/money';
 import {
   DealCancelled,
   DealClosedWon,
+  type FetchingCrm,
   GoodsReturned,
   OrderToCashInput,
   type OrderToCashSettings,
@@ -29,7 +30,7 @@ const settings: OrderToCashSettings = {
 
 const workflowId = (data: { dealId: string }) => `order-to-cash-${data.dealId}`;
 
-const CRM_NAMES = { hubspot: 'HubSpot' } as const;
+const CRM_NAMES: Record<FetchingCrm, string> = { hubspot: 'HubSpot', pipedrive: 'Pipedrive', salesforce: 'Salesforce' };
 
 /**
  * Order-to-cash. A deal closed in the CRM: credit check (Finance approves orders over the limit), sales order
@@ -127,7 +128,7 @@ export default defineProcess({
     startsOn({
       type: 'crm.deal.won',
       description:
-        'A deal was won in a CRM that sends ids, not deals (HubSpot): the run fetches the deal, its line items and its company from that CRM first.',
+        'A deal was won in a CRM that sends ids, not deals (HubSpot, Pipedrive, Salesforce): the run fetches the deal, its line items and its company from that CRM first.',
       data: WonDealReference,
       workflowId,
       example: { source: '/hubspot', id: 'evt-deal-won-2001', data: { dealId: '2001', crm: 'hubspot' } },

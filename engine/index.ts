@@ -18,6 +18,8 @@ import { decisionLinks } from '../codec/decision-links';
 import { authenticator } from '../web/identity';
 import { sendersOf } from '../web/events/senders';
 import { hubspotSource } from '../web/sources/hubspot';
+import { pipedriveSource } from '../web/sources/pipedrive';
+import { salesforceSource } from '../web/sources/salesforce';
 import { buildIntake } from './web';
 import { startWorkers } from '../workers/worker';
 
@@ -91,6 +93,8 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
         trustProxyHops: config.INTAKE_TRUST_PROXY_HOPS,
         links: decisionLinks(encryptionKeys, publicUrl(config)),
         hubspot: hubspotSource({ ...config, publicUrl: publicUrl(config) }),
+        pipedrive: pipedriveSource(config),
+        salesforce: salesforceSource(config),
         inbox: {
           publicUrl: publicUrl(config),
           encryptionKeys,

@@ -25,6 +25,8 @@ import { operatorLog } from '../web/operator-log';
 import { runRepairRoutes } from '../web/run-repairs';
 import { dispatchThrough, sourceSender } from '../web/sources/dispatch';
 import { HUBSPOT_EVENT_TYPES, type HubSpotSource, hubspotSourceRoutes } from '../web/sources/hubspot';
+import { PIPEDRIVE_EVENT_TYPES, type PipedriveSource, pipedriveSourceRoutes } from '../web/sources/pipedrive';
+import { SALESFORCE_EVENT_TYPES, type SalesforceSource, salesforceSourceRoutes } from '../web/sources/salesforce';
 import { sourceEventRoutes } from '../web/sources/routes';
 import { sourceDispatcher, sourceEvents } from '../web/sources/source-events';
 
@@ -44,6 +46,10 @@ export interface IntakeDeps {
   links: DecisionLinks;
   /** HubSpot's app webhooks, where its client secrets are configured. */
   hubspot?: HubSpotSource;
+  /** Pipedrive's webhooks, where their credentials are configured. */
+  pipedrive?: PipedriveSource;
+  /** Salesforce's Outbound Messages, where an org is configured. */
+  salesforce?: SalesforceSource;
   /** The task inbox's settings; without them, no inbox. */
   inbox?: Omit<InboxOptions, 'desk' | 'tasks' | 'sessions' | 'authenticate'>;
   log: Logger;
@@ -63,6 +69,8 @@ export function buildIntake({
   trustProxyHops,
   links,
   hubspot,
+  pipedrive,
+  salesforce,
   inbox,
   log,
 }: IntakeDeps): FastifyInstance {
@@ -76,10 +84,18 @@ export function buildIntake({
   app.register(eventRoutes, { prefix: '/events', dispatcher, senders, pool, metrics });
   // Vendors' webhooks: kept as they arrive, then dispatched as events in the background.
   const kept = sourceEvents(pool);
-  if (hubspot) {
-    const background = sourceDispatcher(kept, dispatchThrough(dispatcher, { hubspot: sourceSender('hubspot', HUBSPOT_EVENT_TYPES) }), log);
+  if (hubspot || pipedrive || salesforce) {
+    const senders = {
+      hubspot: sourceSender('hubspot', HUBSPOT_EVENT_TYPES),
+      pipedrive: sourceSender('pipedrive', PIPEDRIVE_EVENT_TYPES),
+      salesforce: sourceSender('salesforce', SALESFORCE_EVENT_TYPES),
+    };
+    const background = sourceDispatcher(kept, dispatchThrough(dispatcher, senders), log);
     app.addHook('onClose', () => background.stop());
-    app.register(hubspotSourceRoutes, { prefix: '/sources/hubspot', source: hubspot, events: kept, kept: background.kick, metrics });
+    const shared = { events: kept, kept: background.kick, metrics };
+    if (hubspot) app.register(hubspotSourceRoutes, { prefix: '/sources/hubspot', source: hubspot, ...shared });
+    if (pipedrive) app.register(pipedriveSourceRoutes, { prefix: '/sources/pipedrive', source: pipedrive, ...shared });
+    if (salesforce) app.register(salesforceSourceRoutes, { prefix: '/sources/salesforce', source: salesforce, ...shared });
   }
   app.register(sourceEventRoutes, { prefix: '/sources/events', events: kept, authenticate });
   const operators = operatorLog(pool);

@@ -1,5 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { DEAL_INCOMPLETE, DealClosedWon, type WonDeal } from '../../contracts/order';
+import type { WonDeal } from '../../contracts/order';
+import { asWonDeal, countryCodeOf, decimal } from './won-deal';
 
 /** A CRM object as the SDK returns it: its properties as strings (or null). */
 interface HubSpotRecord {
@@ -20,28 +20,10 @@ export interface DealProperties {
 /** Every company property the order reads. */
 export const companyPropertyNames = (properties: DealProperties) => ['name', ...Object.values(properties.company)];
 
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
-const codeByName = new Map(
-  Array.from({ length: 26 * 26 }, (_, i) => String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26)))
-    .map((code) => [regionNames.of(code)?.toLowerCase(), code] as const)
-    .filter(([name, code]) => name && name.toLowerCase() !== code.toLowerCase()),
-);
-
-/** HubSpot's country is free text: a two-letter code as it is, a country's English name as its code. */
-const countryCodeOf = (value: string | null | undefined) =>
-  !value
-    ? undefined
-    : /^[a-z]{2}$/i.test(value.trim())
-      ? value.trim().toUpperCase()
-      : (codeByName.get(value.trim().toLowerCase()) ?? value);
-
-const decimal = (value: string | null | undefined) => (value === null || value === undefined || value === '' ? undefined : Number(value));
-
 /**
  * A HubSpot deal as officeflow's won deal: its line items (SKU, quantity, unit price), the associated company as the
  * customer (name, address, VAT ID, billing e-mail from the properties configured, else the first contact's e-mail),
- * the owner as the sales rep. What does not fit fails for good as `DealIncomplete`, naming each field, for the run to
- * tell Sales.
+ * the owner as the sales rep (see `asWonDeal` for what does not fit).
  */
 export function wonDealOf(
   found: { deal: HubSpotRecord; lineItems: HubSpotRecord[]; company?: HubSpotRecord; contactEmail?: string; ownerEmail?: string },
@@ -71,10 +53,5 @@ export function wonDealOf(
     paymentTermsDays: decimal(deal.properties.payment_terms_days) ?? properties.paymentTermsDays,
     salesRepEmail: found.ownerEmail,
   };
-  const parsed = DealClosedWon.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const missing = parsed.error.issues.map(
-    (issue) => `${issue.path.join('.') || 'deal'}: ${/received undefined/.test(issue.message) ? 'missing' : issue.message}`,
-  );
-  throw ApplicationFailure.nonRetryable(`HubSpot deal ${deal.id}: ${missing.join('; ')}`, DEAL_INCOMPLETE, { fields: missing });
+  return asWonDeal('HubSpot', deal.id, data);
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Signature } from '@hubspot/api-client';
 import Fastify, { type FastifyReply } from 'fastify';
 import { keptJson } from '../../infra/state';
+import { faultsOnDemand, sendAgainUntilTaken } from './vendor-stand-in';
 
 /** A CRM object as HubSpot's v3 API answers it: every property a string (or null). */
 interface HubSpotObject {
@@ -120,7 +121,7 @@ export async function startStandInHubSpot(
     const url = state.app.targetUrl;
     if (!url) return { delivered: false, status: 0, events };
     const body = JSON.stringify(events);
-    for (let attempt = 0; ; attempt++) {
+    const status = await sendAgainUntilTaken(async () => {
       const timestamp = Date.now();
       const signature = Signature.getSignature('POST', 'v3', { clientSecret, url, requestBody: body, timestamp, signature: '' });
       const response = await fetch(url, {
@@ -131,26 +132,20 @@ export async function startStandInHubSpot(
           'x-hubspot-request-timestamp': String(timestamp),
         },
         body,
-      }).catch(() => undefined);
-      const status = response?.status ?? 0;
-      if ((status && status < 500 && status !== 429) || attempt >= 3) return { delivered: status >= 200 && status < 300, status, events };
-      await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));
-    }
+      });
+      return response.status;
+    });
+    return { delivered: status >= 200 && status < 300, status, events };
   };
 
   const app = Fastify();
-  let fault = { until: 0, status: 503, retryAfterSeconds: 1 };
-  app.post<{ Body: { status?: number; forMs?: number; retryAfterSeconds?: number } }>('/standin/faults', async (request) => {
-    const { status = 503, forMs = 0, retryAfterSeconds = 1 } = request.body ?? {};
-    const lasting = Math.min(Math.max(Number(forMs) || 0, 0), 10 * 60_000);
-    fault = { until: Date.now() + lasting, status: status === 429 ? 429 : 503, retryAfterSeconds };
-    return { until: new Date(fault.until).toISOString() };
-  });
+  const faulted = faultsOnDemand(app);
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/standin/')) return;
     if (request.headers.authorization !== `Bearer ${token}`)
       return error(reply, 401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found.');
-    if (Date.now() < fault.until) {
+    const fault = faulted();
+    if (fault) {
       reply.header('retry-after', String(fault.retryAfterSeconds));
       return fault.status === 429
         ? error(reply, 429, 'RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.')

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Client } from '@hubspot/api-client';
 import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/notes';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DealStage, FetchingCrm, WonDeal } from '../../contracts/order';
 import { type DealProperties, companyPropertyNames, wonDealOf } from './hubspot-deal';
+import { noteMark, passes, vendorFailure } from './vendor-answers';
 
 /**
  * The CRM connector for HubSpot, through HubSpot's own SDK (`@hubspot/api-client`) and its CRM v3 objects API: a
@@ -24,16 +24,13 @@ export interface HubSpotSettings {
 /** HubSpot's association type of a note to a deal ("HUBSPOT_DEFINED" 214, `AssociationTypes.noteToDeal` in the SDK). */
 const NOTE_TO_DEAL = 214;
 
-/** A mark in a note's body that names what wrote it, so a retried step finds its note instead of adding a second. */
-const markOf = (key: string) => `officeflow:${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
-
 export function hubspotActivities({ accessToken, baseUrl, stages, properties }: HubSpotSettings) {
   // No retries inside the SDK: Temporal retries the step, after the time HubSpot asked for (see `refusal`).
   const client = new Client({ accessToken, basePath: baseUrl.replace(/\/$/, '') });
 
   /** Adds a note to the deal once per key: a note bearing the key's mark is already there after a retry. */
   const noteOnce = async (dealId: string, key: string, text: string) => {
-    const mark = markOf(key);
+    const mark = noteMark(key);
     const deal = await client.crm.deals.basicApi.getById(dealId, [], undefined, ['notes']);
     const noteIds = (deal.associations?.notes?.results ?? []).map(({ id }) => ({ id }));
     if (noteIds.length > 0) {
@@ -128,9 +125,9 @@ async function told(what: string, call: () => Promise<void>): Promise<void> {
 }
 
 /**
- * HubSpot's answer as a failure: a 429 or 5xx is tried again after the `Retry-After` HubSpot sent (its rate limits:
- * https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details), any other 4xx fails for good quoting
- * HubSpot's message and the fields it names.
+ * HubSpot's answer as a failure (see `vendorFailure`): its rate limits answer 429 with `Retry-After`
+ * (https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details); other refusals quote HubSpot's message and
+ * the fields it names.
  */
 function refusal(error: unknown, what: string): Error {
   const answer = error as {
@@ -139,18 +136,10 @@ function refusal(error: unknown, what: string): Error {
     headers?: Record<string, string>;
   };
   if (typeof answer.code !== 'number') return error as Error;
-  const message = `HubSpot refused ${what}: ${answer.code} ${answer.body?.message ?? ''}${
-    answer.body?.errors?.length
-      ? ` (${answer.body.errors.map((e) => `${e.message ?? ''} ${JSON.stringify(e.context ?? {})}`).join('; ')})`
-      : ''
-  }`.trim();
-  if (answer.code === 429 || answer.code >= 500) {
-    const retryAfter = Number(answer.headers?.['retry-after']);
-    return ApplicationFailure.create({
-      message,
-      type: 'CrmUnavailable',
-      ...(retryAfter > 0 ? { nextRetryDelay: retryAfter * 1000 } : {}),
-    });
-  }
-  return ApplicationFailure.nonRetryable(message, 'CrmRefused');
+  const fields = answer.body?.errors?.map((e) => `${e.message ?? ''} ${JSON.stringify(e.context ?? {})}`).join('; ');
+  return vendorFailure('HubSpot', what, {
+    passing: passes(answer.code),
+    message: `${answer.code} ${answer.body?.message ?? ''}${fields ? ` (${fields})` : ''}`,
+    retryAfterSeconds: Number(answer.headers?.['retry-after']) || undefined,
+  });
 }

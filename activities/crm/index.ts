@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { httpUrl, pairList, port } from '../../config/fields';
 import { DealStage } from '../../contracts/order';
@@ -6,13 +7,15 @@ import { ensureStateDir } from '../../infra/state';
 import { type RunningStandIn, configured, defineSystem } from '../system';
 import { crmActivities } from './connector';
 import { hubspotActivities } from './hubspot';
+import { pipedriveActivities } from './pipedrive';
+import { salesforceActivities } from './salesforce';
 
 /** The CRM: where officeflow tells the front office how a deal is going. */
 export default defineSystem({
   name: 'crm',
   settings: z.object({
     /** Which CRM's protocol: officeflow's own small API (an adapter of yours, or the stand-in) or HubSpot's. */
-    CRM: z.enum(['officeflow', 'hubspot']).default('officeflow'),
+    CRM: z.enum(['officeflow', 'hubspot', 'pipedrive', 'salesforce']).default('officeflow'),
     /** Base URL of the CRM connector's API; unset, the stand-in CRM runs. */
     CRM_URL: httpUrl.optional(),
     CRM_STANDIN_PORT: port(8090),
@@ -30,6 +33,37 @@ export default defineSystem({
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"')
       .optional(),
     HUBSPOT_PAYMENT_TERMS_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+    /** Salesforce: the org's My Domain URL, and a connected app's consumer key and secret (client credentials flow). */
+    SALESFORCE_LOGIN_URL: httpUrl.optional(),
+    SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+    SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Salesforce: officeflow's milestones to Opportunity stages, e.g. `contract-approved=Negotiation/Review,contracted=Closed Won`. */
+    SALESFORCE_DEAL_STAGES: pairList(z.string().min(1), 'contracted=Closed Won').pipe(
+      z.array(z.tuple([DealStage, z.string()], { error: `must name officeflow's milestones: ${DealStage.options.join(', ')}` })),
+    ),
+    /** Salesforce: the Account fields (custom ones) that hold the buyer's VAT ID and billing e-mail. */
+    SALESFORCE_ACCOUNT_FIELDS: pairList(z.string().min(1), 'vatId=VAT_Number__c,billingEmail=Billing_Email__c').pipe(
+      z.array(z.tuple([z.enum(['vatId', 'billingEmail']), z.string()])),
+    ),
+    /** Salesforce: the currency of an org without multiple currencies, and payment terms. */
+    SALESFORCE_CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"')
+      .default('EUR'),
+    SALESFORCE_PAYMENT_TERMS_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+    /** Pipedrive: the company's API token; unset, the Pipedrive stand-in runs. */
+    PIPEDRIVE_API_TOKEN: z.string().min(1).optional(),
+    /** Pipedrive: the company's own address, e.g. `https://acme.pipedrive.com`. */
+    PIPEDRIVE_URL: httpUrl.default('https://api.pipedrive.com'),
+    /** Pipedrive: officeflow's milestones to the pipeline's stage ids, e.g. `invoiced=4,paid=5`. */
+    PIPEDRIVE_DEAL_STAGES: pairList(z.string().regex(/^\d+$/, 'must be a stage id'), 'invoiced=4,paid=5').pipe(
+      z.array(z.tuple([DealStage, z.string()], { error: `must name officeflow's milestones: ${DealStage.options.join(', ')}` })),
+    ),
+    /** Pipedrive: the organization custom fields (their keys) that hold the buyer's VAT ID and billing e-mail. */
+    PIPEDRIVE_ORGANIZATION_FIELDS: pairList(z.string().min(1), 'vatId=4f1c…,billingEmail=9a2e…').pipe(
+      z.array(z.tuple([z.enum(['vatId', 'billingEmail']), z.string()])),
+    ),
+    PIPEDRIVE_PAYMENT_TERMS_DAYS: z.coerce.number().int().min(0).max(365).default(30),
     HUBSPOT_DEAL_STAGES: pairList(z.string().min(1), 'contracted=closedwon,cancelled=closedlost').pipe(
       z.array(z.tuple([DealStage, z.string()], { error: `must name officeflow's milestones: ${DealStage.options.join(', ')}` })),
     ),
@@ -37,32 +71,95 @@ export default defineSystem({
   connect: (settings): { activities: ReturnType<typeof crmActivities> } => ({
     // The same activities whichever CRM it is: the processes tell a deal's milestones without knowing which.
     activities:
-      settings.CRM === 'hubspot'
-        ? hubspotActivities({
-            accessToken: configured(settings, 'HUBSPOT_ACCESS_TOKEN'),
-            baseUrl: settings.HUBSPOT_URL,
-            stages: Object.fromEntries(settings.HUBSPOT_DEAL_STAGES),
-            properties: {
-              // HubSpot's own company properties, and where a portal keeps the rest unless it says otherwise.
-              company: {
-                street: 'address',
-                postalCode: 'zip',
-                city: 'city',
-                country: 'country',
-                vatId: 'vat_number',
-                billingEmail: 'billing_email',
-                ...Object.fromEntries(settings.HUBSPOT_COMPANY_PROPERTIES),
-              },
-              currency: settings.HUBSPOT_CURRENCY,
-              paymentTermsDays: settings.HUBSPOT_PAYMENT_TERMS_DAYS,
-            },
+      settings.CRM === 'salesforce'
+        ? salesforceActivities({
+            loginUrl: configured(settings, 'SALESFORCE_LOGIN_URL'),
+            clientId: configured(settings, 'SALESFORCE_CLIENT_ID'),
+            clientSecret: configured(settings, 'SALESFORCE_CLIENT_SECRET'),
+            stages: Object.fromEntries(settings.SALESFORCE_DEAL_STAGES),
+            accountFields: { billingEmail: 'Billing_Email__c', ...Object.fromEntries(settings.SALESFORCE_ACCOUNT_FIELDS) },
+            currency: settings.SALESFORCE_CURRENCY,
+            paymentTermsDays: settings.SALESFORCE_PAYMENT_TERMS_DAYS,
           })
-        : crmActivities(configured(settings, 'CRM_URL')),
+        : settings.CRM === 'pipedrive'
+          ? pipedriveActivities({
+              apiToken: configured(settings, 'PIPEDRIVE_API_TOKEN'),
+              baseUrl: settings.PIPEDRIVE_URL,
+              stages: Object.fromEntries(settings.PIPEDRIVE_DEAL_STAGES.map(([milestone, stage]) => [milestone, Number(stage)])),
+              organizationFields: Object.fromEntries(settings.PIPEDRIVE_ORGANIZATION_FIELDS),
+              paymentTermsDays: settings.PIPEDRIVE_PAYMENT_TERMS_DAYS,
+            })
+          : settings.CRM === 'hubspot'
+            ? hubspotActivities({
+                accessToken: configured(settings, 'HUBSPOT_ACCESS_TOKEN'),
+                baseUrl: settings.HUBSPOT_URL,
+                stages: Object.fromEntries(settings.HUBSPOT_DEAL_STAGES),
+                properties: {
+                  // HubSpot's own company properties, and where a portal keeps the rest unless it says otherwise.
+                  company: {
+                    street: 'address',
+                    postalCode: 'zip',
+                    city: 'city',
+                    country: 'country',
+                    vatId: 'vat_number',
+                    billingEmail: 'billing_email',
+                    ...Object.fromEntries(settings.HUBSPOT_COMPANY_PROPERTIES),
+                  },
+                  currency: settings.HUBSPOT_CURRENCY,
+                  paymentTermsDays: settings.HUBSPOT_PAYMENT_TERMS_DAYS,
+                },
+              })
+            : crmActivities(configured(settings, 'CRM_URL')),
   }),
   standIn: {
-    needed: (settings) => (settings.CRM === 'hubspot' ? !settings.HUBSPOT_ACCESS_TOKEN : !settings.CRM_URL),
+    needed: (settings) =>
+      settings.CRM === 'salesforce'
+        ? !settings.SALESFORCE_CLIENT_ID
+        : settings.CRM === 'pipedrive'
+          ? !settings.PIPEDRIVE_API_TOKEN
+          : settings.CRM === 'hubspot'
+            ? !settings.HUBSPOT_ACCESS_TOKEN
+            : !settings.CRM_URL,
     async start(settings, { stateDir, host, intakeUrl }): Promise<RunningStandIn> {
       const boundPort = await localPort(settings.CRM_STANDIN_PORT, 'CRM_STANDIN_PORT', host);
+      if (settings.CRM === 'salesforce') {
+        const { startStandInSalesforce } = await import('./salesforce-stand-in.js');
+        // Outbound messages go to officeflow's Salesforce endpoint, as the outbound message's settings would say.
+        const targetUrl = new URL('/sources/salesforce', intakeUrl).href;
+        const salesforce = await startStandInSalesforce(ensureStateDir(stateDir), boundPort, { host, targetUrl });
+        return {
+          settings: {
+            SALESFORCE_LOGIN_URL: salesforce.url,
+            SALESFORCE_CLIENT_ID: salesforce.clientId,
+            SALESFORCE_CLIENT_SECRET: salesforce.clientSecret,
+            SALESFORCE_ORGANIZATION_IDS: salesforce.organizationId,
+            CRM_STANDIN_PORT: String(boundPort),
+          },
+          shown: { label: 'CRM', value: `${salesforce.url}   (Salesforce stand-in: GET /standin/opportunities/:id)` },
+          stop: salesforce.stop,
+        };
+      }
+      if (settings.CRM === 'pipedrive') {
+        const { startStandInPipedrive } = await import('./pipedrive-stand-in.js');
+        // The webhook goes to officeflow's Pipedrive endpoint, with credentials of its own, as set on it in Pipedrive.
+        const webhook = {
+          targetUrl: new URL('/sources/pipedrive', intakeUrl).href,
+          user: 'pipedrive',
+          password: randomBytes(18).toString('hex'),
+        };
+        const pipedrive = await startStandInPipedrive(ensureStateDir(stateDir), boundPort, { host, webhook });
+        return {
+          settings: {
+            PIPEDRIVE_URL: pipedrive.url,
+            PIPEDRIVE_API_TOKEN: pipedrive.apiToken,
+            PIPEDRIVE_WEBHOOK_USER: webhook.user,
+            PIPEDRIVE_WEBHOOK_PASSWORD: webhook.password,
+            CRM_STANDIN_PORT: String(boundPort),
+          },
+          shown: { label: 'CRM', value: `${pipedrive.url}   (Pipedrive stand-in: GET /standin/deals/:id)` },
+          stop: pipedrive.stop,
+        };
+      }
       if (settings.CRM === 'hubspot') {
         const { startStandInHubSpot } = await import('./hubspot-stand-in.js');
         // The app's webhooks go to officeflow's HubSpot endpoint, as its settings in HubSpot would say.

@@ -1,12 +1,13 @@
 import { Signature } from '@hubspot/api-client';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
-import { playDemo } from '../../cli/demo';
+import { inHubSpot } from '../../cli/salespeople';
 import { type NewDeal, type StandInDeal, type StandInHubSpot, startStandInHubSpot } from '../../activities/crm/hubspot-stand-in';
 import { type DealDesk, dealDesk, orderToCashTestSettings } from '../support/deals';
 import { TEST_AUDITOR, TEST_OPERATOR, type TestEngine, eventually, startTestEngine, uniqueId } from '../support/engine';
 import { officeflowCli } from '../support/cli';
 import { freshStateDir } from '../support/local-env';
+import { demoThrough, keptEvents, standInAt } from '../support/vendors';
 
 /**
  * HubSpot as the CRM, over real HTTP against a stand-in speaking HubSpot's CRM v3 API and signing its webhooks with
@@ -43,13 +44,9 @@ afterAll(async () => {
   await hubspot.stop();
 });
 
+const { keptOf, started } = keptEvents(() => engine, 'hubspot');
 const target = () => `${engine.intakeUrl}/sources/hubspot`;
-const standIn = async (path: string, body?: object) => {
-  const response = await fetch(`${hubspot.url}${path}`, {
-    ...(body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-  });
-  return response.json() as Promise<Record<string, unknown>>;
-};
+const standIn = standInAt(() => hubspot.url);
 
 /** A deal a salesperson made in HubSpot, with a product of the test's own. */
 async function hubspotDeal(changes: Partial<NewDeal> = {}): Promise<StandInDeal> {
@@ -98,14 +95,6 @@ const stageChange = (dealId: string, stage: string, occurredAt = Date.now()) => 
   changeSource: 'CRM_UI',
 });
 
-const keptOf = async (dealId: string) =>
-  (
-    await engine.pool.query<{ outcome: string; event_type: string | null }>(
-      `SELECT outcome, event_type FROM source_events WHERE source = 'hubspot' AND object_id LIKE $1 ORDER BY occurred_at`,
-      [`deal:${dealId}:%`],
-    )
-  ).rows;
-
 /** A deal a salesperson made in HubSpot, whose win reaches officeflow as a CloudEvent under the deal's HubSpot id. */
 async function closedWonEvent() {
   const { id } = await hubspotDeal();
@@ -118,10 +107,6 @@ const dealInHubSpot = async (id: string) => (await standIn(`/standin/deals/${id}
 /** A failure as the run's history keeps it, decrypted as the CLI and the UI show it. */
 const decoded = (failure: temporal.api.failure.v1.IFailure | null | undefined) =>
   decodeOptionalFailureToOptionalError(engine.client.workflow.options.loadedDataConverter, failure);
-
-/** Waits until the intake has started the deal's run from HubSpot's event, which it dispatches after answering. */
-const started = (dealId: string) =>
-  eventually(async () => ((await keptOf(dealId)).some((e) => e.outcome === 'started') ? true : undefined), 'the run started');
 
 it('moves the HubSpot deal along the pipeline at each milestone and notes each once, through the SDK', async () => {
   const d = await closedWonEvent();
@@ -290,17 +275,7 @@ it('fails a run whose HubSpot deal makes no order, saying what is missing there 
 });
 
 it('plays the demo through HubSpot: the deal is won there and its webhook starts the run, which goes to cash', async () => {
-  const orderToCash = engine.registry.find((process) => process.name === 'order-to-cash')!;
-  const stage = {
-    client: engine.client,
-    config: engine.settings,
-    intakeUrl: engine.intakeUrl,
-    secret: engine.secret,
-    hubspot: hubspot.url,
-    say: () => undefined,
-  };
-  const { workflowId, outcome } = await playDemo(orderToCash, stage, { businessKey: uniqueId('DEMO') });
+  const { outcome, dealId } = await demoThrough(engine, inHubSpot(hubspot.url));
   expect(outcome).toMatch(/^finished: .*"outcome":"paid"/);
-  const dealId = workflowId.slice('order-to-cash-'.length);
   expect(((await standIn(`/standin/deals/${dealId}`)) as unknown as StandInDeal).properties.dealstage).toBe(stages.paid);
 });

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import type { Config } from '../../config';
 import { ConfigError } from '../../config/error';
 import { Refusal, parseJson } from '../errors';
-import type { IntakeMetrics } from '../metrics';
 import { verifyHubSpot } from './hubspot-signature';
-import type { SourceEvent, SourceEvents } from './source-events';
+import type { SourceEvent } from './source-events';
+import { type SourceIntake, take } from './take';
 
 /** What officeflow takes from HubSpot's app webhooks. */
 export interface HubSpotSource {
@@ -96,12 +96,7 @@ function read(element: unknown, dealStages: Record<string, string>): SourceEvent
  * as refused, visible to operators, and the rest of its delivery is taken: no 5xx that would make HubSpot send it all
  * again. https://developers.hubspot.com/docs/api-reference/legacy/webhooks/guide
  */
-export const hubspotSourceRoutes: FastifyPluginAsync<{
-  source: HubSpotSource;
-  events: SourceEvents;
-  kept: () => void;
-  metrics: IntakeMetrics;
-}> = async (app, { source, events, kept, metrics }) => {
+export const hubspotSourceRoutes: FastifyPluginAsync<{ source: HubSpotSource } & SourceIntake> = async (app, { source, ...intake }) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
@@ -117,14 +112,7 @@ export const hubspotSourceRoutes: FastifyPluginAsync<{
     if (!Array.isArray(delivery) || delivery.length > MAX_BATCH)
       throw new Refusal(400, 'invalid_request', `a HubSpot delivery is a JSON array of at most ${MAX_BATCH} events`);
     const received = delivery.map((element) => read(element, source.dealStages));
-    const fresh = await events.keep('hubspot', received);
-    for (const event of received) {
-      metrics.sourceEvent('hubspot', event.refused ? 'refused' : event.type ? 'mapped' : 'ignored');
-      const about = { eventKey: event.eventKey, objectId: event.objectId };
-      if (event.refused) request.log.info({ ...about, reason: event.refused }, 'a HubSpot event was refused');
-      else if (!event.type) request.log.debug(about, 'a HubSpot change no process takes');
-    }
-    if (fresh > 0) kept();
+    const fresh = await take('hubspot', received, intake, request.log);
     return reply.code(200).send({ received: received.length, new: fresh });
   });
 };

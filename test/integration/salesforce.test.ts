@@ -1,0 +1,144 @@
+import { inSalesforce } from '../../cli/salespeople';
+import {
+  type NewOpportunity,
+  type StandInOpportunity,
+  type StandInSalesforce,
+  startStandInSalesforce,
+} from '../../activities/crm/salesforce-stand-in';
+import { type DealDesk, dealDesk, orderToCashTestSettings } from '../support/deals';
+import { type TestEngine, startTestEngine, uniqueId } from '../support/engine';
+import { freshStateDir } from '../support/local-env';
+import { demoThrough, keptEvents, standInAt } from '../support/vendors';
+
+/**
+ * Salesforce as the CRM, over real HTTP against a stand-in speaking the part of Salesforce's REST API `jsforce` calls
+ * (the client credentials flow, sObjects, two SOQL queries) and sending Outbound Messages (SOAP): an Opportunity moved
+ * to Closed Won starts one order-to-cash run, however often Salesforce sends the message, which fetches the
+ * Opportunity, its line items, Account and owner through jsforce; each milestone moves the Opportunity's stage and
+ * notes are Tasks on it, once each; an unknown org is refused.
+ */
+const stages = { ordered: 'Ordered', shipped: 'Shipped', invoiced: 'Invoiced', paid: 'Paid' };
+
+let salesforce: StandInSalesforce;
+let engine: TestEngine;
+let desk: DealDesk;
+beforeAll(async () => {
+  salesforce = await startStandInSalesforce(freshStateDir('officeflow-salesforce-'), 0);
+  engine = await startTestEngine({
+    env: {
+      CRM: 'salesforce',
+      SALESFORCE_LOGIN_URL: salesforce.url,
+      SALESFORCE_CLIENT_ID: salesforce.clientId,
+      SALESFORCE_CLIENT_SECRET: salesforce.clientSecret,
+      SALESFORCE_ORGANIZATION_IDS: salesforce.organizationId,
+      SALESFORCE_DEAL_STAGES: Object.entries(stages)
+        .map((pair) => pair.join('='))
+        .join(','),
+    },
+    settings: { 'order-to-cash': orderToCashTestSettings },
+  });
+  await standIn('/standin/outbound', { targetUrl: target() });
+  desk = dealDesk(engine);
+});
+afterAll(async () => {
+  await engine.stop();
+  await salesforce.stop();
+});
+
+const { keptOf, started } = keptEvents(() => engine, 'salesforce', 'opportunity');
+const target = () => `${engine.intakeUrl}/sources/salesforce`;
+const standIn = standInAt(() => salesforce.url);
+const opportunityIn = async (id: string) =>
+  (await standIn(`/standin/opportunities/${id}`)) as unknown as StandInOpportunity & { tasks: string[] };
+
+/** An Opportunity a salesperson made in Salesforce, with a product of the test's own. */
+async function opportunity(changes: Partial<NewOpportunity> = {}): Promise<StandInOpportunity> {
+  const buyer = uniqueId('buyer');
+  return (await standIn('/standin/opportunities', {
+    Name: `Desks for ${buyer}`,
+    CurrencyIsoCode: 'EUR',
+    lineItems: [{ ProductCode: await desk.product(5), Quantity: 2, UnitPrice: 50 }],
+    account: {
+      Name: `${buyer} GmbH`,
+      BillingStreet: 'Hafenstraße 12',
+      BillingPostalCode: '20457',
+      BillingCity: 'Hamburg',
+      BillingCountry: 'Germany',
+      Billing_Email__c: `${buyer}@customer.test`,
+    },
+    owner: { Email: `rep-${buyer}@sales.test` },
+    ...changes,
+  })) as unknown as StandInOpportunity;
+}
+
+/** An Outbound Message as Salesforce sends it, from an org. */
+async function deliver(organizationId: string, notifications: Array<{ id: string; opportunityId: string; stage: string; at: string }>) {
+  const body = `<?xml version="1.0" encoding="UTF-8"?>
+<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+ <soapenv:Body>
+  <notifications xmlns="http://soap.sforce.com/2005/09/outbound">
+   <OrganizationId>${organizationId}</OrganizationId>
+   <ActionId>04k000000000001AAA</ActionId>
+   ${notifications
+     .map(
+       (n) => `<Notification><Id>${n.id}</Id><sObject xsi:type="sf:Opportunity" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">
+       <sf:Id>${n.opportunityId}</sf:Id><sf:LastModifiedDate>${n.at}</sf:LastModifiedDate><sf:StageName>${n.stage}</sf:StageName></sObject></Notification>`,
+     )
+     .join('\n')}
+  </notifications>
+ </soapenv:Body>
+</soapenv:Envelope>`;
+  const response = await fetch(target(), {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
+    body,
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+it('starts one order-to-cash run for an Opportunity won in Salesforce, fetched through jsforce, and takes it to cash', async () => {
+  const won = await opportunity();
+  expect(await standIn(`/standin/opportunities/${won.Id}/stage`, { StageName: 'Closed Won' })).toMatchObject({ acknowledged: true });
+  await started(won.Id);
+  // Salesforce sends the message again, unacknowledged (the same notification): acknowledged, nothing new.
+  const { rows } = await engine.pool.query(`SELECT event_key FROM source_events WHERE source = 'salesforce' AND object_id = $1`, [
+    `opportunity:${won.Id}:StageName`,
+  ]);
+  const again = await deliver(salesforce.organizationId, [
+    { id: rows[0].event_key, opportunityId: won.Id, stage: 'Closed Won', at: new Date().toISOString() },
+  ]);
+  expect(again).toMatchObject({ status: 200, text: expect.stringContaining('<Ack>true</Ack>') });
+  expect(await keptOf(won.Id)).toEqual([{ outcome: 'started', event_type: 'crm.deal.won' }]);
+
+  const d = { dealId: won.Id, workflowId: `order-to-cash-${won.Id}` };
+  await desk.deliver(d);
+  expect(await desk.pay(d, [119])).toMatchObject({ outcome: 'paid' });
+  const told = await opportunityIn(won.Id);
+  expect(told.stageHistory).toEqual(Object.values(stages));
+  expect(told.tasks.some((task) => task.startsWith('Shipment '))).toBe(true);
+  expect(new Set(told.tasks).size).toBe(told.tasks.length);
+});
+
+it('refuses a message from an unknown org with 401 and keeps nothing; keeps a malformed notification as refused', async () => {
+  const won = await opportunity();
+  const stranger = await deliver('00D000000000BADAAA', [
+    { id: '04l00000000000A', opportunityId: won.Id, stage: 'Closed Won', at: new Date().toISOString() },
+  ]);
+  expect(stranger.status).toBe(401);
+  expect(await keptOf(won.Id)).toEqual([]);
+  const malformed = await deliver(salesforce.organizationId, [
+    { id: '04l00000000000B', opportunityId: 'not-an-id!', stage: 'Closed Won', at: new Date().toISOString() },
+  ]);
+  expect(malformed).toMatchObject({ status: 200, text: expect.stringContaining('<Ack>true</Ack>') });
+  const { rows } = await engine.pool.query(`SELECT reason FROM source_events WHERE source = 'salesforce' AND outcome = 'refused'`);
+  expect(rows.some((row: { reason: string }) => row.reason.includes('sObject.Id'))).toBe(true);
+  expect((await deliver(salesforce.organizationId, [])).status).toBe(200);
+  const notSoap = await fetch(target(), { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<hello/>' });
+  expect(notSoap.status).toBe(400);
+});
+
+it('plays the demo through Salesforce: the Opportunity is won there and its outbound message starts the run, which goes to cash', async () => {
+  const { outcome, dealId } = await demoThrough(engine, inSalesforce(salesforce.url));
+  expect(outcome).toMatch(/^finished: .*"outcome":"paid"/);
+  expect((await opportunityIn(dealId)).StageName).toBe(stages.paid);
+});

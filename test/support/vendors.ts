@@ -1,0 +1,43 @@
+import { playDemo } from '../../cli/demo';
+import type { Salesperson } from '../../cli/salespeople';
+import { type TestEngine, eventually, uniqueId } from './engine';
+
+/** A vendor's stand-in as a test drives it: its pages for people (`POST` with a body, else `GET`), their JSON answer. */
+export const standInAt =
+  (url: () => string) =>
+  async (path: string, body?: object): Promise<Record<string, unknown>> => {
+    const response = await fetch(`${url()}${path}`, {
+      ...(body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    });
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+
+/** What the intake kept of a vendor's events about one deal (a HubSpot `deal`, a Salesforce `opportunity`), oldest change first, and when its run started. */
+export function keptEvents(engine: () => TestEngine, source: string, object = 'deal') {
+  const keptOf = async (dealId: string | number) =>
+    (
+      await engine().pool.query<{ outcome: string; event_type: string | null }>(
+        `SELECT outcome, event_type FROM source_events WHERE source = $1 AND object_id LIKE $2 ORDER BY occurred_at`,
+        [source, `${object}:${dealId}:%`],
+      )
+    ).rows;
+  /** Waits until the intake has started the deal's run from the vendor's event, which it dispatches after answering. */
+  const started = (dealId: string | number) =>
+    eventually(async () => ((await keptOf(dealId)).some((e) => e.outcome === 'started') ? true : undefined), 'the run started');
+  return { keptOf, started };
+}
+
+/** Plays order-to-cash's demo with a salesperson in the vendor's CRM: the run's outcome, and the CRM's deal id. */
+export async function demoThrough(engine: TestEngine, salesperson: Salesperson) {
+  const orderToCash = engine.registry.find((process) => process.name === 'order-to-cash')!;
+  const stage = {
+    client: engine.client,
+    config: engine.settings,
+    intakeUrl: engine.intakeUrl,
+    secret: engine.secret,
+    salesperson,
+    say: () => undefined,
+  };
+  const { workflowId, outcome } = await playDemo(orderToCash, stage, { businessKey: uniqueId('DEMO') });
+  return { outcome, dealId: workflowId.slice('order-to-cash-'.length) };
+}
