@@ -28,3 +28,12 @@ export const pairList = <V extends string>(value: z.ZodType<V, string>, example:
   commaList
     .transform((entries) => entries.map((entry) => entry.split('=').map((part) => part.trim())))
     .pipe(z.array(z.tuple([z.string().min(1), value], { error: `must be comma-separated key=value pairs, e.g. ${example}` })));
+
+/**
+ * What a vendor's values mean in officeflow's events: comma-separated `value=event type` pairs (a deal stage's id, a
+ * status), or `defaults` when unset, e.g. `closedwon=crm.deal.won,closedlost=crm.deal.cancelled`.
+ */
+export const eventMapping = (defaults: Array<[string, string]>) =>
+  pairList(z.string().regex(/^[a-z][a-z0-9_.]*$/, 'must be an event type'), defaults.map((pair) => pair.join('=')).join(',')).transform(
+    (pairs) => (pairs.length > 0 ? pairs : defaults),
+  );

@@ -5,7 +5,7 @@ import { type SystemSettings, systems } from '../activities';
 import { duration } from '../contracts/fields';
 import { ROLE } from '../contracts/roles';
 import { ConfigError } from './error';
-import { commaList, emailList, httpUrl, pairList, port } from './fields';
+import { commaList, emailList, httpUrl, pairList, port, eventMapping } from './fields';
 import { webhookSenders } from './webhook-senders';
 
 export { ConfigError };
@@ -136,38 +136,23 @@ const engineSettings = z
       z.array(z.string().regex(/^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, 'must be Salesforce org ids (00D…)')),
     ),
     /** Opportunity stages and the officeflow event each means; other stages are passed over. */
-    SALESFORCE_STAGE_EVENTS: pairList(z.string().regex(/^[a-z][a-z0-9_.]*$/, 'must be an event type'), 'Closed Won=crm.deal.won').transform(
-      (pairs) =>
-        pairs.length > 0
-          ? pairs
-          : ([
-              ['Closed Won', 'crm.deal.won'],
-              ['Closed Lost', 'crm.deal.cancelled'],
-            ] as Array<[string, string]>),
-    ),
+    SALESFORCE_STAGE_EVENTS: eventMapping([
+      ['Closed Won', 'crm.deal.won'],
+      ['Closed Lost', 'crm.deal.cancelled'],
+    ]),
     /** Pipedrive's webhooks (`POST /sources/pipedrive`): the HTTP Basic credentials set on them; unset, none are taken. */
     PIPEDRIVE_WEBHOOK_USER: z.string().min(1).optional(),
     PIPEDRIVE_WEBHOOK_PASSWORD: z.string().min(1).optional(),
     /** A Pipedrive deal's statuses and the officeflow event each means; other changes are passed over. */
-    PIPEDRIVE_STATUS_EVENTS: pairList(z.string().regex(/^[a-z][a-z0-9_.]*$/, 'must be an event type'), 'won=crm.deal.won').transform(
-      (pairs) =>
-        pairs.length > 0
-          ? pairs
-          : ([
-              ['won', 'crm.deal.won'],
-              ['lost', 'crm.deal.cancelled'],
-            ] as Array<[string, string]>),
-    ),
+    PIPEDRIVE_STATUS_EVENTS: eventMapping([
+      ['won', 'crm.deal.won'],
+      ['lost', 'crm.deal.cancelled'],
+    ]),
     /** HubSpot deal stage ids and the officeflow event each means; other stage changes are passed over. */
-    HUBSPOT_STAGE_EVENTS: pairList(z.string().regex(/^[a-z][a-z0-9_.]*$/, 'must be an event type'), 'closedwon=crm.deal.won').transform(
-      (pairs) =>
-        pairs.length > 0
-          ? pairs
-          : ([
-              ['closedwon', 'crm.deal.won'],
-              ['closedlost', 'crm.deal.cancelled'],
-            ] as Array<[string, string]>),
-    ),
+    HUBSPOT_STAGE_EVENTS: eventMapping([
+      ['closedwon', 'crm.deal.won'],
+      ['closedlost', 'crm.deal.cancelled'],
+    ]),
     /** Base64 32-byte keys, comma-separated: the first encrypts payloads, the others still decrypt. */
     OFFICEFLOW_ENCRYPTION_KEY: z.string().min(1).optional(),
   })
