@@ -10,7 +10,7 @@ export function addSourceEventsCommand(program: Command, config: () => Config): 
     path: '/sources/events',
     filters: {
       source: ['--source <name>', 'only this source’s, e.g. hubspot'],
-      outcome: ['--outcome <outcome>', 'only these: pending, started, signalled, duplicate, ignored, stale or refused'],
+      outcome: ['--outcome <outcome>', 'only these: pending, started, signalled, duplicate, ignored, stale, refused or failed'],
     },
     columns: {
       receivedAt: 'RECEIVED',

@@ -135,6 +135,11 @@ const engineSettings = z
     SALESFORCE_ORGANIZATION_IDS: commaList.pipe(
       z.array(z.string().regex(/^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, 'must be Salesforce org ids (00D…)')),
     ),
+    /**
+     * A secret in the outbound message's endpoint URL (`PUBLIC_URL/sources/salesforce/<token>`): Salesforce signs
+     * nothing, and an org's id is no secret.
+     */
+    SALESFORCE_ENDPOINT_TOKEN: z.string().min(24, 'must be at least 24 characters: a secret').optional(),
     /** Opportunity stages and the officeflow event each means; other stages are passed over. */
     SALESFORCE_STAGE_EVENTS: eventMapping([
       ['Closed Won', 'crm.deal.won'],
@@ -159,6 +164,10 @@ const engineSettings = z
   .refine((e) => Boolean(e.TEMPORAL_TLS_CERT_PATH) === Boolean(e.TEMPORAL_TLS_KEY_PATH), {
     message: 'set both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH, or neither',
     path: ['TEMPORAL_TLS_CERT_PATH'],
+  })
+  .refine((e) => e.SALESFORCE_ORGANIZATION_IDS.length === 0 || e.SALESFORCE_ENDPOINT_TOKEN, {
+    message: 'SALESFORCE_ORGANIZATION_IDS needs SALESFORCE_ENDPOINT_TOKEN, the secret in the outbound message endpoint URL',
+    path: ['SALESFORCE_ENDPOINT_TOKEN'],
   })
   .refine((e) => Boolean(e.PIPEDRIVE_WEBHOOK_USER) === Boolean(e.PIPEDRIVE_WEBHOOK_PASSWORD), {
     message: 'set both PIPEDRIVE_WEBHOOK_USER and PIPEDRIVE_WEBHOOK_PASSWORD, or neither',

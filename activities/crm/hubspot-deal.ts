@@ -53,5 +53,5 @@ export function wonDealOf(
     paymentTermsDays: decimal(deal.properties.payment_terms_days) ?? properties.paymentTermsDays,
     salesRepEmail: found.ownerEmail,
   };
-  return asWonDeal('HubSpot', deal.id, data);
+  return asWonDeal('HubSpot', deal.id, data, { won: deal.properties.hs_is_closed_won === 'true' });
 }

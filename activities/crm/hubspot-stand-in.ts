@@ -226,7 +226,9 @@ export async function startStandInHubSpot(
         ...(asked.includes('contacts') && deal.contactId ? { contacts: results([deal.contactId], 'deal_to_contact') } : {}),
         ...(asked.includes('notes') && deal.noteIds.length ? { notes: results(deal.noteIds, 'deal_to_note') } : {}),
       };
-      return { ...shown(deal, listed(request.query.properties)), ...(Object.keys(associations).length ? { associations } : {}) };
+      // HubSpot computes whether a deal is won from its stage (closedwon in the default pipeline).
+      const computed = { ...deal, properties: { ...deal.properties, hs_is_closed_won: String(deal.properties.dealstage === 'closedwon') } };
+      return { ...shown(computed, listed(request.query.properties)), ...(Object.keys(associations).length ? { associations } : {}) };
     },
   );
 

@@ -33,9 +33,10 @@ export function hubspotActivities({ accessToken, baseUrl, stages, properties }: 
     const mark = noteMark(key);
     const deal = await client.crm.deals.basicApi.getById(dealId, [], undefined, ['notes']);
     const noteIds = (deal.associations?.notes?.results ?? []).map(({ id }) => ({ id }));
-    if (noteIds.length > 0) {
+    // A batch read takes at most 100 ids.
+    for (let start = 0; start < noteIds.length; start += 100) {
       const { results } = await client.crm.objects.notes.batchApi.read({
-        inputs: noteIds,
+        inputs: noteIds.slice(start, start + 100),
         properties: ['hs_note_body'],
         propertiesWithHistory: [],
       });
@@ -56,7 +57,7 @@ export function hubspotActivities({ accessToken, baseUrl, stages, properties }: 
   const fetchDeal = async (dealId: string) => {
     const deal = await client.crm.deals.basicApi.getById(
       dealId,
-      ['dealname', 'deal_currency_code', 'payment_terms_days', 'hubspot_owner_id'],
+      ['dealname', 'deal_currency_code', 'payment_terms_days', 'hubspot_owner_id', 'hs_is_closed_won'],
       undefined,
       ['line_items', 'companies', 'contacts'],
     );

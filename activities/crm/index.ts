@@ -125,7 +125,8 @@ export default defineSystem({
       if (settings.CRM === 'salesforce') {
         const { startStandInSalesforce } = await import('./salesforce-stand-in.js');
         // Outbound messages go to officeflow's Salesforce endpoint, as the outbound message's settings would say.
-        const targetUrl = new URL('/sources/salesforce', intakeUrl).href;
+        const endpointToken = randomBytes(24).toString('hex');
+        const targetUrl = new URL(`/sources/salesforce/${endpointToken}`, intakeUrl).href;
         const salesforce = await startStandInSalesforce(ensureStateDir(stateDir), boundPort, { host, targetUrl });
         return {
           settings: {
@@ -133,6 +134,7 @@ export default defineSystem({
             SALESFORCE_CLIENT_ID: salesforce.clientId,
             SALESFORCE_CLIENT_SECRET: salesforce.clientSecret,
             SALESFORCE_ORGANIZATION_IDS: salesforce.organizationId,
+            SALESFORCE_ENDPOINT_TOKEN: endpointToken,
             CRM_STANDIN_PORT: String(boundPort),
           },
           shown: { label: 'CRM', value: `${salesforce.url}   (Salesforce stand-in: GET /standin/opportunities/:id)` },

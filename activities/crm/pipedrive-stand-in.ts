@@ -69,7 +69,7 @@ const refuse = (reply: FastifyReply, status: number, error: string) =>
 /**
  * A stand-in for Pipedrive, speaking the part of its API that the `pipedrive` SDK calls for officeflow, each with the
  * company's API token in `x-api-token`: deals (v2: get, update, products), products, organizations and persons (v2),
- * users and notes (v1), in Pipedrive's `{success, data}` envelope. Like a salesperson in Pipedrive's UI, `POST
+ * users and notes (v1), under `/api` as a company's own domain serves them, in Pipedrive's `{success, data}` envelope. Like a salesperson in Pipedrive's UI, `POST
  * /standin/deals` makes a deal with its products, organization, person and owner, and `POST /standin/deals/:id/status`
  * marks it won or lost, which sends the webhook (v2: `meta`, `data`, `previous`) to its target with the HTTP Basic
  * credentials set on it (`POST /standin/webhook`). `GET /standin/deals/:id` shows a deal with its notes and every
@@ -250,15 +250,15 @@ export async function startStandInPipedrive(
       const found = (objects as Record<string, unknown>)[request.params.id];
       return found ? envelope(found) : refuse(reply, 404, missing);
     });
-  app.get<{ Params: { id: string } }>('/v1/users/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/api/v1/users/:id', async (request, reply) => {
     const user = state.users[request.params.id];
     return user ? envelope({ ...user, active_flag: true, is_deleted: false }) : refuse(reply, 404, 'User not found');
   });
-  app.get<{ Querystring: { deal_id?: string } }>('/v1/notes', async (request) => {
+  app.get<{ Querystring: { deal_id?: string } }>('/api/v1/notes', async (request) => {
     const found = Object.values(state.notes).filter((note) => String(note.deal_id) === request.query.deal_id);
     return envelope(found.length ? found : null, { pagination: { start: 0, limit: 500, more_items_in_collection: false } });
   });
-  app.post<{ Body: { content?: string; deal_id?: number } }>('/v1/notes', async (request, reply) => {
+  app.post<{ Body: { content?: string; deal_id?: number } }>('/api/v1/notes', async (request, reply) => {
     const { content, deal_id } = request.body ?? {};
     if (!content || !deal_id || !state.deals[deal_id]) return refuse(reply, 400, 'A note needs content and a known deal_id');
     const note = { id: newId(), content, deal_id, add_time: now() };

@@ -48,7 +48,8 @@ const keepingAnswers: AxiosAdapter = async (request) => {
 export function pipedriveActivities({ apiToken, baseUrl, stages, organizationFields, paymentTermsDays }: PipedriveSettings) {
   const root = baseUrl.replace(/\/$/, '');
   // The SDK sends the token as `x-api-token`; no retries of its own: Temporal retries the step (see `refusal`).
-  const v1 = new V1({ apiKey: apiToken, basePath: `${root}/v1` });
+  // A company's own domain serves both versions under /api (https://acme.pipedrive.com/api/v1, /api/v2).
+  const v1 = new V1({ apiKey: apiToken, basePath: `${root}/api/v1` });
   const v2 = new V2({ apiKey: apiToken, basePath: `${root}/api/v2` });
   for (const configuration of [v1, v2]) configuration.baseOptions = { adapter: keepingAnswers };
   const deals = new DealsApi(v2);
@@ -87,27 +88,32 @@ export function pipedriveActivities({ apiToken, baseUrl, stages, organizationFie
     const address = org?.address;
     const emails = (person?.data?.emails ?? []) as Array<{ value?: string; primary?: boolean }>;
     const street = [address?.route, address?.street_number].filter(Boolean).join(' ') || undefined;
-    return asWonDeal('Pipedrive', String(dealId), {
-      dealId: String(dealId),
-      customer: org && {
-        id: String(org.id),
-        name: org.name ?? undefined,
-        billingEmail: field('billingEmail') ?? (emails.find((e) => e.primary) ?? emails[0])?.value,
-        country: countryCodeOf(address?.country),
-        ...(street || address?.postal_code || address?.locality
-          ? { address: { street, postalCode: address?.postal_code ?? undefined, city: address?.locality ?? undefined } }
-          : {}),
-        ...(field('vatId') ? { vatId: field('vatId') } : {}),
+    return asWonDeal(
+      'Pipedrive',
+      String(dealId),
+      {
+        dealId: String(dealId),
+        customer: org && {
+          id: String(org.id),
+          name: org.name ?? undefined,
+          billingEmail: field('billingEmail') ?? (emails.find((e) => e.primary) ?? emails[0])?.value,
+          country: countryCodeOf(address?.country),
+          ...(street || address?.postal_code || address?.locality
+            ? { address: { street, postalCode: address?.postal_code ?? undefined, city: address?.locality ?? undefined } }
+            : {}),
+          ...(field('vatId') ? { vatId: field('vatId') } : {}),
+        },
+        lines: products.map((product, index) => ({
+          sku: codes[index] ?? undefined,
+          quantity: product.quantity,
+          unitPrice: product.item_price,
+        })),
+        currency: deal.currency,
+        paymentTermsDays,
+        salesRepEmail: owner?.data?.email,
       },
-      lines: products.map((product, index) => ({
-        sku: codes[index] ?? undefined,
-        quantity: product.quantity,
-        unitPrice: product.item_price,
-      })),
-      currency: deal.currency,
-      paymentTermsDays,
-      salesRepEmail: owner?.data?.email,
-    });
+      { won: deal.status === 'won' },
+    );
   };
 
   return {

@@ -222,7 +222,9 @@ export async function startStandInSalesforce(
     const found = sobjects[request.params.type]?.()[request.params.id];
     if (!found) return refuse(reply, 404, 'NOT_FOUND', 'The requested resource does not exist');
     const { stageHistory: _history, ...fields } = found as StandInOpportunity;
-    return withAttributes(request.params.type, fields);
+    // Salesforce computes IsWon from the stage (Closed Won in the standard stages).
+    const computed = request.params.type === 'Opportunity' ? { ...fields, IsWon: fields.StageName === 'Closed Won' } : fields;
+    return withAttributes(request.params.type, computed);
   });
   app.patch<{ Params: { id: string }; Body: { StageName?: string } }>(`${API}/sobjects/Opportunity/:id`, async (request, reply) => {
     const opportunity = state.opportunities[request.params.id];

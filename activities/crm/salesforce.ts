@@ -75,7 +75,7 @@ export function salesforceActivities({
   /** An Opportunity with what an order needs: its line items (with product codes), Account and owner. */
   const fetchOpportunity = async (opportunityId: string): Promise<WonDeal> => {
     const conn = await connection();
-    const opportunity = (await conn.sobject('Opportunity').retrieve(opportunityId)) as Record<string, string | null>;
+    const opportunity = (await conn.sobject('Opportunity').retrieve(opportunityId)) as Record<string, string | null> & { IsWon?: boolean };
     const lines = await conn.query<{ ProductCode: string | null; Quantity: number; UnitPrice: number }>(
       `SELECT ProductCode, Quantity, UnitPrice FROM OpportunityLineItem WHERE OpportunityId = ${soql(opportunityId)}`,
     );
@@ -90,23 +90,28 @@ export function salesforceActivities({
       return (key && account?.[key]) || undefined;
     };
     const street = account?.BillingStreet ?? undefined;
-    return asWonDeal('Salesforce', opportunityId, {
-      dealId: opportunityId,
-      customer: account && {
-        id: account.Id,
-        name: account.Name ?? undefined,
-        billingEmail: field('billingEmail'),
-        country: countryCodeOf(account.BillingCountryCode ?? account.BillingCountry),
-        ...(street || account.BillingPostalCode || account.BillingCity
-          ? { address: { street, postalCode: account.BillingPostalCode ?? undefined, city: account.BillingCity ?? undefined } }
-          : {}),
-        ...(field('vatId') ? { vatId: field('vatId') } : {}),
+    return asWonDeal(
+      'Salesforce',
+      opportunityId,
+      {
+        dealId: opportunityId,
+        customer: account && {
+          id: account.Id,
+          name: account.Name ?? undefined,
+          billingEmail: field('billingEmail'),
+          country: countryCodeOf(account.BillingCountryCode ?? account.BillingCountry),
+          ...(street || account.BillingPostalCode || account.BillingCity
+            ? { address: { street, postalCode: account.BillingPostalCode ?? undefined, city: account.BillingCity ?? undefined } }
+            : {}),
+          ...(field('vatId') ? { vatId: field('vatId') } : {}),
+        },
+        lines: lines.records.map((line) => ({ sku: line.ProductCode ?? undefined, quantity: line.Quantity, unitPrice: line.UnitPrice })),
+        currency: opportunity.CurrencyIsoCode ?? currency,
+        paymentTermsDays,
+        salesRepEmail: owner?.Email ?? undefined,
       },
-      lines: lines.records.map((line) => ({ sku: line.ProductCode ?? undefined, quantity: line.Quantity, unitPrice: line.UnitPrice })),
-      currency: opportunity.CurrencyIsoCode ?? currency,
-      paymentTermsDays,
-      salesRepEmail: owner?.Email ?? undefined,
-    });
+      { won: opportunity.IsWon === true },
+    );
   };
 
   return {

@@ -24,11 +24,15 @@ export const decimal = (value: string | number | null | undefined) =>
  * What a CRM holds about a won deal, as officeflow's won deal (`crm.deal.closed_won`'s data, checked the same way):
  * what does not fit fails for good as `DealIncomplete`, naming each field, for the run to tell Sales.
  */
-export function asWonDeal(crm: string, dealId: string, data: Record<string, unknown>): WonDeal {
+export function asWonDeal(crm: string, dealId: string, data: Record<string, unknown>, { won }: { won: boolean }): WonDeal {
   const parsed = DealClosedWon.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const missing = parsed.error.issues.map(
-    (issue) => `${issue.path.join('.') || 'deal'}: ${/received undefined/.test(issue.message) ? 'missing' : issue.message}`,
-  );
+  // A webhook is no proof: the deal itself must be won (a forged or outdated event names one that is not).
+  if (parsed.success && won) return parsed.data;
+  const missing = [
+    ...(won ? [] : [`deal: not won in ${crm}`]),
+    ...(parsed.success ? [] : parsed.error.issues).map(
+      (issue) => `${issue.path.join('.') || 'deal'}: ${/received undefined/.test(issue.message) ? 'missing' : issue.message}`,
+    ),
+  ];
   throw ApplicationFailure.nonRetryable(`${crm} deal ${dealId}: ${missing.join('; ')}`, DEAL_INCOMPLETE, { fields: missing });
 }

@@ -13,7 +13,7 @@ CREATE TABLE source_events (
   event_type       text,
   data             jsonb,
   -- pending, then: started, signalled, duplicate, ignored (no process takes it), stale (a later change came first),
-  -- refused (malformed, or not taken: the reason says why).
+  -- refused (malformed, or not taken: the reason says why), failed (officeflow could not dispatch it for a day).
   outcome          text        NOT NULL,
   reason           text,
   workflow_id      text,

@@ -274,6 +274,23 @@ it('fails a run whose HubSpot deal makes no order, saying what is missing there 
   await desk.atStep(workflowId, 'in-delivery');
 });
 
+it('takes no webhook as proof: a deal named won that HubSpot does not hold as won makes no order', async () => {
+  const deal = await hubspotDeal();
+  // A signed event saying closed-won, for a deal HubSpot holds in another stage.
+  expect((await deliver([stageChange(deal.id, 'closedwon')])).status).toBe(200);
+  await started(deal.id);
+  const failure = await engine.client.workflow
+    .getHandle(`order-to-cash-${deal.id}`)
+    .result()
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  expect(failure).toMatchObject({
+    cause: expect.objectContaining({ type: 'DealIncomplete', message: expect.stringContaining('deal: not won in HubSpot') }),
+  });
+});
+
 it('plays the demo through HubSpot: the deal is won there and its webhook starts the run, which goes to cash', async () => {
   const { outcome, dealId } = await demoThrough(engine, inHubSpot(hubspot.url));
   expect(outcome).toMatch(/^finished: .*"outcome":"paid"/);

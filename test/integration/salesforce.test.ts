@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { inSalesforce } from '../../cli/salespeople';
 import {
   type NewOpportunity,
@@ -19,6 +20,7 @@ import { demoThrough, keptEvents, standInAt } from '../support/vendors';
  */
 const stages = { ordered: 'Ordered', shipped: 'Shipped', invoiced: 'Invoiced', paid: 'Paid' };
 
+const endpointToken = randomBytes(24).toString('hex');
 let salesforce: StandInSalesforce;
 let engine: TestEngine;
 let desk: DealDesk;
@@ -31,6 +33,7 @@ beforeAll(async () => {
       SALESFORCE_CLIENT_ID: salesforce.clientId,
       SALESFORCE_CLIENT_SECRET: salesforce.clientSecret,
       SALESFORCE_ORGANIZATION_IDS: salesforce.organizationId,
+      SALESFORCE_ENDPOINT_TOKEN: endpointToken,
       SALESFORCE_DEAL_STAGES: Object.entries(stages)
         .map((pair) => pair.join('='))
         .join(','),
@@ -46,7 +49,7 @@ afterAll(async () => {
 });
 
 const { keptOf, started } = keptEvents(() => engine, 'salesforce', 'opportunity');
-const target = () => `${engine.intakeUrl}/sources/salesforce`;
+const target = (token = endpointToken) => `${engine.intakeUrl}/sources/salesforce/${token}`;
 const standIn = standInAt(() => salesforce.url);
 const opportunityIn = async (id: string) =>
   (await standIn(`/standin/opportunities/${id}`)) as unknown as StandInOpportunity & { tasks: string[] };
@@ -72,7 +75,11 @@ async function opportunity(changes: Partial<NewOpportunity> = {}): Promise<Stand
 }
 
 /** An Outbound Message as Salesforce sends it, from an org. */
-async function deliver(organizationId: string, notifications: Array<{ id: string; opportunityId: string; stage: string; at: string }>) {
+async function deliver(
+  organizationId: string,
+  notifications: Array<{ id: string; opportunityId: string; stage: string; at: string }>,
+  token = endpointToken,
+) {
   const body = `<?xml version="1.0" encoding="UTF-8"?>
 <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
  <soapenv:Body>
@@ -88,7 +95,7 @@ async function deliver(organizationId: string, notifications: Array<{ id: string
   </notifications>
  </soapenv:Body>
 </soapenv:Envelope>`;
-  const response = await fetch(target(), {
+  const response = await fetch(target(token), {
     method: 'POST',
     headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
     body,
@@ -119,12 +126,19 @@ it('starts one order-to-cash run for an Opportunity won in Salesforce, fetched t
   expect(new Set(told.tasks).size).toBe(told.tasks.length);
 });
 
-it('refuses a message from an unknown org with 401 and keeps nothing; keeps a malformed notification as refused', async () => {
+it('refuses a message from an unknown org or to a guessed endpoint with 401 and keeps nothing; keeps a malformed notification as refused', async () => {
   const won = await opportunity();
   const stranger = await deliver('00D000000000BADAAA', [
     { id: '04l00000000000A', opportunityId: won.Id, stage: 'Closed Won', at: new Date().toISOString() },
   ]);
   expect(stranger.status).toBe(401);
+  // The right org at an endpoint URL without its secret: refused as well (an org's id is no secret).
+  const guessed = await deliver(
+    salesforce.organizationId,
+    [{ id: '04l00000000000C', opportunityId: won.Id, stage: 'Closed Lost', at: new Date().toISOString() }],
+    'x'.repeat(48),
+  );
+  expect(guessed.status).toBe(401);
   expect(await keptOf(won.Id)).toEqual([]);
   const malformed = await deliver(salesforce.organizationId, [
     { id: '04l00000000000B', opportunityId: 'not-an-id!', stage: 'Closed Won', at: new Date().toISOString() },

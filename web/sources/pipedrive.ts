@@ -85,9 +85,9 @@ function read(delivery: unknown, statuses: Record<string, string>): SourceEvent 
   const status = meta.entity === 'deal' && meta.action === 'change' && previous?.status !== undefined ? data?.status : undefined;
   const type = status && status !== previous?.status ? statuses[status] : undefined;
   const meaning = type ? DEAL_EVENTS[type] : undefined;
-  return meaning
-    ? { ...base, type, data: meaning(meta.entity_id, status!) }
-    : { ...base, objectId: `${meta.entity}:${meta.entity_id}:${meta.action}` };
+  // Any status change (a deal reopened too) orders the deal's statuses; other changes stand apart from them.
+  const ordered = status !== undefined ? base : { ...base, objectId: `${meta.entity}:${meta.entity_id}:${meta.action}` };
+  return meaning ? { ...ordered, type, data: meaning(meta.entity_id, status!) } : ordered;
 }
 
 /** Whether a request's HTTP Basic credentials are the webhook's, compared in constant time. */

@@ -21,7 +21,7 @@ export const sourceEventRoutes: FastifyPluginAsyncZod<{ events: SourceEvents; au
             .string()
             .regex(/^[a-z]+$/)
             .optional(),
-          outcome: z.enum(['pending', 'started', 'signalled', 'duplicate', 'ignored', 'stale', 'refused']).optional(),
+          outcome: z.enum(['pending', 'started', 'signalled', 'duplicate', 'ignored', 'stale', 'refused', 'failed']).optional(),
         }),
       },
     },

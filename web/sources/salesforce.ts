@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
@@ -13,6 +14,8 @@ export interface SalesforceSource {
   organizationIds: string[];
   /** Opportunity stages and the officeflow event each means: `Closed Won` → `crm.deal.won`. */
   stages: Record<string, string>;
+  /** The secret the endpoint URL carries. */
+  endpointToken: string;
 }
 
 /** The officeflow events an Opportunity's stage can mean, and the data each carries. */
@@ -25,15 +28,20 @@ export const SALESFORCE_EVENT_TYPES = Object.keys(OPPORTUNITY_EVENTS);
 
 /** Salesforce's Outbound Messages as configured; none without an org. */
 export function salesforceSource(
-  config: Pick<Config, 'SALESFORCE_ORGANIZATION_IDS' | 'SALESFORCE_STAGE_EVENTS'>,
+  config: Pick<Config, 'SALESFORCE_ORGANIZATION_IDS' | 'SALESFORCE_STAGE_EVENTS' | 'SALESFORCE_ENDPOINT_TOKEN'>,
 ): SalesforceSource | undefined {
-  if (config.SALESFORCE_ORGANIZATION_IDS.length === 0) return undefined;
+  // The configuration refuses an org without a token (see config/index.ts).
+  if (config.SALESFORCE_ORGANIZATION_IDS.length === 0 || !config.SALESFORCE_ENDPOINT_TOKEN) return undefined;
   const unknown = config.SALESFORCE_STAGE_EVENTS.filter(([, type]) => !SALESFORCE_EVENT_TYPES.includes(type));
   if (unknown.length > 0)
     throw new ConfigError(
       `SALESFORCE_STAGE_EVENTS: an Opportunity's stage may mean ${SALESFORCE_EVENT_TYPES.join(' or ')}, not ${unknown.map(([, t]) => t).join(', ')}`,
     );
-  return { organizationIds: config.SALESFORCE_ORGANIZATION_IDS.map(org15), stages: Object.fromEntries(config.SALESFORCE_STAGE_EVENTS) };
+  return {
+    organizationIds: config.SALESFORCE_ORGANIZATION_IDS.map(org15),
+    stages: Object.fromEntries(config.SALESFORCE_STAGE_EVENTS),
+    endpointToken: config.SALESFORCE_ENDPOINT_TOKEN,
+  };
 }
 
 /** An org's id as compared: its 15-character form (the 18-character one adds a case checksum). */
@@ -51,6 +59,8 @@ const Notification = z.object({
 });
 
 const soap = new XMLParser({
+  // A notification needs no entities: none are expanded.
+  processEntities: false,
   removeNSPrefix: true,
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
@@ -89,8 +99,8 @@ function read(notification: unknown, stages: Record<string, string>, index: numb
 }
 
 /**
- * `POST /sources/salesforce`: Salesforce's Outbound Messages (SOAP `notifications`, up to 100 each) for Opportunities,
- * from the configured orgs only (https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_om_outboundmessaging_understanding.htm).
+ * `POST /sources/salesforce/<token>`: Salesforce's Outbound Messages (SOAP `notifications`, up to 100 each) for
+ * Opportunities, to the endpoint URL with the secret token, from the configured orgs only (https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_om_outboundmessaging_understanding.htm).
  * Kept at once and acknowledged (`notificationsResponse`, `Ack` true), then dispatched in the background: an
  * Opportunity entering a mapped stage starts or cancels its order. A malformed notification is kept as refused and
  * acknowledged with the rest, so Salesforce does not send the whole message again.
@@ -102,7 +112,11 @@ export const salesforceSourceRoutes: FastifyPluginAsync<{ source: SalesforceSour
   app.addContentTypeParser(['text/xml', 'application/xml', 'application/soap+xml'], { parseAs: 'string' }, (_request, body, done) =>
     done(null, body),
   );
-  app.post('/', async (request, reply) => {
+  app.post<{ Params: { token: string } }>('/:token', async (request, reply) => {
+    const given = Buffer.from(request.params.token);
+    const expected = Buffer.from(source.endpointToken);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new Refusal(401, 'unauthorized', 'this is not the endpoint URL Salesforce was given');
     const body = typeof request.body === 'string' ? request.body : '';
     let message: { OrganizationId?: unknown; Notification?: unknown[] } | undefined;
     try {

@@ -1,6 +1,5 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { inTransaction } from '../../db/transaction';
 import { Refusal } from '../errors';
 
 /** One event a vendor sent, read: the officeflow event it means, or why it is not taken. */
@@ -49,6 +48,15 @@ export interface PendingEvent {
 /** How long a dispatch that failed on officeflow's side (Temporal away) waits before its next try, at most. */
 const MAX_BACKOFF_SECONDS = 60;
 
+/** How far ahead of officeflow's clock a vendor's event time may be. */
+const CLOCK_SKEW_MS = 60_000;
+
+/** How long an intake holds the events it took to dispatch: past it (an intake that died), another takes them. */
+const LEASE_SECONDS = 60;
+
+/** After this long, an event officeflow could not dispatch is given up on, as `failed`, for operators to see. */
+const GIVE_UP_AFTER = '24 hours';
+
 /**
  * The events vendors' webhooks delivered (table `source_events`), the one place they are written and read: kept as
  * they arrive, before the vendor is answered, each once however often it is sent again; then dispatched to their
@@ -69,7 +77,8 @@ export function sourceEvents(pool: Pool) {
           source,
           events.map((e) => e.eventKey),
           events.map((e) => e.objectId),
-          events.map((e) => e.occurredAt),
+          // A time ahead of the clock (a forged or skewed one) would make every true later change look stale.
+          events.map((e) => new Date(Math.min(e.occurredAt.getTime() || Date.now(), Date.now() + CLOCK_SKEW_MS))),
           events.map((e) => e.type ?? null),
           events.map((e) => (e.data === undefined ? null : JSON.stringify(e.data))),
           events.map(outcome),
@@ -92,52 +101,59 @@ export function sourceEvents(pool: Pool) {
     },
 
     /**
-     * Dispatches the pending events that are due, oldest change first; how many it took. Rows are locked while they
-     * are dispatched, so several intakes share the work without taking an event twice.
+     * Dispatches the pending events that are due, oldest change first; how many it took. They are leased first, in a
+     * short transaction, so several intakes share the work and none holds a database connection while Temporal answers;
+     * a lease that runs out (an intake that died meanwhile) lets another intake take them.
      */
     async dispatchDue(dispatch: (event: PendingEvent) => Promise<Dispatched>, log: Logger, batch = 20): Promise<number> {
-      return inTransaction(pool, async (db) => {
-        const { rows } = await db.query<PendingEvent & { objectId: string; attempts: number }>(
-          `SELECT source, event_key AS "eventKey", object_id AS "objectId", occurred_at AS "occurredAt", event_type AS type, data, attempts
-             FROM source_events WHERE outcome = 'pending' AND next_attempt_at <= now()
-            ORDER BY occurred_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-          [batch],
-        );
-        for (const event of rows) {
-          const settle = (outcome: string, fields: { reason?: string; workflowId?: string } = {}) =>
-            db.query(
-              `UPDATE source_events SET outcome = $3, reason = $4, workflow_id = $5, attempts = attempts + 1
-                WHERE source = $1 AND event_key = $2`,
-              [event.source, event.eventKey, outcome, fields.reason ?? null, fields.workflowId ?? null],
-            );
-          const later = await db.query(
-            `SELECT 1 FROM source_events WHERE source = $1 AND object_id = $2 AND occurred_at > $3 AND (outcome <> 'refused' OR event_type IS NOT NULL) LIMIT 1`,
-            [event.source, event.objectId, event.occurredAt],
+      const { rows } = await pool.query<PendingEvent & { objectId: string; attempts: number; receivedAt: Date }>(
+        `UPDATE source_events SET next_attempt_at = now() + make_interval(secs => $2)
+          WHERE (source, event_key) IN (
+            SELECT source, event_key FROM source_events WHERE outcome = 'pending' AND next_attempt_at <= now()
+             ORDER BY occurred_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+          RETURNING source, event_key AS "eventKey", object_id AS "objectId", occurred_at AS "occurredAt", event_type AS type, data,
+                    attempts, received_at AS "receivedAt"`,
+        [batch, LEASE_SECONDS],
+      );
+      rows.sort((a, b) => new Date(a.occurredAt).getTime() - new Date(b.occurredAt).getTime());
+      for (const event of rows) {
+        const settle = (outcome: string, fields: { reason?: string; workflowId?: string } = {}) =>
+          pool.query(
+            `UPDATE source_events SET outcome = $3, reason = $4, workflow_id = $5, attempts = attempts + 1
+              WHERE source = $1 AND event_key = $2`,
+            [event.source, event.eventKey, outcome, fields.reason ?? null, fields.workflowId ?? null],
           );
-          if (later.rowCount) {
-            await settle('stale', { reason: 'a later change of the same object came first' });
+        const later = await pool.query(
+          `SELECT 1 FROM source_events WHERE source = $1 AND object_id = $2 AND occurred_at > $3 AND (outcome <> 'refused' OR event_type IS NOT NULL) LIMIT 1`,
+          [event.source, event.objectId, event.occurredAt],
+        );
+        if (later.rowCount) {
+          await settle('stale', { reason: 'a later change of the same object came first' });
+          continue;
+        }
+        try {
+          const { outcome, workflowId } = await dispatch(event);
+          await settle(outcome, { workflowId });
+        } catch (error) {
+          if (error instanceof Refusal) {
+            log.info({ source: event.source, eventKey: event.eventKey, status: error.status }, 'a source event was refused');
+            await settle('refused', { reason: error.message });
             continue;
           }
-          try {
-            const { outcome, workflowId } = await dispatch(event);
-            await settle(outcome, { workflowId });
-          } catch (error) {
-            if (error instanceof Refusal) {
-              log.info({ source: event.source, eventKey: event.eventKey, status: error.status }, 'a source event was refused');
-              await settle('refused', { reason: error.message });
-              continue;
-            }
-            // officeflow's own trouble (Temporal or the database away): tried again later, sooner at first.
-            log.warn({ err: error, source: event.source, eventKey: event.eventKey }, 'a source event will be dispatched again');
-            await db.query(
-              `UPDATE source_events SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $3)
-                WHERE source = $1 AND event_key = $2`,
-              [event.source, event.eventKey, Math.min(2 ** event.attempts, MAX_BACKOFF_SECONDS)],
-            );
-          }
+          // officeflow's own trouble (Temporal or the database away): tried again later, sooner at first; given up on
+          // after a day, as failed, where operators list it.
+          const why = error instanceof Error ? error.message : String(error);
+          log.warn({ err: error, source: event.source, eventKey: event.eventKey }, 'a source event will be dispatched again');
+          await pool.query(
+            `UPDATE source_events SET attempts = attempts + 1, reason = $4,
+                    outcome = CASE WHEN received_at < now() - $5::interval THEN 'failed' ELSE outcome END,
+                    next_attempt_at = now() + make_interval(secs => $3)
+              WHERE source = $1 AND event_key = $2`,
+            [event.source, event.eventKey, Math.min(2 ** event.attempts, MAX_BACKOFF_SECONDS), why.slice(0, 500), GIVE_UP_AFTER],
+          );
         }
-        return rows.length;
-      });
+      }
+      return rows.length;
     },
   };
 }

@@ -33,7 +33,8 @@ export async function wonDeal(input: OrderToCashInput, progress: RunProgress): P
     await noteOnDeal({
       dealId,
       text: `officeflow did not take this deal: ${missing}. Once it is fixed here, officeflow's operators retry it.`,
-      noteKey: `${workflowInfo().workflowId}/incomplete`,
+      // One note for each thing found missing: a retry that finds something else missing says so too.
+      noteKey: `${workflowInfo().workflowId}/incomplete/${missing}`,
     });
     progress.enterStep('deal-incomplete', { on: 'Sales' });
     throw ApplicationFailure.nonRetryable(`deal ${dealId} cannot become an order: ${missing}`, DEAL_INCOMPLETE);
