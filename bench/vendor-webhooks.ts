@@ -1,4 +1,4 @@
-import { Signature } from '@hubspot/api-client';
+import { postAsHubSpot } from '../activities/crm/hubspot-stand-in';
 import type { Pool } from 'pg';
 import { percentile } from './statistics';
 
@@ -49,19 +49,8 @@ export async function measureHubSpotWebhooks(
     return [change('dealstage', 'closedwon'), ...Array.from({ length: batch - 1 }, (_, i) => change(`note_${i}`, 'changed'))];
   };
   const send = async (deal: number) => {
-    const body = JSON.stringify(delivery(deal));
-    const timestamp = Date.now();
-    const signature = Signature.getSignature('POST', 'v3', { clientSecret, url, requestBody: body, timestamp, signature: '' });
     const began = performance.now();
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-hubspot-signature-v3': signature,
-        'x-hubspot-request-timestamp': String(timestamp),
-      },
-      body,
-    });
+    const response = await postAsHubSpot(url, clientSecret, JSON.stringify(delivery(deal)));
     await response.arrayBuffer();
     latencies.push(performance.now() - began);
     if (response.status !== 200) refused[response.status] = (refused[response.status] ?? 0) + 1;

@@ -53,6 +53,19 @@ export interface StandInHubSpot {
   stop(): Promise<void>;
 }
 
+/**
+ * Posts a delivery of the app's webhooks to its target URL as HubSpot does: signed with the app's client secret by
+ * HubSpot's own SDK (v3: method, URL, body and the `X-HubSpot-Request-Timestamp` in milliseconds).
+ */
+export function postAsHubSpot(url: string, clientSecret: string, body: string, timestamp = Date.now()): Promise<Response> {
+  const signature = Signature.getSignature('POST', 'v3', { clientSecret, url, requestBody: body, timestamp, signature: '' });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': String(timestamp) },
+    body,
+  });
+}
+
 /** HubSpot's error body: `{status, message, category}` (e.g. `OBJECT_NOT_FOUND`, `VALIDATION_ERROR`). */
 const error = (reply: FastifyReply, status: number, category: string, message: string) =>
   reply.code(status).send({ status: 'error', message, category, correlationId: randomBytes(8).toString('hex') });
@@ -121,20 +134,7 @@ export async function startStandInHubSpot(
     const url = state.app.targetUrl;
     if (!url) return { delivered: false, status: 0, events };
     const body = JSON.stringify(events);
-    const status = await sendAgainUntilTaken(async () => {
-      const timestamp = Date.now();
-      const signature = Signature.getSignature('POST', 'v3', { clientSecret, url, requestBody: body, timestamp, signature: '' });
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-hubspot-signature-v3': signature,
-          'x-hubspot-request-timestamp': String(timestamp),
-        },
-        body,
-      });
-      return response.status;
-    });
+    const status = await sendAgainUntilTaken(async () => (await postAsHubSpot(url, clientSecret, body)).status);
     return { delivered: status >= 200 && status < 300, status, events };
   };
 

@@ -1,8 +1,13 @@
-import { Signature } from '@hubspot/api-client';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
 import { inHubSpot } from '../../cli/salespeople';
-import { type NewDeal, type StandInDeal, type StandInHubSpot, startStandInHubSpot } from '../../activities/crm/hubspot-stand-in';
+import {
+  type NewDeal,
+  type StandInDeal,
+  type StandInHubSpot,
+  postAsHubSpot,
+  startStandInHubSpot,
+} from '../../activities/crm/hubspot-stand-in';
 import { type DealDesk, dealDesk, orderToCashTestSettings } from '../support/deals';
 import { TEST_AUDITOR, TEST_OPERATOR, type TestEngine, eventually, startTestEngine, uniqueId } from '../support/engine';
 import { officeflowCli } from '../support/cli';
@@ -64,19 +69,7 @@ async function hubspotDeal(changes: Partial<NewDeal> = {}): Promise<StandInDeal>
 
 /** A delivery as HubSpot sends it, signed by HubSpot's SDK with the app's client secret (or another). */
 async function deliver(events: unknown, { secret = hubspot.clientSecret, timestamp = Date.now() } = {}) {
-  const body = JSON.stringify(events);
-  const signature = Signature.getSignature('POST', 'v3', {
-    clientSecret: secret,
-    url: target(),
-    requestBody: body,
-    timestamp,
-    signature: '',
-  });
-  const response = await fetch(target(), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': String(timestamp) },
-    body,
-  });
+  const response = await postAsHubSpot(target(), secret, JSON.stringify(events), timestamp);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
