@@ -24,9 +24,10 @@ import { intakeMetrics } from '../web/metrics';
 import { operatorLog } from '../web/operator-log';
 import { runRepairRoutes } from '../web/run-repairs';
 import { dispatchThrough, sourceSender } from '../web/sources/dispatch';
-import { HUBSPOT_EVENT_TYPES, type HubSpotSource, hubspotSourceRoutes } from '../web/sources/hubspot';
-import { PIPEDRIVE_EVENT_TYPES, type PipedriveSource, pipedriveSourceRoutes } from '../web/sources/pipedrive';
-import { SALESFORCE_EVENT_TYPES, type SalesforceSource, salesforceSourceRoutes } from '../web/sources/salesforce';
+import { DEAL_EVENT_TYPES } from '../web/sources/deal-events';
+import { type HubSpotSource, hubspotSourceRoutes } from '../web/sources/hubspot';
+import { type PipedriveSource, pipedriveSourceRoutes } from '../web/sources/pipedrive';
+import { type SalesforceSource, salesforceSourceRoutes } from '../web/sources/salesforce';
 import { sourceEventRoutes } from '../web/sources/routes';
 import { sourceDispatcher, sourceEvents } from '../web/sources/source-events';
 
@@ -85,11 +86,8 @@ export function buildIntake({
   // Vendors' webhooks: kept as they arrive, then dispatched as events in the background.
   const kept = sourceEvents(pool);
   if (hubspot || pipedrive || salesforce) {
-    const senders = {
-      hubspot: sourceSender('hubspot', HUBSPOT_EVENT_TYPES),
-      pipedrive: sourceSender('pipedrive', PIPEDRIVE_EVENT_TYPES),
-      salesforce: sourceSender('salesforce', SALESFORCE_EVENT_TYPES),
-    };
+    // Each CRM's source may send what a deal can mean, from its own source.
+    const senders = Object.fromEntries(['hubspot', 'pipedrive', 'salesforce'].map((crm) => [crm, sourceSender(crm, DEAL_EVENT_TYPES)]));
     const background = sourceDispatcher(kept, dispatchThrough(dispatcher, senders), log);
     app.addHook('onClose', () => background.stop());
     const shared = { events: kept, kept: background.kick, metrics };

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../../config';
-import { ConfigError } from '../../config/error';
 import { Refusal, parseJson } from '../errors';
+import { dealEvents, dealEventsBy } from './deal-events';
 import { verifyHubSpot } from './hubspot-signature';
 import type { SourceEvent } from './source-events';
 import { type SourceIntake, take } from './take';
@@ -12,7 +12,7 @@ import { type SourceIntake, take } from './take';
 export interface HubSpotSource {
   /** The app's client secrets (the current one first, an old one beside it while rotating). */
   clientSecrets: string[];
-  /** Deal stage ids and the officeflow event each means: `closedwon` → `crm.deal.closed_won`. */
+  /** Deal stage ids and the officeflow event each means: `closedwon` → `crm.deal.won`. */
   dealStages: Record<string, string>;
   /** officeflow's address as HubSpot calls it (the app's target URL is `PUBLIC_URL/sources/hubspot`). */
   publicUrl: string;
@@ -21,25 +21,15 @@ export interface HubSpotSource {
 /** HubSpot's webhooks as configured (`HUBSPOT_CLIENT_SECRETS`, `HUBSPOT_STAGE_EVENTS`); none without a client secret. */
 export function hubspotSource(config: Pick<Config, 'HUBSPOT_CLIENT_SECRETS' | 'HUBSPOT_STAGE_EVENTS'> & { publicUrl: string }) {
   if (config.HUBSPOT_CLIENT_SECRETS.length === 0) return undefined;
-  const unknown = config.HUBSPOT_STAGE_EVENTS.filter(([, type]) => !HUBSPOT_EVENT_TYPES.includes(type));
-  if (unknown.length > 0)
-    throw new ConfigError(
-      `HUBSPOT_STAGE_EVENTS: a HubSpot deal stage may mean ${HUBSPOT_EVENT_TYPES.join(' or ')}, not ${unknown.map(([, t]) => t).join(', ')}`,
-    );
   return {
     clientSecrets: config.HUBSPOT_CLIENT_SECRETS,
-    dealStages: Object.fromEntries(config.HUBSPOT_STAGE_EVENTS),
+    dealStages: dealEventsBy('HUBSPOT_STAGE_EVENTS', 'a HubSpot deal stage', config.HUBSPOT_STAGE_EVENTS),
     publicUrl: config.publicUrl,
   };
 }
 
-/** The officeflow events a HubSpot deal stage can mean, and the data each carries. */
-const DEAL_EVENTS: Record<string, (dealId: string, stage: string) => object> = {
-  // HubSpot sends ids, not the deal: the run fetches it from HubSpot as its first step.
-  'crm.deal.won': (dealId) => ({ dealId, crm: 'hubspot' }),
-  'crm.deal.cancelled': (dealId, stage) => ({ dealId, reason: `moved to stage ${stage} in HubSpot` }),
-};
-export const HUBSPOT_EVENT_TYPES = Object.keys(DEAL_EVENTS);
+/** What a HubSpot deal entering a stage means. */
+const DEAL_EVENTS = dealEvents('hubspot', (stage) => `moved to stage ${stage} in HubSpot`);
 
 /** One event of a delivery, as HubSpot's webhooks API documents it (the fields officeflow reads). */
 const HubSpotEvent = z.object({

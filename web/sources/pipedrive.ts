@@ -2,8 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../../config';
-import { ConfigError } from '../../config/error';
 import { Refusal, parseJson } from '../errors';
+import { dealEvents, dealEventsBy } from './deal-events';
 import type { SourceEvent } from './source-events';
 import { type SourceIntake, take } from './take';
 
@@ -16,28 +16,18 @@ export interface PipedriveSource {
   statuses: Record<string, string>;
 }
 
-/** The officeflow events a Pipedrive deal's status can mean, and the data each carries. */
-const DEAL_EVENTS: Record<string, (dealId: string, status: string) => object> = {
-  // Pipedrive's webhook carries the deal's fields but not its products or buyer: the run fetches them first.
-  'crm.deal.won': (dealId) => ({ dealId, crm: 'pipedrive' }),
-  'crm.deal.cancelled': (dealId, status) => ({ dealId, reason: `marked ${status} in Pipedrive` }),
-};
-export const PIPEDRIVE_EVENT_TYPES = Object.keys(DEAL_EVENTS);
+/** What a Pipedrive deal's status means (its webhook carries the deal's fields, not its products or buyer). */
+const DEAL_EVENTS = dealEvents('pipedrive', (status) => `marked ${status} in Pipedrive`);
 
 /** Pipedrive's webhooks as configured; none without credentials. */
 export function pipedriveSource(
   config: Pick<Config, 'PIPEDRIVE_WEBHOOK_USER' | 'PIPEDRIVE_WEBHOOK_PASSWORD' | 'PIPEDRIVE_STATUS_EVENTS'>,
 ): PipedriveSource | undefined {
   if (!config.PIPEDRIVE_WEBHOOK_USER || !config.PIPEDRIVE_WEBHOOK_PASSWORD) return undefined;
-  const unknown = config.PIPEDRIVE_STATUS_EVENTS.filter(([, type]) => !PIPEDRIVE_EVENT_TYPES.includes(type));
-  if (unknown.length > 0)
-    throw new ConfigError(
-      `PIPEDRIVE_STATUS_EVENTS: a Pipedrive deal's status may mean ${PIPEDRIVE_EVENT_TYPES.join(' or ')}, not ${unknown.map(([, t]) => t).join(', ')}`,
-    );
   return {
     user: config.PIPEDRIVE_WEBHOOK_USER,
     password: config.PIPEDRIVE_WEBHOOK_PASSWORD,
-    statuses: Object.fromEntries(config.PIPEDRIVE_STATUS_EVENTS),
+    statuses: dealEventsBy('PIPEDRIVE_STATUS_EVENTS', "a Pipedrive deal's status", config.PIPEDRIVE_STATUS_EVENTS),
   };
 }
 

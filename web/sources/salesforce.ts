@@ -3,8 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import type { Config } from '../../config';
-import { ConfigError } from '../../config/error';
 import { Refusal } from '../errors';
+import { dealEvents, dealEventsBy } from './deal-events';
 import type { SourceEvent } from './source-events';
 import { type SourceIntake, take } from './take';
 
@@ -18,13 +18,8 @@ export interface SalesforceSource {
   endpointToken: string;
 }
 
-/** The officeflow events an Opportunity's stage can mean, and the data each carries. */
-const OPPORTUNITY_EVENTS: Record<string, (opportunityId: string, stage: string) => object> = {
-  // The message carries the fields the outbound message names, not the line items: the run fetches them first.
-  'crm.deal.won': (dealId) => ({ dealId, crm: 'salesforce' }),
-  'crm.deal.cancelled': (dealId, stage) => ({ dealId, reason: `moved to ${stage} in Salesforce` }),
-};
-export const SALESFORCE_EVENT_TYPES = Object.keys(OPPORTUNITY_EVENTS);
+/** What an Opportunity's stage means (the message carries the fields it names, not the line items). */
+const OPPORTUNITY_EVENTS = dealEvents('salesforce', (stage) => `moved to ${stage} in Salesforce`);
 
 /** Salesforce's Outbound Messages as configured; none without an org. */
 export function salesforceSource(
@@ -32,14 +27,9 @@ export function salesforceSource(
 ): SalesforceSource | undefined {
   // The configuration refuses an org without a token (see config/index.ts).
   if (config.SALESFORCE_ORGANIZATION_IDS.length === 0 || !config.SALESFORCE_ENDPOINT_TOKEN) return undefined;
-  const unknown = config.SALESFORCE_STAGE_EVENTS.filter(([, type]) => !SALESFORCE_EVENT_TYPES.includes(type));
-  if (unknown.length > 0)
-    throw new ConfigError(
-      `SALESFORCE_STAGE_EVENTS: an Opportunity's stage may mean ${SALESFORCE_EVENT_TYPES.join(' or ')}, not ${unknown.map(([, t]) => t).join(', ')}`,
-    );
   return {
     organizationIds: config.SALESFORCE_ORGANIZATION_IDS.map(org15),
-    stages: Object.fromEntries(config.SALESFORCE_STAGE_EVENTS),
+    stages: dealEventsBy('SALESFORCE_STAGE_EVENTS', "an Opportunity's stage", config.SALESFORCE_STAGE_EVENTS),
     endpointToken: config.SALESFORCE_ENDPOINT_TOKEN,
   };
 }
