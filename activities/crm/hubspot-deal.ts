@@ -1,5 +1,5 @@
 import type { WonDeal } from '../../contracts/order';
-import { asWonDeal, countryCodeOf, decimal } from './won-deal';
+import { type LineDiscount, asWonDeal, countryCodeOf, decimal, netUnitPrice } from './won-deal';
 
 /** A CRM object as the SDK returns it: its properties as strings (or null). */
 interface HubSpotRecord {
@@ -16,6 +16,17 @@ export interface DealProperties {
   /** Payment terms where the deal names none (`payment_terms_days`). */
   paymentTermsDays: number;
 }
+
+/** The line item properties the order reads: `discount` is HubSpot's "unit discount", an amount off each unit. */
+export const LINE_ITEM_PROPERTIES = ['hs_sku', 'quantity', 'price', 'hs_discount_percentage', 'discount', 'name'];
+
+/** A line item's discount: HubSpot keeps a percentage or an amount off each unit, one of them set. */
+const discountOf = (item: Record<string, string | null>): LineDiscount | undefined =>
+  Number(item.hs_discount_percentage)
+    ? { percent: item.hs_discount_percentage! }
+    : Number(item.discount)
+      ? { offEachUnit: item.discount! }
+      : undefined;
 
 /** Every company property the order reads. */
 export const companyPropertyNames = (properties: DealProperties) => ['name', ...Object.values(properties.company)];
@@ -44,10 +55,10 @@ export function wonDealOf(
       ...(street || postalCode || city ? { address: { street, postalCode, city } } : {}),
       ...(field('vatId') ? { vatId: field('vatId') } : {}),
     },
-    lines: lineItems.map((item) => ({
-      sku: item.properties.hs_sku ?? undefined,
-      quantity: decimal(item.properties.quantity),
-      unitPrice: decimal(item.properties.price),
+    lines: lineItems.map(({ properties: item }) => ({
+      sku: item.hs_sku ?? undefined,
+      quantity: decimal(item.quantity),
+      ...netUnitPrice(item.price, decimal(item.quantity), discountOf(item)),
     })),
     currency: deal.properties.deal_currency_code || properties.currency,
     paymentTermsDays: decimal(deal.properties.payment_terms_days) ?? properties.paymentTermsDays,

@@ -2,7 +2,7 @@ import { Client } from '@hubspot/api-client';
 import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/notes';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DealStage, FetchingCrm, WonDeal } from '../../contracts/order';
-import { type DealProperties, companyPropertyNames, wonDealOf } from './hubspot-deal';
+import { type DealProperties, LINE_ITEM_PROPERTIES, companyPropertyNames, wonDealOf } from './hubspot-deal';
 import { noteMark, passes, vendorFailure } from './vendor-answers';
 
 /**
@@ -69,7 +69,7 @@ export function hubspotActivities({ accessToken, baseUrl, stages, properties }: 
         ? { results: [] }
         : client.crm.lineItems.batchApi.read({
             inputs: lineItemIds.map((id) => ({ id })),
-            properties: ['hs_sku', 'quantity', 'price', 'name'],
+            properties: LINE_ITEM_PROPERTIES,
             propertiesWithHistory: [],
           }),
       associated('companies')[0] === undefined

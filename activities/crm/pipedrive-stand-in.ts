@@ -30,10 +30,7 @@ interface PipedriveState {
   /** Where the webhook (v2) goes, and the HTTP Basic credentials set on it. */
   webhook: { targetUrl?: string; user?: string; password?: string };
   deals: Record<string, StandInPipedriveDeal>;
-  dealProducts: Record<
-    string,
-    Array<{ id: number; deal_id: number; product_id: number; name: string; quantity: number; item_price: number }>
-  >;
+  dealProducts: Record<string, Array<{ id: number; deal_id: number; product_id: number; sum: number } & DealProduct>>;
   products: Record<string, { id: number; name: string; code: string | null }>;
   organizations: Record<
     string,
@@ -44,12 +41,28 @@ interface PipedriveState {
   notes: Record<string, { id: number; content: string; deal_id: number; add_time: string }>;
 }
 
+/** A product on a deal: its price and quantity, any discount, whether it counts, how tax is applied to it. */
+interface DealProduct {
+  name: string;
+  item_price: number;
+  quantity: number;
+  discount?: number;
+  discount_type?: 'percentage' | 'amount';
+  is_enabled?: boolean;
+  tax?: number;
+  tax_method?: 'exclusive' | 'inclusive' | 'none';
+}
+
+/** A product's line sum as Pipedrive shows it: price × quantity less its discount (a percentage, or an amount off the line). */
+const sumOf = ({ item_price, quantity, discount = 0, discount_type = 'percentage' }: DealProduct) =>
+  discount_type === 'amount' ? item_price * quantity - discount : (item_price * quantity * (100 - discount)) / 100;
+
 /** A deal as a salesperson makes it in Pipedrive: its products, organization, person and owner. */
 export interface NewPipedriveDeal {
   title?: string;
   currency?: string;
   stage_id?: number;
-  products?: Array<{ code?: string; name: string; item_price: number; quantity: number }>;
+  products?: Array<{ code?: string } & DealProduct>;
   organization?: { name: string; address?: Record<string, string>; custom_fields?: Record<string, unknown> };
   person?: { name: string; email: string };
   owner?: { name?: string; email: string };
@@ -175,19 +188,24 @@ export async function startStandInPipedrive(
     state.dealProducts[id] = products.map((product) => {
       const productId = newId();
       state.products[productId] = { id: productId, name: product.name, code: product.code ?? null };
+      const { code: _code, ...attached } = product;
       return {
+        discount: 0,
+        discount_type: 'percentage' as const,
+        is_enabled: true,
+        tax: 0,
+        tax_method: 'none' as const,
+        ...attached,
         id: newId(),
         deal_id: id,
         product_id: productId,
-        name: product.name,
-        quantity: product.quantity,
-        item_price: product.item_price,
+        sum: sumOf(product),
       };
     });
     const deal: StandInPipedriveDeal = {
       id,
       title,
-      value: products.reduce((sum, p) => sum + p.item_price * p.quantity, 0),
+      value: products.filter((p) => p.is_enabled !== false).reduce((sum, p) => sum + sumOf(p), 0),
       currency,
       status: 'open',
       stage_id,

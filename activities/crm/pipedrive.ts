@@ -4,7 +4,7 @@ import { Configuration as V1, NotesApi, UsersApi } from 'pipedrive/v1';
 import { Configuration as V2, DealProductsApi, DealsApi, OrganizationsApi, PersonsApi, ProductsApi } from 'pipedrive/v2';
 import type { DealStage, FetchingCrm, WonDeal } from '../../contracts/order';
 import { noteMark, passes, vendorFailure } from './vendor-answers';
-import { asWonDeal, countryCodeOf } from './won-deal';
+import { type LineDiscount, asWonDeal, countryCodeOf, netUnitPrice } from './won-deal';
 
 /**
  * The CRM connector for Pipedrive, through Pipedrive's own SDK (`pipedrive`, its v2 API where it has one, v1 for users
@@ -70,8 +70,14 @@ export function pipedriveActivities({ apiToken, baseUrl, stages, organizationFie
     if (!deal) throw new PipedriveAnswer(404, {}, { error: 'Deal not found' });
     const { data: products = [] } = await new DealProductsApi(v2).getDealProducts({ id: dealId, limit: 100 });
     const catalog = new ProductsApi(v2);
-    const codes = await Promise.all(
-      products.map(async ({ product_id }) => (product_id ? (await catalog.getProduct({ id: product_id })).data?.code : undefined)),
+    // A disabled product stays on the deal without counting towards its value: it is not sold.
+    const invoiced = await Promise.all(
+      products
+        .filter((product) => product.is_enabled !== false)
+        .map(async (product) => ({
+          product,
+          code: product.product_id ? (await catalog.getProduct({ id: product.product_id })).data?.code : undefined,
+        })),
     );
     const [organization, person, owner] = await Promise.all([
       deal.org_id ? new OrganizationsApi(v2).getOrganization({ id: deal.org_id }) : undefined,
@@ -103,16 +109,24 @@ export function pipedriveActivities({ apiToken, baseUrl, stages, organizationFie
             : {}),
           ...(field('vatId') ? { vatId: field('vatId') } : {}),
         },
-        lines: products.map((product, index) => ({
-          sku: codes[index] ?? undefined,
+        lines: invoiced.map(({ product, code }) => ({
+          sku: code ?? undefined,
           quantity: product.quantity,
-          unitPrice: product.item_price,
+          ...netUnitPrice(product.item_price, product.quantity, discountOf(product)),
         })),
         currency: deal.currency,
         paymentTermsDays,
         salesRepEmail: owner?.data?.email,
       },
-      { won: deal.status === 'won' },
+      {
+        won: deal.status === 'won',
+        // officeflow invoices net prices and adds VAT itself: a price with the tax in it would be taxed twice.
+        problems: invoiced.flatMap(({ product }, index) =>
+          product.tax_method === 'inclusive' && Number(product.tax)
+            ? [`lines.${index}.unitPrice: includes ${product.tax}% tax in Pipedrive; officeflow needs the net price`]
+            : [],
+        ),
+      },
     );
   };
 
@@ -174,3 +188,10 @@ function readBody(body: unknown): { error?: string; error_info?: string } {
     return {};
   }
 }
+
+/**
+ * A deal product's discount: a percentage or an amount off the line (`discount_type`; Pipedrive's changelog "Update
+ * to the logic of product discounts", 2023-10-25, added amounts beside percentages).
+ */
+const discountOf = (product: { discount?: number; discount_type?: string }): LineDiscount | undefined =>
+  !product.discount ? undefined : product.discount_type === 'amount' ? { offLine: product.discount } : { percent: product.discount };

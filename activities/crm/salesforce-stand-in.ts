@@ -25,7 +25,7 @@ interface SalesforceState {
   organizationId: string;
   outbound: { targetUrl?: string };
   opportunities: Record<string, StandInOpportunity>;
-  lineItems: Record<string, Array<{ ProductCode: string | null; Quantity: number; UnitPrice: number }>>;
+  lineItems: Record<string, Array<{ ProductCode: string | null; Quantity: number; UnitPrice: number; Discount: number | null }>>;
   accounts: Record<string, SObject>;
   users: Record<string, SObject>;
   tasks: Record<string, SObject>;
@@ -35,7 +35,7 @@ interface SalesforceState {
 export interface NewOpportunity {
   Name?: string;
   CurrencyIsoCode?: string;
-  lineItems?: Array<{ ProductCode?: string; Quantity: number; UnitPrice: number }>;
+  lineItems?: Array<{ ProductCode?: string; Quantity: number; UnitPrice: number; Discount?: number }>;
   account?: SObject;
   owner?: { Email: string };
 }
@@ -185,10 +185,11 @@ export async function startStandInSalesforce(
       stageHistory: [],
     };
     state.opportunities[opportunity.Id] = opportunity;
-    state.lineItems[opportunity.Id] = lineItems.map(({ ProductCode, Quantity, UnitPrice }) => ({
+    state.lineItems[opportunity.Id] = lineItems.map(({ ProductCode, Quantity, UnitPrice, Discount }) => ({
       ProductCode: ProductCode ?? null,
       Quantity,
       UnitPrice,
+      Discount: Discount ?? null,
     }));
     save();
     return reply.code(201).send({ id: opportunity.Id, ...opportunity });
@@ -247,7 +248,7 @@ export async function startStandInSalesforce(
   // The two queries officeflow sends, and no other: a stand-in speaks only the subset used.
   app.get<{ Querystring: { q?: string } }>(`${API}/query`, async (request, reply) => {
     const q = request.query.q ?? '';
-    const lines = /^SELECT ProductCode, Quantity, UnitPrice FROM OpportunityLineItem WHERE OpportunityId = '(\w+)'$/.exec(q);
+    const lines = /^SELECT ProductCode, Quantity, UnitPrice, Discount FROM OpportunityLineItem WHERE OpportunityId = '(\w+)'$/.exec(q);
     const tasks = /^SELECT Id FROM Task WHERE WhatId = '(\w+)' AND Subject LIKE '%([\w:]+)%'$/.exec(q);
     const records = lines
       ? (state.lineItems[lines[1]] ?? []).map((line) => ({ attributes: { type: 'OpportunityLineItem' }, ...line }))

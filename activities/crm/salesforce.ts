@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Connection } from 'jsforce';
 import type { DealStage, FetchingCrm, WonDeal } from '../../contracts/order';
 import { noteMark, vendorFailure } from './vendor-answers';
-import { asWonDeal, countryCodeOf } from './won-deal';
+import { asWonDeal, countryCodeOf, netUnitPrice } from './won-deal';
 
 /**
  * The CRM connector for Salesforce, through `jsforce` and Salesforce's REST API: a milestone moves the Opportunity to
@@ -76,8 +76,8 @@ export function salesforceActivities({
   const fetchOpportunity = async (opportunityId: string): Promise<WonDeal> => {
     const conn = await connection();
     const opportunity = (await conn.sobject('Opportunity').retrieve(opportunityId)) as Record<string, string | null> & { IsWon?: boolean };
-    const lines = await conn.query<{ ProductCode: string | null; Quantity: number; UnitPrice: number }>(
-      `SELECT ProductCode, Quantity, UnitPrice FROM OpportunityLineItem WHERE OpportunityId = ${soql(opportunityId)}`,
+    const lines = await conn.query<{ ProductCode: string | null; Quantity: number; UnitPrice: number; Discount: number | null }>(
+      `SELECT ProductCode, Quantity, UnitPrice, Discount FROM OpportunityLineItem WHERE OpportunityId = ${soql(opportunityId)}`,
     );
     const [account, owner] = await Promise.all([
       opportunity.AccountId
@@ -105,7 +105,12 @@ export function salesforceActivities({
             : {}),
           ...(field('vatId') ? { vatId: field('vatId') } : {}),
         },
-        lines: lines.records.map((line) => ({ sku: line.ProductCode ?? undefined, quantity: line.Quantity, unitPrice: line.UnitPrice })),
+        // `Discount` is a percentage: Salesforce's TotalPrice is Quantity × UnitPrice less it.
+        lines: lines.records.map((line) => ({
+          sku: line.ProductCode ?? undefined,
+          quantity: line.Quantity,
+          ...netUnitPrice(line.UnitPrice, line.Quantity, line.Discount ? { percent: line.Discount } : undefined),
+        })),
         currency: opportunity.CurrencyIsoCode ?? currency,
         paymentTermsDays,
         salesRepEmail: owner?.Email ?? undefined,

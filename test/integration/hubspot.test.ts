@@ -59,7 +59,8 @@ async function hubspotDeal(changes: Partial<NewDeal> = {}): Promise<StandInDeal>
   const buyer = uniqueId('buyer');
   return (await standIn('/standin/deals', {
     properties: { dealname: `Desks for ${buyer}`, dealstage: 'contractsent', deal_currency_code: 'EUR' },
-    lineItems: [{ hs_sku: sku, quantity: '2', price: '50.00', name: 'Desk' }],
+    // HubSpot's unit discount: 5.00 off each unit, a net price of 50.00.
+    lineItems: [{ hs_sku: sku, quantity: '2', price: '55.00', discount: '5.00', name: 'Desk' }],
     company: { name: `${buyer} GmbH`, address: 'Hafenstraße 12', zip: '20457', city: 'Hamburg', country: 'Germany' },
     contact: { email: `${buyer}@customer.test` },
     owner: { email: `rep-${buyer}@sales.test` },
@@ -165,10 +166,14 @@ it('starts one order-to-cash run for a deal won in HubSpot, fetched through the 
   expect(rowCount).toBe(1);
   // The order is HubSpot's deal: its company as the customer, its line item, its owner as the sales rep.
   const { rows } = await engine.pool.query(
-    `SELECT c.company_name, c.billing_email FROM sales_orders o JOIN customers c ON c.customer_number = o.customer_number WHERE o.deal_id = $1`,
+    `SELECT c.company_name, c.billing_email, l.unit_price FROM sales_orders o JOIN customers c ON c.customer_number = o.customer_number
+     JOIN sales_order_lines l ON l.order_number = o.order_number WHERE o.deal_id = $1`,
     [deal.id],
   );
-  expect(rows).toEqual([{ company_name: expect.stringMatching(/ GmbH$/), billing_email: expect.stringMatching(/@customer\.test$/) }]);
+  // Ordered at the net price: the CRM's price less its discount.
+  expect(rows).toEqual([
+    { company_name: expect.stringMatching(/ GmbH$/), billing_email: expect.stringMatching(/@customer\.test$/), unit_price: '50.00' },
+  ]);
   const told = (await standIn(`/standin/deals/${deal.id}`)) as unknown as StandInDeal & { notes: string[] };
   expect(told.stageHistory).toEqual(['closedwon', ...Object.values(stages)]);
   expect(told.notes.some((note) => note.startsWith('Shipment '))).toBe(true);

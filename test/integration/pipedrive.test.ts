@@ -57,7 +57,11 @@ async function pipedriveDeal(changes: Partial<NewPipedriveDeal> = {}): Promise<S
   return (await standIn('/standin/deals', {
     title: `Desks for ${buyer}`,
     currency: 'EUR',
-    products: [{ code: await desk.product(5), name: 'Desk', item_price: 50, quantity: 2 }],
+    // 25.00 off the line of two at 62.50: a net price of 50.00; beside it a product left on the deal, disabled.
+    products: [
+      { code: await desk.product(5), name: 'Desk', item_price: 62.5, quantity: 2, discount: 25, discount_type: 'amount' },
+      { name: 'Chair, offered and declined', item_price: 99, quantity: 1, is_enabled: false },
+    ],
     organization: {
       name: `${buyer} GmbH`,
       address: { route: 'Hafenstraße', street_number: '12', postal_code: '20457', locality: 'Hamburg', country: 'Germany' },
@@ -105,10 +109,14 @@ it('starts one order-to-cash run for a deal marked won in Pipedrive, fetched thr
   await desk.deliver(d);
   expect(await desk.pay(d, [119])).toMatchObject({ outcome: 'paid' });
   const { rows } = await engine.pool.query(
-    `SELECT c.company_name, c.billing_email FROM sales_orders o JOIN customers c ON c.customer_number = o.customer_number WHERE o.deal_id = $1`,
+    `SELECT c.company_name, c.billing_email, l.unit_price FROM sales_orders o JOIN customers c ON c.customer_number = o.customer_number
+     JOIN sales_order_lines l ON l.order_number = o.order_number WHERE o.deal_id = $1`,
     [String(deal.id)],
   );
-  expect(rows).toEqual([{ company_name: expect.stringMatching(/ GmbH$/), billing_email: expect.stringMatching(/@customer\.test$/) }]);
+  // Ordered at the net price: the CRM's price less its discount.
+  expect(rows).toEqual([
+    { company_name: expect.stringMatching(/ GmbH$/), billing_email: expect.stringMatching(/@customer\.test$/), unit_price: '50.00' },
+  ]);
   const told = await dealInPipedrive(deal.id);
   expect(told.stageHistory.map(String)).toEqual(Object.values(stages));
   expect(told.notes.some((note) => note.startsWith('Shipment '))).toBe(true);

@@ -60,7 +60,8 @@ async function opportunity(changes: Partial<NewOpportunity> = {}): Promise<Stand
   return (await standIn('/standin/opportunities', {
     Name: `Desks for ${buyer}`,
     CurrencyIsoCode: 'EUR',
-    lineItems: [{ ProductCode: await desk.product(5), Quantity: 2, UnitPrice: 50 }],
+    // 20% off 62.50: a net price of 50.00, so the invoice is 119.00 with VAT.
+    lineItems: [{ ProductCode: await desk.product(5), Quantity: 2, UnitPrice: 62.5, Discount: 20 }],
     account: {
       Name: `${buyer} GmbH`,
       BillingStreet: 'Hafenstraße 12',
