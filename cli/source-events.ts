@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Config } from '../config';
+import { SOURCE_EVENT_OUTCOMES } from '../web/sources/source-events';
 import { addListingCommand } from './listing';
 
 /** `officeflow source-events`: what vendors' webhooks delivered and what became of each event, for operators and auditors. */
@@ -10,7 +11,7 @@ export function addSourceEventsCommand(program: Command, config: () => Config): 
     path: '/sources/events',
     filters: {
       source: ['--source <name>', 'only this source’s, e.g. hubspot'],
-      outcome: ['--outcome <outcome>', 'only these: pending, started, signalled, duplicate, ignored, stale, refused or failed'],
+      outcome: ['--outcome <outcome>', `only these: ${SOURCE_EVENT_OUTCOMES.join(', ')}`],
     },
     columns: {
       receivedAt: 'RECEIVED',

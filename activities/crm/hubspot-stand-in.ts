@@ -180,6 +180,28 @@ export async function startStandInHubSpot(
     if (!deal) return error(reply, 404, 'OBJECT_NOT_FOUND', 'Object not found.');
     return { ...deal, notes: deal.noteIds.map((id) => state.notes[id].properties.hs_note_body) };
   });
+  /**
+   * The app's webhook for a deal's new stage, whoever moved it: HubSpot tells subscribed apps of changes made in its UI
+   * and through its API alike, saying where each came from (`changeSource`, `sourceId`).
+   */
+  const stageChange = (deal: StandInDeal, stage: string, changeSource: string, sourceId: string) => {
+    const { portalId, appId } = state.app;
+    return {
+      eventId: state.app.nextEventId++,
+      subscriptionId: 1,
+      portalId,
+      appId,
+      occurredAt: Date.now(),
+      subscriptionType: 'deal.propertyChange',
+      attemptNumber: 0,
+      objectId: Number(deal.id),
+      propertyName: 'dealstage',
+      propertyValue: stage,
+      changeSource,
+      sourceId,
+    };
+  };
+
   // A salesperson moves the deal: HubSpot records the change and tells the app.
   app.post<{ Params: { id: string }; Body: { dealstage?: string } }>('/standin/deals/:id/stage', async (request, reply) => {
     const deal = state.deals[request.params.id];
@@ -187,25 +209,9 @@ export async function startStandInHubSpot(
     if (!deal || !stage) return error(reply, 400, 'VALIDATION_ERROR', 'a known deal and a "dealstage" are needed');
     deal.properties.dealstage = stage;
     deal.stageHistory.push(stage);
-    const eventId = state.app.nextEventId++;
+    const event = stageChange(deal, stage, 'CRM_UI', 'userId:1');
     save();
-    const { portalId, appId } = state.app;
-    return sendWebhook([
-      {
-        eventId,
-        subscriptionId: 1,
-        portalId,
-        appId,
-        occurredAt: Date.now(),
-        subscriptionType: 'deal.propertyChange',
-        attemptNumber: 0,
-        objectId: Number(deal.id),
-        propertyName: 'dealstage',
-        propertyValue: stage,
-        changeSource: 'CRM_UI',
-        sourceId: 'userId:1',
-      },
-    ]);
+    return sendWebhook([event]);
   });
 
   const dealOr404 = (id: string, reply: FastifyReply) =>
@@ -240,10 +246,14 @@ export async function startStandInHubSpot(
       const properties = request.body?.properties;
       if (!properties || typeof properties !== 'object')
         return error(reply, 400, 'VALIDATION_ERROR', 'Invalid input JSON: "properties" is required.');
-      if (properties.dealstage && properties.dealstage !== deal.properties.dealstage) deal.stageHistory.push(properties.dealstage);
+      const moved = properties.dealstage && properties.dealstage !== deal.properties.dealstage ? properties.dealstage : undefined;
+      if (moved) deal.stageHistory.push(moved);
       Object.assign(deal.properties, properties, { hs_lastmodifieddate: now() });
       deal.updatedAt = now();
+      const event = moved && stageChange(deal, moved, 'INTEGRATION', String(state.app.appId));
       save();
+      // HubSpot answers the call first and delivers the webhook on its own time.
+      if (event) void sendWebhook([event]);
       return shown(deal, Object.keys(properties));
     },
   );

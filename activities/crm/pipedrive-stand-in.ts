@@ -112,8 +112,11 @@ export async function startStandInPipedrive(
   const envelope = (data: unknown, additional_data?: object) => ({ success: true, data, ...(additional_data ? { additional_data } : {}) });
   const shownDeal = ({ stageHistory: _history, ...deal }: StandInPipedriveDeal) => deal;
 
-  /** Sends the webhook for a deal's change as Pipedrive sends it (v2), again after a refusal. */
-  const sendWebhook = async (deal: StandInPipedriveDeal, previous: Partial<PipedriveDeal>) => {
+  /**
+   * Sends the webhook for a deal's change as Pipedrive sends it (v2), again after a refusal: for changes in its web app
+   * and through its API alike, `meta.change_source` saying which (Pipedrive changelog, 2021-06-22).
+   */
+  const sendWebhook = async (deal: StandInPipedriveDeal, previous: Partial<PipedriveDeal>, changeSource: 'app' | 'api') => {
     const { targetUrl, user, password } = state.webhook;
     if (!targetUrl) return { delivered: false, status: 0 };
     const id = randomUUID();
@@ -133,7 +136,7 @@ export async function startStandInPipedrive(
           timestamp: deal.update_time,
           type: 'general',
           version: '2.0',
-          change_source: 'app',
+          change_source: changeSource,
           attempt,
           host: 'standin.pipedrive.com',
         },
@@ -239,7 +242,7 @@ export async function startStandInPipedrive(
     const previous = { status: deal.status };
     Object.assign(deal, { status, update_time: now() });
     save();
-    return sendWebhook(deal, previous);
+    return sendWebhook(deal, previous, 'app');
   });
 
   const dealOr404 = (id: string, reply: FastifyReply) => state.deals[id] ?? (refuse(reply, 404, 'Deal not found'), undefined);
@@ -252,8 +255,16 @@ export async function startStandInPipedrive(
     if (!deal) return reply;
     const { stage_id } = request.body ?? {};
     if (stage_id !== undefined && stage_id !== deal.stage_id) deal.stageHistory.push(stage_id);
+    // `previous` holds the old value of each field the change changed.
+    const previous = Object.fromEntries(
+      Object.entries(request.body ?? {})
+        .filter(([field, value]) => deal[field as keyof PipedriveDeal] !== value)
+        .map(([field]) => [field, deal[field as keyof PipedriveDeal]]),
+    );
     Object.assign(deal, request.body, { update_time: now() });
     save();
+    // Pipedrive answers the call first and delivers the webhook on its own time.
+    if (Object.keys(previous).length > 0) void sendWebhook(deal, previous, 'api');
     return envelope(shownDeal(deal));
   });
   app.get<{ Params: { id: string } }>('/api/v2/deals/:id/products', async (request, reply) =>

@@ -231,9 +231,12 @@ export async function startStandInSalesforce(
     const opportunity = state.opportunities[request.params.id];
     if (!opportunity) return refuse(reply, 404, 'NOT_FOUND', 'The requested resource does not exist');
     const { StageName } = request.body ?? {};
-    if (StageName && StageName !== opportunity.StageName) opportunity.stageHistory.push(StageName);
+    const moved = StageName && StageName !== opportunity.StageName;
+    if (moved) opportunity.stageHistory.push(StageName);
     Object.assign(opportunity, request.body, { LastModifiedDate: now() });
     save();
+    // The org's workflow rule sends its Outbound Message on a stage change by anyone, an API client too.
+    if (moved) void sendOutbound(opportunity);
     return reply.code(204).send();
   });
   app.post<{ Body: SObject }>(`${API}/sobjects/Task`, async (request, reply) => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Authenticate } from '../identity';
 import { requireRole } from '../roles';
-import type { SourceEvents } from './source-events';
+import { SOURCE_EVENT_OUTCOMES, type SourceEvents } from './source-events';
 
 /**
  * `GET /sources/events`, for operators and auditors: what vendors' webhooks delivered and what became of each event,
@@ -21,7 +21,7 @@ export const sourceEventRoutes: FastifyPluginAsyncZod<{ events: SourceEvents; au
             .string()
             .regex(/^[a-z]+$/)
             .optional(),
-          outcome: z.enum(['pending', 'started', 'signalled', 'duplicate', 'ignored', 'stale', 'refused', 'failed']).optional(),
+          outcome: z.enum(SOURCE_EVENT_OUTCOMES).optional(),
         }),
       },
     },

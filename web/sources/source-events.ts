@@ -16,6 +16,24 @@ export interface SourceEvent {
   refused?: string;
 }
 
+/**
+ * What became of a kept event: pending, then started, signalled or duplicate (a process took it), ignored (no process
+ * takes it), stale (a later change of the same object came first), not-running (its run has ended or never began, as
+ * when a run's own stage move comes back from the CRM after the run ended), refused (malformed, or not taken: the
+ * reason says why) or failed (officeflow could not dispatch it for a day).
+ */
+export const SOURCE_EVENT_OUTCOMES = [
+  'pending',
+  'started',
+  'signalled',
+  'duplicate',
+  'ignored',
+  'stale',
+  'not-running',
+  'refused',
+  'failed',
+] as const;
+
 /** A kept event as operators list it. */
 export interface KeptSourceEvent {
   source: string;
@@ -137,7 +155,7 @@ export function sourceEvents(pool: Pool) {
         } catch (error) {
           if (error instanceof Refusal) {
             log.info({ source: event.source, eventKey: event.eventKey, status: error.status }, 'a source event was refused');
-            await settle('refused', { reason: error.message });
+            await settle(error.code === 'process_not_running' ? 'not-running' : 'refused', { reason: error.message });
             continue;
           }
           // officeflow's own trouble (Temporal or the database away): tried again later, sooner at first; given up on
