@@ -10,7 +10,7 @@ import { type ParkedReport, measureParkedRuns } from './parked';
 import { type RunProfile, profileOrderToCash } from './profile';
 import { type RobotRow, measureRobots } from './robots';
 import { type ThroughputRow, measureOrderToCash } from './throughput';
-import { type VendorWebhookRow, measureHubSpotWebhooks } from './vendor-webhooks';
+import { type VendorCredentials, type VendorWebhookRow, measureVendorWebhooks } from './vendor-webhooks';
 
 /** How much of each measurement: the full benchmark, or a smoke run of every part. */
 export interface BenchPlan {
@@ -166,11 +166,25 @@ export async function runBench(
 
     await part('vendorWebhooks', async () => {
       const { rate, seconds, batch } = plan.vendorWebhooks;
-      const clientSecret = randomBytes(18).toString('hex');
-      const measured = await startMeasuredIntake(bench, { HUBSPOT_CLIENT_SECRETS: clientSecret });
+      const credentials: VendorCredentials = {
+        hubspot: { clientSecret: randomBytes(18).toString('hex') },
+        pipedrive: { user: 'pipedrive', password: randomBytes(18).toString('hex') },
+        salesforce: { organizationId: '00D000000000BNC', endpointToken: randomBytes(24).toString('hex') },
+      };
+      const measured = await startMeasuredIntake(bench, {
+        HUBSPOT_CLIENT_SECRETS: credentials.hubspot.clientSecret,
+        PIPEDRIVE_WEBHOOK_USER: credentials.pipedrive.user,
+        PIPEDRIVE_WEBHOOK_PASSWORD: credentials.pipedrive.password,
+        SALESFORCE_ORGANIZATION_IDS: credentials.salesforce.organizationId,
+        SALESFORCE_ENDPOINT_TOKEN: credentials.salesforce.endpointToken,
+      });
       try {
-        say(`HubSpot webhooks: ${rate} deliveries of ${batch} events a second for ${seconds} s`);
-        return [await measureHubSpotWebhooks(measured.url, clientSecret, bench.target.pool, plan.vendorWebhooks)];
+        const rows: VendorWebhookRow[] = [];
+        for (const source of ['hubspot', 'salesforce', 'pipedrive'] as const) {
+          say(`${source} webhooks: ${rate} deliveries a second for ${seconds} s, ${batch} changes each where it batches`);
+          rows.push(await measureVendorWebhooks(source, measured.url, credentials, bench.target.pool, plan.vendorWebhooks));
+        }
+        return rows;
       } finally {
         await measured.stop();
       }

@@ -78,7 +78,7 @@ export function markdown(report: BenchReport): string {
       ]),
     ),
     '',
-    "### Vendors' webhooks (HubSpot's, signed; an intake process of its own)",
+    "### Vendors' webhooks (HubSpot's signed batches, Salesforce's SOAP messages, Pipedrive's single changes; an intake process of its own)",
     '',
     table(
       ['source', 'deliveries/s', 'events each', 'deliveries', 'p50 ms', 'p95 ms', 'p99 ms', 'refused', 'all dispatched within s'],

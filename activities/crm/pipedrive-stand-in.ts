@@ -75,6 +75,17 @@ export interface StandInPipedrive {
   stop(): Promise<void>;
 }
 
+/** Posts a webhook (v2) as Pipedrive does: JSON, with the HTTP Basic credentials set on the webhook, if any. */
+export const postAsPipedrive = (url: string, { user, password }: { user?: string; password?: string }, body: object) =>
+  fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(user ? { authorization: `Basic ${Buffer.from(`${user}:${password ?? ''}`).toString('base64')}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+
 /** Pipedrive's error body: `{success: false, error, error_info?}`. */
 const refuse = (reply: FastifyReply, status: number, error: string) =>
   reply.code(status).send({ success: false, error, errorCode: status });
@@ -143,15 +154,7 @@ export async function startStandInPipedrive(
         data: shownDeal(deal),
         previous,
       };
-      const response = await fetch(targetUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(user ? { authorization: `Basic ${Buffer.from(`${user}:${password ?? ''}`).toString('base64')}` } : {}),
-        },
-        body: JSON.stringify(body),
-      });
-      return response.status;
+      return (await postAsPipedrive(targetUrl, { user, password }, body)).status;
     });
     return { delivered: status >= 200 && status < 300, status, id };
   };

@@ -59,6 +59,52 @@ const refuse = (reply: FastifyReply, status: number, errorCode: string, message:
 /** An XML text node's content, escaped. */
 const xml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** An Opportunity's change as an Outbound Message names it: the notification's id, and the fields the message sends. */
+export interface OpportunityNotification {
+  id: string;
+  opportunityId: string;
+  stage: string;
+  /** The Opportunity's `LastModifiedDate`. */
+  at: string;
+}
+
+/**
+ * An Outbound Message (SOAP `notifications`, up to 100 `Notification`s) as Salesforce sends it for an org's workflow
+ * rule, with the Opportunity fields chosen for it: `Id`, `LastModifiedDate`, `StageName`.
+ */
+export const outboundMessage = (organizationId: string, notifications: OpportunityNotification[]) => `<?xml version="1.0" encoding="UTF-8"?>
+<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+ <soapenv:Body>
+  <notifications xmlns="http://soap.sforce.com/2005/09/outbound">
+   <OrganizationId>${xml(organizationId)}</OrganizationId>
+   <ActionId>04k000000000001AAA</ActionId>
+   <SessionId xsi:nil="true"/>
+   <EnterpriseUrl>https://standin.my.salesforce.com/services/Soap/c/62.0/${xml(organizationId)}</EnterpriseUrl>
+   <PartnerUrl>https://standin.my.salesforce.com/services/Soap/u/62.0/${xml(organizationId)}</PartnerUrl>
+${notifications
+  .map(
+    (n) => `   <Notification>
+    <Id>${xml(n.id)}</Id>
+    <sObject xsi:type="sf:Opportunity" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">
+     <sf:Id>${xml(n.opportunityId)}</sf:Id>
+     <sf:LastModifiedDate>${xml(n.at)}</sf:LastModifiedDate>
+     <sf:StageName>${xml(n.stage)}</sf:StageName>
+    </sObject>
+   </Notification>`,
+  )
+  .join('\n')}
+  </notifications>
+ </soapenv:Body>
+</soapenv:Envelope>`;
+
+/** Posts an Outbound Message to an endpoint as Salesforce does (SOAP 1.1: XML and an empty `SOAPAction`). */
+export const postAsSalesforce = (url: string, organizationId: string, notifications: OpportunityNotification[]) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
+    body: outboundMessage(organizationId, notifications),
+  });
+
 /**
  * A stand-in for Salesforce, speaking the part of its API that `jsforce` calls for officeflow: the OAuth 2.0 client
  * credentials flow (`POST /services/oauth2/token`), sObjects by id (`GET` Opportunity, Account, User; `PATCH`
@@ -102,32 +148,14 @@ export async function startStandInSalesforce(
     if (!url) return { acknowledged: false, notificationId: undefined };
     const notificationId = newId('04l');
     save();
-    const envelope = `<?xml version="1.0" encoding="UTF-8"?>
-<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
- <soapenv:Body>
-  <notifications xmlns="http://soap.sforce.com/2005/09/outbound">
-   <OrganizationId>${state.organizationId}</OrganizationId>
-   <ActionId>04k000000000001AAA</ActionId>
-   <SessionId xsi:nil="true"/>
-   <EnterpriseUrl>${xml(`${url}/services/Soap/c/62.0/${state.organizationId}`)}</EnterpriseUrl>
-   <PartnerUrl>${xml(`${url}/services/Soap/u/62.0/${state.organizationId}`)}</PartnerUrl>
-   <Notification>
-    <Id>${notificationId}</Id>
-    <sObject xsi:type="sf:Opportunity" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">
-     <sf:Id>${opportunity.Id}</sf:Id>
-     <sf:LastModifiedDate>${opportunity.LastModifiedDate}</sf:LastModifiedDate>
-     <sf:StageName>${xml(opportunity.StageName)}</sf:StageName>
-    </sObject>
-   </Notification>
-  </notifications>
- </soapenv:Body>
-</soapenv:Envelope>`;
+    const notification = {
+      id: notificationId,
+      opportunityId: opportunity.Id,
+      stage: opportunity.StageName,
+      at: opportunity.LastModifiedDate,
+    };
     for (let attempt = 1; attempt <= 4; attempt++) {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
-        body: envelope,
-      }).catch(() => undefined);
+      const response = await postAsSalesforce(url, state.organizationId, [notification]).catch(() => undefined);
       // Salesforce takes a message as delivered only when the answer acknowledges it.
       if (response?.ok && /<Ack>true<\/Ack>/.test(await response.text())) return { acknowledged: true, notificationId };
       await new Promise((resolve) => setTimeout(resolve, 500 * attempt));

@@ -44,10 +44,12 @@ it(
       expect(row.ms.p99).toBeGreaterThanOrEqual(row.ms.p50);
     }
 
-    // HubSpot's webhooks were each answered 200, and every event they brought was dispatched.
-    expect(report.vendorWebhooks).toEqual([
-      expect.objectContaining({ source: 'hubspot', requests: 5, refused: {}, dispatchedWithinSeconds: expect.any(Number) }),
-    ]);
+    // Each vendor's webhooks were each answered 200, and every event they brought was dispatched.
+    expect(report.vendorWebhooks).toEqual(
+      ['hubspot', 'salesforce', 'pipedrive'].map((source) =>
+        expect.objectContaining({ source, requests: 5, refused: {}, dispatchedWithinSeconds: expect.any(Number) }),
+      ),
+    );
 
     // Robots keyed orders both ways; the pooled layer is the faster.
     expect(report.robots.map((row) => row.layer)).toEqual(['pooled', 'fresh browser']);

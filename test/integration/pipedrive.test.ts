@@ -3,6 +3,7 @@ import {
   type NewPipedriveDeal,
   type StandInPipedrive,
   type StandInPipedriveDeal,
+  postAsPipedrive,
   startStandInPipedrive,
 } from '../../activities/crm/pipedrive-stand-in';
 import { type DealDesk, dealDesk, orderToCashTestSettings } from '../support/deals';
@@ -73,12 +74,8 @@ async function pipedriveDeal(changes: Partial<NewPipedriveDeal> = {}): Promise<S
 }
 
 /** A webhook as Pipedrive sends it (v2), with the given credentials. */
-async function deliver(body: unknown, { user, password } = credentials) {
-  const response = await fetch(target(), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
-    body: JSON.stringify(body),
-  });
+async function deliver(body: object, { user, password } = credentials) {
+  const response = await postAsPipedrive(target(), { user, password }, body);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 const wonWebhook = (dealId: number, id = uniqueId('evt')) => ({

@@ -1,9 +1,12 @@
+import type { temporal } from '@temporalio/proto';
 import { randomBytes } from 'node:crypto';
 import { inSalesforce } from '../../cli/salespeople';
 import {
   type NewOpportunity,
+  type OpportunityNotification,
   type StandInOpportunity,
   type StandInSalesforce,
+  postAsSalesforce,
   startStandInSalesforce,
 } from '../../activities/crm/salesforce-stand-in';
 import { type DealDesk, dealDesk, orderToCashTestSettings } from '../support/deals';
@@ -76,31 +79,8 @@ async function opportunity(changes: Partial<NewOpportunity> = {}): Promise<Stand
 }
 
 /** An Outbound Message as Salesforce sends it, from an org. */
-async function deliver(
-  organizationId: string,
-  notifications: Array<{ id: string; opportunityId: string; stage: string; at: string }>,
-  token = endpointToken,
-) {
-  const body = `<?xml version="1.0" encoding="UTF-8"?>
-<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
- <soapenv:Body>
-  <notifications xmlns="http://soap.sforce.com/2005/09/outbound">
-   <OrganizationId>${organizationId}</OrganizationId>
-   <ActionId>04k000000000001AAA</ActionId>
-   ${notifications
-     .map(
-       (n) => `<Notification><Id>${n.id}</Id><sObject xsi:type="sf:Opportunity" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">
-       <sf:Id>${n.opportunityId}</sf:Id><sf:LastModifiedDate>${n.at}</sf:LastModifiedDate><sf:StageName>${n.stage}</sf:StageName></sObject></Notification>`,
-     )
-     .join('\n')}
-  </notifications>
- </soapenv:Body>
-</soapenv:Envelope>`;
-  const response = await fetch(target(token), {
-    method: 'POST',
-    headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
-    body,
-  });
+async function deliver(organizationId: string, notifications: OpportunityNotification[], token = endpointToken) {
+  const response = await postAsSalesforce(target(token), organizationId, notifications);
   return { status: response.status, text: await response.text() };
 }
 
@@ -155,6 +135,26 @@ it('refuses a message from an unknown org or to a guessed endpoint with 401 and 
   expect((await deliver(salesforce.organizationId, [])).status).toBe(200);
   const notSoap = await fetch(target(), { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<hello/>' });
   expect(notSoap.status).toBe(400);
+});
+
+it('waits out a Salesforce outage (503) and goes on, moving and noting the Opportunity once each', async () => {
+  const won = await opportunity();
+  await standIn('/standin/faults', { status: 503, forMs: 3_000, retryAfterSeconds: 1 });
+  const outageEnds = Date.now() + 3_000;
+  await standIn(`/standin/opportunities/${won.Id}/stage`, { StageName: 'Closed Won' });
+  await started(won.Id);
+  const d = { dealId: won.Id, workflowId: `order-to-cash-${won.Id}` };
+  await desk.deliver(d);
+  expect(await desk.pay(d, [119])).toMatchObject({ outcome: 'paid' });
+  // The deal was fetched once the outage was over (jsforce tries a GET again itself; Temporal tries the rest again).
+  const { events } = await engine.client.workflow.getHandle(d.workflowId).fetchHistory();
+  const at = (e?: temporal.api.history.v1.IHistoryEvent) => Number(e?.eventTime?.seconds ?? 0) + (e?.eventTime?.nanos ?? 0) / 1e9;
+  const fetch = events!.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchWonDeal');
+  const fetched = events!.find((e) => e.activityTaskCompletedEventAttributes?.scheduledEventId?.toString() === fetch?.eventId?.toString());
+  expect(at(fetched) * 1000).toBeGreaterThanOrEqual(outageEnds - 100);
+  const told = await opportunityIn(won.Id);
+  expect(told.stageHistory).toEqual(Object.values(stages));
+  expect(new Set(told.tasks).size).toBe(told.tasks.length);
 });
 
 it('plays the demo through Salesforce: the Opportunity is won there and its outbound message starts the run, which goes to cash', async () => {
