@@ -1,4 +1,5 @@
 import backOffice from './back-office';
+import bank from './bank';
 import crm from './crm';
 import documents from './documents';
 import eSignature from './e-signature';
@@ -11,7 +12,7 @@ import payroll from './payroll';
 import type { ConnectedSystem, SharedClients } from './system';
 
 /** Every system officeflow talks to. Adding one is its folder and a line here. */
-export const systems = [backOffice, humanTasks, hr, documents, mail, crm, legacyErp, eSignature, itAdmin, payroll] as const;
+export const systems = [backOffice, bank, humanTasks, hr, documents, mail, crm, legacyErp, eSignature, itAdmin, payroll] as const;
 
 type System = (typeof systems)[number];
 type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

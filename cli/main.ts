@@ -1,3 +1,4 @@
+import { addBankCommands } from './bank';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
@@ -86,6 +87,7 @@ addRunCommands(program, clientConfig);
 addRepairCommands(program, clientConfig);
 addOperatorActionsCommand(program, clientConfig);
 addSourceEventsCommand(program, clientConfig);
+addBankCommands(program, clientConfig);
 addTaskCommands(program, clientConfig);
 addSessionCommands(program, clientConfig);
 addDocumentCommand(program, clientConfig);

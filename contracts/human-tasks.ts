@@ -8,6 +8,10 @@ export type Verdict = z.infer<typeof Verdict>;
 /** What a task allows when its process does not say. */
 export const DEFAULT_VERDICTS: Verdict[] = ['approve', 'reject'];
 
+/** Something a task offers its assignee to choose when approving: the invoices a payment may settle. */
+export const TaskChoice = z.object({ id: z.string().min(1).max(100), label: plainText(500).min(1) });
+export type TaskChoice = z.infer<typeof TaskChoice>;
+
 /** A decision as the HTTP API and the CLI deliver it to the run. */
 export const DecisionInput = z.object({
   /** The task's name within its run, e.g. `credit-approval`. */
@@ -15,6 +19,8 @@ export const DecisionInput = z.object({
   decidedBy: email,
   decision: Verdict,
   comment: plainText(2000).optional(),
+  /** What the person chose of a task's choices, in order; approving a task that offers choices needs one at least. */
+  chosen: z.array(z.string().min(1).max(100)).max(50).optional(),
 });
 export type DecisionInput = z.infer<typeof DecisionInput>;
 
@@ -43,6 +49,8 @@ export const TaskRequest = z.object({
   verdicts: z.array(Verdict).min(1).optional(),
   /** Verdicts that need a comment saying why (a rejection, a change request): refused without one. */
   commentRequiredFor: z.array(Verdict).optional(),
+  /** What the assignee chooses among when approving (see `DecisionInput.chosen`). */
+  choices: z.array(TaskChoice).min(1).max(50).optional(),
   /** Whether the assignee may hand the task to someone else (to whom: the run's `Duties`). */
   delegable: z.boolean().optional(),
   /** The task is an approval in a chain: four eyes hold within its stage and round (see `Duties`). */
@@ -102,6 +110,7 @@ export const TaskRecord = z.object({
   commentRequiredFor: z.array(Verdict).optional(),
   /** The team the run waits on while the task is open (its `waitingOn`). */
   team: z.string().optional(),
+  choices: z.array(TaskChoice).optional(),
 });
 export type TaskRecord = z.infer<typeof TaskRecord>;
 

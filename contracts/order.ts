@@ -37,6 +37,9 @@ export const DealClosedWon = z
   }));
 export type DealClosedWon = z.output<typeof DealClosedWon>;
 
+/** The order-to-cash run of a deal: one per deal, ever. */
+export const orderToCashRunId = (data: { dealId: string }) => `order-to-cash-${data.dealId}`;
+
 /** The CRMs whose deals officeflow fetches by id. */
 export const FetchingCrm = z.enum(['hubspot', 'pipedrive', 'salesforce']);
 export type FetchingCrm = z.infer<typeof FetchingCrm>;

@@ -1,6 +1,7 @@
 import type { WorkflowStartOptions } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
+import cashApplication from './cash-application';
 import contractApproval from './contract-approval';
 import customerOnboarding from './customer-onboarding';
 import hireToOnboard from './hire-to-onboard';
@@ -14,6 +15,7 @@ export const processes: ProcessDefinition[] = [
   orderToCash,
   contractApproval,
   hireToOnboard,
+  cashApplication,
 ] as unknown as ProcessDefinition[];
 
 /** The registry with every task queue suffixed: one environment of several on a shared namespace. */

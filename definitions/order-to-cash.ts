@@ -11,6 +11,7 @@ import {
   StockRestocked,
   WonDealReference,
   orderTotal,
+  orderToCashRunId,
 } from '../contracts/order';
 import { dealCancelled, goodsReturned, orderToCash, paymentReceived, shipmentDelivered, stockRestocked } from '../workflows/order-to-cash';
 import { defineProcess, signalsOn, startsOn } from './define';
@@ -28,7 +29,7 @@ const settings: OrderToCashSettings = {
   dunningOffsets: ['7 days', '14 days', '21 days'],
 };
 
-const workflowId = (data: { dealId: string }) => `order-to-cash-${data.dealId}`;
+const workflowId = orderToCashRunId;
 
 const CRM_NAMES: Record<FetchingCrm, string> = { hubspot: 'HubSpot', pipedrive: 'Pipedrive', salesforce: 'Salesforce' };
 

@@ -95,6 +95,7 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
         hubspot: hubspotSource({ ...config, publicUrl: publicUrl(config) }),
         pipedrive: pipedriveSource(config),
         salesforce: salesforceSource(config),
+        bank: { accounts: config.BANK_ACCOUNTS, statementDir: config.BANK_STATEMENT_DIR, schemasDir: config.BANK_SCHEMAS_DIR },
         inbox: {
           publicUrl: publicUrl(config),
           encryptionKeys,

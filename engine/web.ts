@@ -30,6 +30,10 @@ import { type PipedriveSource, pipedriveSourceRoutes } from '../web/sources/pipe
 import { type SalesforceSource, salesforceSourceRoutes } from '../web/sources/salesforce';
 import { sourceEventRoutes } from '../web/sources/routes';
 import { sourceDispatcher, sourceEvents } from '../web/sources/source-events';
+import { iso20022Schemas } from '../activities/bank/schemas';
+import { statementFolder } from '../web/bank/folder';
+import { bankRoutes } from '../web/bank/routes';
+import { bankStatements } from '../web/bank/statements';
 
 export interface IntakeDeps {
   client: Client;
@@ -51,6 +55,8 @@ export interface IntakeDeps {
   pipedrive?: PipedriveSource;
   /** Salesforce's Outbound Messages, where an org is configured. */
   salesforce?: SalesforceSource;
+  /** Bank statements: our accounts, a folder to watch, more ISO 20022 schemas; without them, no bank routes. */
+  bank?: { accounts: string[]; statementDir?: string; schemasDir?: string };
   /** The task inbox's settings; without them, no inbox. */
   inbox?: Omit<InboxOptions, 'desk' | 'tasks' | 'sessions' | 'authenticate'>;
   log: Logger;
@@ -72,6 +78,7 @@ export function buildIntake({
   hubspot,
   pipedrive,
   salesforce,
+  bank,
   inbox,
   log,
 }: IntakeDeps): FastifyInstance {
@@ -83,20 +90,32 @@ export function buildIntake({
   app.register(rateLimit, { max, timeWindow: '1 minute' });
   const dispatcher = new EventDispatcher(client, pool, registry);
   app.register(eventRoutes, { prefix: '/events', dispatcher, senders, pool, metrics });
-  // Vendors' webhooks: kept as they arrive, then dispatched as events in the background.
+  // Vendors' webhooks and bank statements: kept as they arrive, then dispatched as events in the background.
   const kept = sourceEvents(pool);
-  if (hubspot || pipedrive || salesforce) {
-    // Each CRM's source may send what a deal can mean, from its own source.
-    const senders = Object.fromEntries(['hubspot', 'pipedrive', 'salesforce'].map((crm) => [crm, sourceSender(crm, DEAL_EVENT_TYPES)]));
+  const operators = operatorLog(pool);
+  if (hubspot || pipedrive || salesforce || bank) {
+    // Each CRM's source may send what a deal can mean, the bank's what its statements bring, each from its own source.
+    const senders = {
+      ...Object.fromEntries(['hubspot', 'pipedrive', 'salesforce'].map((crm) => [crm, sourceSender(crm, DEAL_EVENT_TYPES)])),
+      bank: sourceSender('bank', ['bank.payment.received']),
+    };
     const background = sourceDispatcher(kept, dispatchThrough(dispatcher, senders), log);
     app.addHook('onClose', () => background.stop());
     const shared = { events: kept, kept: background.kick, metrics };
     if (hubspot) app.register(hubspotSourceRoutes, { prefix: '/sources/hubspot', source: hubspot, ...shared });
     if (pipedrive) app.register(pipedriveSourceRoutes, { prefix: '/sources/pipedrive', source: pipedrive, ...shared });
     if (salesforce) app.register(salesforceSourceRoutes, { prefix: '/sources/salesforce', source: salesforce, ...shared });
+    if (bank) {
+      const schemas = iso20022Schemas(bank.schemasDir);
+      const statements = bankStatements(pool, { accounts: bank.accounts, schemas, events: kept, imported: background.kick });
+      app.register(bankRoutes, { prefix: '/bank', statements, pool, authenticate, log: operators });
+      if (bank.statementDir) {
+        const folder = statementFolder(bank.statementDir, statements, log);
+        app.addHook('onClose', () => folder.stop());
+      }
+    }
   }
   app.register(sourceEventRoutes, { prefix: '/sources/events', events: kept, authenticate });
-  const operators = operatorLog(pool);
   const desk = taskDesk(client, tasks, pool, operators);
   app.register(taskRoutes, { prefix: '/tasks', desk, tasks, authenticate });
   app.register(decisionPages, { prefix: '/links', links, desk, tasks, pool });

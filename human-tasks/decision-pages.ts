@@ -1,16 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Pool } from 'pg';
 import type { TaskList } from '../activities/human-tasks/store';
-import { z } from 'zod';
 import { html } from '../activities/documents/html';
-import { plainText } from '../contracts/fields';
-import { Verdict } from '../contracts/human-tasks';
 import type { DecisionLinks } from '../codec/decision-links';
 import { Refusal } from '../web/errors';
-import { VERDICT_LABELS, acceptForms, decisionFields, page } from './pages';
+import { DecisionForm, VERDICT_LABELS, acceptForms, decisionFields, page } from './pages';
 import type { TaskDesk } from './desk';
-
-const decisionForm = z.object({ decision: Verdict, comment: plainText(2000).optional() });
 
 /**
  * The pages behind the one-click links in task e-mails: `GET /links/:token` shows the task and its choices, `POST`
@@ -49,14 +44,14 @@ export const decisionPages: FastifyPluginAsync<{ links: DecisionLinks; desk: Tas
       200,
       task!.title,
       html`<div class="card"><pre>${task!.details}</pre></div>
-        <form class="card" method="post">${decisionFields(task!.verdicts)}</form>`,
+        <form class="card" method="post">${decisionFields(task!.verdicts, task!.choices)}</form>`,
     );
   });
 
   app.post<{ Params: { token: string } }>('/:token', async (request, reply) => {
     const { refused, link } = await openTaskOf(request.params.token, reply);
     if (refused) return refused;
-    const form = decisionForm.safeParse(request.body);
+    const form = DecisionForm.safeParse(request.body);
     if (!form.success) return page(reply, 400, 'Choose a decision', html`<p>Go back and press one of the buttons.</p>`);
     const spent = await pool.query('INSERT INTO decision_links_used (link_id, task_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
       link!.linkId,

@@ -5,11 +5,10 @@ import { z } from 'zod';
 import { html } from '../activities/documents/html';
 import { email as emailAddress, plainText } from '../contracts/fields';
 import type { OutgoingEmail } from '../contracts/documents';
-import { Verdict } from '../contracts/human-tasks';
 import { processOfRun, processes } from '../definitions';
 import { Refusal } from '../web/errors';
 import type { Authenticate } from '../web/identity';
-import { VERDICT_LABELS, acceptForms, decisionFields, page } from './pages';
+import { DecisionForm, VERDICT_LABELS, acceptForms, decisionFields, page } from './pages';
 import type { TaskList } from '../activities/human-tasks/store';
 import type { TaskDesk } from './desk';
 import { type InboxSessions, SESSION_HOURS } from './sessions';
@@ -31,7 +30,6 @@ export interface InboxOptions {
   sendEmail?: (mail: OutgoingEmail) => Promise<unknown>;
 }
 
-const decisionForm = z.object({ decision: Verdict, comment: plainText(2000).optional() });
 const delegationForm = z.object({ to: emailAddress, comment: plainText(2000).optional() });
 const signInForm = z.object({ email: emailAddress });
 
@@ -385,7 +383,7 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
           task!.status === 'open'
             ? html`<h2>Your decision</h2>
                 <form class="card" method="post" action="/inbox/tasks/${encodeURIComponent(task!.taskId)}/decision">
-                  ${decisionFields(task!.verdicts)}
+                  ${decisionFields(task!.verdicts, task!.choices)}
                 </form>
                 <h2>Hand it to someone else</h2>
                 <form class="card" method="post" action="/inbox/tasks/${encodeURIComponent(task!.taskId)}/delegation">
@@ -432,7 +430,7 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
   };
 
   app.post<{ Params: { taskId: string } }>('/tasks/:taskId/decision', async (request, reply) => {
-    const form = decisionForm.safeParse(request.body);
+    const form = DecisionForm.safeParse(request.body);
     if (!form.success) return page(reply, 400, 'Choose a decision', html`<p>Go back and press one of the buttons.</p>`);
     return act(
       request,

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type SafeHtml, html } from '../activities/documents/html';
-import type { Verdict } from '../contracts/human-tasks';
+import { z } from 'zod';
+import { plainText } from '../contracts/fields';
+import { type TaskChoice, Verdict } from '../contracts/human-tasks';
 import { PAGE_STYLE } from './page-style';
 
 /** The pages officeflow serves people (the inbox, one-click decisions): plain HTML forms, no script. */
@@ -10,16 +12,49 @@ export const VERDICT_LABELS: Record<Verdict, string> = { approve: 'Approve', rej
 /** How each verdict's button looks: approving is the main action, rejecting the dangerous one. */
 const VERDICT_LOOKS: Record<Verdict, string> = { approve: 'primary', reject: 'danger', 'request-changes': 'secondary' };
 
-/** Forms arrive URL-encoded: their fields as an object. */
+/** Forms arrive URL-encoded: their fields as an object, a field sent more than once (checked boxes) as a list. */
 export function acceptForms(app: FastifyInstance): void {
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
-    done(null, Object.fromEntries(new URLSearchParams(body as string))),
-  );
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    const fields = new URLSearchParams(body as string);
+    done(
+      null,
+      Object.fromEntries(
+        [...new Set(fields.keys())].map((key) => [key, fields.getAll(key).length > 1 ? fields.getAll(key) : fields.get(key)]),
+      ),
+    );
+  });
 }
 
-/** The fields of a decision, wherever one is taken: a comment, and a button for each verdict the task allows. */
-export const decisionFields = (verdicts: Verdict[]) =>
-  html`<div class="field">
+/** A decision as its form sends it, wherever one is taken: a verdict, a comment, the choices ticked (one or several). */
+export const DecisionForm = z.object({
+  decision: Verdict,
+  comment: plainText(2000).optional(),
+  chosen: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((chosen) => (chosen === undefined ? undefined : [chosen].flat())),
+});
+
+/**
+ * The fields of a decision, wherever one is taken: a box for each choice the task offers (ticked ones go with an
+ * approval), a comment, and a button for each verdict the task allows.
+ */
+export const decisionFields = (verdicts: Verdict[], choices: TaskChoice[] | null = null) =>
+  html`${
+      choices
+        ? html`<fieldset class="field">
+            <legend>Choose</legend>
+            ${choices.map(
+              (choice, index) =>
+                html`<div>
+                  <input type="checkbox" id="choice-${index}" name="chosen" value="${choice.id}" />
+                  <label for="choice-${index}">${choice.label}</label>
+                </div>`,
+            )}
+          </fieldset>`
+        : html``
+    }
+    <div class="field">
       <label for="comment">Comment</label>
       <textarea id="comment" name="comment" rows="4" maxlength="2000"></textarea>
     </div>

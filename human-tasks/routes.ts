@@ -36,7 +36,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{
 
   app.post(
     '/:taskId/decision',
-    { schema: { params: taskParams, body: DecisionInput.pick({ decision: true, comment: true }) } },
+    { schema: { params: taskParams, body: DecisionInput.pick({ decision: true, comment: true, chosen: true }) } },
     async (request) => {
       const person = await authenticate(request.headers.authorization);
       return desk.decide(request.params.taskId, { decidedBy: person.email, ...request.body });

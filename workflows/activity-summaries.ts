@@ -25,6 +25,8 @@ const summaries: { [Name in keyof Activities]: (...args: Parameters<Activities[N
   printInvoice: (invoiceNumber) => `Print ${invoiceNumber} with its e-invoice`,
   recordPayment: ({ invoiceNumber }) => `Book a payment on ${invoiceNumber}`,
   issueCreditNote: ({ invoiceNumber, returnId }) => `Credit return ${returnId} against ${invoiceNumber}`,
+  matchPayment: ({ lineKey }) => `Match bank line ${lineKey} to open invoices`,
+  applyPayment: ({ payment, invoiceNumbers }) => `Apply bank line ${payment.lineKey} to ${invoiceNumbers.join(', ')}`,
   printCreditNote: (creditNoteNumber) => `Print credit note ${creditNoteNumber}`,
   postEntry: ({ entryKey }) => `Book journal entry ${entryKey}`,
   fetchWonDeal: ({ dealId, crm }) => `Fetch won deal ${dealId} from ${crm}`,

@@ -124,11 +124,18 @@ export function humanTasks(
 
   setHandler(
     decideTask,
-    ({ task: name, decidedBy, decision, comment }) => {
+    ({ task: name, decidedBy, decision, comment, chosen }) => {
       const task = tasks.get(name)!;
       // A task that opened for someone else (four eyes kept its assignee from it) is not decided on their behalf.
       const onBehalfOf = same(task.holder, task.openedFor) ? undefined : task.openedFor;
-      task.decision = { decision, decidedBy, ...(onBehalfOf ? { onBehalfOf } : {}), comment, escalated: task.escalated };
+      task.decision = {
+        decision,
+        decidedBy,
+        ...(onBehalfOf ? { onBehalfOf } : {}),
+        comment,
+        escalated: task.escalated,
+        ...(chosen?.length ? { chosen } : {}),
+      };
       task.closed = 'decided';
       if (observedWhenMade) {
         // Kept even when the run is cancelled right after: the decision was made, and the trail must say so.
@@ -142,10 +149,18 @@ export function humanTasks(
       return task.decision;
     },
     {
-      validator: ({ task: name, decidedBy, decision, comment }) => {
+      validator: ({ task: name, decidedBy, decision, comment, chosen }) => {
         const task = heldBy(name, decidedBy);
         const allowed = task.request.verdicts ?? DEFAULT_VERDICTS;
         if (!allowed.includes(decision)) throw ApplicationFailure.nonRetryable(`decision must be one of: ${allowed.join(', ')}`);
+        const offered = task.request.choices?.map((choice) => choice.id) ?? [];
+        const unknown = (chosen ?? []).filter((id: string) => !offered.includes(id));
+        if (unknown.length)
+          throw ApplicationFailure.nonRetryable(
+            `"${name}" offers no ${unknown.join(', ')}: choose among ${offered.join(', ') || 'nothing'}`,
+          );
+        if (offered.length && decision === 'approve' && !chosen?.length)
+          throw ApplicationFailure.nonRetryable(`approving "${name}" needs a choice: one or more of ${offered.join(', ')}`);
         refuse(duty.whyNot(task, decidedBy, decision === 'approve'));
         if (task.request.commentRequiredFor?.includes(decision) && !comment?.trim())
           throw ApplicationFailure.nonRetryable(`say why: "${decision}" on "${name}" needs a comment`, TASK_REFUSALS.commentRequired);
@@ -244,6 +259,7 @@ export function humanTasks(
           verdicts,
           commentRequiredFor: request.commentRequiredFor,
           team: request.waitingOn,
+          ...(request.choices ? { choices: request.choices } : {}),
         });
       // Opened to the end even if the caller stops waiting meanwhile, so a withdrawal never overtakes the insert.
       // Runs recorded before this change opened it cancellably.

@@ -14,8 +14,11 @@ async function nextNumber(db: PoolClient, series: 'invoice' | 'credit-note'): Pr
     'UPDATE number_series SET next_value = next_value + 1 WHERE series = $1 RETURNING prefix, next_value - 1 AS next_value',
     [series],
   );
-  return `${rows[0].prefix}${rows[0].next_value.padStart(6, '0')}`;
+  return seriesNumber(rows[0].prefix, rows[0].next_value);
 }
+
+/** A number of a series as printed: its prefix and six digits at least (`INV-000042`). */
+export const seriesNumber = (prefix: string, value: string | number) => `${prefix}${String(value).padStart(6, '0')}`;
 
 /** The standard VAT rate of a country valid today. */
 async function rateOn(db: PoolClient, country: string): Promise<string> {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { DEFAULT_VERDICTS, type TaskDecisionRecord, type TaskRecord, type Verdict } from '../../contracts/human-tasks';
+import { DEFAULT_VERDICTS, type TaskChoice, type TaskDecisionRecord, type TaskRecord, type Verdict } from '../../contracts/human-tasks';
 
 /**
  * The task list: every run's human tasks in PostgreSQL (`human_tasks`), the one place that table is written and read.
@@ -9,8 +9,8 @@ export function taskListActivities(pool: Pool) {
   return {
     async openTask(task: TaskRecord): Promise<void> {
       await pool.query(
-        `INSERT INTO human_tasks (task_id, workflow_id, title, details, assignee, deadline, verdicts, comment_required_for, team)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (task_id) DO NOTHING`,
+        `INSERT INTO human_tasks (task_id, workflow_id, title, details, assignee, deadline, verdicts, comment_required_for, team, choices)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (task_id) DO NOTHING`,
         [
           task.taskId,
           task.workflowId,
@@ -21,6 +21,7 @@ export function taskListActivities(pool: Pool) {
           task.verdicts ?? DEFAULT_VERDICTS,
           task.commentRequiredFor ?? [],
           task.team ?? null,
+          task.choices ? JSON.stringify(task.choices) : null,
         ],
       );
     },
@@ -36,10 +37,17 @@ export function taskListActivities(pool: Pool) {
 
     async closeTask(decision: TaskDecisionRecord): Promise<void> {
       await pool.query(
-        `UPDATE human_tasks SET status = 'decided', decision = $2, decided_by = $3, on_behalf_of = $4, comment = $5,
+        `UPDATE human_tasks SET status = 'decided', decision = $2, decided_by = $3, on_behalf_of = $4, comment = $5, chosen = $6,
                 decided_at = coalesce(decided_at, now())
           WHERE task_id = $1`,
-        [decision.taskId, decision.decision, decision.decidedBy, decision.onBehalfOf ?? null, decision.comment ?? null],
+        [
+          decision.taskId,
+          decision.decision,
+          decision.decidedBy,
+          decision.onBehalfOf ?? null,
+          decision.comment ?? null,
+          decision.chosen ?? null,
+        ],
       );
     },
 
@@ -61,6 +69,8 @@ export interface ListedTask {
   escalated: boolean;
   verdicts: Verdict[];
   commentRequiredFor: Verdict[];
+  /** What the assignee chooses among when approving, if the task offers choices. */
+  choices: TaskChoice[] | null;
   status: 'open' | 'decided' | 'withdrawn';
   decision: Verdict | null;
 }
@@ -78,7 +88,7 @@ export interface TaskHistoryEntry {
 }
 
 const LISTED = `task_id AS "taskId", workflow_id AS "workflowId", title, details, assignee, deadline, escalated, verdicts,
-  comment_required_for AS "commentRequiredFor", status, decision`;
+  comment_required_for AS "commentRequiredFor", choices, status, decision`;
 
 /** What people and operators read of the task list: the task API, the inbox, one-click pages, the metrics. */
 export function taskList(pool: Pool) {

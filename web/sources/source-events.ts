@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { Refusal } from '../errors';
 
@@ -83,11 +83,11 @@ const GIVE_UP_AFTER = '24 hours';
  */
 export function sourceEvents(pool: Pool) {
   return {
-    /** Keeps a delivery's events; how many were new (the rest were sent before). */
-    async keep(source: string, events: SourceEvent[]): Promise<number> {
+    /** Keeps a delivery's events (in `db`'s transaction, where given); how many were new (the rest were sent before). */
+    async keep(source: string, events: SourceEvent[], db: Pool | PoolClient = pool): Promise<number> {
       if (events.length === 0) return 0;
       const outcome = (event: SourceEvent) => (event.refused ? 'refused' : event.type ? 'pending' : 'ignored');
-      const { rowCount } = await pool.query(
+      const { rowCount } = await db.query(
         `INSERT INTO source_events (source, event_key, object_id, occurred_at, event_type, data, outcome, reason)
          SELECT $1, * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[], $7::text[], $8::text[])
          ON CONFLICT (source, event_key) DO NOTHING`,

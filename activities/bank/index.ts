@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { commaList } from '../../config/fields';
+import { company } from '../../config/company';
+import { defineSystem } from '../system';
+import { paymentAllocation } from './allocation';
+import { paymentMatching } from './matching';
+
+/** The bank's settings: which accounts are ours, where statements arrive, which schemas check them. */
+export const BankSettings = z.object({
+  /** Our accounts (IBANs) whose statements officeflow takes, besides the company's own (`config/company.ts`). */
+  BANK_ACCOUNTS: commaList.transform((accounts) => [
+    ...new Set([company.iban, ...accounts].map((account) => account.replace(/\s/g, '').toUpperCase())),
+  ]),
+  /** A folder the intake watches for statement files (camt.053/054, MT940) the bank's software drops there. */
+  BANK_STATEMENT_DIR: z.string().min(1).optional(),
+  /** ISO 20022 schemas (`camt.053.001.02.xsd`, …) besides those officeflow fetches, to check statements against. */
+  BANK_SCHEMAS_DIR: z.string().min(1).optional(),
+});
+export type BankSettings = z.infer<typeof BankSettings>;
+
+/**
+ * The bank: statements come in at the intake (`activities/bank/statements.ts`); cash application matches each payment
+ * to open invoices and applies it, here, in PostgreSQL.
+ */
+export default defineSystem({
+  name: 'bank',
+  settings: BankSettings,
+  connect: (_settings, { pool }) => ({
+    activities: { ...paymentMatching(pool), ...paymentAllocation(pool) },
+  }),
+});

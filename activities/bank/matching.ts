@@ -1,0 +1,225 @@
+import type { Pool } from 'pg';
+import type { BankPayment, InvoiceCandidate, PaymentMatch } from '../../contracts/bank';
+import { creditorReference } from '../../contracts/billing';
+import { formatMoney, money, toDecimal } from '../../contracts/money';
+import { orderToCashRunId } from '../../contracts/order';
+import { seriesNumber } from '../back-office/invoices';
+
+/**
+ * How sure officeflow is of a match, by what it rests on: a reference the payer gave (a structured RF creditor
+ * reference, one in the text, the invoice's number), else the amount with who paid (an IBAN the customer paid from
+ * before, a name like the customer's), else the amount alone.
+ */
+export const CONFIDENCE = {
+  structuredReference: 1,
+  referenceInText: 0.98,
+  invoiceNumberInText: 0.95,
+  amountAndKnownAccount: 0.9,
+  amountAndName: 0.8,
+  /** A reference to an invoice already settled: a payment twice, perhaps; a person looks. */
+  settledInvoice: 0.6,
+  amountOnly: 0.5,
+  payerOnly: 0.4,
+  nearAmount: 0.2,
+};
+
+/** The ISO 11649 creditor references in a text whose check digits hold, as printed (perhaps in groups of four) or not. */
+export function creditorReferencesIn(text: string): string[] {
+  const found = new Set<string>();
+  for (const match of text.toUpperCase().matchAll(/RF\d{2}(?: ?[A-Z0-9]){1,21}/g)) {
+    const compact = match[0].replace(/ /g, '');
+    // The longest that holds: the match may have run on into the next word.
+    for (let end = compact.length; end >= 5; end--) {
+      const candidate = compact.slice(0, end);
+      if (creditorReference(candidate.slice(4)) === candidate) {
+        found.add(candidate);
+        break;
+      }
+    }
+  }
+  return [...found];
+}
+
+/** Invoice numbers of a series written in a text, however the payer spaced them (`INV-000042`, `inv 42`, `INV42`). */
+export function invoiceNumbersIn(text: string, prefix: string): string[] {
+  const letters = prefix.replace(/[^A-Za-z]/g, '');
+  if (!letters) return [];
+  const pattern = new RegExp(`\\b${letters}[-\\s/]?0*(\\d{1,12})\\b`, 'gi');
+  return [...new Set([...text.matchAll(pattern)].map((match) => seriesNumber(prefix, match[1])))];
+}
+
+const LEGAL_FORMS = new Set([
+  'gmbh',
+  'ag',
+  'kg',
+  'ohg',
+  'ug',
+  'ev',
+  'co',
+  'ltd',
+  'limited',
+  'inc',
+  'llc',
+  'plc',
+  'sa',
+  'sas',
+  'sarl',
+  'srl',
+  'spa',
+  'bv',
+  'nv',
+  'ab',
+  'as',
+  'oy',
+  'the',
+  'und',
+  'and',
+]);
+const wordsOf = (name: string) =>
+  new Set(
+    name
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((word) => word.length >= 2 && !LEGAL_FORMS.has(word)),
+  );
+
+/** Whether a payer's name is the customer's: most of the shorter name's words (legal forms aside) are in the other. */
+export function sameName(payer: string, customer: string): boolean {
+  const [a, b] = [wordsOf(payer), wordsOf(customer)];
+  const shared = [...a].filter((word) => b.has(word));
+  return shared.some((word) => word.length >= 3) && shared.length / Math.min(a.size, b.size) >= 0.6;
+}
+
+interface InvoiceRow {
+  invoice_number: string;
+  currency: string;
+  outstanding: string;
+  payment_reference: string | null;
+  customer_number: string;
+  company_name: string;
+  customer_iban: string | null;
+  deal_id: string;
+}
+
+/** An invoice as a candidate for a payment: refused where its currency is not the payment's. */
+const candidateOf = (row: InvoiceRow, payment: BankPayment, reasons: string[], confidence: number): InvoiceCandidate => ({
+  invoiceNumber: row.invoice_number,
+  customerName: row.company_name,
+  outstanding: money(row.outstanding, row.currency),
+  workflowId: orderToCashRunId({ dealId: row.deal_id }),
+  reasons,
+  confidence,
+  ...(row.currency !== payment.amount.currency
+    ? { refused: `the invoice is in ${row.currency}, the payment in ${payment.amount.currency}: officeflow never converts` }
+    : {}),
+});
+
+const INVOICES = `SELECT b.invoice_number, b.currency, b.outstanding::text, b.payment_reference, b.customer_number, c.company_name,
+                         c.iban AS customer_iban, o.deal_id
+                    FROM invoice_balances b JOIN customers c USING (customer_number) JOIN sales_orders o USING (order_number)`;
+
+/** The invoices a payment may settle, each with why and how sure; and the ones officeflow would apply it to. */
+export function paymentMatching(pool: Pool) {
+  /** The ten open invoices of the payment's currency whose balance is nearest its amount. */
+  const nearest = async (payment: BankPayment): Promise<InvoiceCandidate[]> => {
+    const { rows } = await pool.query<InvoiceRow>(
+      `${INVOICES} WHERE b.outstanding > 0 AND b.currency = $2 ORDER BY abs(b.outstanding - $1::numeric), b.invoice_number LIMIT 10`,
+      [toDecimal(payment.amount), payment.amount.currency],
+    );
+    return rows.map((row) =>
+      candidateOf(row, payment, [`open, ${formatMoney(money(row.outstanding, row.currency))} owed`], CONFIDENCE.nearAmount),
+    );
+  };
+
+  return {
+    async matchPayment(payment: BankPayment): Promise<PaymentMatch> {
+      const { amount } = payment;
+      const said = [payment.reference, payment.text].filter(Boolean).join(' ');
+      const structured = payment.reference ? creditorReferencesIn(payment.reference) : [];
+      const references = [...new Set([...structured, ...creditorReferencesIn(said)])];
+      const { rows: series } = await pool.query<{ prefix: string }>(`SELECT prefix FROM number_series WHERE series = 'invoice'`);
+      const numbers = invoiceNumbersIn(said, series[0]?.prefix ?? 'INV-');
+      const candidate = (row: InvoiceRow, reasons: string[], confidence: number) => candidateOf(row, payment, reasons, confidence);
+
+      // What the payer referred to.
+      if (references.length || numbers.length) {
+        const { rows } = await pool.query<InvoiceRow>(`${INVOICES} WHERE b.payment_reference = ANY($1) OR b.invoice_number = ANY($2)`, [
+          references,
+          numbers,
+        ]);
+        if (rows.length) {
+          const candidates = rows.map((row) => {
+            const byReference = row.payment_reference && references.includes(row.payment_reference);
+            const confidence = !byReference
+              ? CONFIDENCE.invoiceNumberInText
+              : structured.includes(row.payment_reference!)
+                ? CONFIDENCE.structuredReference
+                : CONFIDENCE.referenceInText;
+            const reasons = [
+              byReference ? `its reference ${row.payment_reference} is on the payment` : `its number ${row.invoice_number} is in the text`,
+              ...(money(row.outstanding, row.currency).amount === 0 ? ['it is settled already'] : []),
+            ];
+            return candidate(row, reasons, money(row.outstanding, row.currency).amount === 0 ? CONFIDENCE.settledInvoice : confidence);
+          });
+          const usable = candidates.every((c) => !c.refused);
+          const confidence = Math.min(...candidates.map((c) => c.confidence));
+          return {
+            candidates,
+            ...(usable
+              ? {
+                  proposal: {
+                    invoiceNumbers: candidates.map((c) => c.invoiceNumber),
+                    confidence,
+                    reason: candidates.map((c) => `${c.invoiceNumber}: ${c.reasons.join(', ')}`).join('; '),
+                  },
+                }
+              : {}),
+          };
+        }
+      }
+
+      // Who paid and how much: the open invoices of this amount, and those of a customer who paid from this IBAN.
+      const { rows } = await pool.query<InvoiceRow & { known_account: boolean }>(
+        `WITH payers AS (
+           SELECT customer_number FROM customers WHERE $3::text IS NOT NULL AND replace(upper(iban), ' ', '') = $3
+           UNION SELECT i.customer_number FROM payment_allocations a JOIN bank_lines l USING (line_key) JOIN invoices i USING (invoice_number)
+                  WHERE $3::text IS NOT NULL AND l.counterparty_iban = $3)
+         ${INVOICES.replace('SELECT', 'SELECT (b.customer_number IN (SELECT customer_number FROM payers)) AS known_account,')}
+          WHERE b.outstanding > 0 AND (b.outstanding = $1::numeric AND b.currency = $2 OR b.customer_number IN (SELECT customer_number FROM payers))
+          ORDER BY b.invoice_number LIMIT 20`,
+        [toDecimal(amount), amount.currency, payment.payerIban?.replace(/\s/g, '').toUpperCase() ?? null],
+      );
+      const scored = rows.map((row) => {
+        const exact = row.currency === amount.currency && money(row.outstanding, row.currency).amount === amount.amount;
+        const named = Boolean(payment.payerName && sameName(payment.payerName, row.company_name));
+        const reasons = [
+          ...(exact ? [`it still owes ${formatMoney(amount)}, the amount paid`] : []),
+          ...(row.known_account ? [`${row.company_name} paid from ${payment.payerIban} before`] : []),
+          ...(named ? [`the payer ${payment.payerName} is named like ${row.company_name}`] : []),
+        ];
+        const confidence =
+          exact && row.known_account
+            ? CONFIDENCE.amountAndKnownAccount
+            : exact && named
+              ? CONFIDENCE.amountAndName
+              : exact
+                ? CONFIDENCE.amountOnly
+                : CONFIDENCE.payerOnly;
+        return candidate(row, reasons, confidence);
+      });
+      // Nothing at all: the open invoices of the currency nearest the amount, for a person to choose among.
+      const candidates = scored.length ? scored : await nearest(payment);
+      candidates.sort((a, b) => b.confidence - a.confidence || a.invoiceNumber.localeCompare(b.invoiceNumber));
+      const [best, second] = candidates;
+      const clear = best && !best.refused && best.confidence > (second?.confidence ?? 0);
+      return {
+        candidates,
+        ...(clear
+          ? { proposal: { invoiceNumbers: [best.invoiceNumber], confidence: best.confidence, reason: best.reasons.join(', ') } }
+          : {}),
+      };
+    },
+  };
+}

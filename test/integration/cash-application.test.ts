@@ -1,0 +1,244 @@
+import { type Booking, type StatementToWrite, camtStatement, mt940Statement } from '../../activities/bank/stand-in';
+import type { CashApplicationSettings } from '../../contracts/bank';
+import { type Money, money } from '../../contracts/money';
+import type { OrderToCashResult } from '../../contracts/order';
+import { type DealDesk, dealDesk, orderToCashTestSettings } from '../support/deals';
+import { TEST_OPERATOR, type TestEngine, eventually, startTestEngine, uniqueId } from '../support/engine';
+
+/**
+ * Cash application on the real stack: statements as a bank writes them (camt.053 in both versions banks send, MT940),
+ * uploaded as an operator does; each customer payment matched to the invoices it pays (by RF reference, by invoice
+ * number, by amount for Finance to choose) and applied, so those orders' runs book it and end paid. Re-imported
+ * statements, reversals and bank charges book nothing.
+ */
+
+const OUR_ACCOUNT = 'DE89370400440532013000';
+const finance = 'receivables@finance.test';
+const cashSettings: CashApplicationSettings = { financeEmail: finance, applyWithin: '1 hour', applyAtConfidence: 0.9 };
+
+let engine: TestEngine;
+let desk: DealDesk;
+beforeAll(async () => {
+  engine = await startTestEngine({ settings: { 'order-to-cash': orderToCashTestSettings, 'cash-application': cashSettings } });
+  desk = dealDesk(engine);
+});
+afterAll(() => engine.stop());
+
+interface Invoiced {
+  dealId: string;
+  workflowId: string;
+  invoiceNumber: string;
+  reference: string;
+  gross: Money;
+  customerName: string;
+}
+
+/** An order taken to its invoice, waiting for payment: a price of its own, so no other test's invoice owes the same. */
+async function invoicedOrder(unitPrice = 100 + Math.floor(Math.random() * 90_000) / 100): Promise<Invoiced> {
+  const d = desk.deal(await desk.product(5), { unitPrice });
+  expect((await desk.send('crm.deal.closed_won', d.event.data as Record<string, unknown>)).status).toBe(202);
+  await desk.deliver(d);
+  await desk.atStep(d.workflowId, 'awaiting-payment');
+  const { rows } = await engine.pool.query(
+    `SELECT i.invoice_number, i.payment_reference, i.gross_total::text AS gross, c.company_name
+       FROM invoices i JOIN sales_orders o USING (order_number) JOIN customers c ON c.customer_number = i.customer_number WHERE o.deal_id = $1`,
+    [d.dealId],
+  );
+  const [invoice] = rows;
+  return {
+    dealId: d.dealId,
+    workflowId: d.workflowId,
+    invoiceNumber: invoice.invoice_number,
+    reference: invoice.payment_reference,
+    gross: money(invoice.gross, 'EUR'),
+    customerName: invoice.company_name,
+  };
+}
+
+/** Uploads a statement file as an operator does: the intake's answer. */
+async function upload(name: string, content: string, as = TEST_OPERATOR) {
+  const response = await fetch(`${engine.intakeUrl}/bank/statements?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/xml', ...(await engine.signedInAs(as)) },
+    body: content,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const paid = (invoice: Invoiced) => desk.handle(invoice.workflowId).result() as Promise<OrderToCashResult>;
+const paymentsOn = async (invoice: Invoiced) =>
+  (await engine.pool.query(`SELECT payment_id, amount::text FROM payments WHERE invoice_number = $1`, [invoice.invoiceNumber])).rows;
+const sum = (...amounts: Money[]): Money => ({ amount: amounts.reduce((total, m) => total + m.amount, 0), currency: 'EUR' });
+
+/** A statement of ours, with a bank's noise around the payments: the account's charges and a reversed transfer. */
+const statementOf = (bookings: Array<Omit<Booking, 'bookedOn' | 'credit'>>): StatementToWrite => {
+  const today = new Date().toISOString().slice(0, 10);
+  const ref = () => uniqueId('BR').toUpperCase().slice(0, 16);
+  return {
+    account: OUR_ACCOUNT,
+    statementId: uniqueId('STMT'),
+    bookings: [
+      ...bookings.map((b) => ({ ...b, credit: true, bookedOn: today })),
+      {
+        amount: { amount: 1290, currency: 'EUR' },
+        credit: false,
+        bookedOn: today,
+        bankReference: ref(),
+        bankCode: 'ACMT/MDOP/CHRG',
+        text: 'Kontoführung',
+      },
+      {
+        amount: { amount: 4711, currency: 'EUR' },
+        credit: true,
+        reversal: true,
+        bookedOn: today,
+        bankReference: ref(),
+        counterpartyName: 'Somebody Else Ltd',
+        text: 'RUECKBUCHUNG',
+      },
+    ],
+  };
+};
+
+it('settles three invoices from a camt.053: by RF reference, by invoice number in the text, and two by one transfer; once however often it comes', async () => {
+  const [a, b, c, d] = [await invoicedOrder(), await invoicedOrder(), await invoicedOrder(), await invoicedOrder()];
+  const ref = () => uniqueId('BR').toUpperCase().slice(0, 16);
+  const statement = statementOf([
+    {
+      amount: a.gross,
+      bankReference: ref(),
+      counterpartyName: a.customerName,
+      counterpartyIban: 'DE02120300000000202051',
+      reference: a.reference,
+    },
+    { amount: b.gross, bankReference: ref(), counterpartyName: 'Accounts Payable', text: `Invoice ${b.invoiceNumber}, thank you` },
+    {
+      amount: sum(c.gross, d.gross),
+      bankReference: ref(),
+      counterpartyName: c.customerName,
+      text: `Rg. ${c.invoiceNumber} + ${d.invoiceNumber}`,
+    },
+  ]);
+  const file = camtStatement(statement, { version: '08' });
+
+  const imported = await upload('statement-053-08.xml', file);
+  expect(imported).toMatchObject({
+    status: 201,
+    body: { outcome: 'imported', checkedAgainst: 'camt.053.001.08', newLines: { payment: 3, charges: 1, reversal: 1 }, knownLines: 0 },
+  });
+  for (const invoice of [a, b, c, d]) expect(await paid(invoice)).toMatchObject({ outcome: 'paid' });
+  // The ledger booked each payment on the bank account; the combined transfer is split over its two invoices.
+  for (const invoice of [a, b, c, d])
+    expect(await paymentsOn(invoice)).toEqual([{ payment_id: expect.stringMatching(/^BL-/), amount: expect.any(String) }]);
+  expect((await desk.ledgerFor(c.invoiceNumber)).find((row) => row.account.startsWith('1200'))).toMatchObject({
+    credit: c.gross.amount / 100,
+  });
+
+  // The same file again, and an overlapping camt.054 of the same bookings: nothing new, nothing booked twice.
+  expect(await upload('statement-053-08-again.xml', file)).toMatchObject({ status: 200, body: { alreadyImported: true } });
+  expect(await upload('notification.xml', camtStatement(statement, { notification: true }))).toMatchObject({
+    status: 201,
+    body: { newLines: {}, knownLines: 5 },
+  });
+  for (const invoice of [a, b, c, d]) expect(await paymentsOn(invoice)).toHaveLength(1);
+  // The reversal and the charges were read for what they are: no cash application began for them.
+  const { rows } = await engine.pool.query(
+    `SELECT l.kind, count(s.event_key)::int AS applications FROM bank_lines l LEFT JOIN source_events s ON s.source = 'bank' AND s.event_key = l.line_key
+      WHERE l.statement_id = $1 GROUP BY l.kind ORDER BY l.kind`,
+    [statement.statementId],
+  );
+  expect(rows).toEqual([
+    { kind: 'charges', applications: 0 },
+    { kind: 'payment', applications: 3 },
+    { kind: 'reversal', applications: 0 },
+  ]);
+});
+
+it('settles invoices from an MT940 and a camt.053.001.02 the same way', async () => {
+  const [a, b] = [await invoicedOrder(), await invoicedOrder()];
+  const ref = () => uniqueId('BR').toUpperCase().slice(0, 16);
+  const mt940 = mt940Statement(
+    statementOf([{ amount: a.gross, bankReference: ref(), counterpartyName: a.customerName, text: `${a.reference} thanks` }]),
+  );
+  expect(await upload('statement.sta', mt940)).toMatchObject({
+    status: 201,
+    body: { format: 'mt940', newLines: { payment: 1, charges: 1, reversal: 1 } },
+  });
+  const camt02 = camtStatement(statementOf([{ amount: b.gross, bankReference: ref(), reference: b.reference }]), { version: '02' });
+  expect(await upload('statement-053-02.xml', camt02)).toMatchObject({ status: 201, body: { format: 'camt.053.001.02' } });
+  for (const invoice of [a, b]) expect(await paid(invoice)).toMatchObject({ outcome: 'paid' });
+});
+
+it('asks Finance about a payment it cannot place, listing the candidates; Finance’s choice settles the right run', async () => {
+  // Two customers owe the same: a transfer of that amount with no reference could be either's.
+  const price = 100 + Math.floor(Math.random() * 90_000) / 100;
+  const [a, b] = [await invoicedOrder(price), await invoicedOrder(price)];
+  const statement = statementOf([
+    { amount: a.gross, bankReference: uniqueId('BR').toUpperCase().slice(0, 16), counterpartyName: 'J. Smith', text: 'Payment' },
+  ]);
+  expect((await upload('ambiguous.xml', camtStatement(statement))).status).toBe(201);
+
+  const task = await eventually(async () => {
+    const { rows } = await engine.pool.query(
+      `SELECT task_id, choices FROM human_tasks WHERE assignee = $1 AND status = 'open' AND title LIKE $2`,
+      [finance, `%${statement.bookings[0].bankReference}%`],
+    );
+    return rows[0] as { task_id: string; choices: Array<{ id: string; label: string }> } | undefined;
+  }, 'the task for Finance');
+  expect(task.choices.map((choice) => choice.id)).toEqual(expect.arrayContaining([a.invoiceNumber, b.invoiceNumber]));
+  expect(task.choices.find((choice) => choice.id === b.invoiceNumber)!.label).toContain('the amount paid');
+
+  const asFinance = async (body: object) => {
+    const response = await fetch(`${engine.intakeUrl}/tasks/${encodeURIComponent(task.task_id)}/decision`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await engine.signedInAs(finance)) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  // Approving needs a choice, among those offered.
+  expect(await asFinance({ decision: 'approve' })).toMatchObject({
+    status: 400,
+    body: { message: expect.stringContaining('needs a choice') },
+  });
+  expect((await asFinance({ decision: 'approve', chosen: ['INV-999999'] })).status).toBe(400);
+  expect(await asFinance({ decision: 'approve', chosen: [b.invoiceNumber], comment: 'J. Smith pays for B' })).toMatchObject({
+    status: 200,
+  });
+  expect(await paid(b)).toMatchObject({ outcome: 'paid' });
+  expect(await paymentsOn(a)).toEqual([]);
+  const { rows } = await engine.pool.query(`SELECT applied_by, reason FROM payment_allocations WHERE invoice_number = $1`, [
+    b.invoiceNumber,
+  ]);
+  expect(rows).toEqual([{ applied_by: finance, reason: expect.stringContaining('J. Smith pays for B') }]);
+});
+
+it('refuses a malformed statement and one for an account not ours, naming the file and the element, and books nothing', async () => {
+  const a = await invoicedOrder();
+  const good = camtStatement(
+    statementOf([{ amount: a.gross, bankReference: uniqueId('BR').toUpperCase().slice(0, 16), reference: a.reference }]),
+  );
+  const broken = good.replace(/<Amt Ccy="EUR">([\d.]+)<\/Amt>/, '<Amt Ccy="EUR">1x$1</Amt>');
+  const refused = await upload('broken.xml', broken);
+  expect(refused).toMatchObject({
+    status: 422,
+    body: { error: 'statement_refused', message: expect.stringMatching(/^broken\.xml: line \d+ .*Element 'Amt'/) },
+  });
+  const foreign = await upload('foreign.xml', good.replace(OUR_ACCOUNT, 'DE02500105170137075030'));
+  expect(foreign).toMatchObject({
+    status: 422,
+    body: { message: 'foreign.xml: account DE02500105170137075030 is not one of ours (BANK_ACCOUNTS)' },
+  });
+  // Kept for a person to read, with why; nothing of them booked.
+  const { rows } = await engine.pool.query(
+    `SELECT file_name, outcome FROM bank_statement_files WHERE file_id = ANY($1) ORDER BY file_name`,
+    [[refused.body.fileId, foreign.body.fileId]],
+  );
+  expect(rows).toEqual([
+    { file_name: 'broken.xml', outcome: 'refused' },
+    { file_name: 'foreign.xml', outcome: 'refused' },
+  ]);
+  expect(await paymentsOn(a)).toEqual([]);
+  // Only operators (and cash application's owners) import statements.
+  expect((await upload('good.xml', good, 'someone@customer.test')).status).toBe(403);
+});

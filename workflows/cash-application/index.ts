@@ -1,0 +1,99 @@
+import { getExternalWorkflowHandle, isCancellation, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { CashApplicationInput, CashApplicationResult, InvoiceCandidate, PaymentAllocation, PaymentMatch } from '../../contracts/bank';
+import { formatMoney } from '../../contracts/money';
+import { humanTasks } from '../human-tasks';
+import { paymentReceived } from '../order-to-cash/messages';
+import { trackProgress } from '../progress';
+import { quickStep } from '../retry-profiles';
+
+const { matchPayment, applyPayment, recordPayment } = proxyActivities<Activities>(quickStep);
+
+/** A candidate as Finance reads it on the task: the invoice, what it owes, why, and how sure officeflow is. */
+const described = (c: InvoiceCandidate) =>
+  `${c.invoiceNumber} · ${c.customerName} · owes ${formatMoney(c.outstanding)} · ${c.reasons.join(', ') || 'no reason'} ` +
+  `(${Math.round(c.confidence * 100)}%)${c.refused ? ` · cannot be chosen: ${c.refused}` : ''}`;
+
+/**
+ * Cash application: a customer's payment from a bank statement is matched to the open invoices it pays and applied to
+ * them. A process of its own rather than a step of order-to-cash, because a payment comes before anyone knows which
+ * order it is for, one transfer may settle the invoices of several orders, and some need a person to decide.
+ *
+ * 1. Match: by the RF reference the invoice carries, the invoice number in the text, or the amount and who paid.
+ * 2. Officeflow applies it when it is sure enough (`applyAtConfidence`); else Finance gets a task listing the
+ *    candidates and why, and chooses (or leaves it unapplied, saying why). A payment in another currency than the
+ *    invoice is never converted: Finance decides.
+ * 3. Apply: each invoice takes what it owes, the last the rest (an over-payment, booked as the customer's credit);
+ *    each order-to-cash run hears of its share as a payment, so dunning stops, the ledger books it and the CRM hears.
+ */
+export async function cashApplication({ payment, settings }: CashApplicationInput): Promise<CashApplicationResult> {
+  const progress = trackProgress('matching');
+  const ask = humanTasks(progress);
+
+  const match: PaymentMatch = await matchPayment(payment);
+  const { proposal } = match;
+  let application: { invoiceNumbers: string[]; confidence: number; reason: string; appliedBy: string } | undefined =
+    proposal && proposal.confidence >= settings.applyAtConfidence ? { ...proposal, appliedBy: 'officeflow' } : undefined;
+
+  if (!application) {
+    const choosable = match.candidates.filter((c) => !c.refused);
+    const decision = await ask({
+      name: 'apply-payment',
+      title: `Apply ${formatMoney(payment.amount)} from ${payment.payerName ?? 'an unnamed payer'} (${payment.bankReference})`,
+      details: [
+        `Booked ${payment.bookedOn} on ${payment.account}: ${formatMoney(payment.amount)}`,
+        `from ${payment.payerName ?? 'an unnamed payer'}${payment.payerIban ? ` (${payment.payerIban})` : ''}.`,
+        `Reference: ${payment.reference ?? 'none'}. Text: ${payment.text ?? 'none'}.`,
+        '',
+        proposal
+          ? `officeflow would apply it to ${proposal.invoiceNumbers.join(', ')} (${Math.round(proposal.confidence * 100)}%: ${proposal.reason}), too unsure to do so itself.`
+          : 'officeflow found no invoice it could apply it to by itself.',
+        '',
+        'Candidates:',
+        ...(match.candidates.length ? match.candidates.map((c) => `- ${described(c)}`) : ['- none']),
+        '',
+        'Approve with the invoices it pays, in the order they are to be settled (the last takes any rest as credit), or reject to leave it unapplied, saying why.',
+      ].join('\n'),
+      assignee: settings.financeEmail,
+      waitingOn: 'Finance',
+      deadline: settings.applyWithin,
+      reminder: settings.reminder,
+      ...(choosable.length ? { choices: choosable.map((c) => ({ id: c.invoiceNumber, label: described(c) })) } : { verdicts: ['reject'] }),
+      commentRequiredFor: ['reject'],
+    });
+    if (decision.decision !== 'approve') {
+      progress.enterStep('left-unapplied');
+      return { outcome: 'left-unapplied', invoiceNumbers: [], appliedBy: decision.decidedBy };
+    }
+    const chosen = decision.chosen ?? [];
+    application = {
+      invoiceNumbers: chosen,
+      confidence: 1,
+      reason: `chosen by ${decision.decidedBy}${decision.comment ? `: ${decision.comment}` : ''}`,
+      appliedBy: decision.decidedBy,
+    };
+  }
+
+  progress.enterStep('applying');
+  const allocations = await applyPayment({ payment, ...application });
+  for (const allocation of allocations) await tellOrder(allocation);
+  progress.enterStep('applied');
+  return { outcome: 'applied', invoiceNumbers: allocations.map((a) => a.invoiceNumber), appliedBy: application.appliedBy };
+}
+
+/**
+ * Tells an order-to-cash run of its share, as a payment it books; a run that has ended (paid already, its return
+ * window closed) cannot hear, so its share is booked here instead: as a payment beyond what is owed, the customer's
+ * credit.
+ */
+async function tellOrder(allocation: PaymentAllocation): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(allocation.workflowId).signal(paymentReceived, {
+      paymentId: allocation.paymentId,
+      amount: allocation.amount,
+    });
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    await recordPayment({ paymentId: allocation.paymentId, amount: allocation.amount, invoiceNumber: allocation.invoiceNumber });
+  }
+}
