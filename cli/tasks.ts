@@ -82,20 +82,27 @@ export function addTaskCommands(program: Command, config: () => Config): void {
     .option('--as <email>', 'who decides, where officeflow signs tokens itself: the task’s assignee')
     .addOption(tokenOption())
     .option('--comment <text>', 'why')
+    .option('--choose <ids...>', 'what you choose, where the task offers choices (the invoices a payment pays, in order)')
     .option('--intake <url>', 'the engine to ask (default: the local one)')
     .option('--json', 'print JSON, for scripts')
-    .action(async (taskId: string, decision: string, options: Identity & OutputOptions & { comment?: string; intake?: string }) => {
-      const url = new URL(`/tasks/${encodeURIComponent(taskId)}/decision`, options.intake ?? localIntakeUrl(config()));
-      const body = JSON.stringify({ decision, comment: options.comment });
-      const decided = await call(url.href, await tokenFor(config(), options), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-      });
-      answer(
-        options,
-        decided as { taskId: string; decision: string; decidedBy: string },
-        (d) => `${d.taskId}: ${d.decision} by ${d.decidedBy}`,
-      );
-    });
+    .action(
+      async (
+        taskId: string,
+        decision: string,
+        options: Identity & OutputOptions & { comment?: string; choose?: string[]; intake?: string },
+      ) => {
+        const url = new URL(`/tasks/${encodeURIComponent(taskId)}/decision`, options.intake ?? localIntakeUrl(config()));
+        const body = JSON.stringify({ decision, comment: options.comment, chosen: options.choose });
+        const decided = await call(url.href, await tokenFor(config(), options), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        answer(
+          options,
+          decided as { taskId: string; decision: string; decidedBy: string },
+          (d) => `${d.taskId}: ${d.decision} by ${d.decidedBy}`,
+        );
+      },
+    );
 }

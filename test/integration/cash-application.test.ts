@@ -68,6 +68,12 @@ async function upload(name: string, content: string, as = TEST_OPERATOR) {
 const paid = (invoice: Invoiced) => desk.handle(invoice.workflowId).result() as Promise<OrderToCashResult>;
 const paymentsOn = async (invoice: Invoiced) =>
   (await engine.pool.query(`SELECT payment_id, amount::text FROM payments WHERE invoice_number = $1`, [invoice.invoiceNumber])).rows;
+/** The cash application that applied a payment to the invoice, once it has finished. */
+async function applicationOf(invoice: Invoiced) {
+  const { rows } = await engine.pool.query(`SELECT line_key FROM payment_allocations WHERE invoice_number = $1`, [invoice.invoiceNumber]);
+  const workflowId = `cash-application-${rows[0].line_key}`;
+  return { workflowId, result: await desk.handle(workflowId).result() };
+}
 const sum = (...amounts: Money[]): Money => ({ amount: amounts.reduce((total, m) => total + m.amount, 0), currency: 'EUR' });
 
 /** A statement of ours, with a bank's noise around the payments: the account's charges and a reversed transfer. */
@@ -133,6 +139,12 @@ it('settles three invoices from a camt.053: by RF reference, by invoice number i
   expect((await desk.ledgerFor(c.invoiceNumber)).find((row) => row.account.startsWith('1200'))).toMatchObject({
     credit: c.gross.amount / 100,
   });
+  const byReference = await applicationOf(a);
+  expect(byReference.result).toEqual({ outcome: 'applied', invoiceNumbers: [a.invoiceNumber], appliedBy: 'officeflow' });
+  await engine.keepHistory(byReference.workflowId, 'applied-by-reference');
+  const twoInvoices = await applicationOf(c);
+  expect(twoInvoices.result).toMatchObject({ invoiceNumbers: [c.invoiceNumber, d.invoiceNumber] });
+  await engine.keepHistory(twoInvoices.workflowId, 'one-transfer-two-invoices');
 
   // The same file again, and an overlapping camt.054 of the same bookings: nothing new, nothing booked twice.
   expect(await upload('statement-053-08-again.xml', file)).toMatchObject({ status: 200, body: { alreadyImported: true } });
@@ -207,6 +219,9 @@ it('asks Finance about a payment it cannot place, listing the candidates; Financ
   });
   expect(await paid(b)).toMatchObject({ outcome: 'paid' });
   expect(await paymentsOn(a)).toEqual([]);
+  const chosen = await applicationOf(b);
+  expect(chosen.result).toEqual({ outcome: 'applied', invoiceNumbers: [b.invoiceNumber], appliedBy: finance });
+  await engine.keepHistory(chosen.workflowId, 'chosen-by-finance');
   const { rows } = await engine.pool.query(`SELECT applied_by, reason FROM payment_allocations WHERE invoice_number = $1`, [
     b.invoiceNumber,
   ]);
