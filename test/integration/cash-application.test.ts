@@ -1,9 +1,13 @@
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { type Booking, type StatementToWrite, camtStatement, mt940Statement } from '../../activities/bank/stand-in';
 import type { CashApplicationSettings } from '../../contracts/bank';
 import { type Money, money } from '../../contracts/money';
 import type { OrderToCashResult } from '../../contracts/order';
 import { type DealDesk, dealDesk, orderToCashTestSettings } from '../support/deals';
-import { TEST_OPERATOR, type TestEngine, eventually, startTestEngine, uniqueId } from '../support/engine';
+import { officeflowCli } from '../support/cli';
+import { TEST_AUDITOR, TEST_OPERATOR, type TestEngine, eventually, startTestEngine, uniqueId } from '../support/engine';
+import { freshStateDir } from '../support/local-env';
 
 /**
  * Cash application on the real stack: statements as a bank writes them (camt.053 in both versions banks send, MT940),
@@ -16,10 +20,15 @@ const OUR_ACCOUNT = 'DE89370400440532013000';
 const finance = 'receivables@finance.test';
 const cashSettings: CashApplicationSettings = { financeEmail: finance, applyWithin: '1 hour', applyAtConfidence: 0.9 };
 
+// Where the bank's software drops statements for the intake to take.
+const dropFolder = freshStateDir('officeflow-bank-drop-');
 let engine: TestEngine;
 let desk: DealDesk;
 beforeAll(async () => {
-  engine = await startTestEngine({ settings: { 'order-to-cash': orderToCashTestSettings, 'cash-application': cashSettings } });
+  engine = await startTestEngine({
+    settings: { 'order-to-cash': orderToCashTestSettings, 'cash-application': cashSettings },
+    env: { BANK_STATEMENT_DIR: dropFolder },
+  });
   desk = dealDesk(engine);
 });
 afterAll(() => engine.stop());
@@ -228,6 +237,59 @@ it('asks Finance about a payment it cannot place, listing the candidates; Financ
   expect(rows).toEqual([{ applied_by: finance, reason: expect.stringContaining('J. Smith pays for B') }]);
 });
 
+it('takes a payment in parts, books an over-payment as the customer’s credit, and never converts another currency', async () => {
+  const [partly, over, dollars] = [await invoicedOrder(), await invoicedOrder(), await invoicedOrder()];
+  const ref = () => uniqueId('BR').toUpperCase().slice(0, 16);
+  const half = { amount: Math.floor(partly.gross.amount / 2), currency: 'EUR' };
+  const rest = { amount: partly.gross.amount - half.amount, currency: 'EUR' };
+  const extra = { amount: 1000, currency: 'EUR' };
+  expect(
+    (
+      await upload(
+        'mixed.xml',
+        camtStatement(
+          statementOf([
+            { amount: half, bankReference: ref(), reference: partly.reference },
+            { amount: sum(over.gross, extra), bankReference: ref(), reference: over.reference },
+            { amount: { amount: dollars.gross.amount, currency: 'USD' }, bankReference: ref(), reference: dollars.reference },
+          ]),
+        ),
+      )
+    ).status,
+  ).toBe(201);
+  expect(await paid(over)).toMatchObject({ outcome: 'paid' });
+  const { rows: credits } = await engine.pool.query(
+    `SELECT c.amount::text FROM customer_credits c JOIN payments p USING (payment_id) WHERE p.invoice_number = $1`,
+    [over.invoiceNumber],
+  );
+  expect(credits).toEqual([{ amount: '10.00' }]);
+  // Half paid: the run still waits for the rest, which the next statement brings.
+  await eventually(async () => ((await paymentsOn(partly)).length === 1 ? true : undefined), 'the first half booked');
+  expect(
+    await upload('rest.xml', camtStatement(statementOf([{ amount: rest, bankReference: ref(), text: `rest of ${partly.invoiceNumber}` }]))),
+  ).toMatchObject({
+    status: 201,
+  });
+  expect(await paid(partly)).toMatchObject({ outcome: 'paid' });
+
+  // Dollars for a euro invoice: Finance hears of it, and may only leave it unapplied (to be sent back).
+  const task = await eventually(async () => {
+    const { rows } = await engine.pool.query(
+      `SELECT task_id, choices, verdicts, details FROM human_tasks WHERE assignee = $1 AND status = 'open' AND details LIKE $2`,
+      [finance, `%${dollars.invoiceNumber}%`],
+    );
+    return rows[0] as { task_id: string; choices: unknown; verdicts: string[]; details: string } | undefined;
+  }, 'the task about the dollars');
+  expect(task).toMatchObject({ choices: null, verdicts: ['reject'], details: expect.stringContaining('officeflow never converts') });
+  const response = await fetch(`${engine.intakeUrl}/tasks/${encodeURIComponent(task.task_id)}/decision`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await engine.signedInAs(finance)) },
+    body: JSON.stringify({ decision: 'reject', comment: 'paid in USD by mistake: sent back' }),
+  });
+  expect(response.status).toBe(200);
+  expect(await paymentsOn(dollars)).toEqual([]);
+});
+
 it('refuses a malformed statement and one for an account not ours, naming the file and the element, and books nothing', async () => {
   const a = await invoicedOrder();
   const good = camtStatement(
@@ -256,4 +318,55 @@ it('refuses a malformed statement and one for an account not ours, naming the fi
   expect(await paymentsOn(a)).toEqual([]);
   // Only operators (and cash application's owners) import statements.
   expect((await upload('good.xml', good, 'someone@customer.test')).status).toBe(403);
+});
+
+it('takes statements the bank drops into the watched folder, and from the CLI; operators and auditors list what came', async () => {
+  const [byFolder, byCli] = [await invoicedOrder(), await invoicedOrder()];
+  const ref = () => uniqueId('BR').toUpperCase().slice(0, 16);
+  writeFileSync(
+    path.join(dropFolder, 'today.sta'),
+    mt940Statement(statementOf([{ amount: byFolder.gross, bankReference: ref(), reference: byFolder.reference }])),
+  );
+  writeFileSync(path.join(dropFolder, 'broken.xml'), '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>');
+  expect(await paid(byFolder)).toMatchObject({ outcome: 'paid' });
+  // Each file moved out of the way: the imported one, and the refused one beside why.
+  const refusedDir = path.join(dropFolder, 'refused');
+  await eventually(
+    async () => (readdirSync(refusedDir).some((name) => name.endsWith('broken.xml.why.txt')) ? true : undefined),
+    'the refused file',
+  );
+  expect(readdirSync(path.join(dropFolder, 'imported'))).toEqual([expect.stringMatching(/-today\.sta$/)]);
+  expect(readdirSync(dropFolder).filter((name) => !['imported', 'refused'].includes(name))).toEqual([]);
+  const why = readFileSync(
+    path.join(
+      refusedDir,
+      readdirSync(refusedDir).find((name) => name.endsWith('.why.txt'))!,
+    ),
+    'utf8',
+  );
+  expect(why).toMatch(/^broken\.xml: /);
+
+  const file = path.join(freshStateDir('officeflow-bank-cli-'), 'statement.xml');
+  writeFileSync(
+    file,
+    camtStatement(statementOf([{ amount: byCli.gross, bankReference: ref(), text: byCli.invoiceNumber }]), { version: '02' }),
+  );
+  const cli = officeflowCli(engine);
+  const imported = await cli.run('bank', 'import', file, '--as', TEST_OPERATOR);
+  expect(imported).toMatchObject({
+    code: 0,
+    stdout: expect.stringMatching(/^statement\.xml \(camt\.053\.001\.02\): 1 payment, 1 charges, 1 reversal/),
+  });
+  expect(await paid(byCli)).toMatchObject({ outcome: 'paid' });
+  const lines = await cli.json<Array<{ appliedTo: string | null; kind: string }>>(
+    'bank',
+    'lines',
+    '--kind',
+    'payment',
+    '--as',
+    TEST_AUDITOR,
+  );
+  expect(lines.some((line) => line.appliedTo === byCli.invoiceNumber)).toBe(true);
+  const files = await cli.json<Array<{ fileName: string; outcome: string }>>('bank', 'statements', '--as', TEST_AUDITOR);
+  expect(files).toEqual(expect.arrayContaining([expect.objectContaining({ fileName: 'broken.xml', outcome: 'refused' })]));
 });
