@@ -43,7 +43,7 @@ interface Invoiced {
 }
 
 /** An order taken to its invoice, waiting for payment: a price of its own, so no other test's invoice owes the same. */
-async function invoicedOrder(unitPrice = 100 + Math.floor(Math.random() * 90_000) / 100): Promise<Invoiced> {
+async function invoicedOrder(unitPrice = Number((100 + Math.random() * 900).toFixed(2))): Promise<Invoiced> {
   const d = desk.deal(await desk.product(5), { unitPrice });
   expect((await desk.send('crm.deal.closed_won', d.event.data as Record<string, unknown>)).status).toBe(202);
   await desk.deliver(d);
@@ -192,7 +192,7 @@ it('settles invoices from an MT940 and a camt.053.001.02 the same way', async ()
 
 it('asks Finance about a payment it cannot place, listing the candidates; Finance’s choice settles the right run', async () => {
   // Two customers owe the same: a transfer of that amount with no reference could be either's.
-  const price = 100 + Math.floor(Math.random() * 90_000) / 100;
+  const price = Number((100 + Math.random() * 900).toFixed(2));
   const [a, b] = [await invoicedOrder(price), await invoicedOrder(price)];
   const statement = statementOf([
     { amount: a.gross, bankReference: uniqueId('BR').toUpperCase().slice(0, 16), counterpartyName: 'J. Smith', text: 'Payment' },
