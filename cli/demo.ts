@@ -6,10 +6,11 @@ import type { DemoCounterpart, ProcessDefinition } from '../definitions/define';
 import { exampleEvent } from '../web/events/catalog';
 import { sendEvent } from '../web/events/send';
 import { progressQuery } from '../workflows/progress';
-import { localIntakeUrl, uiLink, webhookSecret, withTemporal } from './engine';
+import { localBankFolder, localIntakeUrl, uiLink, webhookSecret, withTemporal } from './engine';
 import { CommandRefused, EXIT } from './output';
 import { decideAs, esignUrl, signAsCustomer } from './people';
 import { type ExampleDeal, type Salesperson, localSalesperson } from './salespeople';
+import { payByTransfer } from './transfers';
 
 /** What the demo plays against: a running engine, and where it says what happens. */
 export interface DemoStage {
@@ -20,6 +21,8 @@ export interface DemoStage {
   say(line: string): void;
   /** A salesperson in the vendor's CRM the engine runs (HubSpot, Pipedrive): a deal is won there, and its webhook starts the run. */
   salesperson?: Salesperson;
+  /** The folder the engine's bank drops statements into: a customer pays by transfer, which a statement brings. */
+  bankFolder?: string;
   /**
    * Until when a run may take to come to rest, and the engine to answer again after a failure (a server restarted,
    * the intake answering 503): the burst and the chaos run outlast what they take away. Without it, a minute to rest
@@ -64,6 +67,15 @@ async function comeToRest(handle: WorkflowHandle, stage: DemoStage): Promise<Pro
     seen = historyLength;
   }
   throw new Error(`${handle.workflowId} did not come to rest in time`);
+}
+
+/** Waits until a resting run hears something (its history grows past `length`: a statement's payment) or finishes. */
+async function heardSince(handle: WorkflowHandle, stage: DemoStage, length: number): Promise<void> {
+  for (const until = stage.until ?? Date.now() + REST_LIMIT_MS; Date.now() < until; await pause()) {
+    const { status, historyLength } = await patiently(stage, () => handle.describe());
+    if (status.name !== 'RUNNING' || historyLength > length) return;
+  }
+  throw new Error(`${handle.workflowId} heard of no payment in time`);
 }
 
 /** The people and systems outside officeflow the demo plays, by the name a definition gives them. */
@@ -155,6 +167,13 @@ export async function playDemo(
     const example = exampleEvent(trigger);
     const keyed = key ? { ...example, id: `${example.id}-${key}`, data: rekeyed(example.data, exampleKey, key) } : example;
     const event = inCrm ? { ...keyed, data: rekeyed(keyed.data, opportunity!, inCrm) } : keyed;
+    if (type === 'payments.payment.received' && stage.bankFolder && handle) {
+      const { historyLength } = await handle.describe();
+      const payment = event.data as { amount: number; currency: string };
+      stage.say(`  ${await payByTransfer(stage.bankFolder, handle, payment, key ?? exampleKey)}`);
+      await heardSince(handle, stage, historyLength);
+      continue;
+    }
     if (type === 'crm.deal.closed_won' && salesperson) {
       // The deal is won in the vendor's CRM instead: its webhook starts the run, which fetches the deal from there.
       key = await salesperson.win(event.data as ExampleDeal);
@@ -207,6 +226,7 @@ export async function runDemo(config: Config, intake?: string): Promise<void> {
       intakeUrl,
       secret: webhookSecret(config),
       salesperson: await localSalesperson(config),
+      bankFolder: localBankFolder(config),
       say: (line) => console.log(line),
     };
     for (const process of processes) {

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { STATEMENT_FOLDER } from '../activities/bank';
 import type { Config } from '../config';
 import { stateSecret } from '../infra/state';
 import { connectClient, temporalEndpoint } from '../infra/temporal';
@@ -12,6 +15,12 @@ import { CommandRefused, EXIT } from './output';
 
 /** The engine's own intake, where the CLI talks to it unless told `--intake`. */
 export const localIntakeUrl = (config: Config) => `http://${config.INTAKE_HOST}:${config.INTAKE_PORT}`;
+
+/** The folder the engine's bank drops statements into: `BANK_STATEMENT_DIR`, else the local engine's, if it has one. */
+export const localBankFolder = (config: Config): string | undefined => {
+  const local = path.join(config.OFFICEFLOW_STATE_DIR, STATEMENT_FOLDER);
+  return config.BANK_STATEMENT_DIR ?? (existsSync(local) ? local : undefined);
+};
 
 /** A secret the local engine generated into its state folder, or a one-line refusal naming the variable to set. */
 function keptSecret(config: Config, name: string, variable: string): string {

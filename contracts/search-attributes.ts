@@ -12,6 +12,8 @@ export const WaitingOn = defineSearchAttributeKey('WaitingOn', SearchAttributeTy
 export const WaitDeadline = defineSearchAttributeKey('WaitDeadline', SearchAttributeType.DATETIME);
 export const CustomerId = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
 export const OrderTotal = defineSearchAttributeKey('OrderTotal', SearchAttributeType.DOUBLE);
+/** An order's invoice, once issued: an operator (or a bank's payment) finds the order's run by it. */
+export const InvoiceNumber = defineSearchAttributeKey('InvoiceNumber', SearchAttributeType.KEYWORD);
 /** The people a run waits on by name, where several decide at once. */
 export const Assignees = defineSearchAttributeKey('Assignees', SearchAttributeType.KEYWORD_LIST);
 export const ContractValue = defineSearchAttributeKey('ContractValue', SearchAttributeType.DOUBLE);

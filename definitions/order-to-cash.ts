@@ -15,7 +15,7 @@ import {
 } from '../contracts/order';
 import { dealCancelled, goodsReturned, orderToCash, paymentReceived, shipmentDelivered, stockRestocked } from '../workflows/order-to-cash';
 import { defineProcess, signalsOn, startsOn } from './define';
-import { CustomerId, OrderTotal } from '../contracts/search-attributes';
+import { CustomerId, InvoiceNumber, OrderTotal } from '../contracts/search-attributes';
 
 const settings: OrderToCashSettings = {
   creditApprover: 'credit.control@officeflow.example',
@@ -57,7 +57,7 @@ export default defineProcess({
           summary: `Order ${input.dealId} for ${input.customer.name}: ${formatMoney(orderTotal(input.lines, input.currency))}`,
           details: `**Customer** ${input.customer.id} · **Lines** ${input.lines.length} · **Payment terms** ${input.paymentTermsDays} days`,
         },
-  searchAttributes: [CustomerId, OrderTotal],
+  searchAttributes: [CustomerId, OrderTotal, InvoiceNumber],
   savedQueries: {
     'credit-approval': {
       description: 'Orders waiting for Finance to approve credit',

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { commaList } from '../../config/fields';
 import { company } from '../../config/company';
@@ -28,4 +30,20 @@ export default defineSystem({
   connect: (_settings, { pool }) => ({
     activities: { ...paymentMatching(pool), ...paymentAllocation(pool) },
   }),
+  // Locally, the bank drops its statements into a folder of the state folder (the demo's bank does).
+  standIn: {
+    needed: (settings) => !settings.BANK_STATEMENT_DIR,
+    async start(_settings, { stateDir }) {
+      const dir = path.join(stateDir, STATEMENT_FOLDER);
+      mkdirSync(dir, { recursive: true });
+      return {
+        settings: { BANK_STATEMENT_DIR: dir },
+        shown: { label: 'Bank statements', value: `drop camt.053/054 or MT940 files into ${dir}` },
+        stop: async () => undefined,
+      };
+    },
+  },
 });
+
+/** The local bank's statement folder, in the state folder. */
+export const STATEMENT_FOLDER = 'bank-statements';

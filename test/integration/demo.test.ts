@@ -6,7 +6,15 @@ let engine: TestEngine;
 let stage: DemoStage;
 beforeAll(async () => {
   engine = await startTestEngine();
-  stage = { client: engine.client, config: engine.settings, intakeUrl: engine.intakeUrl, secret: engine.secret, say: () => undefined };
+  stage = {
+    client: engine.client,
+    config: engine.settings,
+    intakeUrl: engine.intakeUrl,
+    secret: engine.secret,
+    // The customer pays by transfer: the engine's bank drops the statement into its folder.
+    bankFolder: engine.settings.BANK_STATEMENT_DIR,
+    say: () => undefined,
+  };
 });
 afterAll(() => engine.stop());
 

@@ -1,6 +1,7 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { type Money, formatMoney, moneyFrom } from '../../contracts/money';
+import { InvoiceNumber } from '../../contracts/search-attributes';
 import { printing, quickStep } from '../retry-profiles';
 import type { Deal } from './deal';
 
@@ -17,6 +18,8 @@ export interface SentInvoice {
 export async function sendInvoice({ order, enterStep, email, tellCrm }: Deal, orderNumber: string): Promise<SentInvoice> {
   enterStep('invoicing');
   const invoice = await issueInvoice(orderNumber);
+  // Found by its invoice from here on (runs recorded before this did not say it).
+  if (patched('invoice-number-searchable')) upsertSearchAttributes([{ key: InvoiceNumber, value: invoice.invoiceNumber }]);
   const pdf = await printInvoice(invoice.invoiceNumber);
   const gross = moneyFrom(invoice.grossTotal, order.currency);
   await email(
