@@ -32,6 +32,9 @@ const STYLE = new SafeHtml(`
   table.totals tr.gross td { font-weight: bold; border-top: 2px solid #222; }
   .legend { margin-top: 12px; padding: 6px 8px; border-left: 3px solid #1f4e79; background: #f6f8fb; }
   footer { margin-top: 24px; border-top: 1px solid #ccc; padding-top: 6px; }
+  .payment { display: flex; align-items: center; justify-content: space-between; gap: 16px; }
+  .payment figure { margin: 0; text-align: center; }
+  .payment-code { width: 3.2cm; height: 3.2cm; }
 `);
 
 /**
@@ -39,7 +42,7 @@ const STYLE = new SafeHtml(`
  * both parties with addresses and VAT IDs, supply date, lines, taxable amount, rate and VAT per rate, the legend of an
  * exemption or reverse charge) and how to pay, with amounts right-aligned and written for the buyer's language.
  */
-export function billingPdfHtml(doc: BillingDocument): SafeHtml {
+export function billingPdfHtml(doc: BillingDocument, paymentCode?: string): SafeHtml {
   const { seller, buyer } = doc;
   const locale = buyerLocale(buyer);
   const amount = (value: Money) => formatMoney(value, locale);
@@ -147,10 +150,20 @@ export function billingPdfHtml(doc: BillingDocument): SafeHtml {
         ${doc.treatment.exemption ? html`<p class="legend">${doc.treatment.exemption.legend}</p>` : ''}
         ${
           doc.kind === 'invoice'
-            ? html`<p>
-                Please transfer ${amount(doc.gross)} by ${doc.dueOn ? date(doc.dueOn) : ''} to ${seller.legalName}, IBAN
-                ${iban(seller.iban)}, BIC ${seller.bic}, quoting the reference <b>${doc.paymentReference}</b>.
-              </p>`
+            ? html`<div class="payment">
+                <p>
+                  Please transfer ${amount(doc.gross)} by ${doc.dueOn ? date(doc.dueOn) : ''} to ${seller.legalName}, IBAN
+                  ${iban(seller.iban)}, BIC ${seller.bic}, quoting the reference <b>${doc.paymentReference}</b>.
+                </p>
+                ${
+                  paymentCode
+                    ? html`<figure>
+                        <img class="payment-code" src="${paymentCode}" alt="EPC QR code for the transfer" />
+                        <figcaption class="small">Scan with your banking app</figcaption>
+                      </figure>`
+                    : ''
+                }
+              </div>`
             : html`<p>
                 The amount credited is set off against invoice ${doc.corrects?.number}, or refunded if it is already
                 paid${buyer.iban ? html` to IBAN ${iban(buyer.iban)}` : ''}.

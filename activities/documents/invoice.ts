@@ -3,6 +3,7 @@ import type { IssuedDocuments } from '../../contracts/documents';
 import type { BrowserPool } from '../../infra/browser';
 import { type BillingDocument, loadCreditNote, loadInvoice } from './billing-document';
 import { billingPdfHtml } from './billing-pdf';
+import { epcQrCode } from './payment-code';
 import { isKept, keepDocument, renderPdf } from './store';
 
 /**
@@ -18,7 +19,7 @@ async function issueDocuments(pool: Pool, browser: BrowserPool, load: () => Prom
   if (!((await isKept(pool, pdfKey)) && (await isKept(pool, xmlKey)))) {
     // Loaded with the first invoice, with its schema validator: what only reads the configuration does not wait for it.
     const { generateEInvoice } = await import('./e-invoice.js');
-    const generated = await generateEInvoice(doc, await renderPdf(browser, billingPdfHtml(doc)));
+    const generated = await generateEInvoice(doc, await renderPdf(browser, billingPdfHtml(doc, await epcQrCode(doc))));
     // The XML first: once the PDF is kept, both are.
     await keepDocument(pool, { documentKey: xmlKey, filename: xmlName, contentType: 'application/xml', content: generated.xml });
     await keepDocument(pool, { documentKey: pdfKey, filename: pdfName, contentType: 'application/pdf', content: generated.pdf });
