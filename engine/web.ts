@@ -30,6 +30,7 @@ import { type PipedriveSource, pipedriveSourceRoutes } from '../web/sources/pipe
 import { type SalesforceSource, salesforceSourceRoutes } from '../web/sources/salesforce';
 import { sourceEventRoutes } from '../web/sources/routes';
 import { sourceDispatcher, sourceEvents } from '../web/sources/source-events';
+import { type StripeSource, stripeSourceRoutes } from '../web/sources/stripe';
 import { iso20022Schemas } from '../activities/bank/schemas';
 import { statementFolder } from '../web/bank/folder';
 import { bankRoutes } from '../web/bank/routes';
@@ -55,6 +56,8 @@ export interface IntakeDeps {
   pipedrive?: PipedriveSource;
   /** Salesforce's Outbound Messages, where an org is configured. */
   salesforce?: SalesforceSource;
+  /** Stripe's webhooks, where their signing secrets are configured. */
+  stripe?: StripeSource;
   /** Bank statements: our accounts, a folder to watch, more ISO 20022 schemas; without them, no bank routes. */
   bank?: { accounts: string[]; statementDir?: string; schemasDir?: string };
   /** The task inbox's settings; without them, no inbox. */
@@ -78,6 +81,7 @@ export function buildIntake({
   hubspot,
   pipedrive,
   salesforce,
+  stripe,
   bank,
   inbox,
   log,
@@ -93,11 +97,12 @@ export function buildIntake({
   // Vendors' webhooks and bank statements: kept as they arrive, then dispatched as events in the background.
   const kept = sourceEvents(pool);
   const operators = operatorLog(pool);
-  if (hubspot || pipedrive || salesforce || bank) {
+  if (hubspot || pipedrive || salesforce || stripe || bank) {
     // Each CRM's source may send what a deal can mean, the bank's what its statements bring, each from its own source.
     const senders = {
       ...Object.fromEntries(['hubspot', 'pipedrive', 'salesforce'].map((crm) => [crm, sourceSender(crm, DEAL_EVENT_TYPES)])),
       bank: sourceSender('bank', ['bank.payment.received']),
+      stripe: sourceSender('stripe', ['payments.payment.received']),
     };
     const background = sourceDispatcher(kept, dispatchThrough(dispatcher, senders), log);
     app.addHook('onClose', () => background.stop());
@@ -105,6 +110,7 @@ export function buildIntake({
     if (hubspot) app.register(hubspotSourceRoutes, { prefix: '/sources/hubspot', source: hubspot, ...shared });
     if (pipedrive) app.register(pipedriveSourceRoutes, { prefix: '/sources/pipedrive', source: pipedrive, ...shared });
     if (salesforce) app.register(salesforceSourceRoutes, { prefix: '/sources/salesforce', source: salesforce, ...shared });
+    if (stripe) app.register(stripeSourceRoutes, { prefix: '/sources/stripe', source: stripe, ...shared });
     if (bank) {
       const schemas = iso20022Schemas(bank.schemasDir);
       const statements = bankStatements(pool, { accounts: bank.accounts, schemas, events: kept, imported: background.kick });

@@ -44,3 +44,19 @@ export function goInstall(go: string, packages: string[], binDir?: string): void
 export function moduleDir(go: string, moduleAtVersion: string): string {
   return path.join(execFileSync(go, ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim(), moduleAtVersion);
 }
+
+/**
+ * A tool built from a Go module (`module/path@version`, its binary named `name`): on PATH, else in Go's bin folder,
+ * else built there once with `go install` when Go is present (`building` says so first); undefined without Go.
+ */
+export function goTool(name: string, module: string, building: () => void): string | undefined {
+  const found = onPath(name);
+  if (found) return found;
+  const go = findGo();
+  if (!go) return undefined;
+  const built = path.join(goBinDir(go), name);
+  if (isExecutable(built)) return built;
+  building();
+  goInstall(go, [module]);
+  return built;
+}

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import type { Logger } from 'pino';
-import { findGo, goBinDir, goInstall, isExecutable, onPath } from './go';
+import { goTool, isExecutable } from './go';
 
 /** The newest tag that `go install` accepts: later tags carry a `replace` directive. */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
@@ -15,13 +14,7 @@ export function resolveTemporalCli(configuredPath: string | undefined, log: Logg
     if (!isExecutable(configuredPath)) throw new Error(`TEMPORAL_CLI_PATH=${configuredPath} is not an executable file`);
     return configuredPath;
   }
-  const found = onPath('temporal');
-  if (found) return found;
-  const go = findGo();
-  if (!go) return undefined;
-  const built = path.join(goBinDir(go), 'temporal');
-  if (isExecutable(built)) return built;
-  log.info(`building the Temporal CLI with 'go install ${TEMPORAL_CLI_MODULE}' (first run only, several minutes)`);
-  goInstall(go, [TEMPORAL_CLI_MODULE]);
-  return built;
+  return goTool('temporal', TEMPORAL_CLI_MODULE, () =>
+    log.info(`building the Temporal CLI with 'go install ${TEMPORAL_CLI_MODULE}' (first run only, several minutes)`),
+  );
 }

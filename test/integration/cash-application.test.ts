@@ -2,9 +2,9 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Booking, type StatementToWrite, camtStatement, mt940Statement } from '../../activities/bank/stand-in';
 import type { CashApplicationSettings } from '../../contracts/bank';
-import { type Money, money } from '../../contracts/money';
+import type { Money } from '../../contracts/money';
 import type { OrderToCashResult } from '../../contracts/order';
-import { type DealDesk, dealDesk, orderToCashTestSettings } from '../support/deals';
+import { type DealDesk, type InvoicedDeal, dealDesk, orderToCashTestSettings } from '../support/deals';
 import { officeflowCli } from '../support/cli';
 import { TEST_AUDITOR, TEST_OPERATOR, type TestEngine, eventually, startTestEngine, uniqueId } from '../support/engine';
 import { freshStateDir } from '../support/local-env';
@@ -33,37 +33,6 @@ beforeAll(async () => {
 });
 afterAll(() => engine.stop());
 
-interface Invoiced {
-  dealId: string;
-  workflowId: string;
-  invoiceNumber: string;
-  reference: string;
-  gross: Money;
-  customerName: string;
-}
-
-/** An order taken to its invoice, waiting for payment: a price of its own, so no other test's invoice owes the same. */
-async function invoicedOrder(unitPrice = Number((100 + Math.random() * 900).toFixed(2))): Promise<Invoiced> {
-  const d = desk.deal(await desk.product(5), { unitPrice });
-  expect((await desk.send('crm.deal.closed_won', d.event.data as Record<string, unknown>)).status).toBe(202);
-  await desk.deliver(d);
-  await desk.atStep(d.workflowId, 'awaiting-payment');
-  const { rows } = await engine.pool.query(
-    `SELECT i.invoice_number, i.payment_reference, i.gross_total::text AS gross, c.company_name
-       FROM invoices i JOIN sales_orders o USING (order_number) JOIN customers c ON c.customer_number = i.customer_number WHERE o.deal_id = $1`,
-    [d.dealId],
-  );
-  const [invoice] = rows;
-  return {
-    dealId: d.dealId,
-    workflowId: d.workflowId,
-    invoiceNumber: invoice.invoice_number,
-    reference: invoice.payment_reference,
-    gross: money(invoice.gross, 'EUR'),
-    customerName: invoice.company_name,
-  };
-}
-
 /** Uploads a statement file as an operator does: the intake's answer. */
 async function upload(name: string, content: string, as = TEST_OPERATOR) {
   const response = await fetch(`${engine.intakeUrl}/bank/statements?name=${encodeURIComponent(name)}`, {
@@ -74,11 +43,11 @@ async function upload(name: string, content: string, as = TEST_OPERATOR) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-const paid = (invoice: Invoiced) => desk.handle(invoice.workflowId).result() as Promise<OrderToCashResult>;
-const paymentsOn = async (invoice: Invoiced) =>
+const paid = (invoice: InvoicedDeal) => desk.handle(invoice.workflowId).result() as Promise<OrderToCashResult>;
+const paymentsOn = async (invoice: InvoicedDeal) =>
   (await engine.pool.query(`SELECT payment_id, amount::text FROM payments WHERE invoice_number = $1`, [invoice.invoiceNumber])).rows;
 /** The cash application that applied a payment to the invoice, once it has finished. */
-async function applicationOf(invoice: Invoiced) {
+async function applicationOf(invoice: InvoicedDeal) {
   const { rows } = await engine.pool.query(`SELECT line_key FROM payment_allocations WHERE invoice_number = $1`, [invoice.invoiceNumber]);
   const workflowId = `cash-application-${rows[0].line_key}`;
   return { workflowId, result: await desk.handle(workflowId).result() };
@@ -116,7 +85,7 @@ const statementOf = (bookings: Array<Omit<Booking, 'bookedOn' | 'credit'>>): Sta
 };
 
 it('settles three invoices from a camt.053: by RF reference, by invoice number in the text, and two by one transfer; once however often it comes', async () => {
-  const [a, b, c, d] = [await invoicedOrder(), await invoicedOrder(), await invoicedOrder(), await invoicedOrder()];
+  const [a, b, c, d] = [await desk.invoiced(), await desk.invoiced(), await desk.invoiced(), await desk.invoiced()];
   const ref = () => uniqueId('BR').toUpperCase().slice(0, 16);
   const statement = statementOf([
     {
@@ -176,7 +145,7 @@ it('settles three invoices from a camt.053: by RF reference, by invoice number i
 });
 
 it('settles invoices from an MT940 and a camt.053.001.02 the same way', async () => {
-  const [a, b] = [await invoicedOrder(), await invoicedOrder()];
+  const [a, b] = [await desk.invoiced(), await desk.invoiced()];
   const ref = () => uniqueId('BR').toUpperCase().slice(0, 16);
   const mt940 = mt940Statement(
     statementOf([{ amount: a.gross, bankReference: ref(), counterpartyName: a.customerName, text: `${a.reference} thanks` }]),
@@ -193,7 +162,7 @@ it('settles invoices from an MT940 and a camt.053.001.02 the same way', async ()
 it('asks Finance about a payment it cannot place, listing the candidates; Finance’s choice settles the right run', async () => {
   // Two customers owe the same: a transfer of that amount with no reference could be either's.
   const price = Number((100 + Math.random() * 900).toFixed(2));
-  const [a, b] = [await invoicedOrder(price), await invoicedOrder(price)];
+  const [a, b] = [await desk.invoiced(price), await desk.invoiced(price)];
   const statement = statementOf([
     { amount: a.gross, bankReference: uniqueId('BR').toUpperCase().slice(0, 16), counterpartyName: 'J. Smith', text: 'Payment' },
   ]);
@@ -238,7 +207,7 @@ it('asks Finance about a payment it cannot place, listing the candidates; Financ
 });
 
 it('takes a payment in parts, books an over-payment as the customer’s credit, and never converts another currency', async () => {
-  const [partly, over, dollars] = [await invoicedOrder(), await invoicedOrder(), await invoicedOrder()];
+  const [partly, over, dollars] = [await desk.invoiced(), await desk.invoiced(), await desk.invoiced()];
   const ref = () => uniqueId('BR').toUpperCase().slice(0, 16);
   const half = { amount: Math.floor(partly.gross.amount / 2), currency: 'EUR' };
   const rest = { amount: partly.gross.amount - half.amount, currency: 'EUR' };
@@ -291,7 +260,7 @@ it('takes a payment in parts, books an over-payment as the customer’s credit, 
 });
 
 it('refuses a malformed statement and one for an account not ours, naming the file and the element, and books nothing', async () => {
-  const a = await invoicedOrder();
+  const a = await desk.invoiced();
   const good = camtStatement(
     statementOf([{ amount: a.gross, bankReference: uniqueId('BR').toUpperCase().slice(0, 16), reference: a.reference }]),
   );
@@ -321,7 +290,7 @@ it('refuses a malformed statement and one for an account not ours, naming the fi
 });
 
 it('takes statements the bank drops into the watched folder, and from the CLI; operators and auditors list what came', async () => {
-  const [byFolder, byCli] = [await invoicedOrder(), await invoicedOrder()];
+  const [byFolder, byCli] = [await desk.invoiced(), await desk.invoiced()];
   const ref = () => uniqueId('BR').toUpperCase().slice(0, 16);
   writeFileSync(
     path.join(dropFolder, 'today.sta'),

@@ -1,5 +1,5 @@
 import type { DealRecord } from '../../activities/crm/stand-in';
-import { money } from '../../contracts/money';
+import { type Money, money } from '../../contracts/money';
 import { DealClosedWon, type OrderToCashResult, type OrderToCashSettings } from '../../contracts/order';
 import { startOptions } from '../../definitions';
 import { orderToCash } from '../../workflows/order-to-cash';
@@ -97,6 +97,31 @@ export function dealDesk(engine: TestEngine) {
       if ((await send('logistics.shipment.delivered', { dealId: d.dealId })).status !== 202) throw new Error('delivery refused');
     },
 
+    /**
+     * A won deal taken to its invoice, its run waiting for payment: a price of its own (two decimals) unless given, so
+     * no other test's invoice owes the same. Its invoice's number, RF reference and total, and the customer's name.
+     */
+    async invoiced(unitPrice = Number((100 + Math.random() * 900).toFixed(2))): Promise<InvoicedDeal> {
+      const d = this.deal(await this.product(5), { unitPrice });
+      if ((await send('crm.deal.closed_won', d.event.data as Record<string, unknown>)).status !== 202) throw new Error('deal refused');
+      await this.deliver(d);
+      await atStep(d.workflowId, 'awaiting-payment');
+      const { rows } = await engine.pool.query(
+        `SELECT i.invoice_number, i.payment_reference, i.gross_total::text AS gross, c.company_name
+           FROM invoices i JOIN sales_orders o USING (order_number) JOIN customers c ON c.customer_number = i.customer_number
+          WHERE o.deal_id = $1`,
+        [d.dealId],
+      );
+      const [invoice] = rows;
+      return {
+        ...d,
+        invoiceNumber: invoice.invoice_number,
+        reference: invoice.payment_reference,
+        gross: money(invoice.gross, 'EUR'),
+        customerName: invoice.company_name,
+      };
+    },
+
     /** Pays the invoice in these amounts, one payment each, and waits for the run's result. */
     async pay(d: { dealId: string; workflowId: string }, amounts: number[]): Promise<OrderToCashResult> {
       for (const amount of amounts) {
@@ -113,3 +138,15 @@ export function dealDesk(engine: TestEngine) {
   };
 }
 export type DealDesk = ReturnType<typeof dealDesk>;
+
+/** A deal whose run waits for the payment of its invoice. */
+export interface InvoicedDeal {
+  dealId: string;
+  workflowId: string;
+  billingEmail: string;
+  invoiceNumber: string;
+  /** The invoice's RF creditor reference. */
+  reference: string;
+  gross: Money;
+  customerName: string;
+}

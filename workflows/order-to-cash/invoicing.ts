@@ -5,7 +5,7 @@ import { InvoiceNumber } from '../../contracts/search-attributes';
 import { printing, quickStep } from '../retry-profiles';
 import type { Deal } from './deal';
 
-const { issueInvoice } = proxyActivities<Activities>(quickStep);
+const { issueInvoice, offerCardPayment } = proxyActivities<Activities>(quickStep);
 const { printInvoice } = proxyActivities<Activities>(printing);
 
 export interface SentInvoice {
@@ -22,11 +22,21 @@ export async function sendInvoice({ order, enterStep, email, tellCrm }: Deal, or
   if (patched('invoice-number-searchable')) upsertSearchAttributes([{ key: InvoiceNumber, value: invoice.invoiceNumber }]);
   const pdf = await printInvoice(invoice.invoiceNumber);
   const gross = moneyFrom(invoice.grossTotal, order.currency);
+  // A page to pay by card, where officeflow takes cards (runs recorded before this offered none).
+  const card = patched('card-payment-offered')
+    ? await offerCardPayment({
+        invoiceNumber: invoice.invoiceNumber,
+        dealId: order.dealId,
+        amount: gross,
+        customerEmail: order.customer.billingEmail,
+      })
+    : undefined;
   await email(
     'invoice',
     order.customer.billingEmail,
     `Invoice ${invoice.invoiceNumber}`,
-    `Dear ${order.customer.name},\n\nplease find attached invoice ${invoice.invoiceNumber} over ${formatMoney(gross)}, due on ${invoice.dueOn}.`,
+    `Dear ${order.customer.name},\n\nplease find attached invoice ${invoice.invoiceNumber} over ${formatMoney(gross)}, due on ${invoice.dueOn}.` +
+      (card ? `\n\nTo pay by card: ${card.url}` : ''),
     pdf.attachmentKeys ?? [pdf.documentKey],
   );
   await tellCrm('invoiced', `Invoice ${invoice.invoiceNumber}: ${formatMoney(gross)}`);
