@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { BankLineKind } from '../contracts/bank';
 import { localIntakeUrl } from './engine';
 import { addListingCommand } from './listing';
-import { type OutputOptions, answer } from './output';
+import { CommandRefused, EXIT, type OutputOptions, answer } from './output';
 import { type Identity, request, tokenFor, tokenOption } from './tasks';
 
 interface Imported {
@@ -39,18 +39,27 @@ export function addBankCommands(program: Command, config: () => Config): void {
     .option('--json', 'print JSON, for scripts')
     .action(async (files: string[], options: Identity & OutputOptions & { intake?: string }) => {
       const token = await tokenFor(config(), options);
-      const results: Imported[] = [];
+      const results: Array<Imported | { fileName: string; refused: string }> = [];
       for (const file of files) {
         const url = new URL('/bank/statements', options.intake ?? localIntakeUrl(config()));
         url.searchParams.set('name', path.basename(file));
-        const response = await request(url.href, token, {
+        // Each file on its own: one refused does not keep the rest out.
+        const answered = await request(url.href, token, {
           method: 'POST',
           headers: { 'content-type': 'application/octet-stream' },
           body: readFileSync(file),
-        });
-        results.push((await response.json()) as Imported);
+        }).then(
+          async (response) => (await response.json()) as Imported,
+          (error: unknown) => {
+            if (!(error instanceof CommandRefused) || error.exitCode === EXIT.unreachable) throw error;
+            return { fileName: path.basename(file), refused: error.message };
+          },
+        );
+        results.push(answered);
       }
-      answer(options, results, (all) => all.map(said).join('\n'));
+      const refused = results.filter((result) => 'refused' in result);
+      answer(options, results, (all) => all.map((r) => ('refused' in r ? `${r.fileName}: ${r.refused}` : said(r))).join('\n'));
+      if (refused.length) process.exitCode = EXIT.refused;
     });
   addListingCommand(bank, config, {
     name: 'statements',

@@ -55,10 +55,12 @@ export const BankPayment = z.object({
   amount: Money,
   bookedOn: z.iso.date(),
   valueOn: z.iso.date().optional(),
-  payerName: plainText(200).optional(),
+  /** One line: it is shown on Finance's task and its e-mail. */
+  payerName: label.optional(),
   /** As the bank gives it: an IBAN, or another account number outside SEPA. */
   payerIban: plainText(50).optional(),
-  reference: plainText(100).optional(),
+  /** The structured creditor references the payer gave, space-separated (one transfer may pay several invoices). */
+  reference: plainText(500).optional(),
   text: plainText(1000).optional(),
   endToEndId: plainText(100).optional(),
 });
@@ -98,7 +100,8 @@ export interface InvoiceCandidate {
 /** What matching found: every candidate, and the invoices officeflow would apply the payment to, with its confidence. */
 export interface PaymentMatch {
   candidates: InvoiceCandidate[];
-  proposal?: { invoiceNumbers: string[]; confidence: number; reason: string };
+  /** What officeflow would apply it to, how sure it is and why, and what each invoice owed as it matched. */
+  proposal?: { invoiceNumbers: string[]; confidence: number; reason: string; expected: Record<string, Money> };
 }
 
 /** A share of a payment applied to one invoice: what its order-to-cash run hears as a payment. */

@@ -112,7 +112,7 @@ export function buildIntake({
     if (salesforce) app.register(salesforceSourceRoutes, { prefix: '/sources/salesforce', source: salesforce, ...shared });
     if (stripe) app.register(stripeSourceRoutes, { prefix: '/sources/stripe', source: stripe, ...shared });
     if (bank) {
-      const schemas = iso20022Schemas(bank.schemasDir);
+      const schemas = iso20022Schemas(bank.schemasDir, log);
       const statements = bankStatements(pool, { accounts: bank.accounts, schemas, events: kept, imported: background.kick });
       app.register(bankRoutes, { prefix: '/bank', statements, pool, authenticate, log: operators });
       if (bank.statementDir) {

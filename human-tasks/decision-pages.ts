@@ -49,10 +49,13 @@ export const decisionPages: FastifyPluginAsync<{ links: DecisionLinks; desk: Tas
   });
 
   app.post<{ Params: { token: string } }>('/:token', async (request, reply) => {
-    const { refused, link } = await openTaskOf(request.params.token, reply);
+    const { refused, link, task } = await openTaskOf(request.params.token, reply);
     if (refused) return refused;
     const form = DecisionForm.safeParse(request.body);
     if (!form.success) return page(reply, 400, 'Choose a decision', html`<p>Go back and press one of the buttons.</p>`);
+    // An approval of a task that offers choices needs one: said before the link is spent.
+    if (task!.choices && form.data.decision === 'approve' && !form.data.chosen?.length)
+      return page(reply, 400, 'Choose first', html`<p>Go back, tick what you approve, and press Approve again.</p>`);
     const spent = await pool.query('INSERT INTO decision_links_used (link_id, task_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
       link!.linkId,
       link!.taskId,

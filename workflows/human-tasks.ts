@@ -134,7 +134,8 @@ export function humanTasks(
         ...(onBehalfOf ? { onBehalfOf } : {}),
         comment,
         escalated: task.escalated,
-        ...(chosen?.length ? { chosen } : {}),
+        // What was chosen goes with an approval only.
+        ...(chosen?.length && decision === 'approve' ? { chosen } : {}),
       };
       task.closed = 'decided';
       if (observedWhenMade) {
@@ -153,15 +154,17 @@ export function humanTasks(
         const task = heldBy(name, decidedBy);
         const allowed = task.request.verdicts ?? DEFAULT_VERDICTS;
         if (!allowed.includes(decision)) throw ApplicationFailure.nonRetryable(`decision must be one of: ${allowed.join(', ')}`);
+        refuse(duty.whyNot(task, decidedBy, decision === 'approve'));
         const offered = task.request.choices?.map((choice) => choice.id) ?? [];
-        const unknown = (chosen ?? []).filter((id: string) => !offered.includes(id));
+        const picked = chosen ?? [];
+        const unknown = picked.filter((id: string) => !offered.includes(id));
         if (unknown.length)
           throw ApplicationFailure.nonRetryable(
             `"${name}" offers no ${unknown.join(', ')}: choose among ${offered.join(', ') || 'nothing'}`,
           );
-        if (offered.length && decision === 'approve' && !chosen?.length)
+        if (new Set(picked).size < picked.length) throw ApplicationFailure.nonRetryable('choose each at most once');
+        if (offered.length && decision === 'approve' && picked.length === 0)
           throw ApplicationFailure.nonRetryable(`approving "${name}" needs a choice: one or more of ${offered.join(', ')}`);
-        refuse(duty.whyNot(task, decidedBy, decision === 'approve'));
         if (task.request.commentRequiredFor?.includes(decision) && !comment?.trim())
           throw ApplicationFailure.nonRetryable(`say why: "${decision}" on "${name}" needs a comment`, TASK_REFUSALS.commentRequired);
       },

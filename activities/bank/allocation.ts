@@ -1,12 +1,15 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { BankPayment, PaymentAllocation } from '../../contracts/bank';
-import { money, toDecimal } from '../../contracts/money';
+import { type Money, money, toDecimal } from '../../contracts/money';
 import { orderToCashRunId } from '../../contracts/order';
 import { inTransaction } from '../../db/transaction';
 
 /** The failure type of a payment applied to an invoice in another currency: officeflow never converts. */
 export const CURRENCY_MISMATCH = 'CurrencyMismatch';
+
+/** The failure type of an automatic application whose invoices no longer owe what matching saw: a person decides. */
+export const BALANCE_CHANGED = 'BalanceChanged';
 
 interface AllocationRow {
   invoice_number: string;
@@ -24,10 +27,11 @@ const asAllocation = (row: AllocationRow): PaymentAllocation => ({
 });
 
 /**
- * Applies a payment to invoices, once per payment however often it runs: in the order given, each invoice takes what
- * it still owes and the last takes the rest (an over-payment, which its run books as the customer's credit), so a
- * transfer short of the total settles the first invoices and leaves the last partly paid. Invoices are locked while
- * their balances are read, so two payments applied at once never both take the same balance.
+ * Applies a payment to invoices, once per payment however often it runs: the oldest due first, each invoice takes
+ * what it still owes and the last takes the rest (an over-payment, which its run books as the customer's credit), so a
+ * transfer short of the total settles the oldest invoices and leaves the newest partly paid. Invoices are locked while
+ * their balances are read, so two payments applied at once never both take the same balance; an automatic
+ * application (`expected`) whose invoices no longer owe what matching saw fails as `BalanceChanged`, for a person.
  */
 export function paymentAllocation(pool: Pool) {
   return {
@@ -37,8 +41,11 @@ export function paymentAllocation(pool: Pool) {
       confidence: number;
       reason: string;
       appliedBy: string;
+      /** What each invoice owed when matching proposed it (an automatic application). */
+      expected?: Record<string, Money>;
     }): Promise<PaymentAllocation[]> {
-      const { payment, invoiceNumbers } = application;
+      const { payment, expected } = application;
+      const invoiceNumbers = [...new Set(application.invoiceNumbers)];
       return inTransaction(pool, async (db) => {
         const applied = await db.query<AllocationRow>(
           `SELECT a.invoice_number, a.payment_id, a.amount::text, a.currency, o.deal_id
@@ -50,7 +57,8 @@ export function paymentAllocation(pool: Pool) {
         await db.query(`SELECT 1 FROM invoices WHERE invoice_number = ANY($1) ORDER BY invoice_number FOR UPDATE`, [invoiceNumbers]);
         const { rows } = await db.query<{ invoice_number: string; currency: string; outstanding: string; deal_id: string }>(
           `SELECT b.invoice_number, b.currency, b.outstanding::text, o.deal_id
-             FROM invoice_balances b JOIN sales_orders o USING (order_number) WHERE b.invoice_number = ANY($1)`,
+             FROM invoice_balances b JOIN sales_orders o USING (order_number) JOIN invoices i USING (invoice_number)
+            WHERE b.invoice_number = ANY($1) ORDER BY i.due_on, b.invoice_number`,
           [invoiceNumbers],
         );
         const byNumber = new Map(rows.map((row) => [row.invoice_number, row]));
@@ -62,10 +70,18 @@ export function paymentAllocation(pool: Pool) {
             `${foreign.map((row) => `${row.invoice_number} is in ${row.currency}`).join(', ')}; the payment is in ${payment.amount.currency}`,
             CURRENCY_MISMATCH,
           );
+        const changed = rows.filter(
+          (row) => expected?.[row.invoice_number] && money(row.outstanding, row.currency).amount !== expected[row.invoice_number].amount,
+        );
+        if (changed.length)
+          throw ApplicationFailure.nonRetryable(
+            `${changed.map((row) => row.invoice_number).join(', ')} no longer owe what matching saw: another payment came first`,
+            BALANCE_CHANGED,
+          );
         let rest = payment.amount.amount;
-        const shares = invoiceNumbers.map((number, index) => {
+        const shares = rows.map(({ invoice_number: number }, index) => {
           const owed = money(byNumber.get(number)!.outstanding, payment.amount.currency).amount;
-          const share = index === invoiceNumbers.length - 1 ? rest : Math.min(rest, owed);
+          const share = index === rows.length - 1 ? rest : Math.min(rest, owed);
           rest -= share;
           return { number, share };
         });

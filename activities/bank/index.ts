@@ -5,14 +5,13 @@ import { commaList } from '../../config/fields';
 import { company } from '../../config/company';
 import { defineSystem } from '../system';
 import { paymentAllocation } from './allocation';
+import { normalizeAccount } from './lines';
 import { paymentMatching } from './matching';
 
 /** The bank's settings: which accounts are ours, where statements arrive, which schemas check them. */
 export const BankSettings = z.object({
   /** Our accounts (IBANs) whose statements officeflow takes, besides the company's own (`config/company.ts`). */
-  BANK_ACCOUNTS: commaList.transform((accounts) => [
-    ...new Set([company.iban, ...accounts].map((account) => account.replace(/\s/g, '').toUpperCase())),
-  ]),
+  BANK_ACCOUNTS: commaList.transform((accounts) => [...new Set([company.iban, ...accounts].map(normalizeAccount))]),
   /** A folder the intake watches for statement files (camt.053/054, MT940) the bank's software drops there. */
   BANK_STATEMENT_DIR: z.string().min(1).optional(),
   /** ISO 20022 schemas (`camt.053.001.02.xsd`, …) besides those officeflow fetches, to check statements against. */

@@ -4,6 +4,7 @@ import { creditorReference } from '../../contracts/billing';
 import { formatMoney, money, toDecimal } from '../../contracts/money';
 import { orderToCashRunId } from '../../contracts/order';
 import { seriesNumber } from '../back-office/invoices';
+import { normalizeAccount } from './lines';
 
 /**
  * How sure officeflow is of a match, by what it rests on: a reference the payer gave (a structured RF creditor
@@ -14,6 +15,8 @@ export const CONFIDENCE = {
   structuredReference: 1,
   referenceInText: 0.98,
   invoiceNumberInText: 0.95,
+  /** The number in the text, but not the amount it owes: a part payment, or a number that is not the invoice's. */
+  invoiceNumberOnly: 0.85,
   amountAndKnownAccount: 0.9,
   amountAndName: 0.8,
   /** A reference to an invoice already settled: a payment twice, perhaps; a person looks. */
@@ -28,23 +31,24 @@ export function creditorReferencesIn(text: string): string[] {
   const found = new Set<string>();
   for (const match of text.toUpperCase().matchAll(/RF\d{2}(?: ?[A-Z0-9]){1,21}/g)) {
     const compact = match[0].replace(/ /g, '');
-    // The longest that holds: the match may have run on into the next word.
+    // Every length whose check digits hold: the match may have run on into the next word, and an invoice's reference
+    // decides which is meant.
     for (let end = compact.length; end >= 5; end--) {
       const candidate = compact.slice(0, end);
-      if (creditorReference(candidate.slice(4)) === candidate) {
-        found.add(candidate);
-        break;
-      }
+      if (creditorReference(candidate.slice(4)) === candidate) found.add(candidate);
     }
   }
   return [...found];
 }
 
-/** Invoice numbers of a series written in a text, however the payer spaced them (`INV-000042`, `inv 42`, `INV42`). */
+/**
+ * Invoice numbers of a series written in a text, however the payer spaced them (`INV-000042`, `inv 000042`,
+ * `INV00042`): five digits at least, as copied from the invoice, so `Inv 2024-0815` or `INV 1 of 3` names none.
+ */
 export function invoiceNumbersIn(text: string, prefix: string): string[] {
   const letters = prefix.replace(/[^A-Za-z]/g, '');
   if (!letters) return [];
-  const pattern = new RegExp(`\\b${letters}[-\\s/]?0*(\\d{1,12})\\b`, 'gi');
+  const pattern = new RegExp(`\\b${letters}[-\\s/]?(\\d{5,12})\\b`, 'gi');
   return [...new Set([...text.matchAll(pattern)].map((match) => seriesNumber(prefix, match[1])))];
 }
 
@@ -116,9 +120,13 @@ const candidateOf = (row: InvoiceRow, payment: BankPayment, reasons: string[], c
     : {}),
 });
 
+/** What each candidate owed as matching saw it. */
+const owedBy = (candidates: InvoiceCandidate[]) => Object.fromEntries(candidates.map((c) => [c.invoiceNumber, c.outstanding]));
+
 const INVOICES = `SELECT b.invoice_number, b.currency, b.outstanding::text, b.payment_reference, b.customer_number, c.company_name,
                          c.iban AS customer_iban, o.deal_id
-                    FROM invoice_balances b JOIN customers c USING (customer_number) JOIN sales_orders o USING (order_number)`;
+                    FROM invoice_balances b JOIN customers c USING (customer_number) JOIN sales_orders o USING (order_number)
+                    JOIN invoices i USING (invoice_number)`;
 
 /** The invoices a payment may settle, each with why and how sure; and the ones officeflow would apply it to. */
 export function paymentMatching(pool: Pool) {
@@ -145,15 +153,21 @@ export function paymentMatching(pool: Pool) {
 
       // What the payer referred to.
       if (references.length || numbers.length) {
-        const { rows } = await pool.query<InvoiceRow>(`${INVOICES} WHERE b.payment_reference = ANY($1) OR b.invoice_number = ANY($2)`, [
-          references,
-          numbers,
-        ]);
+        // Oldest due first: the order in which a transfer short of them all settles them.
+        const { rows } = await pool.query<InvoiceRow>(
+          `${INVOICES} WHERE b.payment_reference = ANY($1) OR b.invoice_number = ANY($2) ORDER BY i.due_on, b.invoice_number`,
+          [references, numbers],
+        );
         if (rows.length) {
+          // A number in a text is weaker than a reference with check digits: it suffices where the amount agrees.
+          const owedInAll = rows.reduce((total, row) => total + money(row.outstanding, row.currency).amount, 0);
+          const amountAgrees = rows.every((row) => row.currency === amount.currency) && owedInAll === amount.amount;
           const candidates = rows.map((row) => {
             const byReference = row.payment_reference && references.includes(row.payment_reference);
             const confidence = !byReference
-              ? CONFIDENCE.invoiceNumberInText
+              ? amountAgrees
+                ? CONFIDENCE.invoiceNumberInText
+                : CONFIDENCE.invoiceNumberOnly
               : structured.includes(row.payment_reference!)
                 ? CONFIDENCE.structuredReference
                 : CONFIDENCE.referenceInText;
@@ -173,6 +187,7 @@ export function paymentMatching(pool: Pool) {
                     invoiceNumbers: candidates.map((c) => c.invoiceNumber),
                     confidence,
                     reason: candidates.map((c) => `${c.invoiceNumber}: ${c.reasons.join(', ')}`).join('; '),
+                    expected: owedBy(candidates),
                   },
                 }
               : {}),
@@ -189,7 +204,7 @@ export function paymentMatching(pool: Pool) {
          ${INVOICES.replace('SELECT', 'SELECT (b.customer_number IN (SELECT customer_number FROM payers)) AS known_account,')}
           WHERE b.outstanding > 0 AND (b.outstanding = $1::numeric AND b.currency = $2 OR b.customer_number IN (SELECT customer_number FROM payers))
           ORDER BY b.invoice_number LIMIT 20`,
-        [toDecimal(amount), amount.currency, payment.payerIban?.replace(/\s/g, '').toUpperCase() ?? null],
+        [toDecimal(amount), amount.currency, payment.payerIban ? normalizeAccount(payment.payerIban) : null],
       );
       const scored = rows.map((row) => {
         const exact = row.currency === amount.currency && money(row.outstanding, row.currency).amount === amount.amount;
@@ -217,7 +232,14 @@ export function paymentMatching(pool: Pool) {
       return {
         candidates,
         ...(clear
-          ? { proposal: { invoiceNumbers: [best.invoiceNumber], confidence: best.confidence, reason: best.reasons.join(', ') } }
+          ? {
+              proposal: {
+                invoiceNumbers: [best.invoiceNumber],
+                confidence: best.confidence,
+                reason: best.reasons.join(', '),
+                expected: owedBy([best]),
+              },
+            }
           : {}),
       };
     },

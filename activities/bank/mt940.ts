@@ -1,6 +1,7 @@
 import { Parser } from 'mt940js';
 import type { BankStatement } from '../../contracts/bank';
-import { StatementError, kindOf, lineKeyOf, text, toMoney } from './lines';
+import { minorDigits } from '../../contracts/money';
+import { StatementError, genuine, kindOf, lineKeyOf, normalizeAccount, placedBooking, text, toMoney } from './lines';
 
 /**
  * SWIFT MT940 customer statements, through `mt940js` (which checks the required tags and that opening balance and
@@ -69,32 +70,32 @@ export function readMt940(content: string, fileName: string): BankStatement[] {
   if (statements.length === 0) throw new StatementError(fileName, 'MT940', 'holds no statement');
   return statements.map((statement, s) => {
     // Tag 25 is the account: an IBAN, perhaps with its currency after it, or the bank's own account number.
-    const account = statement.accountIdentification
-      .replace(/\s/g, '')
-      .toUpperCase()
-      .replace(/^([A-Z]{2}\d{2}[A-Z0-9]+?)([A-Z]{3})?$/, '$1');
+    const account = normalizeAccount(statement.accountIdentification).replace(/^([A-Z]{2}\d{2}[A-Z0-9]+?)([A-Z]{3})?$/, '$1');
     const statementId = [statement.transactionReference, statement.number.statement, statement.number.sequence].filter(Boolean).join('/');
     const lines = statement.transactions.map((transaction, t) => {
-      const where = `${fileName}: statement ${s + 1} :61:[${t + 1}]`;
+      const where = `statement ${s + 1} :61:[${t + 1}]`;
       const credit = transaction.amount > 0;
-      const amount = toMoney(Math.abs(transaction.amount).toFixed(2), transaction.currency, where);
+      // mt940js reads amounts as numbers: written back with the currency's decimals, whose count toMoney checks.
+      const digits = /^[A-Z]{3}$/.test(transaction.currency) ? minorDigits(transaction.currency) : 2;
+      const amount = toMoney(Math.abs(transaction.amount).toFixed(digits), transaction.currency, fileName, where);
       const details = detailsOf(transaction.details, transaction.structuredDetails);
-      const bankReference = text(transaction.bankReference);
+      const bankReference = genuine(text(transaction.bankReference));
+      const bookedOn = (isoDay(transaction.entryDate) ?? isoDay(transaction.date))!;
       return {
-        lineKey: lineKeyOf(account, bankReference ?? `${statementId}#${t + 1}`),
+        lineKey: lineKeyOf(account, bankReference ?? placedBooking(statementId, String(t + 1), { bookedOn, credit, amount })),
         bankReference: bankReference ?? `${statementId} line ${t + 1}`,
         account,
         kind: kindOf({ credit, reversal: transaction.isReversal, bankCode: transaction.transactionType }),
         amount,
         credit,
-        bookedOn: (isoDay(transaction.entryDate) ?? isoDay(transaction.date))!,
+        bookedOn,
         valueOn: isoDay(transaction.date),
         counterpartyName: text(details.name),
-        counterpartyIban: text(details.iban)?.replace(/\s/g, '').toUpperCase(),
+        counterpartyIban: text(details.iban) && normalizeAccount(text(details.iban)!),
         text: text(details.text),
         endToEndId: text(details.endToEndId),
         // The customer's reference in :61: (`NONREF` when none).
-        ...(transaction.reference && transaction.reference !== 'NONREF' ? { reference: transaction.reference } : {}),
+        ...(genuine(text(transaction.reference)) ? { reference: text(transaction.reference) } : {}),
         bankCode: transaction.transactionType,
       };
     });

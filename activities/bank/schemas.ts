@@ -1,6 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Logger } from 'pino';
 import { validateXML } from 'xmllint-wasm';
 import { findGo } from '../../infra/go';
 import { StatementError } from './lines';
@@ -22,12 +24,20 @@ function schemasIn(dir: string, found = new Map<string, string>()): Map<string, 
   return found;
 }
 
-/** The Go module's schemas, downloaded when missing; none where there is no Go (statements are then not XSD-checked). */
-function moduleSchemas(): Map<string, string> {
+/** The Go module's schemas, downloaded when missing; none where there is no Go or no way to it (then said, once). */
+async function moduleSchemas(log: Pick<Logger, 'warn'>): Promise<Map<string, string>> {
   const go = findGo();
-  if (!go) return new Map();
-  const { Dir } = JSON.parse(execFileSync(go, ['mod', 'download', '-json', SCHEMA_MODULE], { encoding: 'utf8' })) as { Dir: string };
-  return schemasIn(path.join(Dir, 'docs', 'specifications'));
+  try {
+    if (!go) throw new Error('no Go to fetch them with');
+    const { stdout } = await promisify(execFile)(go, ['mod', 'download', '-json', SCHEMA_MODULE], { encoding: 'utf8' });
+    return schemasIn(path.join((JSON.parse(stdout) as { Dir: string }).Dir, 'docs', 'specifications'));
+  } catch (error) {
+    log.warn(
+      { err: error, module: SCHEMA_MODULE },
+      'no ISO 20022 schemas of the Go module: camt statements are read without their XSD check',
+    );
+    return new Map();
+  }
 }
 
 export interface SchemaCheck {
@@ -35,16 +45,18 @@ export interface SchemaCheck {
   checkedAgainst?: string;
 }
 
-/** Checks camt messages against the schema of the version they declare, where one is installed. */
-export function iso20022Schemas(dir?: string) {
-  let known: Map<string, string> | undefined;
-  const schemas = () => (known ??= new Map([...moduleSchemas(), ...(dir ? schemasIn(dir) : [])]));
+/**
+ * Checks camt messages against the schema of the version they declare, where one is installed. The schemas are found
+ * (and the Go module's fetched) from the start, in the background, so no import waits on a download.
+ */
+export function iso20022Schemas(dir: string | undefined, log: Pick<Logger, 'warn'>) {
+  const schemas = moduleSchemas(log).then((fetched) => new Map([...fetched, ...(dir ? schemasIn(dir) : [])]));
   return {
     /** The versions officeflow can check, for the log and the README. */
-    versions: () => [...schemas().keys()].filter((version) => version.startsWith('camt.')).sort(),
+    versions: async () => [...(await schemas).keys()].filter((version) => version.startsWith('camt.')).sort(),
     /** Refuses a message its schema refuses, naming the line and the element; what it was checked against. */
     async check(document: string, version: string, fileName: string): Promise<SchemaCheck> {
-      const schema = schemas().get(version);
+      const schema = (await schemas).get(version);
       if (!schema) return {};
       const result = await validateXML({
         xml: [{ fileName: 'statement.xml', contents: document }],
@@ -60,6 +72,9 @@ export function iso20022Schemas(dir?: string) {
           line ? `line ${line}` : 'Document',
           `does not conform to ${version}: ${(first?.message ?? first?.rawMessage ?? 'invalid')
             .replace(/^statement\.xml:\d+: |Schemas validity error : /g, '')
+            // Not the value itself: a name or an account number stays out of the reason kept and logged.
+            .replace(/'[^']{0,500}' (is not|has a length)/g, 'its value $1')
+            .replace(/The value '[^']{0,500}'/g, 'The value')
             // Element names as people read them, without their namespace.
             .replace(/\{urn:iso:std:iso:20022:tech:xsd:[^}]+\}/g, '')}`,
         );

@@ -61,6 +61,9 @@ CREATE TABLE payment_allocations (
   PRIMARY KEY (line_key, invoice_number)
 );
 CREATE INDEX payment_allocations_by_invoice ON payment_allocations (invoice_number);
+-- What an invoice still owes is read often now, per invoice.
+CREATE INDEX payments_by_invoice ON payments (invoice_number);
+CREATE INDEX credit_notes_by_invoice ON credit_notes (invoice_number);
 
 -- What each invoice still owes, as cash application sees it: its total, less its credit notes, the payments booked
 -- and the shares of payments applied that its run has not booked yet.
@@ -80,6 +83,8 @@ ALTER TABLE human_tasks ADD COLUMN choices jsonb, ADD COLUMN chosen text[];
 -- Down Migration
 ALTER TABLE human_tasks DROP COLUMN choices, DROP COLUMN chosen;
 DROP VIEW invoice_balances;
+DROP INDEX credit_notes_by_invoice;
+DROP INDEX payments_by_invoice;
 DROP TABLE payment_allocations;
 DROP TABLE bank_lines;
 DROP TABLE bank_statement_files;

@@ -285,6 +285,25 @@ it('refuses a malformed statement and one for an account not ours, naming the fi
     { file_name: 'foreign.xml', outcome: 'refused' },
   ]);
   expect(await paymentsOn(a)).toEqual([]);
+  // A bank reference that comes back with another amount is another booking the bank named alike: refused, not dropped.
+  const reused = uniqueId('BR').toUpperCase().slice(0, 16);
+  expect(
+    (
+      await upload(
+        'first.xml',
+        camtStatement(statementOf([{ amount: { amount: 1234, currency: 'EUR' }, bankReference: reused, text: 'x' }])),
+      )
+    ).status,
+  ).toBe(201);
+  expect(
+    await upload(
+      'second.xml',
+      camtStatement(statementOf([{ amount: { amount: 4321, currency: 'EUR' }, bankReference: reused, text: 'y' }])),
+    ),
+  ).toMatchObject({
+    status: 422,
+    body: { message: expect.stringMatching(/^second\.xml: entry .* was imported before as another booking/) },
+  });
   // Only operators (and cash application's owners) import statements.
   expect((await upload('good.xml', good, 'someone@customer.test')).status).toBe(403);
 });
@@ -305,7 +324,7 @@ it('takes statements the bank drops into the watched folder, and from the CLI; o
     'the refused file',
   );
   expect(readdirSync(path.join(dropFolder, 'imported'))).toEqual([expect.stringMatching(/-today\.sta$/)]);
-  expect(readdirSync(dropFolder).filter((name) => !['imported', 'refused'].includes(name))).toEqual([]);
+  expect(readdirSync(dropFolder).filter((name) => !['imported', 'refused', 'failed'].includes(name))).toEqual([]);
   const why = readFileSync(
     path.join(
       refusedDir,

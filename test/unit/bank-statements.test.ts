@@ -83,15 +83,49 @@ describe('camt statements', () => {
     expect(new Set(of053).size).toBe(of053.length);
   });
 
+  it('reads what real banks write: more namespaces, placeholders for references, several RF references, escapes', () => {
+    const bank = camtStatement(statement, { version: '02' })
+      .replace(
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">',
+        `<Document xmlns='urn:iso:std:iso:20022:tech:xsd:camt.053.001.02' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`,
+      )
+      .replace(/<AcctSvcrRef>BR000[12]<\/AcctSvcrRef>/g, '<AcctSvcrRef>NOTPROVIDED</AcctSvcrRef>')
+      .replace(
+        '<Ref>RF63INV000012</Ref></CdtrRefInf></Strd>',
+        '<Ref>RF63INV000012</Ref></CdtrRefInf></Strd><Strd><CdtrRefInf><Ref>RF29INV000042</Ref></CdtrRefInf></Strd>',
+      )
+      .replace('<Nm>Contoso AG</Nm>', '<Nm>M&#252;ller &amp; S&#246;hne KG</Nm>')
+      .replace('<RvslInd>true</RvslInd>', '<RvslInd>1</RvslInd>');
+    const [read02] = readCamt(bank, 'bank.xml');
+    expect(read02.format).toBe('camt.053.001.02');
+    const [first, second] = read02.lines;
+    expect(first.reference).toBe('RF63INV000012 RF29INV000042');
+    expect(second.counterpartyName).toBe('Müller & Söhne KG');
+    // Without a reference of the bank's, the statement and the place name a booking: two, not one.
+    expect(first.bankReference).toBe('STMT-2026-12-06 entry 1');
+    expect(new Set(read02.lines.map((line) => line.lineKey)).size).toBe(read02.lines.length);
+    expect(read02.lines[3].kind).toBe('reversal');
+    expect(() =>
+      readCamt(bank.replace('<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x "x">]>'), 'dtd.xml'),
+    ).toThrow('dtd.xml: DOCTYPE is not allowed in a statement');
+  });
+
   it('skips a pending entry and refuses what it cannot read, naming the element', () => {
     const pending = camtStatement(statement).replace('<Cd>BOOK</Cd>', '<Cd>PDNG</Cd>');
     expect(readCamt(pending, 'f.xml')[0].lines).toHaveLength(6);
-    expect(() => readCamt(camtStatement(statement).replace('<Amt Ccy="EUR">119.00</Amt>', '<Amt Ccy="EUR">-119</Amt>'), 'f.xml')).toThrow(
-      'f.xml: BkToCstmrStmt/Stmt[1]/Ntry[1]/Amt is not an amount of a currency: -119 EUR',
+    const entryAmount = (amount: string) => camtStatement(statement).replace('<Amt Ccy="EUR">119.00</Amt>', amount);
+    expect(() => readCamt(entryAmount('<Amt Ccy="EUR">-119</Amt>'), 'f.xml')).toThrow(
+      'f.xml: BkToCstmrStmt/Stmt[1]/Ntry[1]/Amt is not an amount officeflow books: -119 EUR',
     );
+    expect(() => readCamt(entryAmount('<Amt Ccy="EUR">99999999999999.99</Amt>'), 'f.xml')).toThrow(/Amt is not an amount officeflow books/);
+    expect(() => readCamt(entryAmount('<Amt Ccy="BHD">1.250</Amt>'), 'f.xml')).toThrow(/Amt is not an amount officeflow books: 1.250 BHD/);
+    expect(() =>
+      readCamt(camtStatement(statement).replace('<BookgDt><Dt>2026-12-06</Dt>', '<BookgDt><Dt>2026-02-31</Dt>'), 'f.xml'),
+    ).toThrow('f.xml: BkToCstmrStmt/Stmt[1]/Ntry[1]/BookgDt is not a date: 2026-02-31');
     expect(() => readCamt(camtStatement(statement).replace(/<BookgDt>.*?<\/BookgDt>/, ''), 'f.xml')).toThrow(
-      'f.xml: BkToCstmrStmt/Stmt[1]/Ntry[1]/BookgDt is missing',
+      'f.xml: BkToCstmrStmt/Stmt[1]/Ntry[1]/BookgDt is not a date: none',
     );
+    expect(() => readCamt(camtStatement(statement).replace(/<Stmt>[^]*<\/Stmt>/, ''), 'f.xml')).toThrow('f.xml: Document has no statement');
   });
 });
 
@@ -122,11 +156,14 @@ describe('what a payment refers to', () => {
     expect(creditorReferencesIn(`Payment ${grouped} thanks`)).toEqual([reference]);
     expect(creditorReferencesIn(`ref:${reference.toLowerCase()}`)).toEqual([reference]);
     expect(creditorReferencesIn(`RF00INV000042 RF12`)).toEqual([]);
+    // Every reading whose check digits hold, where the words after it could belong to it: the invoices decide.
+    expect(creditorReferencesIn(`${reference} OK`)).toContain(reference);
   });
 
   it('finds invoice numbers however the payer wrote them', () => {
-    expect(invoiceNumbersIn('Rechnung INV-000042, inv 43 und INV44', 'INV-')).toEqual(['INV-000042', 'INV-000043', 'INV-000044']);
-    expect(invoiceNumbersIn('INVOICE 12', 'INV-')).toEqual([]);
+    expect(invoiceNumbersIn('Rechnung INV-000042, inv 000043 und INV00044', 'INV-')).toEqual(['INV-000042', 'INV-000043', 'INV-000044']);
+    // Not a number copied from an invoice: a year, a count, a word.
+    expect(invoiceNumbersIn('Inv 2024-0815, INV 1 of 3, INVOICE 12', 'INV-')).toEqual([]);
   });
 
   it('takes a payer for the customer when their names agree, legal forms and case aside', () => {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
-import type { BankLine, BankPayment } from '../../contracts/bank';
+import type { Pool, PoolClient } from 'pg';
+import { type BankLine, BankPayment } from '../../contracts/bank';
 import { toDecimal } from '../../contracts/money';
 import { inTransaction } from '../../db/transaction';
 import type { SourceEvent, SourceEvents } from '../sources/source-events';
-import { StatementError } from '../../activities/bank/lines';
-import { readStatementFile } from '../../activities/bank/read';
+import { StatementError, normalizeAccount } from '../../activities/bank/lines';
+import { type ReadStatementFile, readStatementFile } from '../../activities/bank/read';
 import type { Iso20022Schemas } from '../../activities/bank/schemas';
 
 /** What became of a statement file. */
@@ -26,7 +26,8 @@ export interface StatementImport {
 }
 
 /** The event a customer's payment on a statement is: what starts its cash application. */
-const paymentEvent = (line: BankLine): SourceEvent => {
+const paymentEvent = (line: BankLine, fileName: string): SourceEvent => {
+  if (line.amount.amount === 0) throw new StatementError(fileName, `entry ${line.bankReference}`, 'is a payment of nothing');
   const payment: BankPayment = {
     lineKey: line.lineKey,
     bankReference: line.bankReference,
@@ -34,12 +35,20 @@ const paymentEvent = (line: BankLine): SourceEvent => {
     amount: line.amount,
     bookedOn: line.bookedOn,
     ...(line.valueOn ? { valueOn: line.valueOn } : {}),
-    ...(line.counterpartyName ? { payerName: line.counterpartyName } : {}),
+    ...(line.counterpartyName ? { payerName: line.counterpartyName.slice(0, 200) } : {}),
     ...(line.counterpartyIban ? { payerIban: line.counterpartyIban } : {}),
-    ...(line.reference ? { reference: line.reference } : {}),
+    ...(line.reference ? { reference: line.reference.slice(0, 500) } : {}),
     ...(line.text ? { text: line.text.slice(0, 1000) } : {}),
     ...(line.endToEndId ? { endToEndId: line.endToEndId } : {}),
   };
+  // Checked here, where a line that does not fit refuses its file, rather than when its cash application would start.
+  const checked = BankPayment.safeParse(payment);
+  if (!checked.success)
+    throw new StatementError(
+      fileName,
+      `entry ${line.bankReference}`,
+      checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
   return {
     eventKey: line.lineKey,
     // Each booking stands alone: no later one makes it stale.
@@ -60,7 +69,7 @@ export function bankStatements(
   pool: Pool,
   { accounts, schemas, events, imported }: { accounts: string[]; schemas: Iso20022Schemas; events: SourceEvents; imported(): void },
 ) {
-  const ours = new Set(accounts.map((account) => account.replace(/\s/g, '').toUpperCase()));
+  const ours = new Set(accounts.map(normalizeAccount));
 
   const refuse = async (file: { fileId: string; fileName: string; bytes: Buffer; receivedBy: string }, error: StatementError) => {
     await pool.query(
@@ -103,80 +112,110 @@ export function bankStatements(
           knownLines: lines,
         };
       }
-      let read;
       try {
-        read = await readStatementFile(fileName, bytes, schemas);
-        const foreign = read.statements.find((statement) => !ours.has(statement.account));
-        if (foreign) throw new StatementError(fileName, 'account', `${foreign.account} is not one of ours (BANK_ACCOUNTS)`);
+        return await importRead(file, await readStatementFile(fileName, bytes, schemas));
       } catch (error) {
         if (error instanceof StatementError) return refuse(file, error);
         throw error;
       }
-      const { statements, checkedAgainst } = read;
-      const format = statements[0].format;
-      const result = await inTransaction(pool, async (db) => {
-        await db.query(
-          `INSERT INTO bank_statement_files (file_id, file_name, received_by, content, outcome, format, checked_against)
+    },
+  };
+
+  /** Keeps a statement file read in full, its lines once each, its payments as events: in one transaction, or nothing. */
+  async function importRead(
+    { fileId, fileName, bytes, receivedBy }: { fileId: string; fileName: string; bytes: Buffer; receivedBy: string },
+    { statements, checkedAgainst }: ReadStatementFile,
+  ): Promise<StatementImport> {
+    const foreign = statements.find((statement) => !ours.has(statement.account));
+    if (foreign) throw new StatementError(fileName, 'account', `${foreign.account} is not one of ours (BANK_ACCOUNTS)`);
+    const format = statements[0].format;
+    const result = await inTransaction(pool, async (db) => {
+      await db.query(
+        `INSERT INTO bank_statement_files (file_id, file_name, received_by, content, outcome, format, checked_against)
            VALUES ($1, $2, $3, $4, 'imported', $5, $6)
            ON CONFLICT (file_id) DO UPDATE SET outcome = 'imported', reason = NULL, format = EXCLUDED.format,
              checked_against = EXCLUDED.checked_against, received_by = EXCLUDED.received_by, received_at = now()`,
-          [fileId, fileName, receivedBy, bytes, format, checkedAgainst ?? null],
-        );
-        const newLines: StatementImport['newLines'] = {};
-        let knownLines = 0;
-        const payments: SourceEvent[] = [];
-        for (const statement of statements)
-          for (const line of statement.lines) {
-            const inserted = await db.query(
-              `INSERT INTO bank_lines (line_key, bank_reference, account, statement_id, file_id, kind, credit, amount, currency,
+        [fileId, fileName, receivedBy, bytes, format, checkedAgainst ?? null],
+      );
+      const newLines: StatementImport['newLines'] = {};
+      let knownLines = 0;
+      const payments: SourceEvent[] = [];
+      for (const statement of statements)
+        for (const line of statement.lines) {
+          const inserted = await db.query(
+            `INSERT INTO bank_lines (line_key, bank_reference, account, statement_id, file_id, kind, credit, amount, currency,
                                        booked_on, value_on, counterparty_name, counterparty_iban, reference, remittance,
                                        end_to_end_id, bank_code)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
                ON CONFLICT (line_key) DO NOTHING`,
-              [
-                line.lineKey,
-                line.bankReference,
-                line.account,
-                statement.statementId,
-                fileId,
-                line.kind,
-                line.credit,
-                toDecimal(line.amount),
-                line.amount.currency,
-                line.bookedOn,
-                line.valueOn ?? null,
-                line.counterpartyName ?? null,
-                line.counterpartyIban ?? null,
-                line.reference ?? null,
-                line.text ?? null,
-                line.endToEndId ?? null,
-                line.bankCode ?? null,
-              ],
-            );
-            if (!inserted.rowCount) {
-              knownLines++;
-              continue;
-            }
-            newLines[line.kind] = (newLines[line.kind] ?? 0) + 1;
-            if (line.kind === 'payment') payments.push(paymentEvent(line));
+            [
+              line.lineKey,
+              line.bankReference,
+              line.account,
+              statement.statementId,
+              fileId,
+              line.kind,
+              line.credit,
+              toDecimal(line.amount),
+              line.amount.currency,
+              line.bookedOn,
+              line.valueOn ?? null,
+              line.counterpartyName ?? null,
+              line.counterpartyIban ?? null,
+              line.reference ?? null,
+              line.text ?? null,
+              line.endToEndId ?? null,
+              line.bankCode ?? null,
+            ],
+          );
+          if (!inserted.rowCount) {
+            await sameAsBefore(db, line, fileName);
+            knownLines++;
+            continue;
           }
-        await events.keep('bank', payments, db);
-        return {
-          fileId,
-          fileName,
-          outcome: 'imported' as const,
-          format,
-          checkedAgainst,
-          statements: statements.map(({ statementId, account, lines }) => ({ statementId, account, lines: lines.length })),
-          newLines,
-          knownLines,
-        };
-      });
-      // The payments are kept: the dispatcher starts their cash applications now.
-      if (result.newLines.payment) imported();
-      return result;
-    },
-  };
+          newLines[line.kind] = (newLines[line.kind] ?? 0) + 1;
+          if (line.kind === 'payment') payments.push(paymentEvent(line, fileName));
+        }
+      await events.keep('bank', payments, db);
+      return {
+        fileId,
+        fileName,
+        outcome: 'imported' as const,
+        format,
+        checkedAgainst,
+        statements: statements.map(({ statementId, account, lines }) => ({ statementId, account, lines: lines.length })),
+        newLines,
+        knownLines,
+      };
+    });
+    // The payments are kept: the dispatcher starts their cash applications now.
+    if (result.newLines.payment) imported();
+    return result;
+  }
+}
+
+/**
+ * A booking imported before must be the same booking: a bank's reference that repeats with another amount, day or
+ * direction (a bank numbering its entries per statement) would otherwise drop a payment as known. The file is refused.
+ */
+async function sameAsBefore(db: PoolClient, line: BankLine, fileName: string): Promise<void> {
+  const { rows } = await db.query<{ amount: string; currency: string; credit: boolean; booked_on: string }>(
+    `SELECT amount::text, currency, credit, to_char(booked_on, 'YYYY-MM-DD') AS booked_on FROM bank_lines WHERE line_key = $1`,
+    [line.lineKey],
+  );
+  const [before] = rows;
+  if (
+    before &&
+    (before.amount !== toDecimal(line.amount) ||
+      before.currency !== line.amount.currency ||
+      before.credit !== line.credit ||
+      before.booked_on !== line.bookedOn)
+  )
+    throw new StatementError(
+      fileName,
+      `entry ${line.bankReference}`,
+      `was imported before as another booking (${before.booked_on}, ${before.credit ? '' : '-'}${before.amount} ${before.currency}): the bank's reference is not unique`,
+    );
 }
 
 export type BankStatements = ReturnType<typeof bankStatements>;

@@ -1,10 +1,10 @@
-import { getExternalWorkflowHandle, isCancellation, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { CashApplicationInput, CashApplicationResult, InvoiceCandidate, PaymentAllocation, PaymentMatch } from '../../contracts/bank';
 import { formatMoney } from '../../contracts/money';
 import { humanTasks } from '../human-tasks';
 import { paymentReceived } from '../order-to-cash/messages';
-import { trackProgress } from '../progress';
+import { type RunProgress, trackProgress } from '../progress';
 import { quickStep } from '../retry-profiles';
 
 const { matchPayment, applyPayment, recordPayment } = proxyActivities<Activities>(quickStep);
@@ -32,53 +32,63 @@ export async function cashApplication({ payment, settings }: CashApplicationInpu
 
   const match: PaymentMatch = await matchPayment(payment);
   const { proposal } = match;
-  let application: { invoiceNumbers: string[]; confidence: number; reason: string; appliedBy: string } | undefined =
-    proposal && proposal.confidence >= settings.applyAtConfidence ? { ...proposal, appliedBy: 'officeflow' } : undefined;
-
-  if (!application) {
-    const choosable = match.candidates.filter((c) => !c.refused);
-    const decision = await ask({
-      name: 'apply-payment',
-      title: `Apply ${formatMoney(payment.amount)} from ${payment.payerName ?? 'an unnamed payer'} (${payment.bankReference})`,
-      details: [
-        `Booked ${payment.bookedOn} on ${payment.account}: ${formatMoney(payment.amount)}`,
-        `from ${payment.payerName ?? 'an unnamed payer'}${payment.payerIban ? ` (${payment.payerIban})` : ''}.`,
-        `Reference: ${payment.reference ?? 'none'}. Text: ${payment.text ?? 'none'}.`,
-        '',
-        proposal
-          ? `officeflow would apply it to ${proposal.invoiceNumbers.join(', ')} (${Math.round(proposal.confidence * 100)}%: ${proposal.reason}), too unsure to do so itself.`
-          : 'officeflow found no invoice it could apply it to by itself.',
-        '',
-        'Candidates:',
-        ...(match.candidates.length ? match.candidates.map((c) => `- ${described(c)}`) : ['- none']),
-        '',
-        'Approve with the invoices it pays, in the order they are to be settled (the last takes any rest as credit), or reject to leave it unapplied, saying why.',
-      ].join('\n'),
-      assignee: settings.financeEmail,
-      waitingOn: 'Finance',
-      deadline: settings.applyWithin,
-      reminder: settings.reminder,
-      ...(choosable.length ? { choices: choosable.map((c) => ({ id: c.invoiceNumber, label: described(c) })) } : { verdicts: ['reject'] }),
-      commentRequiredFor: ['reject'],
-    });
-    if (decision.decision !== 'approve') {
-      progress.enterStep('left-unapplied');
-      return { outcome: 'left-unapplied', invoiceNumbers: [], appliedBy: decision.decidedBy };
+  if (proposal && proposal.confidence >= settings.applyAtConfidence) {
+    progress.enterStep('applying');
+    try {
+      const allocations = await applyPayment({ payment, ...proposal, appliedBy: 'officeflow' });
+      return applied(allocations, 'officeflow', progress);
+    } catch (error) {
+      // Another payment settled an invoice since matching: what is left of the match is for a person to weigh.
+      if (!(error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'BalanceChanged'))
+        throw error;
     }
-    const chosen = decision.chosen ?? [];
-    application = {
-      invoiceNumbers: chosen,
-      confidence: 1,
-      reason: `chosen by ${decision.decidedBy}${decision.comment ? `: ${decision.comment}` : ''}`,
-      appliedBy: decision.decidedBy,
-    };
   }
 
+  const choosable = match.candidates.filter((c) => !c.refused);
+  const decision = await ask({
+    name: 'apply-payment',
+    title: `Apply ${formatMoney(payment.amount)} from ${payment.payerName ?? 'an unnamed payer'} (${payment.bankReference})`,
+    details: [
+      `Booked ${payment.bookedOn} on ${payment.account}: ${formatMoney(payment.amount)}`,
+      `from ${payment.payerName ?? 'an unnamed payer'}${payment.payerIban ? ` (${payment.payerIban})` : ''}.`,
+      `Reference: ${payment.reference ?? 'none'}. Text: ${payment.text ?? 'none'}.`,
+      '',
+      proposal
+        ? `officeflow would apply it to ${proposal.invoiceNumbers.join(', ')} (${Math.round(proposal.confidence * 100)}%: ${proposal.reason}), but is not sure enough, or another payment came first.`
+        : 'officeflow found no invoice it could apply it to by itself.',
+      '',
+      'Candidates:',
+      ...(match.candidates.length ? match.candidates.map((c) => `- ${described(c)}`) : ['- none']),
+      '',
+      'Approve with the invoices it pays (the oldest due is settled first, the newest takes any rest as the customer’s credit), or reject to leave it unapplied, saying why.',
+    ].join('\n'),
+    assignee: settings.financeEmail,
+    waitingOn: 'Finance',
+    deadline: settings.applyWithin,
+    reminder: settings.reminder,
+    ...(choosable.length ? { choices: choosable.map((c) => ({ id: c.invoiceNumber, label: described(c) })) } : { verdicts: ['reject'] }),
+    commentRequiredFor: ['reject'],
+  });
+  if (decision.decision !== 'approve') {
+    progress.enterStep('left-unapplied');
+    return { outcome: 'left-unapplied', invoiceNumbers: [], appliedBy: decision.decidedBy };
+  }
   progress.enterStep('applying');
-  const allocations = await applyPayment({ payment, ...application });
+  const allocations = await applyPayment({
+    payment,
+    invoiceNumbers: decision.chosen ?? [],
+    confidence: 1,
+    reason: `chosen by ${decision.decidedBy}${decision.comment ? `: ${decision.comment}` : ''}`,
+    appliedBy: decision.decidedBy,
+  });
+  return applied(allocations, decision.decidedBy, progress);
+}
+
+/** Tells each order-to-cash run of its share: the payment is applied. */
+async function applied(allocations: PaymentAllocation[], appliedBy: string, progress: RunProgress): Promise<CashApplicationResult> {
   for (const allocation of allocations) await tellOrder(allocation);
   progress.enterStep('applied');
-  return { outcome: 'applied', invoiceNumbers: allocations.map((a) => a.invoiceNumber), appliedBy: application.appliedBy };
+  return { outcome: 'applied', invoiceNumbers: allocations.map((a) => a.invoiceNumber), appliedBy };
 }
 
 /**
