@@ -8,7 +8,8 @@ export const STRIPE_MOCK_MODULE = 'github.com/stripe/stripe-mock@v0.203.0';
 export async function startStripeMock(port: number) {
   const binary = goTool('stripe-mock', STRIPE_MOCK_MODULE, () => undefined);
   if (!binary) return undefined;
-  const server = spawnServer(binary, ['-http-addr', `127.0.0.1:${port}`]);
+  // Its HTTPS side on a port of the system's choosing: its default (12112) would keep a second one from starting.
+  const server = spawnServer(binary, ['-http-addr', `127.0.0.1:${port}`, '-https-addr', '127.0.0.1:']);
   const url = `http://127.0.0.1:${port}`;
   for (const until = Date.now() + 15_000; ; await new Promise((resolve) => setTimeout(resolve, 100))) {
     // Any answer (stripe-mock refuses a request without a key with 401) means it listens.
