@@ -1,15 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
-import type { BankPayment, PaymentAllocation } from '../../contracts/bank';
+import { BALANCE_CHANGED, type BankPayment, type PaymentAllocation } from '../../contracts/bank';
 import { type Money, money, toDecimal } from '../../contracts/money';
 import { orderToCashRunId } from '../../contracts/order';
 import { inTransaction } from '../../db/transaction';
 
 /** The failure type of a payment applied to an invoice in another currency: officeflow never converts. */
 export const CURRENCY_MISMATCH = 'CurrencyMismatch';
-
-/** The failure type of an automatic application whose invoices no longer owe what matching saw: a person decides. */
-export const BALANCE_CHANGED = 'BalanceChanged';
 
 interface AllocationRow {
   invoice_number: string;

@@ -1,6 +1,13 @@
 import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { CashApplicationInput, CashApplicationResult, InvoiceCandidate, PaymentAllocation, PaymentMatch } from '../../contracts/bank';
+import {
+  BALANCE_CHANGED,
+  type CashApplicationInput,
+  type CashApplicationResult,
+  type InvoiceCandidate,
+  type PaymentAllocation,
+  type PaymentMatch,
+} from '../../contracts/bank';
 import { formatMoney } from '../../contracts/money';
 import { humanTasks } from '../human-tasks';
 import { paymentReceived } from '../order-to-cash/messages';
@@ -23,7 +30,8 @@ const described = (c: InvoiceCandidate) =>
  * 2. Officeflow applies it when it is sure enough (`applyAtConfidence`); else Finance gets a task listing the
  *    candidates and why, and chooses (or leaves it unapplied, saying why). A payment in another currency than the
  *    invoice is never converted: Finance decides.
- * 3. Apply: each invoice takes what it owes, the last the rest (an over-payment, booked as the customer's credit);
+ * 3. Apply: the oldest due first, each invoice takes what it owes, the newest the rest (an over-payment, booked as the
+ *    customer's credit);
  *    each order-to-cash run hears of its share as a payment, so dunning stops, the ledger books it and the CRM hears.
  */
 export async function cashApplication({ payment, settings }: CashApplicationInput): Promise<CashApplicationResult> {
@@ -39,7 +47,7 @@ export async function cashApplication({ payment, settings }: CashApplicationInpu
       return applied(allocations, 'officeflow', progress);
     } catch (error) {
       // Another payment settled an invoice since matching: what is left of the match is for a person to weigh.
-      if (!(error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'BalanceChanged'))
+      if (!(error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === BALANCE_CHANGED))
         throw error;
     }
   }
