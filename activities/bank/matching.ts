@@ -141,89 +141,100 @@ export function paymentMatching(pool: Pool) {
     );
   };
 
+  /** The invoices the payer referred to (an RF reference, an invoice number), oldest due first; and whether to apply. */
+  const referredTo = async (payment: BankPayment): Promise<PaymentMatch | undefined> => {
+    const { amount } = payment;
+    const said = [payment.reference, payment.text].filter(Boolean).join(' ');
+    const structured = payment.reference ? creditorReferencesIn(payment.reference) : [];
+    const references = [...new Set([...structured, ...creditorReferencesIn(said)])];
+    const { rows: series } = await pool.query<{ prefix: string }>(`SELECT prefix FROM number_series WHERE series = 'invoice'`);
+    const numbers = invoiceNumbersIn(said, series[0]?.prefix ?? 'INV-');
+    if (references.length === 0 && numbers.length === 0) return undefined;
+    // Oldest due first: the order in which a transfer short of them all settles them.
+    const { rows } = await pool.query<InvoiceRow>(
+      `${INVOICES} WHERE b.payment_reference = ANY($1) OR b.invoice_number = ANY($2) ORDER BY i.due_on, b.invoice_number`,
+      [references, numbers],
+    );
+    if (rows.length === 0) return undefined;
+    // A number in a text is weaker than a reference with check digits: it suffices where the amount agrees.
+    const owedInAll = rows.reduce((total, row) => total + money(row.outstanding, row.currency).amount, 0);
+    const amountAgrees = rows.every((row) => row.currency === amount.currency) && owedInAll === amount.amount;
+    const candidates = rows.map((row) => {
+      const byReference = row.payment_reference && references.includes(row.payment_reference);
+      const settled = money(row.outstanding, row.currency).amount === 0;
+      const confidence = settled
+        ? CONFIDENCE.settledInvoice
+        : !byReference
+          ? amountAgrees
+            ? CONFIDENCE.invoiceNumberInText
+            : CONFIDENCE.invoiceNumberOnly
+          : structured.includes(row.payment_reference!)
+            ? CONFIDENCE.structuredReference
+            : CONFIDENCE.referenceInText;
+      const reasons = [
+        byReference ? `its reference ${row.payment_reference} is on the payment` : `its number ${row.invoice_number} is in the text`,
+        ...(settled ? ['it is settled already'] : []),
+      ];
+      return candidateOf(row, payment, reasons, confidence);
+    });
+    const usable = candidates.every((c) => !c.refused);
+    return {
+      candidates,
+      ...(usable
+        ? {
+            proposal: {
+              invoiceNumbers: candidates.map((c) => c.invoiceNumber),
+              confidence: Math.min(...candidates.map((c) => c.confidence)),
+              reason: candidates.map((c) => `${c.invoiceNumber}: ${c.reasons.join(', ')}`).join('; '),
+              expected: owedBy(candidates),
+            },
+          }
+        : {}),
+    };
+  };
+
+  /** Who paid and how much: the open invoices of this amount, and those of a customer who paid from this IBAN before. */
+  const byAmountAndPayer = async (payment: BankPayment): Promise<InvoiceCandidate[]> => {
+    const { amount } = payment;
+    const { rows } = await pool.query<InvoiceRow & { known_account: boolean }>(
+      `WITH payers AS (
+         SELECT customer_number FROM customers WHERE $3::text IS NOT NULL AND replace(upper(iban), ' ', '') = $3
+         UNION SELECT i.customer_number FROM payment_allocations a JOIN bank_lines l USING (line_key) JOIN invoices i USING (invoice_number)
+                WHERE $3::text IS NOT NULL AND l.counterparty_iban = $3)
+       ${INVOICES.replace('SELECT', 'SELECT (b.customer_number IN (SELECT customer_number FROM payers)) AS known_account,')}
+        WHERE b.outstanding > 0 AND (b.outstanding = $1::numeric AND b.currency = $2 OR b.customer_number IN (SELECT customer_number FROM payers))
+        ORDER BY (b.outstanding = $1::numeric AND b.currency = $2) DESC, i.due_on, b.invoice_number LIMIT 20`,
+      [toDecimal(amount), amount.currency, payment.payerIban ? normalizeAccount(payment.payerIban) : null],
+    );
+    return rows.map((row) => {
+      const exact = row.currency === amount.currency && money(row.outstanding, row.currency).amount === amount.amount;
+      const named = Boolean(payment.payerName && sameName(payment.payerName, row.company_name));
+      const reasons = [
+        ...(exact ? [`it still owes ${formatMoney(amount)}, the amount paid`] : []),
+        ...(row.known_account ? [`${row.company_name} paid from ${payment.payerIban} before`] : []),
+        ...(named ? [`the payer ${payment.payerName} is named like ${row.company_name}`] : []),
+      ];
+      const confidence =
+        exact && row.known_account
+          ? CONFIDENCE.amountAndKnownAccount
+          : exact && named
+            ? CONFIDENCE.amountAndName
+            : exact
+              ? CONFIDENCE.amountOnly
+              : CONFIDENCE.payerOnly;
+      return candidateOf(row, payment, reasons, confidence);
+    });
+  };
+
   return {
     async matchPayment(payment: BankPayment): Promise<PaymentMatch> {
-      const { amount } = payment;
-      const said = [payment.reference, payment.text].filter(Boolean).join(' ');
-      const structured = payment.reference ? creditorReferencesIn(payment.reference) : [];
-      const references = [...new Set([...structured, ...creditorReferencesIn(said)])];
-      const { rows: series } = await pool.query<{ prefix: string }>(`SELECT prefix FROM number_series WHERE series = 'invoice'`);
-      const numbers = invoiceNumbersIn(said, series[0]?.prefix ?? 'INV-');
-      const candidate = (row: InvoiceRow, reasons: string[], confidence: number) => candidateOf(row, payment, reasons, confidence);
-
-      // What the payer referred to.
-      if (references.length || numbers.length) {
-        // Oldest due first: the order in which a transfer short of them all settles them.
-        const { rows } = await pool.query<InvoiceRow>(
-          `${INVOICES} WHERE b.payment_reference = ANY($1) OR b.invoice_number = ANY($2) ORDER BY i.due_on, b.invoice_number`,
-          [references, numbers],
-        );
-        if (rows.length) {
-          // A number in a text is weaker than a reference with check digits: it suffices where the amount agrees.
-          const owedInAll = rows.reduce((total, row) => total + money(row.outstanding, row.currency).amount, 0);
-          const amountAgrees = rows.every((row) => row.currency === amount.currency) && owedInAll === amount.amount;
-          const candidates = rows.map((row) => {
-            const byReference = row.payment_reference && references.includes(row.payment_reference);
-            const confidence = !byReference
-              ? amountAgrees
-                ? CONFIDENCE.invoiceNumberInText
-                : CONFIDENCE.invoiceNumberOnly
-              : structured.includes(row.payment_reference!)
-                ? CONFIDENCE.structuredReference
-                : CONFIDENCE.referenceInText;
-            const reasons = [
-              byReference ? `its reference ${row.payment_reference} is on the payment` : `its number ${row.invoice_number} is in the text`,
-              ...(money(row.outstanding, row.currency).amount === 0 ? ['it is settled already'] : []),
-            ];
-            return candidate(row, reasons, money(row.outstanding, row.currency).amount === 0 ? CONFIDENCE.settledInvoice : confidence);
-          });
-          const usable = candidates.every((c) => !c.refused);
-          const confidence = Math.min(...candidates.map((c) => c.confidence));
-          return {
-            candidates,
-            ...(usable
-              ? {
-                  proposal: {
-                    invoiceNumbers: candidates.map((c) => c.invoiceNumber),
-                    confidence,
-                    reason: candidates.map((c) => `${c.invoiceNumber}: ${c.reasons.join(', ')}`).join('; '),
-                    expected: owedBy(candidates),
-                  },
-                }
-              : {}),
-          };
-        }
+      const referred = await referredTo(payment);
+      const scored = await byAmountAndPayer(payment);
+      if (referred) {
+        // Beside what the payer referred to, what else it could be: for Finance, where officeflow does not apply it.
+        const others = scored.filter((c) => !referred.candidates.some((r) => r.invoiceNumber === c.invoiceNumber));
+        return { ...referred, candidates: [...referred.candidates, ...others] };
       }
-
-      // Who paid and how much: the open invoices of this amount, and those of a customer who paid from this IBAN.
-      const { rows } = await pool.query<InvoiceRow & { known_account: boolean }>(
-        `WITH payers AS (
-           SELECT customer_number FROM customers WHERE $3::text IS NOT NULL AND replace(upper(iban), ' ', '') = $3
-           UNION SELECT i.customer_number FROM payment_allocations a JOIN bank_lines l USING (line_key) JOIN invoices i USING (invoice_number)
-                  WHERE $3::text IS NOT NULL AND l.counterparty_iban = $3)
-         ${INVOICES.replace('SELECT', 'SELECT (b.customer_number IN (SELECT customer_number FROM payers)) AS known_account,')}
-          WHERE b.outstanding > 0 AND (b.outstanding = $1::numeric AND b.currency = $2 OR b.customer_number IN (SELECT customer_number FROM payers))
-          ORDER BY b.invoice_number LIMIT 20`,
-        [toDecimal(amount), amount.currency, payment.payerIban ? normalizeAccount(payment.payerIban) : null],
-      );
-      const scored = rows.map((row) => {
-        const exact = row.currency === amount.currency && money(row.outstanding, row.currency).amount === amount.amount;
-        const named = Boolean(payment.payerName && sameName(payment.payerName, row.company_name));
-        const reasons = [
-          ...(exact ? [`it still owes ${formatMoney(amount)}, the amount paid`] : []),
-          ...(row.known_account ? [`${row.company_name} paid from ${payment.payerIban} before`] : []),
-          ...(named ? [`the payer ${payment.payerName} is named like ${row.company_name}`] : []),
-        ];
-        const confidence =
-          exact && row.known_account
-            ? CONFIDENCE.amountAndKnownAccount
-            : exact && named
-              ? CONFIDENCE.amountAndName
-              : exact
-                ? CONFIDENCE.amountOnly
-                : CONFIDENCE.payerOnly;
-        return candidate(row, reasons, confidence);
-      });
       // Nothing at all: the open invoices of the currency nearest the amount, for a person to choose among.
       const candidates = scored.length ? scored : await nearest(payment);
       candidates.sort((a, b) => b.confidence - a.confidence || a.invoiceNumber.localeCompare(b.invoiceNumber));
