@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Booking, type StatementToWrite, camtStatement, mt940Statement } from '../../activities/bank/stand-in';
 import type { CashApplicationSettings } from '../../contracts/bank';
-import type { Money } from '../../contracts/money';
+import { type Money, formatMoney } from '../../contracts/money';
 import type { OrderToCashResult } from '../../contracts/order';
 import { type DealDesk, type InvoicedDeal, dealDesk, orderToCashTestSettings } from '../support/deals';
 import { officeflowCli } from '../support/cli';
@@ -257,6 +257,27 @@ it('takes a payment in parts, books an over-payment as the customer’s credit, 
   });
   expect(response.status).toBe(200);
   expect(await paymentsOn(dollars)).toEqual([]);
+});
+
+it('applies one of two transfers for the same invoice and asks Finance about the other, never crediting it unasked', async () => {
+  const invoice = await desk.invoiced();
+  const ref = () => uniqueId('BR').toUpperCase().slice(0, 16);
+  const twice = statementOf([
+    { amount: invoice.gross, bankReference: ref(), reference: invoice.reference },
+    { amount: invoice.gross, bankReference: ref(), reference: invoice.reference },
+  ]);
+  expect((await upload('twice.xml', camtStatement(twice))).status).toBe(201);
+  expect(await paid(invoice)).toMatchObject({ outcome: 'paid' });
+  // Whichever came second found the invoice settled (or lost the race to it): Finance decides, nothing is booked.
+  const task = await eventually(async () => {
+    const { rows } = await engine.pool.query(`SELECT title FROM human_tasks WHERE assignee = $1 AND status = 'open' AND details LIKE $2`, [
+      finance,
+      `%${invoice.reference}%`,
+    ]);
+    return rows[0] as { title: string } | undefined;
+  }, 'the task about the second transfer');
+  expect(task.title).toContain(`Apply ${formatMoney(invoice.gross)}`);
+  expect(await paymentsOn(invoice)).toHaveLength(1);
 });
 
 it('refuses a malformed statement and one for an account not ours, naming the file and the element, and books nothing', async () => {
