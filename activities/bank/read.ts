@@ -9,12 +9,21 @@ export interface ReadStatementFile extends SchemaCheck {
   statements: BankStatement[];
 }
 
+/** A file's text: UTF-8, as camt declares it, else Windows-1252, in which many banks still write MT940 (`Müller`). */
+function decoded(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
 /**
  * Reads a statement file whatever its format: a camt message (checked first against the ISO 20022 schema of the
  * version it declares, where one is installed) or MT940. A StatementError names the file and the element at fault.
  */
 export async function readStatementFile(fileName: string, bytes: Buffer, schemas: Iso20022Schemas): Promise<ReadStatementFile> {
-  const content = bytes.toString('utf8');
+  const content = decoded(bytes);
   const version = camtVersion(content.slice(0, 4000));
   if (version) {
     const checked = await schemas.check(content, version, fileName);

@@ -2,6 +2,7 @@ import { readCamt } from '../../activities/bank/camt';
 import { kindOf } from '../../activities/bank/lines';
 import { creditorReferencesIn, invoiceNumbersIn, sameName } from '../../activities/bank/matching';
 import { readMt940 } from '../../activities/bank/mt940';
+import { readStatementFile } from '../../activities/bank/read';
 import { type StatementToWrite, camtStatement, mt940Statement } from '../../activities/bank/stand-in';
 import { creditorReference } from '../../contracts/billing';
 
@@ -141,6 +142,17 @@ describe('MT940 statements', () => {
       { kind: 'returned-direct-debit', cents: 9900, credit: false, text: 'Rücklastschrift' },
     ]);
     expect(read940.lines[0].counterpartyIban).toBe('DE02120300000000202051');
+  });
+
+  it('reads a file in Windows-1252, as many banks still write MT940', async () => {
+    const latin = Buffer.from(
+      mt940Statement({ ...statement, bookings: [{ ...statement.bookings[1], counterpartyName: 'Müller & Söhne' }] }),
+      'latin1',
+    );
+    // MT940 has no schema to check against.
+    const noSchemas = { versions: async () => [], check: async () => ({}) };
+    const { statements } = await readStatementFile('latin.sta', latin, noSchemas);
+    expect(statements[0].lines[0].counterpartyName).toBe('Müller & Söhne');
   });
 
   it('refuses a statement whose balances do not add up', () => {
