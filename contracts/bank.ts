@@ -81,6 +81,9 @@ export type CashApplicationSettings = z.infer<typeof CashApplicationSettings>;
 export const CashApplicationInput = z.object({ payment: BankPayment, settings: CashApplicationSettings });
 export type CashApplicationInput = z.infer<typeof CashApplicationInput>;
 
+/** The choice on Finance's task for an invoice not among the candidates, named in the comment. */
+export const ANOTHER_INVOICE = 'another-invoice';
+
 /** The failure type of an automatic application whose invoices no longer owe what matching saw: a person decides. */
 export const BALANCE_CHANGED = 'BalanceChanged';
 

@@ -26,6 +26,7 @@ const summaries: { [Name in keyof Activities]: (...args: Parameters<Activities[N
   recordPayment: ({ invoiceNumber }) => `Book a payment on ${invoiceNumber}`,
   issueCreditNote: ({ invoiceNumber, returnId }) => `Credit return ${returnId} against ${invoiceNumber}`,
   matchPayment: ({ lineKey }) => `Match bank line ${lineKey} to open invoices`,
+  invoicesChosen: ({ payment }) => `Check the invoices Finance chose for bank line ${payment.lineKey}`,
   offerCardPayment: ({ invoiceNumber }) => `Offer card payment of ${invoiceNumber} through Stripe`,
   applyPayment: ({ payment, invoiceNumbers }) => `Apply bank line ${payment.lineKey} to ${invoiceNumbers.join(', ')}`,
   printCreditNote: (creditNoteNumber) => `Print credit note ${creditNoteNumber}`,

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { BankPayment, InvoiceCandidate, PaymentMatch } from '../../contracts/bank';
+import { ANOTHER_INVOICE, type BankPayment, type InvoiceCandidate, type PaymentMatch } from '../../contracts/bank';
 import { creditorReference } from '../../contracts/billing';
 import { formatMoney, money, toDecimal } from '../../contracts/money';
 import { orderToCashRunId } from '../../contracts/order';
@@ -227,6 +227,39 @@ export function paymentMatching(pool: Pool) {
   };
 
   return {
+    /**
+     * The invoices Finance chose for a payment: those ticked, and those named in the comment where they ticked
+     * `ANOTHER_INVOICE`; or why they cannot take it (no such invoice, or another currency: never converted).
+     */
+    async invoicesChosen({
+      payment,
+      chosen,
+      comment = '',
+    }: {
+      payment: BankPayment;
+      chosen: string[];
+      comment?: string;
+    }): Promise<{ invoiceNumbers: string[]; refused?: string }> {
+      const { rows: series } = await pool.query<{ prefix: string }>(`SELECT prefix FROM number_series WHERE series = 'invoice'`);
+      const named = chosen.includes(ANOTHER_INVOICE) ? invoiceNumbersIn(comment, series[0]?.prefix ?? 'INV-') : [];
+      const invoiceNumbers = [...new Set([...chosen.filter((id) => id !== ANOTHER_INVOICE), ...named])];
+      if (chosen.includes(ANOTHER_INVOICE) && named.length === 0)
+        return { invoiceNumbers, refused: 'no invoice number in the comment: write it as printed on the invoice (INV-000123)' };
+      const { rows } = await pool.query<{ invoice_number: string; currency: string }>(
+        `SELECT invoice_number, currency FROM invoices WHERE invoice_number = ANY($1)`,
+        [invoiceNumbers],
+      );
+      const unknown = invoiceNumbers.filter((number) => !rows.some((row) => row.invoice_number === number));
+      const foreign = rows.filter((row) => row.currency !== payment.amount.currency);
+      const refused = [
+        ...unknown.map((number) => `there is no invoice ${number}`),
+        ...foreign.map(
+          (row) => `${row.invoice_number} is in ${row.currency}, the payment in ${payment.amount.currency}: officeflow never converts`,
+        ),
+      ];
+      return { invoiceNumbers, ...(refused.length ? { refused: refused.join('; ') } : {}) };
+    },
+
     async matchPayment(payment: BankPayment): Promise<PaymentMatch> {
       const referred = await referredTo(payment);
       const scored = await byAmountAndPayer(payment);

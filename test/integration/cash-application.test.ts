@@ -206,6 +206,47 @@ it('asks Finance about a payment it cannot place, listing the candidates; Financ
   expect(rows).toEqual([{ applied_by: finance, reason: expect.stringContaining('J. Smith pays for B') }]);
 });
 
+it('lets Finance name an invoice the candidates missed, and asks again when what it named is not one', async () => {
+  const missed = await desk.invoiced(50);
+  const payment = uniqueId('BR').toUpperCase().slice(0, 16);
+  const statement = statementOf([{ amount: { amount: 777_77, currency: 'EUR' }, bankReference: payment, text: 'see remittance advice' }]);
+  expect((await upload('advice.xml', camtStatement(statement))).status).toBe(201);
+  const openTask = (round: string) =>
+    eventually(async () => {
+      const { rows } = await engine.pool.query(
+        `SELECT task_id, details FROM human_tasks WHERE assignee = $1 AND status = 'open' AND title LIKE $2 AND task_id LIKE $3`,
+        [finance, `%${payment}%`, `%:${round}`],
+      );
+      return rows[0] as { task_id: string; details: string } | undefined;
+    }, `Finance's task ${round}`);
+  const decide = async (taskId: string, body: object) =>
+    (
+      await fetch(`${engine.intakeUrl}/tasks/${encodeURIComponent(taskId)}/decision`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(await engine.signedInAs(finance)) },
+        body: JSON.stringify(body),
+      })
+    ).status;
+  expect(
+    await decide((await openTask('apply-payment')).task_id, {
+      decision: 'approve',
+      chosen: ['another-invoice'],
+      comment: 'the advice says so',
+    }),
+  ).toBe(200);
+  const again = await openTask('apply-payment-2');
+  expect(again.details).toContain('Your last choice was not applied: no invoice number in the comment');
+  expect(
+    await decide(again.task_id, { decision: 'approve', chosen: ['another-invoice'], comment: `It pays ${missed.invoiceNumber}` }),
+  ).toBe(200);
+  // 777.77 for 59.50: the invoice is paid, the rest the customer's credit.
+  expect(await paid(missed)).toMatchObject({ outcome: 'paid' });
+  expect(await paymentsOn(missed)).toEqual([{ payment_id: expect.stringMatching(/^BL-/), amount: '777.77' }]);
+  const named = await applicationOf(missed);
+  expect(named.result).toEqual({ outcome: 'applied', invoiceNumbers: [missed.invoiceNumber], appliedBy: finance });
+  await engine.keepHistory(named.workflowId, 'named-by-finance-on-second-asking');
+});
+
 it('takes a payment in parts, books an over-payment as the customer’s credit, and never converts another currency', async () => {
   const [partly, over, dollars] = [await desk.invoiced(), await desk.invoiced(), await desk.invoiced()];
   const ref = () => uniqueId('BR').toUpperCase().slice(0, 16);
@@ -249,7 +290,8 @@ it('takes a payment in parts, books an over-payment as the customer’s credit, 
     );
     return rows[0] as { task_id: string; choices: unknown; verdicts: string[]; details: string } | undefined;
   }, 'the task about the dollars');
-  expect(task).toMatchObject({ choices: null, verdicts: ['reject'], details: expect.stringContaining('officeflow never converts') });
+  // The euro invoice cannot be ticked; Finance may name another invoice, or leave it.
+  expect(task).toMatchObject({ choices: [{ id: 'another-invoice' }], details: expect.stringContaining('officeflow never converts') });
   const response = await fetch(`${engine.intakeUrl}/tasks/${encodeURIComponent(task.task_id)}/decision`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(await engine.signedInAs(finance)) },

@@ -1,6 +1,14 @@
-import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, isCancellation, proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  getExternalWorkflowHandle,
+  isCancellation,
+  patched,
+  proxyActivities,
+} from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import {
+  ANOTHER_INVOICE,
   BALANCE_CHANGED,
   type CashApplicationInput,
   type CashApplicationResult,
@@ -14,7 +22,7 @@ import { paymentReceived } from '../order-to-cash/messages';
 import { type RunProgress, trackProgress } from '../progress';
 import { quickStep } from '../retry-profiles';
 
-const { matchPayment, applyPayment, recordPayment } = proxyActivities<Activities>(quickStep);
+const { matchPayment, applyPayment, recordPayment, invoicesChosen } = proxyActivities<Activities>(quickStep);
 
 /** A candidate as Finance reads it on the task: the invoice, what it owes, why, and how sure officeflow is. */
 const described = (c: InvoiceCandidate) =>
@@ -53,44 +61,64 @@ export async function cashApplication({ payment, settings }: CashApplicationInpu
   }
 
   const choosable = match.candidates.filter((c) => !c.refused);
-  const decision = await ask({
-    name: 'apply-payment',
-    title: `Apply ${formatMoney(payment.amount)} from ${payment.payerName ?? 'an unnamed payer'} (${payment.bankReference})`,
-    details: [
-      `Booked ${payment.bookedOn} on ${payment.account}: ${formatMoney(payment.amount)}`,
-      `from ${payment.payerName ?? 'an unnamed payer'}${payment.payerIban ? ` (${payment.payerIban})` : ''}.`,
-      `Reference: ${payment.reference ?? 'none'}. Text: ${payment.text ?? 'none'}.`,
-      '',
-      proposal
-        ? `officeflow would apply it to ${proposal.invoiceNumbers.join(', ')} (${Math.round(proposal.confidence * 100)}%: ${proposal.reason}), but is not sure enough, or another payment came first.`
-        : 'officeflow found no invoice it could apply it to by itself.',
-      '',
-      'Candidates:',
-      ...(match.candidates.length ? match.candidates.map((c) => `- ${described(c)}`) : ['- none']),
-      '',
-      'Approve with the invoices it pays (the oldest due is settled first, the newest takes any rest as the customer’s credit), or reject to leave it unapplied, saying why.',
-    ].join('\n'),
-    assignee: settings.financeEmail,
-    waitingOn: 'Finance',
-    deadline: settings.applyWithin,
-    reminder: settings.reminder,
-    ...(choosable.length ? { choices: choosable.map((c) => ({ id: c.invoiceNumber, label: described(c) })) } : { verdicts: ['reject'] }),
-    commentRequiredFor: ['reject'],
-  });
-  if (decision.decision !== 'approve') {
-    progress.enterStep('left-unapplied');
-    return { outcome: 'left-unapplied', invoiceNumbers: [], appliedBy: decision.decidedBy };
+  // Runs recorded before Finance could name an invoice of their own took the choice as it was.
+  const mayNameAnother = patched('finance-names-another-invoice');
+  for (let round = 1, refused: string | undefined; ; round++) {
+    const decision = await ask({
+      // The first round's name is the task's name of old.
+      name: round === 1 ? 'apply-payment' : `apply-payment-${round}`,
+      title: `Apply ${formatMoney(payment.amount)} from ${payment.payerName ?? 'an unnamed payer'} (${payment.bankReference})`,
+      details: [
+        `Booked ${payment.bookedOn} on ${payment.account}: ${formatMoney(payment.amount)}`,
+        `from ${payment.payerName ?? 'an unnamed payer'}${payment.payerIban ? ` (${payment.payerIban})` : ''}.`,
+        `Reference: ${payment.reference ?? 'none'}. Text: ${payment.text ?? 'none'}.`,
+        '',
+        proposal
+          ? `officeflow would apply it to ${proposal.invoiceNumbers.join(', ')} (${Math.round(proposal.confidence * 100)}%: ${proposal.reason}), but is not sure enough, or another payment came first.`
+          : 'officeflow found no invoice it could apply it to by itself.',
+        ...(refused ? ['', `Your last choice was not applied: ${refused}.`] : []),
+        '',
+        'Candidates:',
+        ...(match.candidates.length ? match.candidates.map((c) => `- ${described(c)}`) : ['- none']),
+        '',
+        'Approve with the invoices it pays (the oldest due is settled first, the newest takes any rest as the customer’s credit; for one not listed, tick "another invoice" and write its number in the comment), or reject to leave it unapplied, saying why.',
+      ].join('\n'),
+      assignee: settings.financeEmail,
+      waitingOn: 'Finance',
+      deadline: settings.applyWithin,
+      reminder: settings.reminder,
+      ...choicesFor(choosable, mayNameAnother),
+      commentRequiredFor: ['reject'],
+    });
+    if (decision.decision !== 'approve') {
+      progress.enterStep('left-unapplied');
+      return { outcome: 'left-unapplied', invoiceNumbers: [], appliedBy: decision.decidedBy };
+    }
+    const chosen = mayNameAnother
+      ? await invoicesChosen({ payment, chosen: decision.chosen ?? [], comment: decision.comment })
+      : { invoiceNumbers: decision.chosen ?? [] };
+    refused = chosen.refused;
+    if (refused) continue;
+    progress.enterStep('applying');
+    const allocations = await applyPayment({
+      payment,
+      invoiceNumbers: chosen.invoiceNumbers,
+      confidence: 1,
+      reason: `chosen by ${decision.decidedBy}${decision.comment ? `: ${decision.comment}` : ''}`,
+      appliedBy: decision.decidedBy,
+    });
+    return applied(allocations, decision.decidedBy, progress);
   }
-  progress.enterStep('applying');
-  const allocations = await applyPayment({
-    payment,
-    invoiceNumbers: decision.chosen ?? [],
-    confidence: 1,
-    reason: `chosen by ${decision.decidedBy}${decision.comment ? `: ${decision.comment}` : ''}`,
-    appliedBy: decision.decidedBy,
-  });
-  return applied(allocations, decision.decidedBy, progress);
 }
+
+/** What Finance may tick: the candidates, and (since Finance may name one) another invoice; else only reject. */
+const choicesFor = (choosable: InvoiceCandidate[], mayNameAnother: boolean) => {
+  const choices = [
+    ...choosable.map((c) => ({ id: c.invoiceNumber, label: described(c) })),
+    ...(mayNameAnother ? [{ id: ANOTHER_INVOICE, label: 'Another invoice: write its number in the comment' }] : []),
+  ];
+  return choices.length ? { choices } : { verdicts: ['reject' as const] };
+};
 
 /** Tells each order-to-cash run of its share: the payment is applied. */
 async function applied(allocations: PaymentAllocation[], appliedBy: string, progress: RunProgress): Promise<CashApplicationResult> {
