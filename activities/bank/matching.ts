@@ -123,17 +123,26 @@ const candidateOf = (row: InvoiceRow, payment: BankPayment, reasons: string[], c
 /** What each candidate owed as matching saw it. */
 const owedBy = (candidates: InvoiceCandidate[]) => Object.fromEntries(candidates.map((c) => [c.invoiceNumber, c.outstanding]));
 
-const INVOICES = `SELECT b.invoice_number, b.currency, b.outstanding::text, b.payment_reference, b.customer_number, c.company_name,
+/** Invoices with their balances, customers and deals (`also`: columns more, first). */
+const invoices = (
+  also = '',
+) => `SELECT ${also} b.invoice_number, b.currency, b.outstanding::text, b.payment_reference, b.customer_number, c.company_name,
                          c.iban AS customer_iban, o.deal_id
                     FROM invoice_balances b JOIN customers c USING (customer_number) JOIN sales_orders o USING (order_number)
                     JOIN invoices i USING (invoice_number)`;
 
 /** The invoices a payment may settle, each with why and how sure; and the ones officeflow would apply it to. */
 export function paymentMatching(pool: Pool) {
+  /** The numbers of the invoice series written in a text. */
+  const invoiceNumbersNamed = async (text: string) => {
+    const { rows } = await pool.query<{ prefix: string }>(`SELECT prefix FROM number_series WHERE series = 'invoice'`);
+    return invoiceNumbersIn(text, rows[0]?.prefix ?? 'INV-');
+  };
+
   /** The ten open invoices of the payment's currency whose balance is nearest its amount. */
   const nearest = async (payment: BankPayment): Promise<InvoiceCandidate[]> => {
     const { rows } = await pool.query<InvoiceRow>(
-      `${INVOICES} WHERE b.outstanding > 0 AND b.currency = $2 ORDER BY abs(b.outstanding - $1::numeric), b.invoice_number LIMIT 10`,
+      `${invoices()} WHERE b.outstanding > 0 AND b.currency = $2 ORDER BY abs(b.outstanding - $1::numeric), b.invoice_number LIMIT 10`,
       [toDecimal(payment.amount), payment.amount.currency],
     );
     return rows.map((row) =>
@@ -147,12 +156,11 @@ export function paymentMatching(pool: Pool) {
     const said = [payment.reference, payment.text].filter(Boolean).join(' ');
     const structured = payment.reference ? creditorReferencesIn(payment.reference) : [];
     const references = [...new Set([...structured, ...creditorReferencesIn(said)])];
-    const { rows: series } = await pool.query<{ prefix: string }>(`SELECT prefix FROM number_series WHERE series = 'invoice'`);
-    const numbers = invoiceNumbersIn(said, series[0]?.prefix ?? 'INV-');
+    const numbers = await invoiceNumbersNamed(said);
     if (references.length === 0 && numbers.length === 0) return undefined;
     // Oldest due first: the order in which a transfer short of them all settles them.
     const { rows } = await pool.query<InvoiceRow>(
-      `${INVOICES} WHERE b.payment_reference = ANY($1) OR b.invoice_number = ANY($2) ORDER BY i.due_on, b.invoice_number`,
+      `${invoices()} WHERE b.payment_reference = ANY($1) OR b.invoice_number = ANY($2) ORDER BY i.due_on, b.invoice_number`,
       [references, numbers],
     );
     if (rows.length === 0) return undefined;
@@ -201,7 +209,7 @@ export function paymentMatching(pool: Pool) {
          SELECT customer_number FROM customers WHERE $3::text IS NOT NULL AND replace(upper(iban), ' ', '') = $3
          UNION SELECT i.customer_number FROM payment_allocations a JOIN bank_lines l USING (line_key) JOIN invoices i USING (invoice_number)
                 WHERE $3::text IS NOT NULL AND l.counterparty_iban = $3)
-       ${INVOICES.replace('SELECT', 'SELECT (b.customer_number IN (SELECT customer_number FROM payers)) AS known_account,')}
+       ${invoices('(b.customer_number IN (SELECT customer_number FROM payers)) AS known_account,')}
         WHERE b.outstanding > 0 AND (b.outstanding = $1::numeric AND b.currency = $2 OR b.customer_number IN (SELECT customer_number FROM payers))
         ORDER BY (b.outstanding = $1::numeric AND b.currency = $2) DESC, i.due_on, b.invoice_number LIMIT 20`,
       [toDecimal(amount), amount.currency, payment.payerIban ? normalizeAccount(payment.payerIban) : null],
@@ -240,8 +248,7 @@ export function paymentMatching(pool: Pool) {
       chosen: string[];
       comment?: string;
     }): Promise<{ invoiceNumbers: string[]; refused?: string }> {
-      const { rows: series } = await pool.query<{ prefix: string }>(`SELECT prefix FROM number_series WHERE series = 'invoice'`);
-      const named = chosen.includes(ANOTHER_INVOICE) ? invoiceNumbersIn(comment, series[0]?.prefix ?? 'INV-') : [];
+      const named = chosen.includes(ANOTHER_INVOICE) ? await invoiceNumbersNamed(comment) : [];
       const invoiceNumbers = [...new Set([...chosen.filter((id) => id !== ANOTHER_INVOICE), ...named])];
       if (chosen.includes(ANOTHER_INVOICE) && named.length === 0)
         return { invoiceNumbers, refused: 'no invoice number in the comment: write it as printed on the invoice (INV-000123)' };

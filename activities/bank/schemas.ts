@@ -52,8 +52,6 @@ export interface SchemaCheck {
 export function iso20022Schemas(dir: string | undefined, log: Pick<Logger, 'warn'>) {
   const schemas = moduleSchemas(log).then((fetched) => new Map([...fetched, ...(dir ? schemasIn(dir) : [])]));
   return {
-    /** The versions officeflow can check, for the log and the README. */
-    versions: async () => [...(await schemas).keys()].filter((version) => version.startsWith('camt.')).sort(),
     /** Refuses a message its schema refuses, naming the line and the element; what it was checked against. */
     async check(document: string, version: string, fileName: string): Promise<SchemaCheck> {
       const schema = (await schemas).get(version);

@@ -150,7 +150,7 @@ describe('MT940 statements', () => {
       'latin1',
     );
     // MT940 has no schema to check against.
-    const noSchemas = { versions: async () => [], check: async () => ({}) };
+    const noSchemas = { check: async () => ({}) };
     const { statements } = await readStatementFile('latin.sta', latin, noSchemas);
     expect(statements[0].lines[0].counterpartyName).toBe('Müller & Söhne');
   });

@@ -38,21 +38,22 @@ export const bankRoutes: FastifyPluginAsyncZod<{
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 50 * 1024 * 1024 }, (_request, body, done) => done(null, body));
   const cashApplication = ownerOf('cash-application');
 
-  const importer = async (authorization: string | undefined) => {
-    const person = await authenticate(authorization);
-    requireRole(person, 'import bank statements', 'operator', cashApplication);
-    return person;
-  };
+  // Who uploads, as checked before the body was read.
+  const importers = new WeakMap<object, { email: string }>();
   app.post(
     '/statements',
     {
       schema: { querystring: z.object({ name: fileName }) },
       bodyLimit: 50 * 1024 * 1024,
       // Who uploads is checked before the body is read: nobody else makes the intake hold a file.
-      onRequest: async (request) => void (await importer(request.headers.authorization)),
+      onRequest: async (request) => {
+        const person = await authenticate(request.headers.authorization);
+        requireRole(person, 'import bank statements', 'operator', cashApplication);
+        importers.set(request, person);
+      },
     },
     async (request, reply) => {
-      const person = await importer(request.headers.authorization);
+      const person = importers.get(request)!;
       const bytes = request.body;
       if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new Refusal(400, 'invalid_request', 'send the statement file as the body');
       const imported = await statements.importFile({ fileName: request.query.name, bytes, receivedBy: person.email });
