@@ -28,7 +28,9 @@ const said = (imported: Imported) => {
 
 /** `officeflow bank`: bank statements into the engine, and what they brought, for operators and Finance. */
 export function addBankCommands(program: Command, config: () => Config): void {
-  const bank = program.command('bank').description('bank statements: import them, list them and their lines');
+  const bank = program
+    .command('bank')
+    .description('bank statements: import them, list them and their lines; refunds: ask for a run, list the runs');
   bank
     .command('import')
     .description('import bank statements (camt.052/053/054, MT940): each payment is matched to the invoices it pays')
@@ -61,6 +63,45 @@ export function addBankCommands(program: Command, config: () => Config): void {
       answer(options, results, (all) => all.map((r) => ('refused' in r ? `${r.fileName}: ${r.refused}` : said(r))).join('\n'));
       if (refused.length) process.exitCode = EXIT.refused;
     });
+  bank
+    .command('refunds')
+    .description('ask for a refund run: what customers are owed back, in one SEPA file a second person in Finance releases')
+    .option('--customer <number...>', 'only these customers’ refunds (customer numbers)')
+    .option('--run <id>', 'the run’s id (default: RR- and the time); asking again with it is the same run')
+    .option('--as <email>', 'who you are (an owner of refund-run), where officeflow signs tokens itself')
+    .addOption(tokenOption())
+    .option('--intake <url>', 'the engine to ask (default: the local one)')
+    .option('--json', 'print JSON, for scripts')
+    .action(async (options: Identity & OutputOptions & { customer?: string[]; run?: string; intake?: string }) => {
+      const url = new URL('/bank/refund-runs', options.intake ?? localIntakeUrl(config()));
+      if (options.run) url.searchParams.set('runId', options.run);
+      for (const customer of options.customer ?? []) url.searchParams.append('customer', customer);
+      const response = await request(url.href, await tokenFor(config(), options), { method: 'POST' });
+      const asked = (await response.json()) as { runId: string; workflowId: string; new: boolean };
+      answer(
+        options,
+        asked,
+        ({ runId, workflowId, new: fresh }) =>
+          `${fresh ? 'asked for' : 'already asked for'} refund run ${runId} (${workflowId}): its release waits in Finance's tasks`,
+      );
+    });
+  addListingCommand(bank, config, {
+    name: 'refund-runs',
+    description: 'list the refund runs, newest first: their transfers, total and who released or rejected them',
+    path: '/bank/refund-runs',
+    filters: {},
+    columns: {
+      createdAt: 'CREATED',
+      runId: 'RUN',
+      status: 'STATUS',
+      transfers: 'TRANSFERS',
+      total: 'TOTAL',
+      currency: 'CCY',
+      requestedBy: 'ASKED BY',
+      decidedBy: 'DECIDED BY',
+    },
+    empty: 'no refund runs',
+  });
   addListingCommand(bank, config, {
     name: 'statements',
     description: 'list the statement files officeflow was given, newest first, and what became of each',

@@ -1,11 +1,13 @@
 import type { WorkflowStartOptions } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
+import cardRefund from './card-refund';
 import cashApplication from './cash-application';
 import contractApproval from './contract-approval';
 import customerOnboarding from './customer-onboarding';
 import hireToOnboard from './hire-to-onboard';
 import orderToCash from './order-to-cash';
+import refundRun from './refund-run';
 import type { EventContext, ProcessDefinition, StartTrigger, Trigger } from './define';
 import { BusinessKey, everyRunSearchAttributes } from '../contracts/search-attributes';
 
@@ -16,6 +18,8 @@ export const processes: ProcessDefinition[] = [
   contractApproval,
   hireToOnboard,
   cashApplication,
+  refundRun,
+  cardRefund,
 ] as unknown as ProcessDefinition[];
 
 /** The registry with every task queue suffixed: one environment of several on a shared namespace. */

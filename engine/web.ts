@@ -101,8 +101,8 @@ export function buildIntake({
     // Each CRM's source may send what a deal can mean, the bank's what its statements bring, each from its own source.
     const senders = {
       ...Object.fromEntries(['hubspot', 'pipedrive', 'salesforce'].map((crm) => [crm, sourceSender(crm, DEAL_EVENT_TYPES)])),
-      bank: sourceSender('bank', ['bank.payment.received']),
-      stripe: sourceSender('stripe', ['payments.payment.received']),
+      bank: sourceSender('bank', ['bank.payment.received', 'bank.refund-run.requested']),
+      stripe: sourceSender('stripe', ['payments.payment.received', 'payments.refund.paid']),
     };
     const background = sourceDispatcher(kept, dispatchThrough(dispatcher, senders), log);
     app.addHook('onClose', () => background.stop());
@@ -114,7 +114,14 @@ export function buildIntake({
     if (bank) {
       const schemas = iso20022Schemas(bank.schemasDir, log);
       const statements = bankStatements(pool, { accounts: bank.accounts, schemas, events: kept, imported: background.kick });
-      app.register(bankRoutes, { prefix: '/bank', statements, pool, authenticate, log: operators });
+      app.register(bankRoutes, {
+        prefix: '/bank',
+        statements,
+        refundRuns: { events: kept, kept: background.kick },
+        pool,
+        authenticate,
+        log: operators,
+      });
       if (bank.statementDir) {
         const folder = statementFolder(bank.statementDir, statements, log);
         app.addHook('onClose', () => folder.stop());

@@ -30,16 +30,21 @@ async function rateOn(db: PoolClient, country: string): Promise<string> {
   return rows[0].rate;
 }
 
-/** What an invoice of `gross` still asks for: less what its credit notes credited and its payments paid, never below 0. */
+/**
+ * What an invoice of `gross` still asks for: less what its credit notes credited and its payments paid, plus what was
+ * paid back (a card refund), never below 0.
+ */
 async function stillOwed(db: PoolClient, invoiceNumber: string, gross: Money): Promise<Money> {
   const {
     rows: [totals],
-  } = await db.query<{ credited: string; paid: string }>(
+  } = await db.query<{ credited: string; paid: string; refunded: string }>(
     `SELECT (SELECT coalesce(sum(gross_total), 0) FROM credit_notes WHERE invoice_number = $1)::text AS credited,
-            (SELECT coalesce(sum(amount), 0) FROM payments WHERE invoice_number = $1)::text AS paid`,
+            (SELECT coalesce(sum(amount), 0) FROM payments WHERE invoice_number = $1)::text AS paid,
+            (SELECT coalesce(sum(amount), 0) FROM refunds WHERE invoice_number = $1 AND withdrawn_at IS NULL)::text AS refunded`,
     [invoiceNumber],
   );
-  const owed = gross.amount - money(totals.credited, gross.currency).amount - money(totals.paid, gross.currency).amount;
+  const amount = (decimal: string) => money(decimal, gross.currency).amount;
+  const owed = gross.amount - amount(totals.credited) - amount(totals.paid) + amount(totals.refunded);
   return { amount: Math.max(owed, 0), currency: gross.currency };
 }
 

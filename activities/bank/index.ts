@@ -5,8 +5,10 @@ import { commaList } from '../../config/fields';
 import { company } from '../../config/company';
 import { defineSystem } from '../system';
 import { paymentAllocation } from './allocation';
+import { cardRefunds } from './card-refunds';
 import { normalizeAccount } from './lines';
 import { paymentMatching } from './matching';
+import { refundRuns } from './refund-runs';
 
 /** The bank's settings: which accounts are ours, where statements arrive, which schemas check them. */
 export const BankSettings = z.object({
@@ -16,28 +18,38 @@ export const BankSettings = z.object({
   BANK_STATEMENT_DIR: z.string().min(1).optional(),
   /** ISO 20022 schemas (`camt.053.001.02.xsd`, …) besides those officeflow fetches, to check statements against. */
   BANK_SCHEMAS_DIR: z.string().min(1).optional(),
+  /** A folder released payment files (refund runs' pain.001) are written to, for the bank's software to send. */
+  BANK_PAYMENT_DIR: z.string().min(1).optional(),
 });
 export type BankSettings = z.infer<typeof BankSettings>;
 
 /**
- * The bank: statements come in at the intake (`activities/bank/statements.ts`); cash application matches each payment
- * to open invoices and applies it, here, in PostgreSQL.
+ * The bank: statements come in at the intake (`web/bank/statements.ts`); cash application matches each payment to open
+ * invoices and applies it, here, in PostgreSQL; refunds go out as credit transfer files the bank's software sends, and
+ * card refunds are booked against the invoices they paid back.
  */
 export default defineSystem({
   name: 'bank',
   settings: BankSettings,
-  connect: (_settings, { pool }) => ({
-    activities: { ...paymentMatching(pool), ...paymentAllocation(pool) },
+  connect: (settings, { pool, log }) => ({
+    activities: {
+      ...paymentMatching(pool),
+      ...paymentAllocation(pool),
+      ...refundRuns(pool, { paymentDir: settings.BANK_PAYMENT_DIR, schemasDir: settings.BANK_SCHEMAS_DIR, log }),
+      ...cardRefunds(pool),
+    },
   }),
-  // Locally, the bank drops its statements into a folder of the state folder (the demo's bank does).
+  // Locally, the bank drops its statements into a folder of the state folder (the demo's bank does), and takes payment
+  // files from another.
   standIn: {
-    needed: (settings) => !settings.BANK_STATEMENT_DIR,
-    async start(_settings, { stateDir }) {
-      const dir = path.join(stateDir, STATEMENT_FOLDER);
-      mkdirSync(dir, { recursive: true });
+    needed: (settings) => !settings.BANK_STATEMENT_DIR || !settings.BANK_PAYMENT_DIR,
+    async start(settings, { stateDir }) {
+      const statements = settings.BANK_STATEMENT_DIR ?? path.join(stateDir, STATEMENT_FOLDER);
+      const payments = settings.BANK_PAYMENT_DIR ?? path.join(stateDir, PAYMENT_FOLDER);
+      for (const dir of [statements, payments]) mkdirSync(dir, { recursive: true });
       return {
-        settings: { BANK_STATEMENT_DIR: dir },
-        shown: { label: 'Bank statements', value: `drop camt.053/054 or MT940 files into ${dir}` },
+        settings: { BANK_STATEMENT_DIR: statements, BANK_PAYMENT_DIR: payments },
+        shown: { label: 'Bank', value: `statements: drop camt.053/054 or MT940 files into ${statements}; refunds leave in ${payments}` },
         stop: async () => undefined,
       };
     },
@@ -46,3 +58,5 @@ export default defineSystem({
 
 /** The local bank's statement folder, in the state folder. */
 export const STATEMENT_FOLDER = 'bank-statements';
+/** The local bank's folder of payment files to send, in the state folder. */
+export const PAYMENT_FOLDER = 'bank-payments';

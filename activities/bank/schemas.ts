@@ -24,13 +24,18 @@ function schemasIn(dir: string, found = new Map<string, string>()): Map<string, 
   return found;
 }
 
+/** Where the Go module's schemas are, downloaded when missing; throws where there is no Go or no way to it. */
+export async function schemaModuleDir(): Promise<string> {
+  const go = findGo();
+  if (!go) throw new Error('no Go to fetch them with');
+  const { stdout } = await promisify(execFile)(go, ['mod', 'download', '-json', SCHEMA_MODULE], { encoding: 'utf8' });
+  return path.join((JSON.parse(stdout) as { Dir: string }).Dir, 'docs', 'specifications');
+}
+
 /** The Go module's schemas, downloaded when missing; none where there is no Go or no way to it (then said, once). */
 async function moduleSchemas(log: Pick<Logger, 'warn'>): Promise<Map<string, string>> {
-  const go = findGo();
   try {
-    if (!go) throw new Error('no Go to fetch them with');
-    const { stdout } = await promisify(execFile)(go, ['mod', 'download', '-json', SCHEMA_MODULE], { encoding: 'utf8' });
-    return schemasIn(path.join((JSON.parse(stdout) as { Dir: string }).Dir, 'docs', 'specifications'));
+    return schemasIn(await schemaModuleDir());
   } catch (error) {
     log.warn(
       { err: error, module: SCHEMA_MODULE },

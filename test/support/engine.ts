@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { simpleParser } from 'mailparser';
 import type { Pool } from 'pg';
@@ -168,9 +168,23 @@ export async function attachmentsOf(mail: ReceivedMail) {
 /** A run's progress once it is at `step` (and waiting on `waitingOn`, if given). */
 export const atStep = (engine: Pick<TestEngine, 'client'>, workflowId: string, step: string, waitingOn?: string): Promise<Progress> =>
   eventually(async () => {
-    const progress = await engine.client.workflow.getHandle(workflowId).query<Progress>(progressQuery);
-    return progress.step === step && (!waitingOn || progress.waitingOn === waitingOn) ? progress : undefined;
+    // A run started from a kept event (a vendor's webhook) begins a moment after the answer.
+    const progress = await engine.client.workflow
+      .getHandle(workflowId)
+      .query<Progress>(progressQuery)
+      .catch((error: unknown) => {
+        if (error instanceof WorkflowNotFoundError) return undefined;
+        throw error;
+      });
+    return progress?.step === step && (!waitingOn || progress.waitingOn === waitingOn) ? progress : undefined;
   }, `step ${step}`);
+
+/** A run's handle once it has started: one started from a kept event (a webhook, a request) begins a moment after the answer. */
+export async function startedRun(engine: Pick<TestEngine, 'client'>, workflowId: string) {
+  const handle = engine.client.workflow.getHandle(workflowId);
+  await eventually(() => handle.describe().catch(() => undefined), `run ${workflowId}`);
+  return handle;
+}
 
 /** Polls until `probe` returns a value, for effects that happen a moment after the call that caused them. */
 export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {

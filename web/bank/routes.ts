@@ -2,11 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { BankLineKind } from '../../contracts/bank';
+import { businessKey } from '../../contracts/fields';
+import { RefundRunRequest } from '../../contracts/refunds';
 import { ownerOf } from '../../contracts/roles';
 import { Refusal } from '../errors';
 import type { Authenticate } from '../identity';
 import type { OperatorLog } from '../operator-log';
 import { requireRole } from '../roles';
+import type { SourceEvents } from '../sources/source-events';
 import type { BankStatements } from './statements';
 
 /** A statement file's name as the uploader gives it, made a plain name for people and the log (no folders, one line). */
@@ -29,10 +32,12 @@ const fileName = z
  */
 export const bankRoutes: FastifyPluginAsyncZod<{
   statements: BankStatements;
+  /** Where a refund run asked for is kept, to be started as the bank's event. */
+  refundRuns: { events: SourceEvents; kept(): void };
   pool: Pool;
   authenticate: Authenticate;
   log: OperatorLog;
-}> = async (app, { statements, pool, authenticate, log }) => {
+}> = async (app, { statements, refundRuns, pool, authenticate, log }) => {
   // A statement is a file: taken as it is, whatever its type says (banks' software sends XML, text or bytes).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 50 * 1024 * 1024 }, (_request, body, done) => done(null, body));
@@ -90,6 +95,42 @@ export const bankRoutes: FastifyPluginAsyncZod<{
               (SELECT string_agg(a.invoice_number, ', ' ORDER BY a.invoice_number) FROM payment_allocations a WHERE a.line_key = l.line_key) AS "appliedTo"
          FROM bank_lines l WHERE ($1::text IS NULL OR l.kind = $1) ORDER BY l.booked_on DESC, l.imported_at DESC LIMIT 500`,
       [request.query.kind ?? null],
+    );
+    return rows;
+  });
+
+  const refundRunOwner = ownerOf('refund-run');
+  const refundRunQuery = z.object({
+    runId: RefundRunRequest.shape.runId.optional(),
+    // `?customer=C-1001&customer=C-1002`: only these customers' refunds.
+    customer: z.union([businessKey, z.array(businessKey)]).optional(),
+  });
+  app.post('/refund-runs', { schema: { querystring: refundRunQuery } }, async (request, reply) => {
+    const person = await authenticate(request.headers.authorization);
+    requireRole(person, 'ask for a refund run', refundRunOwner);
+    // A run asked for again under its id is the same run.
+    const { customer } = request.query;
+    const runId = request.query.runId ?? `RR-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
+    const fresh = await refundRuns.events.keep('bank', [
+      {
+        eventKey: `refund-run:${runId}`,
+        objectId: `refund-run:${runId}`,
+        occurredAt: new Date(),
+        type: 'bank.refund-run.requested',
+        data: { runId, requestedBy: person.email, ...(customer ? { customerNumbers: [customer].flat() } : {}) },
+      },
+    ]);
+    refundRuns.kept();
+    await log.record({ actor: person.email, action: 'refund-run-requested', target: runId });
+    return reply.code(fresh ? 202 : 200).send({ runId, workflowId: `refund-run-${runId}`, new: fresh > 0 });
+  });
+
+  app.get('/refund-runs', async (request) => {
+    requireRole(await authenticate(request.headers.authorization), 'read refund runs', 'operator', 'auditor', refundRunOwner);
+    const { rows } = await pool.query(
+      `SELECT run_id AS "runId", status, transfers, total::text AS total, currency, requested_by AS "requestedBy",
+              decided_by AS "decidedBy", reason, document_key AS "documentKey", checked_against AS "checkedAgainst", created_at AS "createdAt"
+         FROM payment_runs ORDER BY created_at DESC LIMIT 200`,
     );
     return rows;
   });

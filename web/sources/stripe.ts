@@ -20,7 +20,9 @@ type Paid = { id: string; currency: string; metadata?: Record<string, string> | 
 /**
  * The event a Stripe event means, if any: a PaymentIntent that succeeded, or a Checkout Session completed and paid,
  * for an order (its `dealId` in the metadata officeflow set) is that order's payment, keyed by the PaymentIntent (one
- * payment, whichever of the two events comes first).
+ * payment, whichever of the two events comes first); a charge refunded (`charge.refunded`, whose `amount_refunded` is
+ * the total refunded so far: https://docs.stripe.com/api/charges/object#charge_object-amount_refunded) is a refund of
+ * the PaymentIntent's payment.
  */
 function read(event: Stripe.Event): SourceEvent {
   const base = { eventKey: event.id, objectId: `stripe:${event.id}`, occurredAt: new Date(event.created * 1000) };
@@ -43,6 +45,19 @@ function read(event: Stripe.Event): SourceEvent {
       return session.payment_status === 'paid'
         ? payment({ ...session, currency: session.currency ?? '' }, intent, session.amount_total)
         : base;
+    }
+    case 'charge.refunded': {
+      const charge = event.data.object;
+      const intent = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
+      const currency = charge.currency.toUpperCase();
+      if (!intent || !charge.amount_refunded) return base;
+      return {
+        ...base,
+        // A charge's later refund makes an earlier event's total stale.
+        objectId: `stripe:${charge.id}`,
+        type: 'payments.refund.paid',
+        data: { paymentId: intent, chargeId: charge.id, refundedTotal: toDecimal({ amount: charge.amount_refunded, currency }), currency },
+      };
     }
     default:
       return base;
