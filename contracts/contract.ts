@@ -82,7 +82,7 @@ export const ContractApprovalInput = Contract.extend({ settings: ContractApprova
 export type ContractApprovalInput = z.infer<typeof ContractApprovalInput>;
 
 export const ContractApprovalResult = z.object({
-  outcome: z.enum(['signed', 'rejected']),
+  outcome: z.enum(['signed', 'rejected', 'signature-declined']),
   documentVersion: z.string(),
   /** The stages that approved it, in order. */
   stages: z.array(z.string()),
@@ -99,6 +99,18 @@ export const EnvelopeCompleted = z.object({
   signedAt: z.iso.datetime({ offset: true }),
   signerEmail: email,
 });
+
+/**
+ * `esign.envelope.declined`: the e-signature service reports the envelope will not be signed — the signer declined
+ * it, or the sender voided it — with the reason given.
+ */
+export const EnvelopeDeclined = z.object({
+  envelopeId: businessKey,
+  contractId: businessKey,
+  status: z.enum(['declined', 'voided']),
+  reason: plainText(1000).optional(),
+});
+export type EnvelopeDeclined = z.infer<typeof EnvelopeDeclined>;
 
 /** One entry of a contract's audit trail. */
 export const AuditEntry = z.object({

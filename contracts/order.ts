@@ -115,6 +115,7 @@ export const DealStage = z.enum([
   'contract-approved',
   'contract-rejected',
   'contracted',
+  'signature-declined',
 ]);
 export type DealStage = z.infer<typeof DealStage>;
 

@@ -4,9 +4,10 @@ import {
   ContractRevised,
   ContractSubmitted,
   EnvelopeCompleted,
+  EnvelopeDeclined,
 } from '../contracts/contract';
 import { formatMoney, toDecimal } from '../contracts/money';
-import { contractApproval, contractRevised, envelopeCompleted } from '../workflows/contract-approval';
+import { contractApproval, contractRevised, envelopeCompleted, envelopeDeclined } from '../workflows/contract-approval';
 import { defineProcess, signalsOn, startsOn } from './define';
 import { Assignees, ContractValue, CustomerId } from '../contracts/search-attributes';
 
@@ -159,6 +160,19 @@ export default defineProcess({
           signedAt: '2026-11-25T10:00:00Z',
           signerEmail: 'maria.anders@northwind.example',
         },
+      },
+    }),
+    signalsOn({
+      type: 'esign.envelope.declined',
+      description: 'The e-signature service reports the contract will not be signed: the signer declined it, or it was voided.',
+      data: EnvelopeDeclined,
+      workflowId,
+      signal: envelopeDeclined,
+      payload: ({ envelopeId, status, reason }) => ({ envelopeId, status, ...(reason ? { reason } : {}) }),
+      example: {
+        source: '/esign',
+        id: 'evt-envelope-declined-3001',
+        data: { envelopeId: 'ENV-000001', contractId: 'K-3001', status: 'declined', reason: 'The liability cap is not what we agreed' },
       },
     }),
   ],

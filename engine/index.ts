@@ -20,6 +20,7 @@ import { sendersOf } from '../web/events/senders';
 import { hubspotSource } from '../web/sources/hubspot';
 import { pipedriveSource } from '../web/sources/pipedrive';
 import { salesforceSource } from '../web/sources/salesforce';
+import { docuSignSource } from '../web/sources/docusign';
 import { stripeSource } from '../web/sources/stripe';
 import { buildIntake } from './web';
 import { startWorkers } from '../workers/worker';
@@ -97,6 +98,7 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
         pipedrive: pipedriveSource(config),
         salesforce: salesforceSource(config),
         stripe: stripeSource(config),
+        docuSign: docuSignSource(config),
         bank: { accounts: config.BANK_ACCOUNTS, statementDir: config.BANK_STATEMENT_DIR, schemasDir: config.BANK_SCHEMAS_DIR },
         inbox: {
           publicUrl: publicUrl(config),

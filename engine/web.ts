@@ -30,6 +30,7 @@ import { type PipedriveSource, pipedriveSourceRoutes } from '../web/sources/pipe
 import { type SalesforceSource, salesforceSourceRoutes } from '../web/sources/salesforce';
 import { sourceEventRoutes } from '../web/sources/routes';
 import { sourceDispatcher, sourceEvents } from '../web/sources/source-events';
+import { type DocuSignSource, docuSignSourceRoutes } from '../web/sources/docusign';
 import { type StripeSource, stripeSourceRoutes } from '../web/sources/stripe';
 import { iso20022Schemas } from '../activities/bank/schemas';
 import { statementFolder } from '../web/bank/folder';
@@ -58,6 +59,8 @@ export interface IntakeDeps {
   salesforce?: SalesforceSource;
   /** Stripe's webhooks, where their signing secrets are configured. */
   stripe?: StripeSource;
+  /** DocuSign Connect's messages, where its HMAC keys are configured. */
+  docuSign?: DocuSignSource;
   /** Bank statements: our accounts, a folder to watch, more ISO 20022 schemas; without them, no bank routes. */
   bank?: { accounts: string[]; statementDir?: string; schemasDir?: string };
   /** The task inbox's settings; without them, no inbox. */
@@ -82,6 +85,7 @@ export function buildIntake({
   pipedrive,
   salesforce,
   stripe,
+  docuSign,
   bank,
   inbox,
   log,
@@ -97,12 +101,13 @@ export function buildIntake({
   // Vendors' webhooks and bank statements: kept as they arrive, then dispatched as events in the background.
   const kept = sourceEvents(pool);
   const operators = operatorLog(pool);
-  if (hubspot || pipedrive || salesforce || stripe || bank) {
+  if (hubspot || pipedrive || salesforce || stripe || docuSign || bank) {
     // Each CRM's source may send what a deal can mean, the bank's what its statements bring, each from its own source.
     const senders = {
       ...Object.fromEntries(['hubspot', 'pipedrive', 'salesforce'].map((crm) => [crm, sourceSender(crm, DEAL_EVENT_TYPES)])),
       bank: sourceSender('bank', ['bank.payment.received', 'bank.refund-run.requested']),
       stripe: sourceSender('stripe', ['payments.payment.received', 'payments.refund.paid']),
+      docusign: sourceSender('docusign', ['esign.envelope.completed', 'esign.envelope.declined']),
     };
     const background = sourceDispatcher(kept, dispatchThrough(dispatcher, senders), log);
     app.addHook('onClose', () => background.stop());
@@ -111,6 +116,7 @@ export function buildIntake({
     if (pipedrive) app.register(pipedriveSourceRoutes, { prefix: '/sources/pipedrive', source: pipedrive, ...shared });
     if (salesforce) app.register(salesforceSourceRoutes, { prefix: '/sources/salesforce', source: salesforce, ...shared });
     if (stripe) app.register(stripeSourceRoutes, { prefix: '/sources/stripe', source: stripe, ...shared });
+    if (docuSign) app.register(docuSignSourceRoutes, { prefix: '/sources/docusign', source: docuSign, ...shared });
     if (bank) {
       const schemas = iso20022Schemas(bank.schemasDir, log);
       const statements = bankStatements(pool, { accounts: bank.accounts, schemas, events: kept, imported: background.kick });

@@ -1,12 +1,12 @@
 import { patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { Contract, ContractApprovalInput, Revision } from '../../contracts/contract';
+import type { Contract, ContractApprovalInput, EnvelopeDeclined, Revision } from '../../contracts/contract';
 import type { TaskEvent } from '../../contracts/human-tasks';
 import { emailOnce } from '../email';
 import { humanTasks } from '../human-tasks';
 import { trackProgress } from '../progress';
 import { quickStep } from '../retry-profiles';
-import { contractRevised, envelopeCompleted } from './messages';
+import { contractRevised, envelopeCompleted, envelopeDeclined } from './messages';
 
 const { recordAudit } = proxyActivities<Activities>(quickStep);
 
@@ -18,9 +18,14 @@ export function followContract(input: ContractApprovalInput) {
   const { settings, ...submitted } = input;
   const runKey = workflowInfo().workflowId;
   const progress = trackProgress('routing');
-  const heard: { revision?: Revision; envelope?: { envelopeId: string; signedAt: string } } = {};
+  const heard: {
+    revision?: Revision;
+    envelope?: { envelopeId: string; signedAt: string };
+    declined?: Omit<EnvelopeDeclined, 'contractId'>;
+  } = {};
   setHandler(contractRevised, (revised) => void (heard.revision ??= revised));
   setHandler(envelopeCompleted, (completed) => void (heard.envelope ??= completed));
+  setHandler(envelopeDeclined, (declined) => void (heard.declined ??= declined));
 
   // Entries are kept one after another, so the trail's order is the order they happened in even when two arrive
   // together (two approvers of a parallel stage). Runs recorded before this kept them side by side.

@@ -27,7 +27,10 @@ export async function contractApproval(input: ContractApprovalInput): Promise<Co
 
   const stages = approval.stages.map((s) => s.stage);
   await announceApproval(run, stages);
-  const signed = await collectSignature(run);
+  const signature = await collectSignature(run);
+  if (!signature.signed)
+    return { outcome: 'signature-declined', documentVersion: run.contract.document.version, stages, reason: signature.declined };
+  const { signed } = signature;
   await remindOfRenewal(run, new Date(signed.signedAt));
   return { outcome: 'signed', documentVersion: run.contract.document.version, stages, signed };
 }

@@ -7,7 +7,10 @@ import type { ContractRun } from './contract-run';
 
 const { sendForSignature, storeSignedDocument } = proxyActivities<Activities>(quickStep);
 
-/** 2. Signature: the approved contract goes to the customer's signer; once signed, the document is kept with its SHA-256. */
+/**
+ * 2. Signature: the approved contract goes to the customer's signer; once signed, the document is kept with its SHA-256.
+ * An envelope declined by the signer or voided ends the run: the CRM and Sales hear why.
+ */
 export async function collectSignature({ contract, runKey, progress, heard, audit, tellSubmitter }: ContractRun) {
   const version = contract.document.version;
   progress.enterStep('awaiting-signature', { on: 'Customer' });
@@ -18,7 +21,16 @@ export async function collectSignature({ contract, runKey, progress, heard, audi
     signer: contract.signer,
   });
   await audit('sent-for-signature', { envelopeId, signer: contract.signer.email });
-  await condition(() => heard.envelope?.envelopeId === envelopeId);
+  await condition(() => heard.envelope?.envelopeId === envelopeId || heard.declined?.envelopeId === envelopeId);
+  if (heard.envelope?.envelopeId !== envelopeId) {
+    const { status, reason } = heard.declined!;
+    const why = `${status === 'voided' ? 'voided' : `declined by ${contract.signer.name}`}${reason ? `: ${reason}` : ''}`;
+    await audit('signature-declined', { envelopeId, status, reason }, status === 'declined' ? contract.signer.email : undefined);
+    await moveDeal(contract.opportunityId, 'signature-declined', `Contract ${contract.contractId} ${version} not signed: ${why}`);
+    await tellSubmitter('signature-declined', `Contract ${contract.contractId} was not signed`, `Version ${version} was ${why}.`);
+    progress.enterStep('signature-declined');
+    return { declined: why };
+  }
   const { signedAt } = heard.envelope!;
   const stored = await storeSignedDocument({ envelopeId, documentKey: `contract/${contract.contractId}/${version}/signed` });
   await audit('signed', { envelopeId, signedAt, documentKey: stored.documentKey, sha256: stored.sha256 }, contract.signer.email);
@@ -28,7 +40,7 @@ export async function collectSignature({ contract, runKey, progress, heard, audi
     `Contract ${contract.contractId} is signed`,
     `${contract.signer.name} signed version ${version} on ${signedAt}.`,
   );
-  return { ...stored, signedAt };
+  return { signed: { ...stored, signedAt } };
 }
 
 /**
