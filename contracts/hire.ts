@@ -35,6 +35,22 @@ export type OfferRescinded = z.infer<typeof OfferRescinded>;
 export const EquipmentDelivered = z.object({ candidateId: businessKey, deliveryId: businessKey });
 export type EquipmentDelivered = z.infer<typeof EquipmentDelivered>;
 
+/** What an application may know of an employee, besides their user name and employee number (`externalId`). */
+export const ScimAttribute = z.enum(['name', 'emails', 'title', 'department']);
+export type ScimAttribute = z.infer<typeof ScimAttribute>;
+
+/**
+ * An application that takes accounts over SCIM 2.0 (its address and token are the engine's settings, by `name`): the
+ * attributes it gets, and the groups each role joins; a role without a row (and no `default` row) gets no account.
+ */
+export const ScimApplication = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a short lowercase name such as "chat"'),
+  label,
+  attributes: z.array(ScimAttribute),
+  groupsByRole: z.record(z.string(), z.array(label)),
+});
+export type ScimApplication = z.infer<typeof ScimApplication>;
+
 /** The process's settings: who helps, how long things may take, and the equipment each role gets. */
 export const HireToOnboardSettings = z.object({
   hrEmail: email,
@@ -50,6 +66,8 @@ export const HireToOnboardSettings = z.object({
   /** How long the manager has for each preparation task, and when they are reminded. */
   managerTaskDeadline: duration,
   managerTaskReminder: duration,
+  /** The applications new hires get accounts in over SCIM; runs started before there were any have none. */
+  scimApplications: z.array(ScimApplication).max(20).optional(),
 });
 export type HireToOnboardSettings = z.infer<typeof HireToOnboardSettings>;
 
@@ -68,3 +86,17 @@ export const HireToOnboardResult = z.object({
   reason: z.string().optional(),
 });
 export type HireToOnboardResult = z.infer<typeof HireToOnboardResult>;
+
+/** An employee's account in an application, as a SCIM user: what officeflow sends, by the application's name. */
+export interface ScimUserRequest {
+  application: string;
+  employeeNumber: string;
+  /** The sign-in name: the work e-mail the IT account got, else the employee number. */
+  userName: string;
+  /** Only the attributes the application gets. */
+  name?: { givenName: string; familyName: string; formatted: string };
+  workEmail?: string;
+  title?: string;
+  department?: string;
+  groups: string[];
+}

@@ -17,6 +17,17 @@ const settings: HireToOnboardSettings = {
   firstDayBegins: '8 hours',
   managerTaskDeadline: '5 days',
   managerTaskReminder: '3 days',
+  // Accounts over SCIM: where each is, and its token, are the engine's settings (SCIM_APPLICATION_URLS, …_TOKENS).
+  scimApplications: [
+    {
+      name: 'chat',
+      label: 'Chat',
+      attributes: ['name', 'emails', 'title', 'department'],
+      groupsByRole: { 'Software Engineer': ['everyone', 'engineering'], default: ['everyone'] },
+    },
+    // The code host knows engineers by name and work e-mail only; nobody else gets an account.
+    { name: 'code', label: 'Code host', attributes: ['name', 'emails'], groupsByRole: { 'Software Engineer': ['developers'] } },
+  ],
 };
 
 const workflowId = (data: { candidateId: string }) => `hire-to-onboard-${data.candidateId}`;

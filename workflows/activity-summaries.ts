@@ -33,6 +33,9 @@ const summaries: { [Name in keyof Activities]: (...args: Parameters<Activities[N
   releaseRefundRun: ({ runId }) => `Send refund run ${runId} to the bank and book its refunds`,
   rejectRefundRun: ({ runId }) => `Keep refund run ${runId} from the bank; its refunds wait for the next run`,
   bookCardRefund: ({ chargeId }) => `Book the card refund of ${chargeId}`,
+  provisionScimUser: ({ application, employeeNumber, groups }) =>
+    `Give ${employeeNumber} an account in ${application}${groups.length ? ` (groups ${groups.join(', ')})` : ''} over SCIM`,
+  deactivateScimUser: ({ application, employeeNumber }) => `Deactivate the ${application} account of ${employeeNumber} over SCIM`,
   printCreditNote: (creditNoteNumber) => `Print credit note ${creditNoteNumber}`,
   postEntry: ({ entryKey }) => `Book journal entry ${entryKey}`,
   fetchWonDeal: ({ dealId, crm }) => `Fetch won deal ${dealId} from ${crm}`,

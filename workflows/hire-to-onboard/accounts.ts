@@ -32,8 +32,8 @@ export async function openAccounts(run: Hire): Promise<{ account?: ItAccount; pa
   return { account, payrollId: payroll?.payrollId };
 }
 
-/** The robot's result, or, when it gave up, a person's confirmation that they did the step by hand. */
-async function orByHand<T>(
+/** The step's result, or, when it gave up, a person's confirmation that they did the step by hand. */
+export async function orByHand<T>(
   { ask }: Hire,
   robot: Promise<T>,
   task: { name: string; what: string; assignee: string; waitingOn: string },
@@ -45,7 +45,7 @@ async function orByHand<T>(
     await ask({
       name: task.name,
       title: `Set up ${task.what} by hand`,
-      details: `The robot could not set up ${task.what}:\n${error.cause?.message ?? error.message}\n\nApprove once it is done by hand.`,
+      details: `officeflow could not set up ${task.what}:\n${error.cause?.message ?? error.message}\n\nApprove once it is done by hand.`,
       assignee: task.assignee,
       waitingOn: task.waitingOn,
       verdicts: ['approve'],

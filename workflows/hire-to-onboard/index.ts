@@ -1,9 +1,10 @@
-import { CancellationScope, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { HireToOnboardInput, HireToOnboardResult } from '../../contracts/hire';
 import { emailOnce } from '../email';
 import { quickStep } from '../retry-profiles';
 import { openAccounts } from './accounts';
+import { openApplications } from './applications';
 import { prepareFirstDay } from './first-day';
 import { type Hire, followHire } from './hire';
 import { equipmentDelivered, offerRescinded } from './messages';
@@ -41,6 +42,8 @@ async function onboard(run: Hire): Promise<string[]> {
   run.undo.add('erase the personal data', () => eraseEmployeeData(run.employeeNumber));
 
   const { account } = await openAccounts(run);
+  // Runs begun before applications took accounts over SCIM went on to the first day.
+  if (patched('scim-applications')) await openApplications(run, account);
   run.startStage('preparing-first-day', 'Manager');
   const late = await prepareFirstDay(run, account);
 

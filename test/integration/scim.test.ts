@@ -1,0 +1,191 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { scimActivities } from '../../activities/scim/connector';
+import type { HireToOnboardResult, HireToOnboardSettings } from '../../contracts/hire';
+import { sendEvent } from '../../web/events/send';
+import { type TestEngine, eventFor, eventually, startTestEngine, uniqueId } from '../support/engine';
+
+/**
+ * New hires' accounts over SCIM 2.0 on the real stack: hire-to-onboard creates the user in each application the role
+ * gets (a chat, a code host: SCIM service providers served by SCIMMY), in its groups, keyed by the employee number, and
+ * deactivates it, never deletes it, when the offer is rescinded.
+ */
+
+const settings: HireToOnboardSettings = {
+  hrEmail: 'hr@scim.test',
+  itEmail: 'it@scim.test',
+  equipmentByRole: { default: ['Laptop (standard)'] },
+  equipmentDeadline: '1 hour',
+  welcomeBeforeStart: '3 days',
+  firstDayBegins: '8 hours',
+  managerTaskDeadline: '1 hour',
+  managerTaskReminder: '30 minutes',
+  scimApplications: [
+    {
+      name: 'chat',
+      label: 'Chat',
+      attributes: ['name', 'emails', 'title', 'department'],
+      groupsByRole: { 'Software Engineer': ['everyone', 'engineering'], default: ['everyone'] },
+    },
+    { name: 'code', label: 'Code host', attributes: ['name', 'emails'], groupsByRole: { 'Software Engineer': ['developers'] } },
+  ],
+};
+
+let engine: TestEngine;
+beforeAll(async () => {
+  engine = await startTestEngine({ settings: { 'hire-to-onboard': settings } });
+});
+afterAll(() => engine.stop());
+
+const endpoint = (application: string) => ({
+  baseUrl: engine.settings.SCIM_APPLICATION_URLS.find(([name]) => name === application)![1],
+  token: engine.settings.SCIM_APPLICATION_TOKENS.find(([name]) => name === application)![1],
+});
+/** Reads an application's directory over SCIM, as its administrator would. */
+async function scim<T>(application: string, path: string): Promise<T> {
+  const { baseUrl, token } = endpoint(application);
+  return (await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<T>;
+}
+interface User {
+  id: string;
+  userName: string;
+  externalId: string;
+  active: boolean;
+  title?: string;
+  name?: { formatted: string };
+}
+const usersOf = async (application: string, employeeNumber: string) =>
+  (await scim<{ Resources?: User[] }>(application, `/Users?filter=${encodeURIComponent(`externalId eq "${employeeNumber}"`)}`)).Resources ??
+  [];
+const groupsWith = async (application: string, userId: string) =>
+  ((await scim<{ Resources?: Array<{ displayName: string; members?: Array<{ value: string }> }> }>(application, '/Groups')).Resources ?? [])
+    .filter((group) => group.members?.some((member) => member.value === userId))
+    .map((group) => group.displayName)
+    .sort();
+
+async function hired(role: string) {
+  const candidateId = uniqueId('CAND');
+  const tag = candidateId.slice(5).toLowerCase();
+  const event = eventFor('hr.offer.accepted', {
+    candidateId,
+    legalName: `Ada Lindqvist-${tag}`,
+    personalEmail: `ada.${tag}@home.test`,
+    managerEmail: `manager.${tag}@scim.test`,
+    role,
+    department: 'Engineering',
+    startDate: '2099-01-04',
+  });
+  expect((await sendEvent(engine.intakeUrl, engine.secret, event)).status).toBe(202);
+  const { rows } = await eventually(async () => {
+    const found = await engine.pool.query('SELECT employee_number FROM employees WHERE candidate_id = $1', [candidateId]);
+    return found.rowCount ? found : undefined;
+  }, 'the employee record');
+  return { candidateId, employeeNumber: rows[0].employee_number as string, tag };
+}
+
+it('gives a hire an account in each application the role gets, in its groups, and deactivates them when the offer is rescinded', async () => {
+  const engineer = await hired('Software Engineer');
+  const [chat] = await eventually(
+    async () => {
+      const users = await usersOf('chat', engineer.employeeNumber);
+      return users.length ? users : undefined;
+    },
+    'the chat account',
+    60_000,
+  );
+  const [code] = await eventually(
+    async () => {
+      const users = await usersOf('code', engineer.employeeNumber);
+      return users.length ? users : undefined;
+    },
+    'the code host account',
+    60_000,
+  );
+  expect(chat).toMatchObject({
+    externalId: engineer.employeeNumber,
+    active: true,
+    title: 'Software Engineer',
+    name: { formatted: `Ada Lindqvist-${engineer.tag}` },
+  });
+  expect(chat.userName).toMatch(/@/);
+  // The code host gets the name and work e-mail only.
+  expect(code).toMatchObject({ userName: chat.userName, active: true });
+  expect(code.title).toBeUndefined();
+  expect(await groupsWith('chat', chat.id)).toEqual(['engineering', 'everyone']);
+  expect(await groupsWith('code', code.id)).toEqual(['developers']);
+
+  const run = engine.client.workflow.getHandle(`hire-to-onboard-${engineer.candidateId}`);
+  await eventually(
+    async () => ((await run.query<{ step: string }>('progress')).step === 'preparing-first-day' ? true : undefined),
+    'the first-day stage',
+    60_000,
+  );
+  expect(
+    (
+      await sendEvent(
+        engine.intakeUrl,
+        engine.secret,
+        eventFor('hr.offer.rescinded', { candidateId: engineer.candidateId, reason: 'Budget frozen' }),
+      )
+    ).status,
+  ).toBe(202);
+  expect(((await run.result()) as HireToOnboardResult).outcome).toBe('rescinded');
+  await engine.keepHistory(run.workflowId, 'rescinded-after-scim-applications');
+  // Kept, and no longer active.
+  expect(await usersOf('chat', engineer.employeeNumber)).toEqual([expect.objectContaining({ id: chat.id, active: false })]);
+  expect(await usersOf('code', engineer.employeeNumber)).toEqual([expect.objectContaining({ id: code.id, active: false })]);
+});
+
+it('gives a role only the applications its rows name', async () => {
+  const clerk = await hired('Office Manager');
+  await eventually(async () => ((await usersOf('chat', clerk.employeeNumber)).length ? true : undefined), 'the chat account', 60_000);
+  const [user] = await usersOf('chat', clerk.employeeNumber);
+  expect(await groupsWith('chat', user.id)).toEqual(['everyone']);
+  expect(await usersOf('code', clerk.employeeNumber)).toEqual([]);
+});
+
+describe('the SCIM connector', () => {
+  const activities = () => scimActivities({ chat: endpoint('chat') });
+  const request = (employeeNumber: string, userName: string) => ({
+    application: 'chat',
+    employeeNumber,
+    userName,
+    name: { givenName: 'Bo', familyName: 'Berg', formatted: 'Bo Berg' },
+    groups: ['everyone'],
+  });
+
+  it('finds the user a retried step created by its employee number instead of creating a second', async () => {
+    const employeeNumber = uniqueId('E');
+    const first = await activities().provisionScimUser(request(employeeNumber, `${employeeNumber}@scim.test`));
+    const retried = await activities().provisionScimUser(request(employeeNumber, `${employeeNumber}@scim.test`));
+    expect([first.created, retried.created, retried.userId]).toEqual([true, false, first.userId]);
+    expect(await usersOf('chat', employeeNumber)).toHaveLength(1);
+    expect(await groupsWith('chat', first.userId)).toEqual(['everyone']);
+  });
+
+  it('fails for good, naming the application and the attribute, when a user name is taken', async () => {
+    const taken = `${uniqueId('taken')}@scim.test`;
+    await activities().provisionScimUser(request(uniqueId('E'), taken));
+    const refused = await activities()
+      .provisionScimUser(request(uniqueId('E'), taken))
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApplicationFailure);
+    expect(refused).toMatchObject({
+      nonRetryable: true,
+      type: 'ScimConflict',
+      message: expect.stringMatching(/^chat refused POST \/Users: 409 uniqueness: userName .* is already taken/),
+    });
+  });
+
+  it('leaves an application that is down to Temporal’s retries', async () => {
+    const { baseUrl } = endpoint('chat');
+    await fetch(new URL('/standin/faults', baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 503, forMs: 1500 }),
+    });
+    const down = await activities()
+      .provisionScimUser(request(uniqueId('E'), `${uniqueId('down')}@scim.test`))
+      .catch((error: unknown) => error);
+    expect(down).toMatchObject({ nonRetryable: false, type: 'ScimUnavailable' });
+  });
+});
