@@ -14,7 +14,21 @@ import stripe from './stripe';
 import type { ConnectedSystem, SharedClients } from './system';
 
 /** Every system officeflow talks to. Adding one is its folder and a line here. */
-export const systems = [backOffice, bank, humanTasks, hr, documents, mail, crm, legacyErp, eSignature, itAdmin, payroll, scim, stripe] as const;
+export const systems = [
+  backOffice,
+  bank,
+  humanTasks,
+  hr,
+  documents,
+  mail,
+  crm,
+  legacyErp,
+  eSignature,
+  itAdmin,
+  payroll,
+  scim,
+  stripe,
+] as const;
 
 type System = (typeof systems)[number];
 type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

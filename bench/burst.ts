@@ -9,7 +9,7 @@ import type { PortalUser } from '../activities/it-admin/stand-in';
 import type { LegacyOrder } from '../activities/legacy-erp/stand-in';
 import type { ReceivedMail } from '../activities/mail/sink';
 import type { PayrollEmployee } from '../activities/payroll/stand-in';
-import { decideAs, esignUrl, signAsCustomer } from '../cli/people';
+import { decideAs, signAsCustomer } from '../cli/people';
 import type { Config } from '../config';
 import type { Progress } from '../contracts/progress';
 import { playDemo } from '../cli/demo';
@@ -204,7 +204,7 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
         if (progress.step === 'in-force') return DESIGNED_OUTCOMES['contract-approval'];
         for (const { task, assignee } of progress.openTasks ?? [])
           await decideAs(config, intakeUrl, { workflowId, task, assignee }, 'approve', 'burst');
-        if (progress.step === 'awaiting-signature') await signAsCustomer(esignUrl(config), workflowId);
+        if (progress.step === 'awaiting-signature') await signAsCustomer(config, workflowId);
         return undefined;
       },
       deadline,

@@ -8,7 +8,7 @@ import { sendEvent } from '../web/events/send';
 import { progressQuery } from '../workflows/progress';
 import { localBankFolder, localIntakeUrl, uiLink, webhookSecret, withTemporal } from './engine';
 import { CommandRefused, EXIT } from './output';
-import { decideAs, esignUrl, signAsCustomer } from './people';
+import { decideAs, signAsCustomer } from './people';
 import { type ExampleDeal, type Salesperson, localSalesperson } from './salespeople';
 import { payByTransfer } from './transfers';
 
@@ -81,7 +81,7 @@ async function heardSince(handle: WorkflowHandle, stage: DemoStage, length: numb
 /** The people and systems outside officeflow the demo plays, by the name a definition gives them. */
 const counterparts: Record<DemoCounterpart, (stage: DemoStage, workflowId: string) => Promise<string>> = {
   'customer-signs': async ({ config }, workflowId) => {
-    const signed = await signAsCustomer(esignUrl(config), workflowId);
+    const signed = await signAsCustomer(config, workflowId);
     if (!signed) throw new Error(`no envelope waits for the signature of ${workflowId}`);
     return `the customer signs envelope ${signed.envelopeId} -> ${signed.status}`;
   },

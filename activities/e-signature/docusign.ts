@@ -53,7 +53,8 @@ function refusal(error: unknown, what: string): Error {
   const response = (error as { response?: { status?: number; data?: { errorCode?: string; message?: string } } }).response;
   const status = response?.status ?? 0;
   const message = `DocuSign refused ${what}: ${response?.data?.errorCode ?? status} ${response?.data?.message ?? (error as Error).message}`;
-  return status === 0 || status === 429 || status >= 500
+  // 401: the token was revoked or expired early; the next attempt signs in anew.
+  return status === 0 || status === 401 || status === 429 || status >= 500
     ? ApplicationFailure.create({ message, type: 'ESignatureUnavailable' })
     : ApplicationFailure.nonRetryable(message, 'ESignatureRefused');
 }
@@ -69,6 +70,12 @@ export function docuSignActivities(pool: Pool, connection: DocuSignConnection) {
   client.setOAuthBasePath(connection.oauthHost);
   if (connection.caFile) trustCertificateFor(connection.oauthHost, connection.caFile);
   let session: { api: InstanceType<typeof docusign.EnvelopesApi>; accountId: string; until: number } | undefined;
+
+  /** DocuSign's refusal of a call, forgetting the sign-in when it was refused (see `refusal`). */
+  const refused = (error: unknown, what: string) => {
+    if ((error as { response?: { status?: number } }).response?.status === 401) session = undefined;
+    return refusal(error, what);
+  };
 
   /** The envelopes API and account, signed in anew a minute before the token expires. */
   const signedIn = async () => {
@@ -133,7 +140,7 @@ export function docuSignActivities(pool: Pool, connection: DocuSignConnection) {
         // DocuSign e-mails the signer their link: there is no signing page to hand on.
         return { envelopeId: created.envelopeId, signingUrl: '' };
       } catch (error) {
-        throw refusal(error, `the envelope of contract ${contractId}`);
+        throw refused(error, `the envelope of contract ${contractId}`);
       }
     },
 
@@ -142,7 +149,7 @@ export function docuSignActivities(pool: Pool, connection: DocuSignConnection) {
       const { api, accountId } = await signedIn();
       const keep = async (key: string, documentId: string, filename: string) => {
         const content = await api.getDocument(accountId, envelopeId, documentId).catch((error: unknown) => {
-          throw refusal(error, `the ${documentId} document of envelope ${envelopeId}`);
+          throw refused(error, `the ${documentId} document of envelope ${envelopeId}`);
         });
         const sha256 = createHash('sha256').update(content).digest('hex');
         const kept = await keepDocument(pool, { documentKey: key, filename, contentType: 'application/pdf', content, sha256 });

@@ -1,8 +1,9 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import https from 'node:https';
 import path from 'node:path';
 import { connectHeaders } from '../../activities/e-signature/connect';
+import { playDemo } from '../../cli/demo';
+import { overHttps } from '../../cli/people';
 import { docuSignActivities } from '../../activities/e-signature/docusign';
 import { type DocuSignStandIn, startDocuSignStandIn } from '../../activities/e-signature/docusign-stand-in';
 import type { DealRecord } from '../../activities/crm/stand-in';
@@ -66,22 +67,8 @@ afterAll(async () => {
 });
 
 /** The stand-in's own pages, as the signer (or an operator voiding) would act on DocuSign's: over its HTTPS. */
-function standIn(route: string, body?: object): Promise<{ status: number; body: Record<string, unknown> }> {
-  const url = new URL(route, docuSign.url);
-  return new Promise((resolve, reject) => {
-    const request = https.request(
-      url,
-      { method: body ? 'POST' : 'GET', ca: docuSign.certificate, headers: body ? { 'content-type': 'application/json' } : {} },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') }));
-      },
-    );
-    request.on('error', reject);
-    request.end(body ? JSON.stringify(body) : undefined);
-  });
-}
+const standIn = async (route: string, body?: object) =>
+  (await overHttps(new URL(route, docuSign.url).href, docuSign.certificate, body)) as { status: number; body: Record<string, unknown> };
 
 interface StandInEnvelope {
   envelopeId: string;
@@ -194,4 +181,17 @@ it('finds the envelope a step already sent by its run key, instead of sending a 
   const retried = await activities.sendForSignature(request);
   expect(retried.envelopeId).toBe(first.envelopeId);
   expect(await envelopesOf(contractId)).toHaveLength(1);
+});
+
+it('plays the contract demo through DocuSign: the customer signs on its stand-in', async () => {
+  const process = engine.registry.find((p) => p.name === 'contract-approval')!;
+  const stage = {
+    client: engine.client,
+    config: engine.settings,
+    intakeUrl: engine.intakeUrl,
+    secret: engine.secret,
+    say: () => undefined,
+  };
+  const { outcome } = await playDemo(process, stage, { businessKey: uniqueId('DEMO') });
+  expect(outcome).toMatch(new RegExp(`^(finished|${Object.values(process.demo.restsAt ?? {}).join('|')})`));
 });

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { scimActivities } from '../../activities/scim/connector';
+import hireToOnboardDefinition from '../../definitions/hire-to-onboard';
 import type { HireToOnboardResult, HireToOnboardSettings } from '../../contracts/hire';
 import { sendEvent } from '../../web/events/send';
 import { type TestEngine, eventFor, eventually, startTestEngine, uniqueId } from '../support/engine';
@@ -19,15 +20,8 @@ const settings: HireToOnboardSettings = {
   firstDayBegins: '8 hours',
   managerTaskDeadline: '1 hour',
   managerTaskReminder: '30 minutes',
-  scimApplications: [
-    {
-      name: 'chat',
-      label: 'Chat',
-      attributes: ['name', 'emails', 'title', 'department'],
-      groupsByRole: { 'Software Engineer': ['everyone', 'engineering'], default: ['everyone'] },
-    },
-    { name: 'code', label: 'Code host', attributes: ['name', 'emails'], groupsByRole: { 'Software Engineer': ['developers'] } },
-  ],
+  // The applications the process names: chat for everyone, the code host for engineers.
+  scimApplications: hireToOnboardDefinition.settings.scimApplications,
 };
 
 let engine: TestEngine;
@@ -56,6 +50,9 @@ interface User {
 const usersOf = async (application: string, employeeNumber: string) =>
   (await scim<{ Resources?: User[] }>(application, `/Users?filter=${encodeURIComponent(`externalId eq "${employeeNumber}"`)}`)).Resources ??
   [];
+/** The employee's user in the application, once the run has made it. */
+const accountIn = (application: string, employeeNumber: string) =>
+  eventually(async () => (await usersOf(application, employeeNumber))[0], `the ${application} account`, 60_000);
 const groupsWith = async (application: string, userId: string) =>
   ((await scim<{ Resources?: Array<{ displayName: string; members?: Array<{ value: string }> }> }>(application, '/Groups')).Resources ?? [])
     .filter((group) => group.members?.some((member) => member.value === userId))
@@ -84,22 +81,8 @@ async function hired(role: string) {
 
 it('gives a hire an account in each application the role gets, in its groups, and deactivates them when the offer is rescinded', async () => {
   const engineer = await hired('Software Engineer');
-  const [chat] = await eventually(
-    async () => {
-      const users = await usersOf('chat', engineer.employeeNumber);
-      return users.length ? users : undefined;
-    },
-    'the chat account',
-    60_000,
-  );
-  const [code] = await eventually(
-    async () => {
-      const users = await usersOf('code', engineer.employeeNumber);
-      return users.length ? users : undefined;
-    },
-    'the code host account',
-    60_000,
-  );
+  const chat = await accountIn('chat', engineer.employeeNumber);
+  const code = await accountIn('code', engineer.employeeNumber);
   expect(chat).toMatchObject({
     externalId: engineer.employeeNumber,
     active: true,
@@ -137,8 +120,7 @@ it('gives a hire an account in each application the role gets, in its groups, an
 
 it('gives a role only the applications its rows name', async () => {
   const clerk = await hired('Office Manager');
-  await eventually(async () => ((await usersOf('chat', clerk.employeeNumber)).length ? true : undefined), 'the chat account', 60_000);
-  const [user] = await usersOf('chat', clerk.employeeNumber);
+  const user = await accountIn('chat', clerk.employeeNumber);
   expect(await groupsWith('chat', user.id)).toEqual(['everyone']);
   expect(await usersOf('code', clerk.employeeNumber)).toEqual([]);
 });
