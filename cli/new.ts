@@ -26,10 +26,13 @@ function spellings(name: string, sample: string): Record<string, string> {
 
 /** Adds `line` to a registry file at the end of the list `list` matches, and the import `imported` after its last import. */
 async function register(root: string, file: string, list: RegExp, line: string, imported?: string): Promise<string> {
+  // Prettier writes a long list one item a line, each ending with a comma: a list item then follows the last comma.
+  const joined = (items: string) =>
+    line.startsWith(', ') && items.trimEnd().endsWith(',') ? `${items}${line.slice(2)},` : `${items}${line}`;
   const at = path.join(root, file);
   const source = readFileSync(at, 'utf8');
   if (!list.test(source)) throw new CommandRefused(`${file} has no list to register it in (looked for ${list})`);
-  let text = source.replace(list, (_whole, opening: string, items: string, closing: string) => `${opening}${items}${line}${closing}`);
+  let text = source.replace(list, (_whole, opening: string, items: string, closing: string) => `${opening}${joined(items)}${closing}`);
   if (imported) {
     // After the last import of a module of the same room (`import crm from './crm';`), or the last import at all.
     const lastImport = [...text.matchAll(/^import \w+ from '\.\/[\w-]+';\n/gm)].at(-1) ?? [...text.matchAll(/^import .+;\n/gm)].at(-1)!;
