@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
+import path from 'node:path';
+import { DOCUSIGN_STAND_IN_CERTIFICATE } from '../activities/e-signature';
 import type { Config } from '../config';
 import type { Verdict } from '../contracts/human-tasks';
 import { tokenFor } from './tasks';
@@ -42,10 +44,14 @@ export function overHttps(url: string, ca: string, body?: object): Promise<{ sta
   });
 }
 
-/** Signs as the customer on DocuSign's stand-in: the newest envelope its contract field names. */
+/**
+ * Signs as the customer on DocuSign's stand-in: the newest envelope its contract field names. The stand-in is where
+ * the settings point, else the local engine's (its port, its certificate in the state folder).
+ */
 async function signOnDocuSign(config: Config, workflowId: string) {
-  const base = `https://${config.DOCUSIGN_OAUTH_HOST}`;
-  const ca = config.DOCUSIGN_CA_FILE ? readFileSync(config.DOCUSIGN_CA_FILE, 'utf8') : '';
+  const local = !config.DOCUSIGN_INTEGRATION_KEY;
+  const base = `https://${local ? `127.0.0.1:${config.ESIGN_STANDIN_PORT}` : config.DOCUSIGN_OAUTH_HOST}`;
+  const ca = readFileSync(config.DOCUSIGN_CA_FILE ?? path.join(config.OFFICEFLOW_STATE_DIR, DOCUSIGN_STAND_IN_CERTIFICATE), 'utf8');
   const listed = (await overHttps(`${base}/standin/envelopes`, ca)).body as Array<{
     envelopeId: string;
     status: string;

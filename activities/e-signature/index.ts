@@ -32,6 +32,9 @@ const settings = z.object({
 });
 type ESignatureSettings = z.infer<typeof settings>;
 
+/** The local DocuSign stand-in's certificate, in the state folder: what officeflow (and the demo) trust it by. */
+export const DOCUSIGN_STAND_IN_CERTIFICATE = 'docusign-stand-in.pem';
+
 const docuSignConfigured = (s: ESignatureSettings) => s.DOCUSIGN_INTEGRATION_KEY !== undefined;
 
 /** The e-signature service contracts are signed through: DocuSign, or a service speaking officeflow's protocol. */
@@ -72,7 +75,7 @@ export default defineSystem({
           connectUrl: new URL('/sources/docusign', intakeUrl).href,
           connectKeys: [connectKey],
         });
-        const caFile = path.join(ensureStateDir(stateDir), 'docusign-stand-in.pem');
+        const caFile = path.join(ensureStateDir(stateDir), DOCUSIGN_STAND_IN_CERTIFICATE);
         writeFileSync(caFile, docuSign.certificate);
         return {
           settings: {
