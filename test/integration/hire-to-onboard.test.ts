@@ -206,6 +206,11 @@ it('retries a portal that fails for a moment and makes exactly one account; a re
     ]),
   );
 
+  // Rescinded once the equipment is on order too: every step so far is undone.
+  await eventually(async () => {
+    const { rowCount } = await engine.pool.query('SELECT 1 FROM equipment_orders WHERE employee_number = $1', [before.employee_number]);
+    return rowCount ? true : undefined;
+  }, 'the equipment order');
   expect((await send('hr.offer.rescinded', { candidateId: hire.candidateId, reason: 'Position closed' })).status).toBe(202);
   expect(await handle(hire.candidateId).result()).toEqual({
     outcome: 'rescinded',
