@@ -227,9 +227,9 @@ export async function startDocuSignStandIn(options: DocuSignStandInOptions): Pro
   );
 
   /** Posts the envelope's news to Connect, as DocuSign's JSON SIM message, signed with every active key. */
-  const tellConnect = async (envelope: KeptEnvelope) => {
+  const tellConnect = async (envelope: KeptEnvelope, event = `envelope-${envelope.status}`) => {
     const message = JSON.stringify({
-      event: `envelope-${envelope.status}`,
+      event,
       apiVersion: 'v2.1',
       uri: `/restapi/v2.1/accounts/${envelope.accountId}/envelopes/${envelope.envelopeId}`,
       retryCount: 0,
@@ -281,6 +281,8 @@ export async function startDocuSignStandIn(options: DocuSignStandInOptions): Pro
         ...(status === 'completed' ? { completedDateTime: new Date().toISOString() } : {}),
       });
       save();
+      // As DocuSign does for its last signer: the recipient's event first, then the envelope's, both with its status.
+      if (status !== 'voided') await tellConnect(envelope, `recipient-${status}`);
       return { envelopeId: envelope.envelopeId, status, connect: await tellConnect(envelope) };
     };
   app.post('/standin/envelopes/:envelopeId/sign', act('completed'));

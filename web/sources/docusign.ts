@@ -33,16 +33,18 @@ interface ConnectMessage {
 /**
  * The event a Connect message means, if any: `envelope-completed` is `esign.envelope.completed`, `envelope-declined` and
  * `envelope-voided` are `esign.envelope.declined`, each for the contract the envelope's custom field names. Keyed by the
- * envelope and its status, since Connect sends a message again until answered and its signature has no timestamp.
+ * envelope and the event (its new status), since Connect sends a message again until answered and its signature has no
+ * timestamp.
  */
 function read(message: ConnectMessage): SourceEvent {
   const envelopeId = message.data?.envelopeId ?? '';
   const summary = message.data?.envelopeSummary;
-  const status = summary?.status ?? message.event?.replace(/^envelope-/, '') ?? 'unknown';
+  const generated = new Date(message.generatedDateTime ?? Date.now());
   const base = {
-    eventKey: `${envelopeId}:${status}`,
+    // By the event, not the envelope's status: a signer's `recipient-completed` carries the status `completed` too.
+    eventKey: `${envelopeId}:${message.event ?? 'unknown'}`,
     objectId: `docusign:${envelopeId}`,
-    occurredAt: new Date(message.generatedDateTime ?? Date.now()),
+    occurredAt: Number.isNaN(generated.getTime()) ? new Date() : generated,
   };
   const contractId = summary?.customFields?.textCustomFields?.find((field) => field.name === ENVELOPE_FIELDS.contractId)?.value;
   if (!envelopeId || !message.event?.startsWith('envelope-')) return base;
@@ -78,7 +80,7 @@ function read(message: ConnectMessage): SourceEvent {
 /**
  * `POST /sources/docusign`: DocuSign Connect's messages (JSON SIM, HMAC on), each verified against the configuration's
  * active keys — any one `X-DocuSign-Signature-N` matching is enough (see `signedByConnect`). A message no key signed is
- * 401 and nothing is kept; a signed one is kept once by its envelope and status, answered at once, dispatched in the
+ * 401 and nothing is kept; a signed one is kept once by its envelope and event, answered at once, dispatched in the
  * background.
  */
 export const docuSignSourceRoutes: FastifyPluginAsync<{ source: DocuSignSource } & SourceIntake> = async (app, { source, ...intake }) => {
