@@ -97,7 +97,8 @@ export const EnvelopeCompleted = z.object({
   envelopeId: businessKey,
   contractId: businessKey,
   signedAt: z.iso.datetime({ offset: true }),
-  signerEmail: email,
+  /** Who signed, where the service says (DocuSign Connect with "Include Recipients"). */
+  signerEmail: email.optional(),
 });
 
 /**

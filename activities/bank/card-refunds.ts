@@ -4,6 +4,7 @@ import { money, toDecimal } from '../../contracts/money';
 import type { CardRefundBooking, CardRefundInput } from '../../contracts/refunds';
 import { inTransaction } from '../../db/transaction';
 import { postEntry } from '../back-office/ledger';
+import { REFUND_CLAIMS_LOCK } from './refund-runs';
 
 /**
  * Card refunds made at the payment provider, booked against the invoice the refunded payment paid: first what the
@@ -30,6 +31,8 @@ export function cardRefunds(pool: Pool) {
             `the refund of ${chargeId} is in ${refundedTotal.currency}, invoice ${invoiceNumber} in ${currency}`,
             'CurrencyMismatch',
           );
+        // What is owed back is claimed by card refunds and refund runs alike: one at a time (see refund-runs.ts).
+        await db.query(`SELECT pg_advisory_xact_lock(hashtext('${REFUND_CLAIMS_LOCK}'))`);
         await db.query('SELECT 1 FROM invoices WHERE invoice_number = $1 FOR UPDATE', [invoiceNumber]);
         const {
           rows: [so],

@@ -9,10 +9,11 @@ export const PAIN_VERSION = 'pain.001.001.09';
 
 /**
  * The id a run goes by at the bank: the message id, and the stem of its payment block's, its transfers' and their
- * end-to-end ids, which SEPA allows 35 characters each; a run id longer than 20 is shortened to a digest of it.
+ * end-to-end ids, which SEPA allows 35 characters each, in its character set; a run id longer than 20, or with other
+ * characters (`_`), is shortened to a digest of it.
  */
 export const bankIdOf = (runId: string) =>
-  runId.length <= 20 ? runId : `RR-${createHash('sha256').update(runId).digest('hex').slice(0, 17)}`;
+  runId.length <= 20 && /^[A-Za-z0-9.:-]+$/.test(runId) ? runId : `RR-${createHash('sha256').update(runId).digest('hex').slice(0, 17)}`;
 
 /** SEPA's character set (EPC217-08): latin letters, digits and `/-?:().,'+ `; anything else becomes a space. */
 const sepaText = (text: string, max: number) =>
@@ -42,7 +43,9 @@ export function creditTransferFile(
   doc.grpHdr.initiatorName = sepaText(debtor.legalName, 70);
   const info = doc.createPaymentInfo();
   info.id = '1';
-  info.requestedExecutionDate = new Date(`${executeOn}T00:00:00Z`);
+  // sepa.js writes the date in the worker's own time zone: that zone's midnight of the day.
+  const [year, month, day] = executeOn.split('-').map(Number);
+  info.requestedExecutionDate = new Date(year, month - 1, day);
   info.debtorName = sepaText(debtor.legalName, 70);
   info.debtorIBAN = debtor.iban.replace(/\s/g, '');
   if (debtor.bic) info.debtorBIC = debtor.bic;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { isValidIBAN } from 'ibantools';
+import { isSEPACountry, isValidIBAN } from 'ibantools';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { company } from '../../config/company';
@@ -13,6 +13,9 @@ import { postEntry } from '../back-office/ledger';
 import { keepDocument, readDocument } from '../documents/store';
 import { PAIN_VERSION, bankIdOf, creditTransferFile } from './payment-file';
 import { iso20022Schemas } from './schemas';
+
+/** The lock every claim on what customers are owed back takes (refund runs, card refunds). */
+export const REFUND_CLAIMS_LOCK = 'officeflow:refund-claims';
 
 /** SEPA credit transfers are in euro only. */
 const SEPA_CURRENCY = 'EUR';
@@ -62,6 +65,23 @@ async function preparedRun(db: PoolClient, runId: string, run: RunRow): Promise<
   };
 }
 
+/**
+ * Puts a payment file where the bank's software takes it: written beside it, then linked under its name, which fails
+ * when a file of that name is there already (handed over by an attempt whose booking did not commit): never twice.
+ */
+function handOver(dir: string, fileName: string, content: Buffer): void {
+  mkdirSync(dir, { recursive: true });
+  const partial = path.join(dir, `.${fileName}.partial`);
+  writeFileSync(partial, content);
+  try {
+    linkSync(partial, path.join(dir, fileName));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(partial, { force: true });
+  }
+}
+
 /** The day `days` after today, as the bank reads an execution date. */
 const daysFromToday = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -94,8 +114,8 @@ export function refundRuns(pool: Pool, { paymentDir, schemasDir, log }: { paymen
       executeAfterDays: number;
     }): Promise<PreparedRefundRun> {
       return inTransaction(pool, async (db) => {
-        // One run is prepared at a time: two runs never both claim the same refund.
-        await db.query(`SELECT pg_advisory_xact_lock(hashtext('officeflow:refund-runs'))`);
+        // One claim at a time, runs and card refunds alike: two never both take what is owed back.
+        await db.query(`SELECT pg_advisory_xact_lock(hashtext('${REFUND_CLAIMS_LOCK}'))`);
         const existing = await db.query<RunRow>('SELECT status, document_key, checked_against FROM payment_runs WHERE run_id = $1', [
           runId,
         ]);
@@ -126,6 +146,8 @@ export function refundRuns(pool: Pool, { paymentDir, schemasDir, log }: { paymen
           if (row.currency !== SEPA_CURRENCY) leftOut.push({ ...refund, why: `in ${row.currency}: a SEPA transfer pays euro only` });
           else if (!iban || !isValidIBAN(iban))
             leftOut.push({ ...refund, why: 'no IBAN known: neither the deal nor a statement line that paid it gave one' });
+          else if (!isSEPACountry(iban.slice(0, 2)))
+            leftOut.push({ ...refund, why: `the IBAN is of ${iban.slice(0, 2)}, outside SEPA: pay it by other means` });
           else
             transfers.push({
               ...refund,
@@ -142,7 +164,13 @@ export function refundRuns(pool: Pool, { paymentDir, schemasDir, log }: { paymen
           SEPA_CURRENCY,
         );
         const fileName = `${runId}.xml`;
-        const xml = creditTransferFile({ runId, createdAt: new Date(), executeOn: daysFromToday(executeAfterDays) }, company, transfers);
+        let xml: string;
+        try {
+          xml = creditTransferFile({ runId, createdAt: new Date(), executeOn: daysFromToday(executeAfterDays) }, company, transfers);
+        } catch (error) {
+          // sepa.js refuses what a bank would (a BIC of another country than the IBAN): no retry mends that.
+          throw ApplicationFailure.nonRetryable(`refund run ${runId}: ${(error as Error).message}`, 'PaymentFileInvalid');
+        }
         const { checkedAgainst } = await checkFile(xml, fileName).catch((error: Error) => {
           throw ApplicationFailure.nonRetryable(`refund run ${runId}: ${error.message}`, 'PaymentFileInvalid');
         });
@@ -172,30 +200,35 @@ export function refundRuns(pool: Pool, { paymentDir, schemasDir, log }: { paymen
 
     /**
      * Releases an approved run, once: its file handed to the bank (written into `BANK_PAYMENT_DIR`, where the bank's
-     * software picks payment files up) and each refund booked — what was owed to the customer leaves the bank account.
+     * software picks payment files up and removes them) and each refund booked — what was owed to the customer leaves
+     * the bank account. The run's row is locked throughout, and the file is created only if it was never handed over:
+     * a retried or overlapping attempt never puts it before the bank twice.
      */
     async releaseRefundRun({ runId, releasedBy }: { runId: string; releasedBy: string }): Promise<{ fileName: string; total: Money }> {
-      const run = await pool.query<{ status: string; document_key: string; total: string; currency: string }>(
-        'SELECT status, document_key, total::text, currency FROM payment_runs WHERE run_id = $1',
-        [runId],
-      );
-      const row = run.rows[0];
-      if (!row) throw ApplicationFailure.nonRetryable(`refund run ${runId} was never prepared`, 'UnknownPaymentRun');
-      if (row.status === 'rejected') throw ApplicationFailure.nonRetryable(`refund run ${runId} was rejected`, 'PaymentRunRejected');
-      const file = (await readDocument(pool, row.document_key))!;
-      // The file first: handing it over again is harmless (the same bytes, the same name); booking it twice is not.
-      if (paymentDir) {
-        mkdirSync(paymentDir, { recursive: true });
-        const partial = path.join(paymentDir, `.${file.filename}.partial`);
-        writeFileSync(partial, file.content);
-        renameSync(partial, path.join(paymentDir, file.filename));
-      }
-      await inTransaction(pool, async (db) => {
-        const updated = await db.query(
-          `UPDATE payment_runs SET status = 'released', decided_by = $2, decided_at = now() WHERE run_id = $1 AND status = 'awaiting-approval'`,
+      // Booked as paid only once the file can reach the bank: until the folder is set, the release waits.
+      if (!paymentDir)
+        throw ApplicationFailure.create({
+          message: `refund run ${runId}: set BANK_PAYMENT_DIR, where payment files go to the bank`,
+          type: 'NotConfigured',
+        });
+      return inTransaction(pool, async (db) => {
+        const run = await db.query<{ status: string; document_key: string; total: string; currency: string; handed_over: boolean }>(
+          `SELECT status, document_key, total::text, currency, handed_over_at IS NOT NULL AS handed_over
+             FROM payment_runs WHERE run_id = $1 FOR UPDATE`,
+          [runId],
+        );
+        const row = run.rows[0];
+        if (!row) throw ApplicationFailure.nonRetryable(`refund run ${runId} was never prepared`, 'UnknownPaymentRun');
+        if (row.status === 'rejected') throw ApplicationFailure.nonRetryable(`refund run ${runId} was rejected`, 'PaymentRunRejected');
+        const file = (await readDocument(db, row.document_key))!;
+        const answer = { fileName: file.filename, total: money(row.total, row.currency) };
+        if (row.status === 'released') return answer;
+        if (!row.handed_over) handOver(paymentDir, file.filename, file.content);
+        await db.query(
+          `UPDATE payment_runs SET status = 'released', handed_over_at = coalesce(handed_over_at, now()), decided_by = $2, decided_at = now()
+            WHERE run_id = $1`,
           [runId, releasedBy],
         );
-        if (!updated.rowCount) return;
         const { rows } = await db.query<{ refund_key: string; invoice_number: string; amount: string; currency: string }>(
           'SELECT refund_key, invoice_number, amount::text, currency FROM refunds WHERE payment_run = $1',
           [runId],
@@ -212,8 +245,8 @@ export function refundRuns(pool: Pool, { paymentDir, schemasDir, log }: { paymen
             ],
           });
         }
+        return answer;
       });
-      return { fileName: file.filename, total: money(row.total, row.currency) };
     },
 
     /** A rejected run: its file is never sent, and its refunds are owed again, for the next run. */

@@ -46,9 +46,18 @@ function scimClient(application: string, { baseUrl, token }: ScimEndpoint) {
       throw ApplicationFailure.create({ message: `${application} (SCIM) is not reachable: ${error.message}`, type: 'ScimUnavailable' });
     });
     const text = await response.text();
-    const parsed = text
-      ? (JSON.parse(text) as T & { scimType?: string; detail?: string })
-      : ({} as T & { scimType?: string; detail?: string });
+    type Answer = T & { scimType?: string; detail?: string };
+    let parsed = {} as Answer;
+    try {
+      if (text) parsed = JSON.parse(text) as Answer;
+    } catch {
+      // Not SCIM (a proxy's HTML error page): its status decides, below.
+      if (response.ok)
+        throw ApplicationFailure.nonRetryable(
+          `${application} answered ${method} ${path.split('?')[0]} with something other than SCIM`,
+          'ScimRefused',
+        );
+    }
     if (response.ok) return { status: response.status, body: parsed };
     const message = `${application} refused ${method} ${path.split('?')[0]}: ${response.status}${parsed.scimType ? ` ${parsed.scimType}` : ''}${parsed.detail ? `: ${parsed.detail}` : ''}`;
     if (response.status === 429 || response.status >= 500) throw ApplicationFailure.create({ message, type: 'ScimUnavailable' });

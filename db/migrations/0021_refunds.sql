@@ -8,6 +8,8 @@ CREATE TABLE payment_runs (
   -- awaiting-approval, released (the file handed to the bank), or rejected (the file never sent; its refunds free).
   status           text          NOT NULL CHECK (status IN ('awaiting-approval', 'released', 'rejected')),
   document_key     text,
+  -- When the file was put where the bank's software takes it: once, ever.
+  handed_over_at   timestamptz,
   transfers        integer       NOT NULL,
   total            numeric(14,2) NOT NULL,
   currency         char(3)       NOT NULL,

@@ -1,7 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
+import pino from 'pino';
 import { validateXML } from 'xmllint-wasm';
+import { refundRuns } from '../../activities/bank/refund-runs';
 import type { RefundRunResult, RefundRunSettings } from '../../contracts/refunds';
 import { type DealDesk, dealDesk, orderToCashTestSettings } from '../support/deals';
 import { type TestEngine, eventually, startTestEngine, startedRun, uniqueId } from '../support/engine';
@@ -131,6 +133,14 @@ it('pays what customers are owed back in one pain.001.001.09 file that only a se
     { role: 'bank', debit: '0.00', credit: '129.00' },
     { role: 'customerCredits', debit: '129.00', credit: '0.00' },
   ]);
+
+  // The bank's software takes the file; a retried release neither hands it over again nor books again.
+  rmSync(path.join(paymentFolder, `${run.runId}.xml`));
+  await refundRuns(engine.pool, { paymentDir: paymentFolder, log: pino({ level: 'silent' }) }).releaseRefundRun({
+    runId: run.runId,
+    releasedBy: headOfFinance,
+  });
+  expect(readdirSync(paymentFolder)).not.toContain(`${run.runId}.xml`);
 
   // A second run owes them nothing.
   const again = await askForRun(treasury, customers);

@@ -38,8 +38,9 @@ it('writes names in SEPA’s character set and keeps every id within 35 characte
   expect(tx.Cdtr.Nm).toBe('Muller Sohne Strasse GmbH');
   for (const id of [initiation.GrpHdr.MsgId, initiation.PmtInf.PmtInfId, tx.PmtId.InstrId, tx.PmtId.EndToEndId])
     expect(id.length).toBeLessThanOrEqual(35);
-  // The same run always goes by the same id at the bank.
+  // The same run always goes by the same id at the bank; one with a character SEPA does not take goes by its digest.
   expect(initiation.GrpHdr.MsgId).toBe(bankIdOf(runId));
+  expect([bankIdOf('RR-2026-12'), bankIdOf('RR_2026_12')]).toEqual(['RR-2026-12', expect.stringMatching(/^RR-[0-9a-f]{17}$/)]);
 });
 
 it('writes a file whose structure the ISO 20022 schema accepts', async () => {

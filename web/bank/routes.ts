@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
@@ -103,14 +104,15 @@ export const bankRoutes: FastifyPluginAsyncZod<{
   const refundRunQuery = z.object({
     runId: RefundRunRequest.shape.runId.optional(),
     // `?customer=C-1001&customer=C-1002`: only these customers' refunds.
-    customer: z.union([businessKey, z.array(businessKey)]).optional(),
+    customer: z.union([businessKey, z.array(businessKey).max(100)]).optional(),
   });
   app.post('/refund-runs', { schema: { querystring: refundRunQuery } }, async (request, reply) => {
     const person = await authenticate(request.headers.authorization);
     requireRole(person, 'ask for a refund run', refundRunOwner);
     // A run asked for again under its id is the same run.
     const { customer } = request.query;
-    const runId = request.query.runId ?? `RR-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
+    // The day and a random tail: two asked for in the same second are two runs.
+    const runId = request.query.runId ?? `RR-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
     const fresh = await refundRuns.events.keep('bank', [
       {
         eventKey: `refund-run:${runId}`,
