@@ -64,17 +64,12 @@ declare module 'docusign-esign' {
     completedDateTime?: string;
     customFields?: { textCustomFields?: TextCustomField[] };
   }
-  export interface EnvelopesInformation {
-    envelopes?: Envelope[];
-    resultSetSize?: string;
-  }
   export class EnvelopesApi {
     constructor(apiClient: ApiClient);
     createEnvelope(accountId: string, options: { envelopeDefinition: EnvelopeDefinition }): Promise<EnvelopeSummary>;
-    listStatusChanges(
-      accountId: string,
-      options: { fromDate?: string; customField?: string; status?: string; include?: string },
-    ): Promise<EnvelopesInformation>;
+    getEnvelope(accountId: string, envelopeId: string, options?: object): Promise<Envelope>;
+    /** Changes an envelope: `{ envelope: { status: 'sent' } }` sends a draft. */
+    update(accountId: string, envelopeId: string, options: { envelope: { status: 'sent' } }): Promise<object>;
     /** The document as bytes: `combined` (every document, signed), `certificate` (the certificate of completion), or an id. */
     getDocument(accountId: string, envelopeId: string, documentId: string, options?: object): Promise<Buffer>;
   }

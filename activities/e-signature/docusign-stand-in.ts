@@ -11,7 +11,7 @@ import { connectHeaders } from './connect';
 interface KeptEnvelope {
   envelopeId: string;
   accountId: string;
-  status: 'sent' | 'completed' | 'declined' | 'voided';
+  status: 'created' | 'sent' | 'completed' | 'declined' | 'voided';
   emailSubject: string;
   documents: Array<{ documentId: string; name: string; documentBase64: string }>;
   signer: { email: string; name: string };
@@ -157,14 +157,17 @@ export async function startDocuSignStandIn(options: DocuSignStandInOptions): Pro
     const { emailSubject, documents, recipients, customFields, status } = request.body ?? {};
     const signer = recipients?.signers?.[0];
     if (request.params.accountId !== accountId) return reply.code(400).send({ errorCode: 'INVALID_ACCOUNT_ID' });
-    if (!emailSubject || !documents?.length || !signer?.email || !signer.name || status !== 'sent')
+    if (!emailSubject || !documents?.length || !signer?.email || !signer.name || (status !== 'sent' && status !== 'created'))
       return reply
         .code(400)
-        .send({ errorCode: 'INVALID_REQUEST_BODY', message: 'an envelope needs a subject, documents, a signer and status sent' });
+        .send({
+          errorCode: 'INVALID_REQUEST_BODY',
+          message: 'an envelope needs a subject, documents, a signer and status created or sent',
+        });
     const envelope: KeptEnvelope = {
       envelopeId: randomUUID(),
       accountId,
-      status: 'sent',
+      status,
       emailSubject,
       documents,
       signer: { email: signer.email, name: signer.name },
@@ -175,7 +178,7 @@ export async function startDocuSignStandIn(options: DocuSignStandInOptions): Pro
     save();
     return reply.code(201).send({
       envelopeId: envelope.envelopeId,
-      status: 'sent',
+      status,
       statusDateTime: envelope.sentDateTime,
       uri: `/envelopes/${envelope.envelopeId}`,
     });
@@ -194,6 +197,27 @@ export async function startDocuSignStandIn(options: DocuSignStandInOptions): Pro
         resultSetSize: String(found.length),
         envelopes: found.map((e) => ({ envelopeId: e.envelopeId, status: e.status, customFields: { textCustomFields: e.customFields } })),
       };
+    },
+  );
+
+  app.get<{ Params: { accountId: string; envelopeId: string } }>(`${accountEnvelopes}/:envelopeId`, async (request, reply) => {
+    const envelope = envelopes.find((e) => e.envelopeId === request.params.envelopeId);
+    if (!envelope) return reply.code(404).send({ errorCode: 'ENVELOPE_DOES_NOT_EXIST' });
+    return { envelopeId: envelope.envelopeId, status: envelope.status, customFields: { textCustomFields: envelope.customFields } };
+  });
+
+  // Sends a draft (`{"status": "sent"}`); an envelope sent already stays as it is.
+  app.put<{ Params: { accountId: string; envelopeId: string }; Body: { status?: string } }>(
+    `${accountEnvelopes}/:envelopeId`,
+    async (request, reply) => {
+      const envelope = envelopes.find((e) => e.envelopeId === request.params.envelopeId);
+      if (!envelope) return reply.code(404).send({ errorCode: 'ENVELOPE_DOES_NOT_EXIST' });
+      if (request.body?.status !== 'sent') return reply.code(400).send({ errorCode: 'INVALID_REQUEST_BODY' });
+      if (envelope.status === 'created') {
+        Object.assign(envelope, { status: 'sent', sentDateTime: new Date().toISOString() });
+        save();
+      }
+      return { envelopeId: envelope.envelopeId };
     },
   );
 

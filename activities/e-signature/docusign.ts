@@ -28,9 +28,6 @@ export interface DocuSignConnection {
 /** The envelope's custom fields officeflow writes, which Connect sends back (with "Include Custom Fields" set). */
 export const ENVELOPE_FIELDS = { runKey: 'officeflowKey', contractId: 'contractId' } as const;
 
-/** Envelopes are looked up by their run's key among those sent in this window: longer than any retry of a step. */
-const LOOKUP_DAYS = 30;
-
 /**
  * DocuSign's SDK sends every request through axios's shared instance (`docusign-esign`'s own `require("axios")`): a
  * stand-in's certificate is trusted for that stand-in's address alone, with the public roots kept.
@@ -62,7 +59,7 @@ function refusal(error: unknown, what: string): Error {
 /**
  * The e-signature connector for DocuSign's eSignature REST API v2.1, through DocuSign's own SDK: signed in with the JWT
  * grant (https://developers.docusign.com/platform/auth/jwt/), the account and its API server from the userinfo call; an
- * envelope per signature request, found again by its run's key in a custom field before another is created, so a
+ * envelope per signature request, made as a draft, kept by the step's key (`esign_envelopes`) and only then sent, so a
  * retried step never sends a second; the signed document and the certificate of completion kept with their SHA-256.
  */
 export function docuSignActivities(pool: Pool, connection: DocuSignConnection) {
@@ -110,37 +107,54 @@ export function docuSignActivities(pool: Pool, connection: DocuSignConnection) {
     async sendForSignature(request: SignatureRequest): Promise<{ envelopeId: string; signingUrl: string }> {
       const { envelopeKey, contractId, document, signer } = request;
       const { api, accountId } = await signedIn();
-      const fromDate = new Date(Date.now() - LOOKUP_DAYS * 86_400_000).toISOString();
       try {
-        const sent = await api.listStatusChanges(accountId, { fromDate, customField: `${ENVELOPE_FIELDS.runKey}=${envelopeKey}` });
-        const existing = sent.envelopes?.[0];
-        if (existing) return { envelopeId: existing.envelopeId, signingUrl: '' };
-        const text = document.text ?? `The contract is at ${document.url}`;
-        const created = await api.createEnvelope(accountId, {
-          envelopeDefinition: {
-            emailSubject: `Please sign contract ${contractId} (${document.version})`.slice(0, 100),
-            documents: [
-              {
-                documentBase64: Buffer.from(text).toString('base64'),
-                name: `Contract ${contractId}`,
-                fileExtension: 'txt',
-                documentId: '1',
-              },
-            ],
-            recipients: { signers: [{ email: signer.email, name: signer.name, recipientId: '1', routingOrder: '1' }] },
-            customFields: {
-              textCustomFields: [
-                { name: ENVELOPE_FIELDS.runKey, value: envelopeKey, show: 'false' },
-                { name: ENVELOPE_FIELDS.contractId, value: contractId, show: 'false' },
+        const kept = await pool.query<{ envelope_id: string; sent: boolean }>(
+          'SELECT envelope_id, sent_at IS NOT NULL AS sent FROM esign_envelopes WHERE envelope_key = $1',
+          [envelopeKey],
+        );
+        let envelope = kept.rows[0];
+        if (!envelope) {
+          // A draft first: an attempt that loses the answer leaves a draft nobody is sent, never a second envelope.
+          const text = document.text ?? `The contract is at ${document.url}`;
+          const draft = await api.createEnvelope(accountId, {
+            envelopeDefinition: {
+              emailSubject: `Please sign contract ${contractId} (${document.version})`.slice(0, 100),
+              documents: [
+                {
+                  documentBase64: Buffer.from(text).toString('base64'),
+                  name: `Contract ${contractId}`,
+                  fileExtension: 'txt',
+                  documentId: '1',
+                },
               ],
+              recipients: { signers: [{ email: signer.email, name: signer.name, recipientId: '1', routingOrder: '1' }] },
+              customFields: {
+                textCustomFields: [
+                  { name: ENVELOPE_FIELDS.runKey, value: envelopeKey, show: 'false' },
+                  { name: ENVELOPE_FIELDS.contractId, value: contractId, show: 'false' },
+                ],
+              },
+              status: 'created',
             },
-            status: 'sent',
-          },
-        });
+          });
+          const stored = await pool.query<{ envelope_id: string; sent: boolean }>(
+            `INSERT INTO esign_envelopes (envelope_key, envelope_id) VALUES ($1, $2)
+             ON CONFLICT (envelope_key) DO UPDATE SET envelope_key = EXCLUDED.envelope_key
+             RETURNING envelope_id, sent_at IS NOT NULL AS sent`,
+            [envelopeKey, draft.envelopeId],
+          );
+          envelope = stored.rows[0];
+        }
+        if (!envelope.sent) {
+          // Sent unless an attempt sent it already and lost the answer.
+          const now = await api.getEnvelope(accountId, envelope.envelope_id);
+          if (now.status === 'created') await api.update(accountId, envelope.envelope_id, { envelope: { status: 'sent' } });
+          await pool.query('UPDATE esign_envelopes SET sent_at = now() WHERE envelope_key = $1', [envelopeKey]);
+        }
         // DocuSign e-mails the signer their link: there is no signing page to hand on.
-        return { envelopeId: created.envelopeId, signingUrl: '' };
+        return { envelopeId: envelope.envelope_id, signingUrl: '' };
       } catch (error) {
-        throw refused(error, `the envelope of contract ${contractId}`);
+        throw error instanceof ApplicationFailure ? error : refused(error, `the envelope of contract ${contractId}`);
       }
     },
 

@@ -96,7 +96,8 @@ async function approvedContract() {
   );
   expect((await tasks.decide(task.taskId, approver, 'approve')).status).toBe(200);
   const [envelope] = await eventually(async () => {
-    const found = await envelopesOf(contractId);
+    // Sent, not only drafted: officeflow drafts an envelope, keeps its id, then sends it.
+    const found = (await envelopesOf(contractId)).filter((e) => e.status === 'sent');
     return found.length ? found : undefined;
   }, 'the envelope');
   return { contractId, opportunityId, workflowId, envelope };
