@@ -158,12 +158,10 @@ export async function startDocuSignStandIn(options: DocuSignStandInOptions): Pro
     const signer = recipients?.signers?.[0];
     if (request.params.accountId !== accountId) return reply.code(400).send({ errorCode: 'INVALID_ACCOUNT_ID' });
     if (!emailSubject || !documents?.length || !signer?.email || !signer.name || (status !== 'sent' && status !== 'created'))
-      return reply
-        .code(400)
-        .send({
-          errorCode: 'INVALID_REQUEST_BODY',
-          message: 'an envelope needs a subject, documents, a signer and status created or sent',
-        });
+      return reply.code(400).send({
+        errorCode: 'INVALID_REQUEST_BODY',
+        message: 'an envelope needs a subject, documents, a signer and status created or sent',
+      });
     const envelope: KeptEnvelope = {
       envelopeId: randomUUID(),
       accountId,
