@@ -100,3 +100,27 @@ export interface ScimUserRequest {
   department?: string;
   groups: string[];
 }
+
+/** `hr.employee.left`: HR records that an employee leaves, and their last day. */
+export const EmployeeLeft = z.object({ employeeNumber: businessKey, lastDay: calendarDate });
+export type EmployeeLeft = z.infer<typeof EmployeeLeft>;
+
+/** Who helps when a leaver's access is ended, when it ends, and the applications it is ended in. */
+export const OffboardingSettings = z.object({
+  hrEmail: email,
+  itEmail: email,
+  /** When access ends, counted from midnight (UTC) of the last day: `18 hours` is 18:00 UTC. */
+  accessEndsAfter: duration,
+  scimApplications: z.array(ScimApplication).max(20),
+});
+export type OffboardingSettings = z.infer<typeof OffboardingSettings>;
+
+export const OffboardingInput = EmployeeLeft.extend({ settings: OffboardingSettings });
+export type OffboardingInput = z.infer<typeof OffboardingInput>;
+
+export interface OffboardingResult {
+  outcome: 'left' | 'rescinded' | 'unknown';
+  employeeNumber: string;
+  /** What IT or HR were asked to end by hand, where a portal or an application refused. */
+  byHand: string[];
+}

@@ -5,6 +5,7 @@ import cardRefund from './card-refund';
 import cashApplication from './cash-application';
 import contractApproval from './contract-approval';
 import customerOnboarding from './customer-onboarding';
+import employeeOffboarding from './employee-offboarding';
 import hireToOnboard from './hire-to-onboard';
 import orderToCash from './order-to-cash';
 import refundRun from './refund-run';
@@ -17,6 +18,7 @@ export const processes: ProcessDefinition[] = [
   orderToCash,
   contractApproval,
   hireToOnboard,
+  employeeOffboarding,
   cashApplication,
   refundRun,
   cardRefund,

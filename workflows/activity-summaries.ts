@@ -36,6 +36,7 @@ const summaries: { [Name in keyof Activities]: (...args: Parameters<Activities[N
   provisionScimUser: ({ application, employeeNumber, groups }) =>
     `Give ${employeeNumber} an account in ${application}${groups.length ? ` (groups ${groups.join(', ')})` : ''} over SCIM`,
   deactivateScimUser: ({ application, employeeNumber }) => `Deactivate the ${application} account of ${employeeNumber} over SCIM`,
+  markEmployeeLeft: ({ employeeNumber, lastDay }) => `Mark ${employeeNumber} left after ${lastDay}`,
   printCreditNote: (creditNoteNumber) => `Print credit note ${creditNoteNumber}`,
   postEntry: ({ entryKey }) => `Book journal entry ${entryKey}`,
   fetchWonDeal: ({ dealId, crm }) => `Fetch won deal ${dealId} from ${crm}`,

@@ -27,6 +27,26 @@ export function employeeActivities(pool: Pool) {
       return { employeeNumber: rows[0].employee_number };
     },
 
+    /**
+     * A leaver whose access has ended: marked `left` with their last day, once. Answers what the record says: `left`,
+     * `rescinded` (their offer was, and nothing was theirs to end), or `unknown` (no such employee).
+     */
+    async markEmployeeLeft({
+      employeeNumber,
+      lastDay,
+    }: {
+      employeeNumber: string;
+      lastDay: string;
+    }): Promise<'left' | 'rescinded' | 'unknown'> {
+      const { rows } = await pool.query<{ status: string }>(
+        `UPDATE employees SET status = CASE WHEN status = 'rescinded' THEN status ELSE 'left' END,
+                last_day = CASE WHEN status = 'rescinded' THEN last_day ELSE coalesce(last_day, $2) END
+          WHERE employee_number = $1 RETURNING status`,
+        [employeeNumber, lastDay],
+      );
+      return (rows[0]?.status as 'left' | 'rescinded' | undefined) ?? 'unknown';
+    },
+
     async markEmployeeActive(employeeNumber: string): Promise<void> {
       await pool.query(`UPDATE employees SET status = 'active' WHERE employee_number = $1 AND status = 'hired'`, [employeeNumber]);
     },

@@ -3,7 +3,9 @@ import { scimActivities } from '../../activities/scim/connector';
 import hireToOnboardDefinition from '../../definitions/hire-to-onboard';
 import type { HireToOnboardResult, HireToOnboardSettings } from '../../contracts/hire';
 import { sendEvent } from '../../web/events/send';
-import { type TestEngine, eventFor, eventually, startTestEngine, uniqueId } from '../support/engine';
+import type { PortalUser } from '../../activities/it-admin/stand-in';
+import type { PayrollEmployee } from '../../activities/payroll/stand-in';
+import { type TestEngine, eventFor, eventually, standInRecords, startTestEngine, uniqueId } from '../support/engine';
 
 /**
  * New hires' accounts over SCIM 2.0 on the real stack: hire-to-onboard creates the user in each application the role
@@ -124,6 +126,44 @@ it('gives a role only the applications its rows name', async () => {
   expect(await groupsWith('chat', user.id)).toEqual(['everyone']);
   expect(await usersOf('code', clerk.employeeNumber)).toEqual([]);
 });
+
+it("ends a leaver's accounts on their last day: the portals by robots, the applications over SCIM, and marks them left", async () => {
+  const leaver = await hired('Software Engineer');
+  const chat = await accountIn('chat', leaver.employeeNumber);
+  await accountIn('code', leaver.employeeNumber);
+  await eventually(
+    async () => {
+      const { rows } = await engine.pool.query('SELECT it_account_id, payroll_id FROM employees WHERE employee_number = $1', [
+        leaver.employeeNumber,
+      ]);
+      return rows[0]?.it_account_id && rows[0]?.payroll_id ? true : undefined;
+    },
+    'the portal accounts',
+    60_000,
+  );
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  const event = eventFor('hr.employee.left', { employeeNumber: leaver.employeeNumber, lastDay: yesterday });
+  expect((await sendEvent(engine.intakeUrl, engine.secret, event)).status).toBe(202);
+  const offboarding = engine.client.workflow.getHandle(`employee-offboarding-${leaver.employeeNumber}`);
+  expect(await offboarding.result()).toEqual({ outcome: 'left', employeeNumber: leaver.employeeNumber, byHand: [] });
+  await engine.keepHistory(offboarding.workflowId, 'left');
+
+  expect(await usersOf('chat', leaver.employeeNumber)).toEqual([expect.objectContaining({ id: chat.id, active: false })]);
+  expect(await usersOf('code', leaver.employeeNumber)).toEqual([expect.objectContaining({ active: false })]);
+  expect(standInRecords<PortalUser>('it-admin.json').filter((u) => u.employeeNumber === leaver.employeeNumber)).toEqual([
+    expect.objectContaining({ status: 'disabled' }),
+  ]);
+  expect(standInRecords<PayrollEmployee>('payroll.json').filter((e) => e.reference === leaver.employeeNumber)).toEqual([
+    expect.objectContaining({ status: 'left' }),
+  ]);
+  const { rows } = await engine.pool.query(
+    `SELECT status, to_char(last_day, 'YYYY-MM-DD') AS last_day FROM employees WHERE employee_number = $1`,
+    [leaver.employeeNumber],
+  );
+  expect(rows).toEqual([{ status: 'left', last_day: yesterday }]);
+  // Its hire run, which waits for a first day in 2099, is no longer of use.
+  await engine.client.workflow.getHandle(`hire-to-onboard-${leaver.candidateId}`).terminate('the employee left');
+}, 90_000);
 
 describe('the SCIM connector', () => {
   const activities = () => scimActivities({ chat: endpoint('chat') });

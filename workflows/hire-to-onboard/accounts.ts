@@ -32,20 +32,24 @@ export async function openAccounts(run: Hire): Promise<{ account?: ItAccount; pa
   return { account, payrollId: payroll?.payrollId };
 }
 
-/** The step's result, or, when it gave up, a person's confirmation that they did the step by hand. */
+/**
+ * The step's result, or, when it gave up, a person's confirmation that they did the step by hand: set up what the step
+ * would have made, or end (`doing`) what it would have ended.
+ */
 export async function orByHand<T>(
-  { ask }: Hire,
+  { ask }: Pick<Hire, 'ask'>,
   robot: Promise<T>,
-  task: { name: string; what: string; assignee: string; waitingOn: string },
+  task: { name: string; what: string; assignee: string; waitingOn: string; doing?: 'set up' | 'end' },
 ): Promise<T | undefined> {
+  const doing = task.doing ?? 'set up';
   try {
     return await robot;
   } catch (error) {
     if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
     await ask({
       name: task.name,
-      title: `Set up ${task.what} by hand`,
-      details: `officeflow could not set up ${task.what}:\n${error.cause?.message ?? error.message}\n\nApprove once it is done by hand.`,
+      title: `${doing === 'end' ? 'End' : 'Set up'} ${task.what} by hand`,
+      details: `officeflow could not ${doing} ${task.what}:\n${error.cause?.message ?? error.message}\n\nApprove once it is done by hand.`,
       assignee: task.assignee,
       waitingOn: task.waitingOn,
       verdicts: ['approve'],
