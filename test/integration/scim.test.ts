@@ -81,8 +81,20 @@ async function hired(role: string) {
   return { candidateId, employeeNumber: rows[0].employee_number as string, tag };
 }
 
+/** A hire's run once its accounts and applications are done: it has moved on to the first day's preparations. */
+async function provisioned({ candidateId }: { candidateId: string }) {
+  const run = engine.client.workflow.getHandle(`hire-to-onboard-${candidateId}`);
+  await eventually(
+    async () => ((await run.query<{ step: string }>('progress')).step === 'preparing-first-day' ? true : undefined),
+    'the first-day stage',
+    60_000,
+  );
+  return run;
+}
+
 it('gives a hire an account in each application the role gets, in its groups, and deactivates them when the offer is rescinded', async () => {
   const engineer = await hired('Software Engineer');
+  const run = await provisioned(engineer);
   const chat = await accountIn('chat', engineer.employeeNumber);
   const code = await accountIn('code', engineer.employeeNumber);
   expect(chat).toMatchObject({
@@ -98,12 +110,6 @@ it('gives a hire an account in each application the role gets, in its groups, an
   expect(await groupsWith('chat', chat.id)).toEqual(['engineering', 'everyone']);
   expect(await groupsWith('code', code.id)).toEqual(['developers']);
 
-  const run = engine.client.workflow.getHandle(`hire-to-onboard-${engineer.candidateId}`);
-  await eventually(
-    async () => ((await run.query<{ step: string }>('progress')).step === 'preparing-first-day' ? true : undefined),
-    'the first-day stage',
-    60_000,
-  );
   expect(
     (
       await sendEvent(
@@ -122,6 +128,7 @@ it('gives a hire an account in each application the role gets, in its groups, an
 
 it('gives a role only the applications its rows name', async () => {
   const clerk = await hired('Office Manager');
+  await provisioned(clerk);
   const user = await accountIn('chat', clerk.employeeNumber);
   expect(await groupsWith('chat', user.id)).toEqual(['everyone']);
   expect(await usersOf('code', clerk.employeeNumber)).toEqual([]);
@@ -129,6 +136,7 @@ it('gives a role only the applications its rows name', async () => {
 
 it("ends a leaver's accounts on their last day: the portals by robots, the applications over SCIM, and marks them left", async () => {
   const leaver = await hired('Software Engineer');
+  await provisioned(leaver);
   const chat = await accountIn('chat', leaver.employeeNumber);
   await accountIn('code', leaver.employeeNumber);
   await eventually(
