@@ -30,19 +30,21 @@ export const ENVELOPE_FIELDS = { runKey: 'officeflowKey', contractId: 'contractI
 
 /**
  * DocuSign's SDK sends every request through axios's shared instance (`docusign-esign`'s own `require("axios")`): a
- * stand-in's certificate is trusted for that stand-in's address alone, with the public roots kept.
+ * stand-in's certificate is trusted for the stand-in's addresses alone (its account server, the API server its
+ * userinfo names), with the public roots kept. One interceptor; `trust` adds an address.
  */
-function trustCertificateFor(host: string, caFile: string): void {
+function certificateTrust(caFile: string) {
   type RequestConfig = { url?: string; baseURL?: string; httpsAgent?: https.Agent };
   const axios = createRequire(require.resolve('docusign-esign'))('axios') as {
     interceptors: { request: { use(change: (config: RequestConfig) => RequestConfig): void } };
   };
   const agent = new https.Agent({ ca: [...tls.rootCertificates, readFileSync(caFile, 'utf8')] });
+  const hosts = new Set<string>();
   axios.interceptors.request.use((config) => {
-    const url = new URL(config.url ?? '', config.baseURL);
-    if (url.host === host) config.httpsAgent = agent;
+    if (hosts.has(new URL(config.url ?? '', config.baseURL).host)) config.httpsAgent = agent;
     return config;
   });
+  return { trust: (host: string) => void hosts.add(host) };
 }
 
 /** DocuSign's refusal as officeflow fails the step with it: a limit or an outage passes, anything else fails for good. */
@@ -65,7 +67,8 @@ function refusal(error: unknown, what: string): Error {
 export function docuSignActivities(pool: Pool, connection: DocuSignConnection) {
   const client = new docusign.ApiClient();
   client.setOAuthBasePath(connection.oauthHost);
-  if (connection.caFile) trustCertificateFor(connection.oauthHost, connection.caFile);
+  const certificate = connection.caFile ? certificateTrust(connection.caFile) : undefined;
+  certificate?.trust(connection.oauthHost);
   let session: { api: InstanceType<typeof docusign.EnvelopesApi>; accountId: string; until: number } | undefined;
 
   /** DocuSign's refusal of a call, forgetting the sign-in when it was refused (see `refusal`). */
@@ -92,8 +95,7 @@ export function docuSignActivities(pool: Pool, connection: DocuSignConnection) {
         : (user.accounts.find((candidate) => candidate.isDefault === 'true') ?? user.accounts[0]);
       if (!account)
         throw ApplicationFailure.nonRetryable(`the DocuSign user has no account ${connection.accountId ?? ''}`, 'ESignatureRefused');
-      const apiHost = new URL(account.baseUri).host;
-      if (connection.caFile && apiHost !== connection.oauthHost) trustCertificateFor(apiHost, connection.caFile);
+      certificate?.trust(new URL(account.baseUri).host);
       client.setBasePath(`${account.baseUri}/restapi`);
       client.addDefaultHeader('Authorization', `Bearer ${accessToken}`);
       session = { api: new docusign.EnvelopesApi(client), accountId: account.accountId, until: Date.now() + (expiresIn - 60) * 1000 };
