@@ -1,20 +1,14 @@
 import { type DemoStage, playDemo } from '../../cli/demo';
 import { processes } from '../../definitions';
 import { type TestEngine, startTestEngine, uniqueId } from '../support/engine';
+import { demoStageOf } from '../support/vendors';
 
 let engine: TestEngine;
 let stage: DemoStage;
 beforeAll(async () => {
   engine = await startTestEngine();
-  stage = {
-    client: engine.client,
-    config: engine.settings,
-    intakeUrl: engine.intakeUrl,
-    secret: engine.secret,
-    // The customer pays by transfer: the engine's bank drops the statement into its folder.
-    bankFolder: engine.settings.BANK_STATEMENT_DIR,
-    say: () => undefined,
-  };
+  // The customer pays by transfer: the engine's bank drops the statement into its folder.
+  stage = demoStageOf(engine, { bankFolder: engine.settings.BANK_STATEMENT_DIR });
 });
 afterAll(() => engine.stop());
 

@@ -11,6 +11,7 @@ import type { ContractApprovalResult, ContractApprovalSettings } from '../../con
 import { sendEvent } from '../../web/events/send';
 import { type TestEngine, eventFor, eventually, startTestEngine, startedRun, uniqueId } from '../support/engine';
 import { freshStateDir } from '../support/local-env';
+import { demoStageOf } from '../support/vendors';
 import { taskDesk } from '../support/tasks';
 
 /**
@@ -186,13 +187,6 @@ it('finds the envelope a step already sent by its run key, instead of sending a 
 
 it('plays the contract demo through DocuSign: the customer signs on its stand-in', async () => {
   const process = engine.registry.find((p) => p.name === 'contract-approval')!;
-  const stage = {
-    client: engine.client,
-    config: engine.settings,
-    intakeUrl: engine.intakeUrl,
-    secret: engine.secret,
-    say: () => undefined,
-  };
-  const { outcome } = await playDemo(process, stage, { businessKey: uniqueId('DEMO') });
+  const { outcome } = await playDemo(process, demoStageOf(engine), { businessKey: uniqueId('DEMO') });
   expect(outcome).toMatch(new RegExp(`^(finished|${Object.values(process.demo.restsAt ?? {}).join('|')})`));
 });

@@ -5,7 +5,7 @@ import type { HireToOnboardResult, HireToOnboardSettings } from '../../contracts
 import { sendEvent } from '../../web/events/send';
 import type { PortalUser } from '../../activities/it-admin/stand-in';
 import type { PayrollEmployee } from '../../activities/payroll/stand-in';
-import { type TestEngine, eventFor, eventually, standInRecords, startTestEngine, uniqueId } from '../support/engine';
+import { type TestEngine, atStep, eventFor, eventually, standInRecords, startTestEngine, uniqueId } from '../support/engine';
 
 /**
  * New hires' accounts over SCIM 2.0 on the real stack: hire-to-onboard creates the user in each application the role
@@ -83,13 +83,10 @@ async function hired(role: string) {
 
 /** A hire's run once its accounts and applications are done: it has moved on to the first day's preparations. */
 async function provisioned({ candidateId }: { candidateId: string }) {
-  const run = engine.client.workflow.getHandle(`hire-to-onboard-${candidateId}`);
-  await eventually(
-    async () => ((await run.query<{ step: string }>('progress')).step === 'preparing-first-day' ? true : undefined),
-    'the first-day stage',
-    60_000,
-  );
-  return run;
+  const workflowId = `hire-to-onboard-${candidateId}`;
+  // Its robots may wait for the portals' pages a while on a busy machine.
+  await atStep(engine, workflowId, 'preparing-first-day', undefined, 60_000);
+  return engine.client.workflow.getHandle(workflowId);
 }
 
 it('gives a hire an account in each application the role gets, in its groups, and deactivates them when the offer is rescinded', async () => {

@@ -166,18 +166,28 @@ export async function attachmentsOf(mail: ReceivedMail) {
 }
 
 /** A run's progress once it is at `step` (and waiting on `waitingOn`, if given). */
-export const atStep = (engine: Pick<TestEngine, 'client'>, workflowId: string, step: string, waitingOn?: string): Promise<Progress> =>
-  eventually(async () => {
-    // A run started from a kept event (a vendor's webhook) begins a moment after the answer.
-    const progress = await engine.client.workflow
-      .getHandle(workflowId)
-      .query<Progress>(progressQuery)
-      .catch((error: unknown) => {
-        if (error instanceof WorkflowNotFoundError) return undefined;
-        throw error;
-      });
-    return progress?.step === step && (!waitingOn || progress.waitingOn === waitingOn) ? progress : undefined;
-  }, `step ${step}`);
+export const atStep = (
+  engine: Pick<TestEngine, 'client'>,
+  workflowId: string,
+  step: string,
+  waitingOn?: string,
+  timeoutMs?: number,
+): Promise<Progress> =>
+  eventually(
+    async () => {
+      // A run started from a kept event (a vendor's webhook) begins a moment after the answer.
+      const progress = await engine.client.workflow
+        .getHandle(workflowId)
+        .query<Progress>(progressQuery)
+        .catch((error: unknown) => {
+          if (error instanceof WorkflowNotFoundError) return undefined;
+          throw error;
+        });
+      return progress?.step === step && (!waitingOn || progress.waitingOn === waitingOn) ? progress : undefined;
+    },
+    `step ${step}`,
+    timeoutMs,
+  );
 
 /** A run's handle once it has started: one started from a kept event (a webhook, a request) begins a moment after the answer. */
 export async function startedRun(engine: Pick<TestEngine, 'client'>, workflowId: string) {

@@ -1,4 +1,4 @@
-import { playDemo } from '../../cli/demo';
+import { type DemoStage, playDemo } from '../../cli/demo';
 import type { Salesperson } from '../../cli/salespeople';
 import { type TestEngine, eventually, uniqueId } from './engine';
 
@@ -27,17 +27,19 @@ export function keptEvents(engine: () => TestEngine, source: string, object = 'd
   return { keptOf, started };
 }
 
+/** The stage `officeflow demo` plays on, as a test engine sets it: its client, settings and intake, silent. */
+export const demoStageOf = (engine: TestEngine, more: Partial<DemoStage> = {}): DemoStage => ({
+  client: engine.client,
+  config: engine.settings,
+  intakeUrl: engine.intakeUrl,
+  secret: engine.secret,
+  say: () => undefined,
+  ...more,
+});
+
 /** Plays order-to-cash's demo with a salesperson in the vendor's CRM: the run's outcome, and the CRM's deal id. */
 export async function demoThrough(engine: TestEngine, salesperson: Salesperson) {
   const orderToCash = engine.registry.find((process) => process.name === 'order-to-cash')!;
-  const stage = {
-    client: engine.client,
-    config: engine.settings,
-    intakeUrl: engine.intakeUrl,
-    secret: engine.secret,
-    salesperson,
-    say: () => undefined,
-  };
-  const { workflowId, outcome } = await playDemo(orderToCash, stage, { businessKey: uniqueId('DEMO') });
+  const { workflowId, outcome } = await playDemo(orderToCash, demoStageOf(engine, { salesperson }), { businessKey: uniqueId('DEMO') });
   return { outcome, dealId: workflowId.slice('order-to-cash-'.length) };
 }
