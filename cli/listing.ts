@@ -18,7 +18,7 @@ export interface Listing {
 }
 
 /** Adds a listing command: who asks (`--as`/`--token`), which engine (`--intake`), a table or `--json`. */
-export function addListingCommand(program: Command, config: () => Config, listing: Listing): void {
+export function addListingCommand(program: Command, config: () => Config, listing: Listing): Command {
   const command = program
     .command(listing.name)
     .description(listing.description)
@@ -36,4 +36,5 @@ export function addListingCommand(program: Command, config: () => Config, listin
     const rows = (await (await request(url.href, await tokenFor(config(), options))).json()) as Array<Record<string, string>>;
     answer(options, rows, () => table(rows, listing.columns, listing.empty));
   });
+  return command;
 }

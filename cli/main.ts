@@ -14,6 +14,7 @@ import { addOperatorActionsCommand } from './operator-actions';
 import { addSourceEventsCommand } from './source-events';
 import { addRepairCommands } from './repair';
 import { addRunCommands } from './runs';
+import { addScheduleCommands } from './schedules';
 import { addSessionCommands } from './sessions';
 import { addTaskCommands } from './tasks';
 
@@ -23,7 +24,9 @@ const serve = () => import('./serve.js');
 const program = new Command('officeflow')
   .description('Cross-office business processes on Temporal')
   // Usage errors exit with 2, apart from the engine's refusals (1); help and --version with 0.
-  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT.usage));
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT.usage))
+  // A command's options stop at its subcommand (`schedules --json`, `schedules pause <id> --json`).
+  .enablePositionalOptions();
 
 program
   .command('up')
@@ -86,6 +89,7 @@ addProcessCommands(program, clientConfig);
 addRunCommands(program, clientConfig);
 addRepairCommands(program, clientConfig);
 addOperatorActionsCommand(program, clientConfig);
+addScheduleCommands(program, clientConfig);
 addSourceEventsCommand(program, clientConfig);
 addBankCommands(program, clientConfig);
 addTaskCommands(program, clientConfig);

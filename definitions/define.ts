@@ -81,6 +81,32 @@ export interface DemoScript {
   restsAt?: Record<string, string>;
 }
 
+/** When a scheduled run starts: a cron expression (in a time zone, UTC unless said) or a fixed interval (`1 day`). */
+export type ScheduleTime = { cron: string; timezone?: string } | { every: string };
+
+/**
+ * A run on a calendar, kept by a Temporal Schedule: a daily sweep, a month-end report, a weekly digest. The engine
+ * declares it at start (and updates it when the definition changes); operators list, pause, trigger and backfill it
+ * with `officeflow schedules`.
+ */
+export interface ProcessSchedule {
+  /** Kebab-case, unique within the process: its schedule is `<process>:<name>`. */
+  name: string;
+  description: string;
+  when: ScheduleTime;
+  /**
+   * When the previous run is still going at the next time: `skip` it (the default), `buffer-one` to start once the
+   * previous ends, or `allow-all` to run side by side.
+   */
+  overlap?: 'skip' | 'buffer-one' | 'allow-all';
+  /** How late a time missed while Temporal was down is still run (`1 hour` unless said); older ones are skipped. */
+  catchupWindow?: string;
+  /** The run's input, but for its `settings`, which are attached as for an event's run. */
+  input: () => object;
+}
+
+export const runsOn = (schedule: ProcessSchedule): ProcessSchedule => schedule;
+
 export interface RunDescription {
   businessKey: string;
   summary: string;
@@ -113,6 +139,8 @@ export interface ProcessDefinition<W extends Workflow = Workflow, Settings = any
   /** Search attributes known when the run starts, so a run is findable from its first moment. */
   initialSearchAttributes: (input: Parameters<W>[0]) => SearchAttributePair[];
   triggers: Trigger[];
+  /** Runs it starts on a calendar, besides those its triggers start. */
+  schedules?: ProcessSchedule[];
   /** The searches its operators need, named; each is scoped to this process's runs when used. */
   savedQueries: Record<string, SavedQuery>;
   demo: DemoScript;

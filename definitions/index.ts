@@ -8,8 +8,9 @@ import customerOnboarding from './customer-onboarding';
 import employeeOffboarding from './employee-offboarding';
 import hireToOnboard from './hire-to-onboard';
 import orderToCash from './order-to-cash';
+import overdueTasksDigest from './overdue-tasks-digest';
 import refundRun from './refund-run';
-import type { EventContext, ProcessDefinition, StartTrigger, Trigger } from './define';
+import type { EventContext, ProcessDefinition, ProcessSchedule, StartTrigger, Trigger } from './define';
 import { BusinessKey, everyRunSearchAttributes } from '../contracts/search-attributes';
 
 /** Every business process officeflow runs. Workers, the event intake and the CLI all read this list. */
@@ -22,6 +23,7 @@ export const processes: ProcessDefinition[] = [
   cashApplication,
   refundRun,
   cardRefund,
+  overdueTasksDigest,
 ] as unknown as ProcessDefinition[];
 
 /** The registry with every task queue suffixed: one environment of several on a shared namespace. */
@@ -80,3 +82,7 @@ export const processOfRun = (workflowId: string, registry = processes): string |
   registry
     .filter((process) => workflowId.startsWith(`${process.name}-`))
     .reduce<string | undefined>((longest, { name }) => (name.length > (longest?.length ?? 0) ? name : longest), undefined);
+
+/** A schedule's id: `<process>:<name>`, with the engine's task-queue suffix where engines share a namespace. */
+export const scheduleIdOf = (process: ProcessDefinition, schedule: ProcessSchedule, suffix: string): string =>
+  `${process.name}:${schedule.name}${suffix}`;

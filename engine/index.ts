@@ -8,7 +8,7 @@ import { encryptionCodec } from '../codec/data-converter';
 import { type Config, publicUrl } from '../config';
 import { createPool } from '../db/pool';
 import { processes, withTaskQueueSuffix } from '../definitions';
-import type { ProcessDefinition } from '../definitions/define';
+import type { ProcessDefinition, ScheduleTime } from '../definitions/define';
 import { type Part, stopParts } from '../infra/parts';
 import { localPort } from '../infra/ports';
 import { connectClient, connectWorkerConnection, temporalEndpoint } from '../infra/temporal';
@@ -22,6 +22,7 @@ import { pipedriveSource } from '../web/sources/pipedrive';
 import { salesforceSource } from '../web/sources/salesforce';
 import { docuSignSource } from '../web/sources/docusign';
 import { stripeSource } from '../web/sources/stripe';
+import { declareSchedules } from './schedules';
 import { buildIntake } from './web';
 import { startWorkers } from '../workers/worker';
 
@@ -35,6 +36,8 @@ export interface EngineOptions {
   workflowBundle?: WorkflowBundleOption;
   /** Process settings replaced by process name, e.g. durations in seconds (tests). */
   processSettings?: Record<string, object>;
+  /** Schedule times replaced by `<process>:<name>`, e.g. every few seconds (tests). */
+  scheduleTimes?: Record<string, ScheduleTime>;
 }
 
 /** A running engine: workers and the event intake over configured infrastructure. */
@@ -77,6 +80,13 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
       );
       parts.unshift({ name: 'workers', stop: () => workers.shutdown().then(() => connection.close()) });
       engine.workersDone = workers.done;
+      // The workers bring the processes' code, so they bring its schedules up to date too.
+      const client = await connectClient(temporal, encryptionKeys);
+      try {
+        await declareSchedules(client, registry, config.TASK_QUEUE_SUFFIX, options.log, options.scheduleTimes);
+      } finally {
+        await client.connection.close();
+      }
     }
     const authenticate = authenticator(config);
     if (!options.only || options.only === 'intake') {
@@ -89,6 +99,7 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
         client,
         pool,
         registry,
+        taskQueueSuffix: config.TASK_QUEUE_SUFFIX,
         senders: sendersOf(config),
         authenticate,
         rateLimit: config.INTAKE_RATE_LIMIT,

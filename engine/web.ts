@@ -23,6 +23,7 @@ import type { Authenticate } from '../web/identity';
 import { intakeMetrics } from '../web/metrics';
 import { operatorLog } from '../web/operator-log';
 import { runRepairRoutes } from '../web/run-repairs';
+import { scheduleRoutes } from '../web/schedules';
 import { dispatchThrough, sourceSender } from '../web/sources/dispatch';
 import { DEAL_EVENT_TYPES } from '../web/sources/deal-events';
 import { type HubSpotSource, hubspotSourceRoutes } from '../web/sources/hubspot';
@@ -41,6 +42,8 @@ export interface IntakeDeps {
   client: Client;
   pool: Pool;
   registry: ProcessDefinition[];
+  /** What this engine appends to its task queues and schedules, where engines share a namespace. */
+  taskQueueSuffix?: string;
   /** The systems that may send events, each with its secrets and scope. */
   senders: Sender[];
   /** Who sent a request to the task API. */
@@ -76,6 +79,7 @@ export function buildIntake({
   client,
   pool,
   registry,
+  taskQueueSuffix = '',
   senders,
   authenticate,
   rateLimit: max,
@@ -144,6 +148,7 @@ export function buildIntake({
   app.register(contractRoutes, { prefix: '/contracts', pool, authenticate });
   app.register(documentRoutes, { prefix: '/documents', pool, authenticate, log: operators });
   app.register(runRepairRoutes, { client, authenticate, log: operators });
+  app.register(scheduleRoutes, { prefix: '/schedules', client, registry, taskQueueSuffix, authenticate, log: operators });
 
   app.get('/processes', async () => processCatalog(registry));
 

@@ -48,6 +48,7 @@ const summaries: { [Name in keyof Activities]: (...args: Parameters<Activities[N
   reassignTask: ({ taskId }) => `Reassign task ${taskId}`,
   closeTask: ({ taskId, decision }) => `Record “${decision}” on task ${taskId}`,
   withdrawTask: (taskId) => `Withdraw task ${taskId}`,
+  overdueTasksByTeam: () => 'Gather every team’s tasks past their deadline',
   recordAudit: ({ contractId, event }) => `Audit ${contractId}: ${event}`,
   sendForSignature: ({ contractId }) => `Send contract ${contractId} for signature`,
   storeSignedDocument: ({ envelopeId }) => `Keep the signed document of envelope ${envelopeId}`,

@@ -12,7 +12,7 @@ import type { ReceivedMail } from '../../activities/mail/sink';
 import type { ConnectedSystem } from '../../activities/system';
 import { type Config, loadConfig } from '../../config';
 import { processes } from '../../definitions';
-import type { ProcessDefinition } from '../../definitions/define';
+import type { ProcessDefinition, ScheduleTime } from '../../definitions/define';
 import { startEngine } from '../../engine';
 import type { BrowserPool } from '../../infra/browser';
 import { localPort } from '../../infra/ports';
@@ -96,7 +96,13 @@ export interface TestEngine {
  * the engine's environment (a system of the test's own).
  */
 export async function startTestEngine(
-  overrides: { settings?: Record<string, object>; workers?: boolean; env?: Record<string, string> } = {},
+  overrides: {
+    settings?: Record<string, object>;
+    workers?: boolean;
+    env?: Record<string, string>;
+    /** Schedule times by `<process>:<name>` (every few seconds). */
+    schedules?: Record<string, ScheduleTime>;
+  } = {},
 ): Promise<TestEngine> {
   const env = {
     ...testSettings(),
@@ -116,6 +122,7 @@ export async function startTestEngine(
     only: overrides.workers === false ? 'intake' : undefined,
     workflowBundle: { codePath: path.join(stateDir(), 'workflow-bundle.js') },
     processSettings: overrides.settings,
+    scheduleTimes: overrides.schedules,
   });
   const client = engine.client!;
   return {

@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import type { Config } from '../config';
+import { localIntakeUrl } from './engine';
+import { addListingCommand } from './listing';
+import { type OutputOptions, answer, busy } from './output';
+import { type Identity, request, tokenFor, tokenOption } from './tasks';
+
+interface ChangeOptions extends OutputOptions, Identity {
+  reason: string;
+  intake?: string;
+}
+
+/**
+ * `officeflow schedules`: the runs the processes start on a calendar, with their next and last run; `pause`,
+ * `unpause`, `trigger` and `backfill` change one, for operators, each with a reason (kept in the operator log).
+ */
+export function addScheduleCommands(program: Command, config: () => Config): void {
+  const schedules = addListingCommand(program, config, {
+    name: 'schedules',
+    description: 'list the processes’ schedules with their next and last run (pause, unpause, trigger, backfill: see below)',
+    path: '/schedules',
+    filters: {},
+    columns: { schedule: 'SCHEDULE', description: 'WHEN', nextRun: 'NEXT RUN', lastRun: 'LAST RUN', paused: 'PAUSED', note: 'NOTE' },
+    empty: 'no schedules',
+  });
+  // `--as` after `schedules pause <id>` is the subcommand's, not the listing's.
+  schedules.enablePositionalOptions();
+
+  const change = (name: string, description: string) =>
+    schedules
+      .command(name)
+      .description(description)
+      .argument('<schedule>', 'as `officeflow schedules` lists it, e.g. overdue-tasks-digest:weekly')
+      .requiredOption('--reason <text>', 'why: kept in the operator log')
+      .option('--as <email>', 'who you are (an operator), where officeflow signs tokens itself')
+      .addOption(tokenOption())
+      .option('--intake <url>', 'the engine to ask (default: the local one)')
+      .option('--json', 'print JSON, for scripts');
+  const post = (schedule: string, action: string, options: ChangeOptions, body: object = {}) =>
+    busy(`${action} ${schedule}`, options, async () => {
+      const url = new URL(`/schedules/${encodeURIComponent(schedule)}/${action}`, options.intake ?? localIntakeUrl(config()));
+      const response = await request(url.href, await tokenFor(config(), options), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ reason: options.reason, ...body }),
+      });
+      return (await response.json()) as { schedule: string };
+    });
+
+  change('pause', 'stop a schedule starting runs until it is unpaused').action(async (schedule: string, options: ChangeOptions) =>
+    answer(options, await post(schedule, 'pause', options), (r) => `${r.schedule} paused`),
+  );
+  change('unpause', 'let a paused schedule start runs again').action(async (schedule: string, options: ChangeOptions) =>
+    answer(options, await post(schedule, 'unpause', options), (r) => `${r.schedule} runs again at its times`),
+  );
+  change('trigger', 'start a run of the schedule now').action(async (schedule: string, options: ChangeOptions) =>
+    answer(options, await post(schedule, 'trigger', options), (r) => `${r.schedule} started a run now`),
+  );
+  change('backfill', 'run the times the schedule missed between two moments (one after another)')
+    .requiredOption('--from <time>', 'e.g. 2026-11-30T00:00:00Z')
+    .requiredOption('--to <time>', 'e.g. 2026-12-07T00:00:00Z')
+    .action(async (schedule: string, options: ChangeOptions & { from: string; to: string }) =>
+      answer(
+        options,
+        await post(schedule, 'backfill', options, { from: options.from, to: options.to }),
+        (r) => `${r.schedule} runs its times from ${options.from} to ${options.to}`,
+      ),
+    );
+}
