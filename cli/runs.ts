@@ -78,7 +78,16 @@ function instant(text: string): string {
   return time.toISOString();
 }
 
-const statusClause = (status: string) => (status === 'all' ? [] : [`ExecutionStatus = ${quoted(statusName(status))}`]);
+/** One status, or several separated by commas (`running,failed`). */
+function statusClause(status: string): string[] {
+  if (status === 'all') return [];
+  const statuses = status.split(',').map((one) => {
+    if (!STATUSES.includes(one.trim()) || one.trim() === 'all')
+      throw new CommandRefused(`--status must be one of ${STATUSES.join(', ')} (or several, joined by commas)`, EXIT.usage);
+    return `ExecutionStatus = ${quoted(statusName(one.trim()))}`;
+  });
+  return [statuses.length === 1 ? statuses[0] : `(${statuses.join(' OR ')})`];
+}
 
 const STATUSES = ['running', 'completed', 'failed', 'canceled', 'terminated', 'timed-out', 'continued-as-new', 'all'];
 
@@ -216,12 +225,10 @@ export function addRunCommands(program: Command, config: () => Config): void {
     .option('--waiting-on <who>', 'who they wait on, e.g. Finance')
     .option('--past-deadline', 'only those waiting past their deadline')
     .option('--deadline-before <time>', 'only those whose deadline is before this time: overdue by then')
-    .option('--status <status>', `${STATUSES.join(', ')} (default: running)`)
+    .option('--status <status>', `${STATUSES.join(', ')}, or several joined by commas (default: running)`)
     .option('--limit <n>', 'at most this many, newest first', (value) => Number.parseInt(value, 10), 50)
     .option('--json', 'print JSON, for scripts')
     .action(async (options: RunFilter & OutputOptions & { limit: number }) => {
-      if (options.status && !STATUSES.includes(options.status))
-        throw new CommandRefused(`--status must be one of ${STATUSES.join(', ')}`, EXIT.usage);
       const now = new Date();
       const query = runsQuery(options, config(), now);
       const runs = await busy('searching runs', options, () =>

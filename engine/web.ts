@@ -23,6 +23,8 @@ import type { Authenticate } from '../web/identity';
 import { intakeMetrics } from '../web/metrics';
 import { operatorLog } from '../web/operator-log';
 import { runRepairRoutes } from '../web/run-repairs';
+import { repairBatches } from '../web/repair-batches';
+import { repairBatchRoutes } from '../web/repair-batch-routes';
 import { scheduleRoutes } from '../web/schedules';
 import { dispatchThrough, sourceSender } from '../web/sources/dispatch';
 import { DEAL_EVENT_TYPES } from '../web/sources/deal-events';
@@ -148,6 +150,13 @@ export function buildIntake({
   app.register(contractRoutes, { prefix: '/contracts', pool, authenticate });
   app.register(documentRoutes, { prefix: '/documents', pool, authenticate, log: operators });
   app.register(runRepairRoutes, { client, authenticate, log: operators });
+  const batches = repairBatches(pool, client, operators, log);
+  // Batches an engine left running when it stopped are taken up again.
+  app.addHook('onReady', async () => {
+    await batches.takeUpLeftOver().catch((error: unknown) => log.warn({ err: error }, 'left-over repair batches were not read'));
+  });
+  app.addHook('onClose', () => batches.close());
+  app.register(repairBatchRoutes, { prefix: '/repairs', client, batches, authenticate, log: operators });
   app.register(scheduleRoutes, { prefix: '/schedules', client, registry, taskQueueSuffix, authenticate, log: operators });
 
   app.get('/processes', async () => processCatalog(registry));

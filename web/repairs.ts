@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { ProcessStep } from '../contracts/search-attributes';
@@ -108,4 +108,43 @@ export async function cancel(client: Client, run: Run, reason: string, identity:
     reason,
   });
   return { workflowId: run.workflowId, runId: run.runId, cancelled: true };
+}
+
+export type RepairAction = 'retry' | 'reset' | 'cancel';
+export const REPAIR_ACTIONS: RepairAction[] = ['retry', 'reset', 'cancel'];
+
+/**
+ * Repairs one run as an operator asked (the workflow id's newest run unless `runId` says), whether asked for it alone
+ * or in a batch: `reset` needs the step to reset to; `cancel` only a running run.
+ */
+export async function repair(
+  client: Client,
+  action: RepairAction,
+  { workflowId, runId: asked }: { workflowId: string; runId?: string },
+  { reason, toStep }: { reason: string; toStep?: string },
+  identity: string,
+): Promise<Record<string, unknown>> {
+  const { runId, status } = await client.workflow.getHandle(workflowId, asked).describe();
+  const run = { workflowId, runId };
+  if (action === 'retry') return retry(client, run, reason, identity);
+  if (action === 'reset') {
+    if (!toStep) throw new Refusal(400, 'no_step', 'say which step to reset to');
+    return resetToStep(client, run, toStep, reason, identity);
+  }
+  if (status.name !== 'RUNNING')
+    throw new Refusal(409, 'run_ended', `${workflowId} ${status.name.toLowerCase()}: only a running run is cancelled`);
+  return cancel(client, run, reason, identity);
+}
+
+/** gRPC status codes Temporal answers a repair it will not make with. */
+const GRPC = { invalidArgument: 3, notFound: 5, failedPrecondition: 9 } as const;
+
+/** What the operator hears: a run that is not there is 404, a repair Temporal will not make 409; else not a refusal. */
+export function refusalOf(error: unknown, workflowId: string): Refusal | undefined {
+  if (error instanceof Refusal) return error;
+  if (error instanceof WorkflowNotFoundError || (isGrpcServiceError(error) && error.code === GRPC.notFound))
+    return new Refusal(404, 'no_such_run', `no run ${workflowId}${isGrpcServiceError(error) ? ` can take this: ${error.details}` : ''}`);
+  if (isGrpcServiceError(error) && (error.code === GRPC.invalidArgument || error.code === GRPC.failedPrecondition))
+    return new Refusal(409, 'refused_by_temporal', `Temporal refused it: ${error.details}`);
+  return undefined;
 }

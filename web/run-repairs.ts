@@ -1,11 +1,10 @@
-import { type Client, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plainText } from '../contracts/fields';
-import { Refusal } from './errors';
 import type { Authenticate } from './identity';
 import type { OperatorLog } from './operator-log';
-import { type Run, cancel, resetToStep, retry } from './repairs';
+import { type RepairAction, refusalOf, repair } from './repairs';
 import { requireRole } from './roles';
 
 const workflowIdParam = z.object({ workflowId: plainText(300).min(1) });
@@ -24,28 +23,20 @@ export const runRepairRoutes: FastifyPluginAsyncZod<{ client: Client; authentica
   { client, authenticate, log },
 ) => {
   /** A repair's route: the operator asking, the run they mean (its newest run unless they say), the repair, the log. */
-  const repairRoute = <Extra extends z.ZodRawShape>(
-    action: string,
-    extra: Extra,
-    act: (run: Run, body: z.infer<z.ZodObject<Extra>> & { reason: string }, identity: string) => Promise<object>,
-  ) =>
+  const repairRoute = <Extra extends z.ZodRawShape>(action: RepairAction, extra: Extra) =>
     app.post(
       `/runs/:workflowId/${action}`,
       { schema: { params: workflowIdParam, body: z.object({ reason, runId, ...extra }) } },
       async (request) => {
         const person = await authenticate(request.headers.authorization);
         const { workflowId } = request.params;
-        const body = request.body as z.infer<z.ZodObject<Extra>> & { reason: string; runId?: string };
+        const body = request.body as { reason: string; runId?: string; toStep?: string };
         const logged = (detail: Record<string, unknown>) =>
           log.record({ actor: person.email, action, target: workflowId, reason: body.reason, detail });
         try {
           requireRole(person, `${action} runs`, 'operator');
-          const handle = client.workflow.getHandle(workflowId, body.runId);
-          const { runId, status } = await handle.describe();
-          if (action === 'cancel' && status.name !== 'RUNNING')
-            throw new Refusal(409, 'run_ended', `${workflowId} ${status.name.toLowerCase()}: only a running run is cancelled`);
-          const result = await act({ workflowId, runId }, body, `officeflow operator ${person.email}`);
-          await logged(result as Record<string, unknown>);
+          const result = await repair(client, action, { workflowId, runId: body.runId }, body, `officeflow operator ${person.email}`);
+          await logged(result);
           return result;
         } catch (error) {
           const refusal = refusalOf(error, workflowId);
@@ -57,11 +48,9 @@ export const runRepairRoutes: FastifyPluginAsyncZod<{ client: Client; authentica
       },
     );
 
-  repairRoute('retry', {}, (run, { reason }, identity) => retry(client, run, reason, identity));
-  repairRoute('reset', { toStep: plainText(200).min(1) }, (run, { reason, toStep }, identity) =>
-    resetToStep(client, run, toStep, reason, identity),
-  );
-  repairRoute('cancel', {}, (run, { reason }, identity) => cancel(client, run, reason, identity));
+  repairRoute('retry', {});
+  repairRoute('reset', { toStep: plainText(200).min(1) });
+  repairRoute('cancel', {});
 
   app.get(
     '/operator-actions',
@@ -74,16 +63,3 @@ export const runRepairRoutes: FastifyPluginAsyncZod<{ client: Client; authentica
     },
   );
 };
-
-/** gRPC status codes Temporal answers a repair it will not make with. */
-const GRPC = { invalidArgument: 3, notFound: 5, failedPrecondition: 9 } as const;
-
-/** What the operator hears: a run that is not there is 404, a repair Temporal will not make 409; else not a refusal. */
-function refusalOf(error: unknown, workflowId: string): Refusal | undefined {
-  if (error instanceof Refusal) return error;
-  if (error instanceof WorkflowNotFoundError || (isGrpcServiceError(error) && error.code === GRPC.notFound))
-    return new Refusal(404, 'no_such_run', `no run ${workflowId}${isGrpcServiceError(error) ? ` can take this: ${error.details}` : ''}`);
-  if (isGrpcServiceError(error) && (error.code === GRPC.invalidArgument || error.code === GRPC.failedPrecondition))
-    return new Refusal(409, 'refused_by_temporal', `Temporal refused it: ${error.details}`);
-  return undefined;
-}
