@@ -17,6 +17,7 @@ import { addRepairBatchCommands } from './repair-batch';
 import { addRunCommands } from './runs';
 import { addScheduleCommands } from './schedules';
 import { addSessionCommands } from './sessions';
+import { addSystemCommands } from './systems';
 import { addTaskCommands } from './tasks';
 
 /** The engine's own commands, loaded when one runs: the rest start without the engine's code. */
@@ -92,6 +93,7 @@ addRepairCommands(program, clientConfig);
 addOperatorActionsCommand(program, clientConfig);
 addScheduleCommands(program, clientConfig);
 addRepairBatchCommands(program, clientConfig);
+addSystemCommands(program, clientConfig);
 addSourceEventsCommand(program, clientConfig);
 addBankCommands(program, clientConfig);
 addTaskCommands(program, clientConfig);

@@ -153,6 +153,8 @@ async function statusOf(client: Client, run: Awaited<ReturnType<typeof runOf>>, 
   const description = await handle.describe();
   const progress = description.status.name === 'RUNNING' ? await handle.query<Progress>(progressQuery).catch(() => undefined) : undefined;
   const failing = description.raw.pendingActivities?.find((activity) => activity.lastFailure);
+  // A step held while its system is paused (`officeflow pause`), or paused in the UI: it waits, and says why.
+  const paused = description.raw.pendingActivities?.find((activity) => activity.paused);
   const lastFailure = failing
     ? {
         activity: failing.activityType?.name ?? '',
@@ -184,6 +186,10 @@ async function statusOf(client: Client, run: Awaited<ReturnType<typeof runOf>>, 
     openTasks: progress?.openTasks ?? [],
     closeTime: description.closeTime?.toISOString(),
     lastFailure,
+    paused: paused && {
+      activity: paused.activityType?.name ?? '',
+      why: paused.pauseInfo?.manual?.reason || 'paused',
+    },
     ui: uiLink(config, run.workflowId),
   };
 }
@@ -203,6 +209,7 @@ function statusLines(status: Awaited<ReturnType<typeof statusOf>>): string {
     `  step        ${status.step ?? '-'}`,
     `  waiting on  ${status.waitingOn ?? '-'}${status.deadline ? ` until ${status.deadline}${status.pastDeadline ? ' (past deadline)' : ''}` : ''}`,
   ];
+  if (status.paused) lines.push(`  held        ${status.paused.activity}: ${status.paused.why}`);
   for (const task of status.openTasks)
     lines.push(`  open task   ${task.task}: ${task.assignee}${task.deadline ? `, due ${task.deadline}` : ''}`);
   if (status.lastFailure) {

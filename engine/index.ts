@@ -3,6 +3,7 @@ import type { WorkflowBundleOption } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import nodemailer from 'nodemailer';
+import { systems } from '../activities';
 import { mailActivities } from '../activities/mail/outbox';
 import { encryptionCodec } from '../codec/data-converter';
 import { type Config, publicUrl } from '../config';
@@ -100,6 +101,7 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
         pool,
         registry,
         taskQueueSuffix: config.TASK_QUEUE_SUFFIX,
+        systemNames: systems.map((system) => system.name),
         senders: sendersOf(config),
         authenticate,
         rateLimit: config.INTAKE_RATE_LIMIT,

@@ -25,6 +25,7 @@ import { operatorLog } from '../web/operator-log';
 import { runRepairRoutes } from '../web/run-repairs';
 import { repairBatches } from '../web/repair-batches';
 import { repairBatchRoutes } from '../web/repair-batch-routes';
+import { heldActivityRelease, systemPauseRoutes } from '../web/system-pauses';
 import { scheduleRoutes } from '../web/schedules';
 import { dispatchThrough, sourceSender } from '../web/sources/dispatch';
 import { DEAL_EVENT_TYPES } from '../web/sources/deal-events';
@@ -46,6 +47,8 @@ export interface IntakeDeps {
   registry: ProcessDefinition[];
   /** What this engine appends to its task queues and schedules, where engines share a namespace. */
   taskQueueSuffix?: string;
+  /** The connected systems by name, which operators may pause and resume. */
+  systemNames?: string[];
   /** The systems that may send events, each with its secrets and scope. */
   senders: Sender[];
   /** Who sent a request to the task API. */
@@ -82,6 +85,7 @@ export function buildIntake({
   pool,
   registry,
   taskQueueSuffix = '',
+  systemNames = [],
   senders,
   authenticate,
   rateLimit: max,
@@ -156,6 +160,17 @@ export function buildIntake({
     await batches.takeUpLeftOver().catch((error: unknown) => log.warn({ err: error }, 'left-over repair batches were not read'));
   });
   app.addHook('onClose', () => batches.close());
+  const release = heldActivityRelease(pool, client, taskQueueSuffix, log);
+  app.addHook('onClose', () => release.stop());
+  app.register(systemPauseRoutes, {
+    prefix: '/systems',
+    pool,
+    engine: taskQueueSuffix,
+    systems: systemNames,
+    release,
+    authenticate,
+    log: operators,
+  });
   app.register(repairBatchRoutes, { prefix: '/repairs', client, batches, authenticate, log: operators });
   app.register(scheduleRoutes, { prefix: '/schedules', client, registry, taskQueueSuffix, authenticate, log: operators });
 

@@ -18,6 +18,7 @@ import type { ProcessDefinition } from '../definitions/define';
 import { browserPool } from '../infra/browser';
 import { robotTaskQueue } from '../workflows/robots';
 import { activityLogging } from './activity-logging';
+import { systemPauseGate } from './system-pauses';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -86,7 +87,9 @@ export async function startWorkers({ connection, config, registry, log, workflow
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: dataConverter(config.OFFICEFLOW_ENCRYPTION_KEY!),
-    interceptors: { activity: [activityLogging(log, registry, systems.systemOf)] },
+    interceptors: {
+      activity: [activityLogging(log, registry, systems.systemOf), systemPauseGate(pool, config.TASK_QUEUE_SUFFIX, systems.systemOf, log)],
+    },
   };
   const workers = await Promise.all([
     ...taskQueues.map((taskQueue) =>
