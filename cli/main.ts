@@ -26,9 +26,7 @@ const serve = () => import('./serve.js');
 const program = new Command('officeflow')
   .description('Cross-office business processes on Temporal')
   // Usage errors exit with 2, apart from the engine's refusals (1); help and --version with 0.
-  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT.usage))
-  // A command's options stop at its subcommand (`schedules --json`, `schedules pause <id> --json`).
-  .enablePositionalOptions();
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT.usage));
 
 program
   .command('up')

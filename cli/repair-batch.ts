@@ -12,7 +12,7 @@ import { addListingCommand } from './listing';
 import { CommandRefused, EXIT, type OutputOptions, answer, busy, table } from './output';
 import type { RepairOptions } from './repair';
 import { runsQuery } from './runs';
-import { type Identity, request, tokenFor, tokenOption } from './tasks';
+import { type Identity, request, tokenFor } from './tasks';
 
 /**
  * Repairing many runs at once: the selection is shown (what will be touched, what is left and why) and confirmed, then
@@ -87,7 +87,7 @@ async function followed(config: Config, options: RepairOptions, batch: BatchRepo
   const letGo = () => {
     bar?.stop();
     console.error(
-      `\n${batch.batchId} goes on in the engine: follow it with 'officeflow repairs ${batch.batchId}', stop it with 'officeflow repairs stop ${batch.batchId}'`,
+      `\n${batch.batchId} goes on in the engine: follow it with 'officeflow repairs show ${batch.batchId}', stop it with 'officeflow repairs stop ${batch.batchId}'`,
     );
     process.exit(0);
   };
@@ -181,29 +181,29 @@ export function addRepairBatchCommands(program: Command, config: () => Config): 
       reason: 'WHY',
     },
     empty: 'no batch repairs',
-  }).enablePositionalOptions();
-  const withIdentity = (command: Command) =>
-    command
-      .option('--as <email>', 'who you are (an operator or auditor), where officeflow signs tokens itself')
-      .addOption(tokenOption())
-      .option('--intake <url>', 'the engine to ask (default: the local one)')
-      .option('--json', 'print JSON, for scripts');
-  withIdentity(repairs.command('show').description('one batch, and what became of each run it did not repair').argument('<batch>')).action(
-    async (batchId: string, options: OutputOptions & Identity & { intake?: string }) =>
-      answer(options, await askIntake<BatchReport>(config(), options, `/repairs/${encodeURIComponent(batchId)}`), batchOutcome),
-  );
-  for (const change of ['stop', 'resume'] as const) {
-    withIdentity(
-      repairs
-        .command(change)
-        .description(change === 'stop' ? 'stop a batch after the run in hand' : 'go on with a stopped batch where it stopped')
-        .argument('<batch>')
-        .requiredOption('--reason <text>', 'why: kept in the operator log'),
-    ).action(async (batchId: string, options: OutputOptions & Identity & { intake?: string; reason: string }) => {
-      const report = await askIntake<BatchReport>(config(), options, `/repairs/${encodeURIComponent(batchId)}/${change}`, {
-        reason: options.reason,
-      });
-      answer(options, report, (r) => `${r.batchId} ${r.status}: ${r.repaired + r.refused + r.failed} of ${r.total} run(s) tried`);
+  });
+  // `--as`, `--token`, `--intake` and `--json` are the listing's options: commander reads them wherever they stand.
+  const optionsOf = (command: Command) => command.optsWithGlobals<OutputOptions & Identity & { intake?: string; reason: string }>();
+  repairs
+    .command('show')
+    .description('one batch, and what became of each run it did not repair')
+    .argument('<batch>')
+    .action(async (batchId: string, _options: object, command: Command) => {
+      const options = optionsOf(command);
+      answer(options, await askIntake<BatchReport>(config(), options, `/repairs/${encodeURIComponent(batchId)}`), batchOutcome);
     });
+  for (const change of ['stop', 'resume'] as const) {
+    repairs
+      .command(change)
+      .description(change === 'stop' ? 'stop a batch after the run in hand' : 'go on with a stopped batch where it stopped')
+      .argument('<batch>')
+      .requiredOption('--reason <text>', 'why: kept in the operator log')
+      .action(async (batchId: string, _options: object, command: Command) => {
+        const options = optionsOf(command);
+        const report = await askIntake<BatchReport>(config(), options, `/repairs/${encodeURIComponent(batchId)}/${change}`, {
+          reason: options.reason,
+        });
+        answer(options, report, (r) => `${r.batchId} ${r.status}: ${r.repaired + r.refused + r.failed} of ${r.total} run(s) tried`);
+      });
   }
 }

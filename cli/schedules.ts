@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import { localIntakeUrl } from './engine';
 import { addListingCommand } from './listing';
 import { type OutputOptions, answer, busy } from './output';
-import { type Identity, request, tokenFor, tokenOption } from './tasks';
+import { type Identity, request, tokenFor } from './tasks';
 
 interface ChangeOptions extends OutputOptions, Identity {
   reason: string;
@@ -23,19 +23,15 @@ export function addScheduleCommands(program: Command, config: () => Config): voi
     columns: { schedule: 'SCHEDULE', description: 'WHEN', nextRun: 'NEXT RUN', lastRun: 'LAST RUN', paused: 'PAUSED', note: 'NOTE' },
     empty: 'no schedules',
   });
-  // `--as` after `schedules pause <id>` is the subcommand's, not the listing's.
-  schedules.enablePositionalOptions();
 
   const change = (name: string, description: string) =>
     schedules
       .command(name)
       .description(description)
       .argument('<schedule>', 'as `officeflow schedules` lists it, e.g. overdue-tasks-digest:weekly')
-      .requiredOption('--reason <text>', 'why: kept in the operator log')
-      .option('--as <email>', 'who you are (an operator), where officeflow signs tokens itself')
-      .addOption(tokenOption())
-      .option('--intake <url>', 'the engine to ask (default: the local one)')
-      .option('--json', 'print JSON, for scripts');
+      .requiredOption('--reason <text>', 'why: kept in the operator log');
+  // `--as`, `--token`, `--intake` and `--json` are the listing's options: commander reads them wherever they stand.
+  const optionsOf = (command: Command) => command.optsWithGlobals<ChangeOptions & { from: string; to: string }>();
   const post = (schedule: string, action: string, options: ChangeOptions, body: object = {}) =>
     busy(`${action} ${schedule}`, options, async () => {
       const url = new URL(`/schedules/${encodeURIComponent(schedule)}/${action}`, options.intake ?? localIntakeUrl(config()));
@@ -47,23 +43,25 @@ export function addScheduleCommands(program: Command, config: () => Config): voi
       return (await response.json()) as { schedule: string };
     });
 
-  change('pause', 'stop a schedule starting runs until it is unpaused').action(async (schedule: string, options: ChangeOptions) =>
-    answer(options, await post(schedule, 'pause', options), (r) => `${r.schedule} paused`),
-  );
-  change('unpause', 'let a paused schedule start runs again').action(async (schedule: string, options: ChangeOptions) =>
-    answer(options, await post(schedule, 'unpause', options), (r) => `${r.schedule} runs again at its times`),
-  );
-  change('trigger', 'start a run of the schedule now').action(async (schedule: string, options: ChangeOptions) =>
-    answer(options, await post(schedule, 'trigger', options), (r) => `${r.schedule} started a run now`),
-  );
+  const changes: Record<string, [description: string, done: (schedule: string) => string]> = {
+    pause: ['stop a schedule starting runs until it is unpaused', (schedule) => `${schedule} paused`],
+    unpause: ['let a paused schedule start runs again', (schedule) => `${schedule} runs again at its times`],
+    trigger: ['start a run of the schedule now', (schedule) => `${schedule} started a run now`],
+  };
+  for (const [action, [description, done]] of Object.entries(changes))
+    change(action, description).action(async (schedule: string, _options: object, command: Command) => {
+      const options = optionsOf(command);
+      answer(options, await post(schedule, action, options), (r) => done(r.schedule));
+    });
   change('backfill', 'run the times the schedule missed between two moments (one after another)')
     .requiredOption('--from <time>', 'e.g. 2026-11-30T00:00:00Z')
     .requiredOption('--to <time>', 'e.g. 2026-12-07T00:00:00Z')
-    .action(async (schedule: string, options: ChangeOptions & { from: string; to: string }) =>
+    .action(async (schedule: string, _options: object, command: Command) => {
+      const options = optionsOf(command);
       answer(
         options,
         await post(schedule, 'backfill', options, { from: options.from, to: options.to }),
         (r) => `${r.schedule} runs its times from ${options.from} to ${options.to}`,
-      ),
-    );
+      );
+    });
 }

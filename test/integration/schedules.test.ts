@@ -52,6 +52,14 @@ it('runs the digest at its time, telling the team’s manager of each overdue ta
   const completed = runs.filter((run) => run.status.name === 'COMPLETED').length;
   expect(mails.length).toBeGreaterThanOrEqual(completed);
   expect(mails.length).toBeLessThanOrEqual(runs.length);
+  const finished = await eventually(async () => {
+    for await (const run of engine.client.workflow.list({
+      query: `TemporalScheduledById = "${scheduleId()}" AND ExecutionStatus = "Completed"`,
+    }))
+      return run;
+    return undefined;
+  }, 'a finished digest');
+  await engine.keepHistory(finished.workflowId, 'digest-to-one-team');
 });
 
 it('lists the schedule with its next and last run, and pauses it for an operator, with the reason logged', async () => {
