@@ -66,6 +66,25 @@ const engineSettings = z
      * with parked runs); a run beyond it replays its history when it next moves.
      */
     WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+    /**
+     * Worker Versioning: the build these workers are (a release tag or commit), in the worker deployment named
+     * WORKER_DEPLOYMENT_NAME. Unset, workers are unversioned. Set, a pinned process's runs stay on the build they
+     * started on and the others move to the current build; `officeflow deploy` makes a build current, ramps it, rolls
+     * back and retires a drained one.
+     */
+    WORKER_BUILD_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be letters, digits, _ and - (a release tag or commit), e.g. 2026-12-06-a1b2c3')
+      .optional(),
+    WORKER_DEPLOYMENT_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be letters, digits, _ and -')
+      .default('officeflow'),
+    /**
+     * Dynamic configuration for a Temporal server officeflow starts itself (the dev server, the test cluster):
+     * comma-separated `key=value` pairs, e.g. `matching.PollerHistoryTTL=10s`. A cluster's own is its operators'.
+     */
+    TEMPORAL_DYNAMIC_CONFIG: pairList(z.string().min(1), 'matching.PollerHistoryTTL=10s'),
     /** Tasks one Chromium serves before the worker replaces it. */
     BROWSER_RECYCLE_AFTER: z.coerce.number().int().min(1).default(200),
 

@@ -122,6 +122,12 @@ export interface ProcessDefinition<W extends Workflow = Workflow, Settings = any
   workflow: W;
   taskQueue: string;
   /**
+   * How its runs meet a new build, where workers are versioned (WORKER_BUILD_ID): `pinned` runs finish on the build
+   * they started on, so a changed process never replays an old run (the default: runs that wait for days or years);
+   * `auto-upgrade` runs move to the current build at their next step, so a change must replay them (`patched()`).
+   */
+  versioning?: 'pinned' | 'auto-upgrade';
+  /**
    * The process's own facts: how long people have to decide, who decides, reminder offsets. Start triggers put
    * them into the workflow input, so every run keeps the settings it started with (tests shorten them).
    */

@@ -102,6 +102,7 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
         registry,
         taskQueueSuffix: config.TASK_QUEUE_SUFFIX,
         systemNames: systems.map((system) => system.name),
+        deploymentName: config.WORKER_DEPLOYMENT_NAME,
         senders: sendersOf(config),
         authenticate,
         rateLimit: config.INTAKE_RATE_LIMIT,

@@ -22,7 +22,12 @@ export interface LocalCluster {
  * attributes set up by the same commands as docker-compose.yml's setup jobs: what `npm run test:cluster` tests
  * against and `npm run bench -- --cluster` measures.
  */
-export async function startLocalCluster(stateDir: string, log: Logger, say: (line: string) => void = () => {}): Promise<LocalCluster> {
+export async function startLocalCluster(
+  stateDir: string,
+  log: Logger,
+  say: (line: string) => void = () => {},
+  dynamicConfig: Array<[string, string]> = [],
+): Promise<LocalCluster> {
   const build = buildTemporalServer(log);
   const postgres = await startLocalPostgres(loadConfig({ OFFICEFLOW_STATE_DIR: stateDir, POSTGRES_PORT: '0' }), log);
   const { username, password, port } = new URL(postgres.url);
@@ -30,7 +35,7 @@ export async function startLocalCluster(stateDir: string, log: Logger, say: (lin
   try {
     say('creating and migrating the databases temporal and temporal_visibility (deploy/temporal/setup-postgres.sh)');
     await setUpTemporalDatabases(build, db);
-    const server = await startTemporalServer(build, db);
+    const server = await startTemporalServer(build, db, { stateDir, dynamicConfig });
     try {
       say(`Temporal server ${server.address} serving; the namespace and search attributes (officeflow temporal-setup)`);
       const settings = {

@@ -25,6 +25,7 @@ import { operatorLog } from '../web/operator-log';
 import { runRepairRoutes } from '../web/run-repairs';
 import { repairBatches } from '../web/repair-batches';
 import { repairBatchRoutes } from '../web/repair-batch-routes';
+import { deploymentRoutes } from '../web/deployment';
 import { heldActivityRelease, systemPauseRoutes } from '../web/system-pauses';
 import { scheduleRoutes } from '../web/schedules';
 import { dispatchThrough, sourceSender } from '../web/sources/dispatch';
@@ -47,6 +48,8 @@ export interface IntakeDeps {
   registry: ProcessDefinition[];
   /** What this engine appends to its task queues and schedules, where engines share a namespace. */
   taskQueueSuffix?: string;
+  /** The worker deployment operators move between builds (`officeflow deploy`). */
+  deploymentName?: string;
   /** The connected systems by name, which operators may pause and resume. */
   systemNames?: string[];
   /** The systems that may send events, each with its secrets and scope. */
@@ -86,6 +89,7 @@ export function buildIntake({
   registry,
   taskQueueSuffix = '',
   systemNames = [],
+  deploymentName = 'officeflow',
   senders,
   authenticate,
   rateLimit: max,
@@ -171,6 +175,7 @@ export function buildIntake({
     authenticate,
     log: operators,
   });
+  app.register(deploymentRoutes, { prefix: '/deployment', client, deploymentName, authenticate, log: operators });
   app.register(repairBatchRoutes, { prefix: '/repairs', client, batches, authenticate, log: operators });
   app.register(scheduleRoutes, { prefix: '/schedules', client, registry, taskQueueSuffix, authenticate, log: operators });
 

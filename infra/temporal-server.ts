@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -6,7 +7,7 @@ import type { Logger } from 'pino';
 import { findGo, goBinDir, goInstall, isExecutable, moduleDir } from './go';
 import { localPort } from './ports';
 import { spawnServer } from './process-group';
-import { untilServing } from './temporal';
+import { dynamicConfigValue, untilServing } from './temporal';
 
 /**
  * The Temporal server itself (not the dev server), as a cluster runs it: built from Go modules, configured the way
@@ -94,7 +95,11 @@ export interface RunningTemporalServer {
  * Starts the server on localhost with every service in one process (frontend, history, matching, worker), on free
  * ports, configured by environment variables through the image's template; resolves once its frontend answers.
  */
-export async function startTemporalServer(build: TemporalServerBuild, db: TemporalDatabase): Promise<RunningTemporalServer> {
+export async function startTemporalServer(
+  build: TemporalServerBuild,
+  db: TemporalDatabase,
+  { stateDir, dynamicConfig = [] }: { stateDir: string; dynamicConfig?: Array<[string, string]> },
+): Promise<RunningTemporalServer> {
   const ports: Record<string, number> = {};
   for (const service of ['FRONTEND', 'HISTORY', 'MATCHING', 'WORKER']) {
     for (const kind of ['GRPC', 'MEMBERSHIP']) ports[`${service}_${kind}_PORT`] = await membershipSafePort();
@@ -109,7 +114,7 @@ export async function startTemporalServer(build: TemporalServerBuild, db: Tempor
       BIND_ON_IP: '127.0.0.1',
       PROMETHEUS_ENDPOINT: `127.0.0.1:${metricsPort}`,
       TEMPORAL_BROADCAST_ADDRESS: '127.0.0.1',
-      DYNAMIC_CONFIG_FILE_PATH: path.join(DEPLOY, 'dynamicconfig.yaml'),
+      DYNAMIC_CONFIG_FILE_PATH: dynamicConfigFile(stateDir, dynamicConfig),
       LOG_LEVEL: 'error',
     },
   });
@@ -121,4 +126,14 @@ export async function startTemporalServer(build: TemporalServerBuild, db: Tempor
     throw new Error(`the Temporal server did not start: ${(error as Error).message}\n${server.lastWords()}`);
   }
   return { address, metricsPort, stop: () => server.stop() };
+}
+
+/** The compose stack's dynamic configuration, with `extra` values appended (a test cluster's short versioning clocks). */
+function dynamicConfigFile(stateDir: string, extra: Array<[string, string]>): string {
+  const deployed = path.join(DEPLOY, 'dynamicconfig.yaml');
+  if (extra.length === 0) return deployed;
+  const file = path.join(stateDir, 'dynamicconfig.yaml');
+  const added = extra.map(([key, value]) => `${key}:\n  - value: ${dynamicConfigValue(value)}\n`).join('');
+  writeFileSync(file, `${readFileSync(deployed, 'utf8')}\n${added}`);
+  return file;
 }

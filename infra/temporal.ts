@@ -99,7 +99,11 @@ async function startDevServer(
   // SQLite in WAL mode, synced at checkpoints: a durable write costs no fsync of its own, so the dev server takes about
   // twice the starts a second (`npm run bench`); a killed server loses nothing, only a machine's power cut could.
   const sqliteArgs = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
-  const extraArgs = [...codecArgs, ...sqliteArgs, '--metrics-port', String(metricsPort)];
+  const dynamicConfig = config.TEMPORAL_DYNAMIC_CONFIG.flatMap(([key, value]) => [
+    '--dynamic-config-value',
+    `${key}=${dynamicConfigValue(value)}`,
+  ]);
+  const extraArgs = [...codecArgs, ...sqliteArgs, ...dynamicConfig, '--metrics-port', String(metricsPort)];
   const local = { port, uiPort, uiUrl: `http://127.0.0.1:${uiPort}`, metricsPort };
   if (!cli) {
     log.warn('no Temporal CLI and no Go toolchain found: downloading the Temporal dev server');
@@ -259,3 +263,6 @@ export async function setUpNamespace(
   }
   await ensureSearchAttributes(endpoint, searchAttributes, log, { strict: true });
 }
+
+/** A dynamic-config value as the server reads it (JSON): numbers and booleans as they are, anything else a string. */
+export const dynamicConfigValue = (value: string): string => (/^(-?\d+(\.\d+)?|true|false)$/.test(value) ? value : JSON.stringify(value));

@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { localPort } from '../infra/ports';
 import { bundleWorkflows } from '../workers/worker';
-import { freshStateDir, localEngineEnv } from './support/local-env';
+import { TEST_TEMPORAL_DYNAMIC_CONFIG, freshStateDir, localEngineEnv } from './support/local-env';
 
 /** What a cluster run of the suite sets (as OFFICEFLOW_TEST_<name>): the cluster, and the secrets every part shares. */
 const CLUSTER_SETTINGS = [
@@ -36,7 +36,12 @@ export default async function globalSetup(): Promise<void> {
   Object.assign(process.env, cluster);
   // The local UI decrypts through a codec endpoint at a port known before the dev server starts (test/ui serves it).
   const codecPort = String(await localPort(0, 'CODEC_PORT'));
-  const settings = { ...localEngineEnv(stateDir), CODEC_PORT: codecPort, ...cluster };
+  const settings = {
+    ...localEngineEnv(stateDir),
+    CODEC_PORT: codecPort,
+    TEMPORAL_DYNAMIC_CONFIG: TEST_TEMPORAL_DYNAMIC_CONFIG.map((pair) => pair.join('=')).join(','),
+    ...cluster,
+  };
   const root = path.resolve(__dirname, '..');
   const child = spawn(
     process.execPath,

@@ -18,6 +18,7 @@ import type { ProcessDefinition } from '../definitions/define';
 import { browserPool } from '../infra/browser';
 import { robotTaskQueue } from '../workflows/robots';
 import { activityLogging } from './activity-logging';
+import { deploymentOptions, firstBuildBecomesCurrent } from './deployment';
 import { systemPauseGate } from './system-pauses';
 
 export interface WorkerOptions {
@@ -40,22 +41,41 @@ const noop = () => undefined;
 const quietBundler = { trace: noop, debug: noop, info: noop, log: noop, warn: console.warn, error: console.error };
 
 /** Where a process's workflow lives: `workflows/<process name>` (a file, or a folder with its index). */
-export const workflowModule = (process: Pick<ProcessDefinition, 'name'>): string => path.join(__dirname, '../workflows', process.name);
+export const workflowModule = (process: Pick<ProcessDefinition, 'name'>, workflowsDir = WORKFLOWS_DIR): string =>
+  path.join(workflowsDir, process.name);
+
+const WORKFLOWS_DIR = path.join(__dirname, '../workflows');
 
 /**
  * Bundles the workflows of every process in the registry once (webpack); every worker of the process shares the
  * bundle. Its entry is made from the registry, so a process added there is in the bundle without a second list.
  */
-export async function bundleWorkflows(registry: ProcessDefinition[] = processes): Promise<WorkflowBundleWithSourceMap> {
+export async function bundleWorkflows(
+  registry: ProcessDefinition[] = processes,
+  /** Where the workflows live: a folder of `<process name>` files or folders (tests bundle a build of their own). */
+  workflowsDir = WORKFLOWS_DIR,
+): Promise<WorkflowBundleWithSourceMap> {
   // Inside the project, so the bundler resolves the SDK's modules from the entry as from any workflow file.
   // (Its real path: the bundler keeps the entry under the path it resolves to.)
   const cache = path.join(realpathSync(path.join(__dirname, '../node_modules')), '.cache');
   mkdirSync(cache, { recursive: true });
   const dir = mkdtempSync(path.join(cache, 'officeflow-workflows-'));
   const entry = path.join(dir, 'index.ts');
+  // Each workflow with its versioning behavior, as its process declares it: used where workers are versioned.
   writeFileSync(
     entry,
-    registry.map((process) => `export { ${process.workflow.name} } from ${JSON.stringify(workflowModule(process))};\n`).join(''),
+    [
+      `import { setWorkflowOptions } from '@temporalio/workflow';`,
+      ...registry.flatMap((process) => {
+        const workflow = process.workflow.name;
+        const behavior = process.versioning === 'auto-upgrade' ? 'AUTO_UPGRADE' : 'PINNED';
+        return [
+          `import { ${workflow} } from ${JSON.stringify(workflowModule(process, workflowsDir))};`,
+          `setWorkflowOptions({ versioningBehavior: '${behavior}' }, ${workflow});`,
+          `export { ${workflow} };`,
+        ];
+      }),
+    ].join('\n'),
   );
   try {
     return await bundleWorkflowCode({
@@ -87,6 +107,7 @@ export async function startWorkers({ connection, config, registry, log, workflow
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: dataConverter(config.OFFICEFLOW_ENCRYPTION_KEY!),
+    ...deploymentOptions(config),
     interceptors: {
       activity: [activityLogging(log, registry, systems.systemOf), systemPauseGate(pool, config.TASK_QUEUE_SUFFIX, systems.systemOf, log)],
     },
@@ -111,6 +132,11 @@ export async function startWorkers({ connection, config, registry, log, workflow
     await browser.close();
     await systems.close();
     await pool.end();
+  });
+  await firstBuildBecomesCurrent(connection, config, log).catch(async (error: unknown) => {
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+    await done;
+    throw error;
   });
   return {
     done,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import pino from 'pino';
 import { startLocalCluster } from '../../engine/local-cluster';
-import { freshStateDir } from '../support/local-env';
+import { TEST_TEMPORAL_DYNAMIC_CONFIG, freshStateDir } from '../support/local-env';
 
 /**
  * `npm run test:cluster`: officeflow's integration suite against the Temporal server itself rather than the dev
@@ -15,7 +15,7 @@ const say = (line: string) => console.log(`test:cluster: ${line}`);
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const cluster = await startLocalCluster(freshStateDir('officeflow-cluster-'), log, say);
+  const cluster = await startLocalCluster(freshStateDir('officeflow-cluster-'), log, say, TEST_TEMPORAL_DYNAMIC_CONFIG);
   try {
     say(`set up in ${((Date.now() - started) / 1000).toFixed(0)} s; the integration suite against it`);
     // The integration and replay tests, or the test files named on the command line.

@@ -46,3 +46,13 @@ export function localEngineEnv(stateDir: string, settings: Record<string, string
   for (const configured of CONFIGURED) delete env[configured];
   return env;
 }
+
+/**
+ * The Temporal server's clocks for Worker Versioning, short for tests: how soon a version with no open pinned runs is
+ * reported drained, and how long a stopped worker's pollers are remembered (a version is retired only without them).
+ */
+export const TEST_TEMPORAL_DYNAMIC_CONFIG: Array<[string, string]> = [
+  ['matching.wv.VersionDrainageStatusRefreshInterval', '1s'],
+  ['matching.wv.VersionDrainageStatusVisibilityGracePeriod', '1s'],
+  ['matching.PollerHistoryTTL', '3s'],
+];
