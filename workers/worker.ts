@@ -61,17 +61,18 @@ export async function bundleWorkflows(
   mkdirSync(cache, { recursive: true });
   const dir = mkdtempSync(path.join(cache, 'officeflow-workflows-'));
   const entry = path.join(dir, 'index.ts');
-  // Each workflow with its versioning behavior, as its process declares it: used where workers are versioned.
+  // Each workflow with its versioning behavior, as its process declares it, where its worker is versioned (Temporal
+  // refuses a behavior from an unversioned worker, and the bundle serves both).
   writeFileSync(
     entry,
     [
-      `import { setWorkflowOptions } from '@temporalio/workflow';`,
+      `import { setWorkflowOptions, workflowInfo } from '@temporalio/workflow';`,
       ...registry.flatMap((process) => {
         const workflow = process.workflow.name;
         const behavior = process.versioning === 'auto-upgrade' ? 'AUTO_UPGRADE' : 'PINNED';
         return [
           `import { ${workflow} } from ${JSON.stringify(workflowModule(process, workflowsDir))};`,
-          `setWorkflowOptions({ versioningBehavior: '${behavior}' }, ${workflow});`,
+          `setWorkflowOptions(() => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: '${behavior}' } : {}), ${workflow});`,
           `export { ${workflow} };`,
         ];
       }),
