@@ -85,6 +85,21 @@ const engineSettings = z
      * comma-separated `key=value` pairs, e.g. `matching.PollerHistoryTTL=10s`. A cluster's own is its operators'.
      */
     TEMPORAL_DYNAMIC_CONFIG: pairList(z.string().min(1), 'matching.PollerHistoryTTL=10s'),
+    /**
+     * Alerts that reach a person: who hears of an incident (a failed run, a task days past its deadline, a paused
+     * system) and of its resolution, by e-mail through the outbox, and incoming webhooks (Slack, Microsoft Teams) that
+     * get it as `{"text": …}`. The webhook URLs are secrets. Neither set, the engine does not look for incidents.
+     */
+    ALERT_EMAILS: emailList,
+    ALERT_WEBHOOK_URLS: commaList.pipe(z.array(httpUrl, { error: 'must be comma-separated http(s) URLs' })),
+    /** How often the engine looks for incidents. */
+    ALERT_CHECK_EVERY: duration.default('1 minute'),
+    /** An incident is resolved once its trouble has not been seen this long: one that flaps is told once. */
+    ALERT_RESOLVE_AFTER: duration.default('5 minutes'),
+    /** A task still open this long after its deadline (and its escalation) is an incident. */
+    ALERT_TASK_GRACE: duration.default('1 day'),
+    /** Failed runs closed this long ago or less are incidents until retried. */
+    ALERT_LOOKBACK: duration.default('7 days'),
     /** Tasks one Chromium serves before the worker replaces it. */
     BROWSER_RECYCLE_AFTER: z.coerce.number().int().min(1).default(200),
 

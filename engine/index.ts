@@ -23,6 +23,7 @@ import { pipedriveSource } from '../web/sources/pipedrive';
 import { salesforceSource } from '../web/sources/salesforce';
 import { docuSignSource } from '../web/sources/docusign';
 import { stripeSource } from '../web/sources/stripe';
+import { startAlerts } from './alerts';
 import { declareSchedules } from './schedules';
 import { buildIntake } from './web';
 import { startWorkers } from '../workers/worker';
@@ -70,6 +71,8 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
   // Stopped newest first: the intake stops taking events before the workers stop.
   const parts: Part[] = [];
   const engine: Engine = { registry, stop: (report) => stopParts(parts, report) };
+  // The Temporal UI operators use: the codec endpoint serves it, and alerts link to runs in it.
+  const uiUrl = options.localUiUrl ?? config.TEMPORAL_UI_URL;
   try {
     if (!options.only || options.only === 'worker') {
       const connection = await connectWorkerConnection(temporal);
@@ -122,6 +125,8 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
         },
         log: options.log,
       });
+      const alerts = startAlerts(config, { client, pool, registry, sendEmail: mail?.sendEmail, uiUrl, log: options.log });
+      if (alerts) parts.unshift({ name: 'alerts', stop: alerts.stop });
       parts.unshift({
         name: 'event intake',
         stop: () => intake.close().then(() => Promise.all([pool.end(), client.connection.close(), transport?.close()])),
@@ -130,7 +135,6 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
       Object.assign(engine, { client, pool });
     }
     // The local UI decrypts through a codec endpoint on localhost; a cluster's UI, for operators only.
-    const uiUrl = options.localUiUrl ?? config.TEMPORAL_UI_URL;
     if (uiUrl && options.only !== 'worker') {
       const operatorsOnly = options.localUiUrl || config.CODEC_AUTH === 'none' ? undefined : authenticate;
       // Known before it listens, also for CODEC_PORT=0: the names it answers under carry the port.

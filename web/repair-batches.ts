@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { whileHoldingLock } from '../db/session-lock';
 import type { OperatorLog } from './operator-log';
 import { type RepairAction, refusalOf, repair } from './repairs';
 
@@ -57,7 +58,7 @@ const REPORT = `SELECT b.batch_id AS "batchId", b.action, b.actor, b.reason, b.s
    FROM repair_batches b LEFT JOIN repair_batch_runs r USING (batch_id)`;
 
 export function repairBatches(pool: Pool, client: Client, operators: OperatorLog, log: Logger) {
-  const working = new Map<string, Promise<void>>();
+  const working = new Map<string, Promise<unknown>>();
   let closing = false;
 
   /** Repairs one run of the batch, unless the run moved on since the operator saw it (reset already: a new run). */
@@ -84,47 +85,38 @@ export function repairBatches(pool: Pool, client: Client, operators: OperatorLog
     }
   }
 
-  /** Works through the batch's runs not yet tried, while it is running; one engine at a time (an advisory lock). */
-  async function work(batchId: string): Promise<void> {
-    const session = await pool.connect();
-    try {
-      const lock = `repair-batch:${batchId}`;
-      const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [lock]);
-      if (!rows[0].locked) return;
-      try {
-        while (!closing) {
-          const { rows: batches } = await pool.query(
-            `SELECT action, actor, reason, selection, per_second AS "perSecond", status FROM repair_batches WHERE batch_id = $1`,
-            [batchId],
-          );
-          const batch = batches[0] as NewBatch & { status: string };
-          if (batch?.status !== 'running') return;
-          const { rows: next } = await pool.query<BatchRun & { position: number }>(
-            `SELECT position, workflow_id AS "workflowId", run_id AS "runId" FROM repair_batch_runs
-              WHERE batch_id = $1 AND outcome IS NULL ORDER BY position LIMIT 1`,
-            [batchId],
-          );
-          if (next.length === 0) {
-            await pool.query(`UPDATE repair_batches SET status = 'done', finished_at = now() WHERE batch_id = $1 AND status = 'running'`, [
-              batchId,
-            ]);
-            return;
-          }
-          const began = Date.now();
-          const { outcome, detail } = await tryRun(batch, batchId, next[0]);
-          await pool.query(
-            `UPDATE repair_batch_runs SET outcome = $3, detail = $4, tried_at = now() WHERE batch_id = $1 AND position = $2`,
-            [batchId, next[0].position, outcome, detail],
-          );
-          await sleep(Math.max(0, 1000 / batch.perSecond - (Date.now() - began)));
+  /** Works through the batch's runs not yet tried, while it is running; one engine at a time. */
+  const work = (batchId: string) =>
+    whileHoldingLock(pool, `repair-batch:${batchId}`, async () => {
+      while (!closing) {
+        const { rows: batches } = await pool.query(
+          `SELECT action, actor, reason, selection, per_second AS "perSecond", status FROM repair_batches WHERE batch_id = $1`,
+          [batchId],
+        );
+        const batch = batches[0] as NewBatch & { status: string };
+        if (batch?.status !== 'running') return;
+        const { rows: next } = await pool.query<BatchRun & { position: number }>(
+          `SELECT position, workflow_id AS "workflowId", run_id AS "runId" FROM repair_batch_runs
+            WHERE batch_id = $1 AND outcome IS NULL ORDER BY position LIMIT 1`,
+          [batchId],
+        );
+        if (next.length === 0) {
+          await pool.query(`UPDATE repair_batches SET status = 'done', finished_at = now() WHERE batch_id = $1 AND status = 'running'`, [
+            batchId,
+          ]);
+          return;
         }
-      } finally {
-        await session.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]);
+        const began = Date.now();
+        const { outcome, detail } = await tryRun(batch, batchId, next[0]);
+        await pool.query(`UPDATE repair_batch_runs SET outcome = $3, detail = $4, tried_at = now() WHERE batch_id = $1 AND position = $2`, [
+          batchId,
+          next[0].position,
+          outcome,
+          detail,
+        ]);
+        await sleep(Math.max(0, 1000 / batch.perSecond - (Date.now() - began)));
       }
-    } finally {
-      session.release();
-    }
-  }
+    });
 
   /** Starts working through a batch in the background, unless this engine already is. */
   function kick(batchId: string): void {

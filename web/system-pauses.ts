@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { plainText } from '../contracts/fields';
 import { PAUSES_READ_EVERY_MS } from '../contracts/system-pauses';
+import { whileHoldingLock } from '../db/session-lock';
+import { repeatEvery } from '../infra/repeat';
 import { Refusal } from './errors';
 import type { Authenticate } from './identity';
 import type { OperatorLog } from './operator-log';
@@ -35,54 +37,34 @@ export interface SystemState {
 
 /** Lets held activities go while their system resumes, at its rate; one engine's intake at a time. */
 export function heldActivityRelease(pool: Pool, client: Client, engine: string, log: Logger) {
-  let stopped = false;
-  let wake: (() => void) | undefined;
+  let stopping = false;
 
-  async function releaseOnce(): Promise<void> {
-    const session = await pool.connect();
-    try {
-      const { rows: locked } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
-        `held-activities:${engine}`,
-      ]);
-      if (!locked[0].locked) return;
-      try {
-        const { rows } = await pool.query<{
-          workflowId: string;
-          runId: string;
-          activityId: string;
-          heldAt: Date;
-          perSecond: number | null;
-        }>(
-          `SELECT h.workflow_id AS "workflowId", h.run_id AS "runId", h.activity_id AS "activityId", h.held_at AS "heldAt",
-                  p.release_per_second AS "perSecond"
-             FROM held_activities h LEFT JOIN system_pauses p ON p.engine = h.engine AND p.system = h.system
-            WHERE h.engine = $1 AND (p.state IS NULL OR p.state = 'resuming') ORDER BY h.held_at LIMIT 200`,
-          [engine],
-        );
-        for (const held of rows) {
-          if (stopped) return;
-          const gone = await unpause(held);
-          if (gone)
-            await pool.query(`DELETE FROM held_activities WHERE workflow_id = $1 AND run_id = $2 AND activity_id = $3`, [
-              held.workflowId,
-              held.runId,
-              held.activityId,
-            ]);
-          await sleep(1000 / (held.perSecond ?? 5));
-        }
-        // A system resumed with nothing held any more runs as before.
-        await pool.query(
-          `DELETE FROM system_pauses p WHERE engine = $1 AND state = 'resuming'
-              AND NOT EXISTS (SELECT 1 FROM held_activities h WHERE h.engine = p.engine AND h.system = p.system)`,
-          [engine],
-        );
-      } finally {
-        await session.query('SELECT pg_advisory_unlock(hashtext($1))', [`held-activities:${engine}`]);
+  const releaseOnce = () =>
+    whileHoldingLock(pool, `held-activities:${engine}`, async () => {
+      const { rows } = await pool.query<{ workflowId: string; runId: string; activityId: string; heldAt: Date; perSecond: number | null }>(
+        `SELECT h.workflow_id AS "workflowId", h.run_id AS "runId", h.activity_id AS "activityId", h.held_at AS "heldAt",
+                p.release_per_second AS "perSecond"
+           FROM held_activities h LEFT JOIN system_pauses p ON p.engine = h.engine AND p.system = h.system
+          WHERE h.engine = $1 AND (p.state IS NULL OR p.state = 'resuming') ORDER BY h.held_at LIMIT 200`,
+        [engine],
+      );
+      for (const held of rows) {
+        if (stopping) return;
+        if (await unpause(held))
+          await pool.query(`DELETE FROM held_activities WHERE workflow_id = $1 AND run_id = $2 AND activity_id = $3`, [
+            held.workflowId,
+            held.runId,
+            held.activityId,
+          ]);
+        await sleep(1000 / (held.perSecond ?? 5));
       }
-    } finally {
-      session.release();
-    }
-  }
+      // A system resumed with nothing held any more runs as before.
+      await pool.query(
+        `DELETE FROM system_pauses p WHERE engine = $1 AND state = 'resuming'
+            AND NOT EXISTS (SELECT 1 FROM held_activities h WHERE h.engine = p.engine AND h.system = p.system)`,
+        [engine],
+      );
+    });
 
   /** Unpauses one held activity; answers whether it is no longer held (let go, or its run is gone). */
   async function unpause(held: { workflowId: string; runId: string; activityId: string; heldAt: Date }): Promise<boolean> {
@@ -104,23 +86,17 @@ export function heldActivityRelease(pool: Pool, client: Client, engine: string, 
     }
   }
 
-  const loop = (async () => {
-    while (!stopped) {
-      await releaseOnce().catch((error: unknown) => log.warn({ err: error }, 'held activities were not let go; trying again'));
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, PAUSES_READ_EVERY_MS).unref();
-      });
-    }
-  })();
-
+  const chore = repeatEvery(
+    PAUSES_READ_EVERY_MS,
+    async () => void (await releaseOnce()),
+    (error) => log.warn({ err: error }, 'held activities were not let go; trying again'),
+  );
   return {
     /** Starts the next release now (a system was just resumed). */
-    kick: () => wake?.(),
+    kick: chore.kick,
     async stop() {
-      stopped = true;
-      wake?.();
-      await loop;
+      stopping = true;
+      await chore.stop();
     },
   };
 }

@@ -1,0 +1,93 @@
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+
+/**
+ * What needs a person, as the engine finds it each time it looks: a run that failed (and nobody has retried), a task
+ * past its deadline and still open after the grace it was given, a system paused by an operator. Each is keyed, so the
+ * same trouble seen again is the same incident. Only ids and names of steps: never a failure's message or a task's
+ * title, which may hold personal data and are encrypted in Temporal.
+ */
+
+export interface Incident {
+  /** The same trouble always has the same key: `run-failed:<workflow id>`, `task-overdue:<task id>`, `system-paused:<system>`. */
+  key: string;
+  kind: 'run-failed' | 'task-overdue' | 'system-paused';
+  /** One line for a subject or a chat message. */
+  title: string;
+  /** The run it is about, for the link to the Temporal UI. */
+  workflowId?: string;
+  /** The command that repairs it. */
+  repair: string;
+}
+
+export interface IncidentScope {
+  /** The engine's task queues: its runs, where several engines share a namespace. */
+  taskQueues: string[];
+  /** The engine's suffix, for what it keeps per engine in the database (paused systems). */
+  engine: string;
+  /** A task this long past its deadline, still open, is an incident. */
+  taskGraceMs: number;
+  /** Failed runs closed this long ago or less are looked at. */
+  lookbackMs: number;
+}
+
+const quoted = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
+
+/** Runs that failed or timed out, whose workflow has not run again since (a retry starts a new run). */
+async function failedRuns(client: Client, scope: IncidentScope): Promise<Incident[]> {
+  const since = new Date(Date.now() - scope.lookbackMs).toISOString();
+  const query = [
+    '(ExecutionStatus = "Failed" OR ExecutionStatus = "TimedOut")',
+    `CloseTime > ${quoted(since)}`,
+    `TaskQueue IN (${scope.taskQueues.map(quoted).join(', ')})`,
+  ].join(' AND ');
+  const incidents: Incident[] = [];
+  for await (const run of client.workflow.list({ query })) {
+    const newest = await client.workflow.getHandle(run.workflowId).describe();
+    if (newest.runId !== run.runId) continue;
+    incidents.push({
+      key: `run-failed:${run.workflowId}`,
+      kind: 'run-failed',
+      title: `${run.workflowId} ${run.status.name === 'TIMED_OUT' ? 'timed out' : 'failed'}`,
+      workflowId: run.workflowId,
+      repair: `officeflow status ${run.workflowId}, then officeflow retry ${run.workflowId} --reason "…"`,
+    });
+  }
+  return incidents;
+}
+
+/** Open tasks past their deadline and the grace after it: escalated or not, nobody has decided them. */
+async function overdueTasks(pool: Pool, scope: IncidentScope): Promise<Incident[]> {
+  const { rows } = await pool.query<{ taskId: string; workflowId: string; team: string | null; days: number }>(
+    `SELECT task_id AS "taskId", workflow_id AS "workflowId", team,
+            floor(extract(epoch FROM now() - deadline) / 86400)::int AS days
+       FROM human_tasks WHERE status = 'open' AND deadline < now() - make_interval(secs => $1) ORDER BY deadline LIMIT 500`,
+    [scope.taskGraceMs / 1000],
+  );
+  return rows.map((task) => ({
+    key: `task-overdue:${task.taskId}`,
+    kind: 'task-overdue',
+    title: `task ${task.taskId}${task.team ? ` (${task.team})` : ''} is ${task.days > 0 ? `${task.days} day(s) ` : ''}past its deadline, undecided`,
+    workflowId: task.workflowId,
+    repair: `officeflow tasks --as <its team's manager>, or decide it in the inbox`,
+  }));
+}
+
+async function pausedSystems(pool: Pool, scope: IncidentScope): Promise<Incident[]> {
+  const { rows } = await pool.query<{ system: string; reason: string; pausedBy: string }>(
+    `SELECT system, reason, paused_by AS "pausedBy" FROM system_pauses WHERE engine = $1 AND state = 'paused'`,
+    [scope.engine],
+  );
+  return rows.map(({ system, reason, pausedBy }) => ({
+    key: `system-paused:${system}`,
+    kind: 'system-paused',
+    title: `${system} is paused by ${pausedBy}: ${reason}`,
+    repair: `officeflow resume ${system} --reason "…" once it is back`,
+  }));
+}
+
+/** Every incident now. */
+export async function incidentsNow(client: Client, pool: Pool, scope: IncidentScope): Promise<Incident[]> {
+  const found = await Promise.all([failedRuns(client, scope), overdueTasks(pool, scope), pausedSystems(pool, scope)]);
+  return found.flat();
+}
