@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what officeflow needs on a bare machine, and does nothing when it is all there:
-# npm dependencies and Debian's Chromium (puppeteer never downloads a browser).
+# npm dependencies, Debian's Chromium (puppeteer never downloads a browser), and Prometheus's and Alertmanager's
+# checkers (promtool, amtool), with which the suite tests the alerting rules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,5 +32,16 @@ if [[ ! -x $chrome ]]; then
   sudo=$([[ $(id -u) == 0 ]] || echo sudo)
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+fi
+
+# promtool and amtool, from Debian's prometheus and prometheus-alertmanager (their servers are not started).
+if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null; then
+  if ! command -v apt-get >/dev/null; then
+    say "no promtool or amtool: install Prometheus and Alertmanager (the suite tests deploy/prometheus/alerts.yml with them)"; exit 1
+  fi
+  say "installing Debian's promtool and amtool"
+  sudo=$([[ $(id -u) == 0 ]] || echo sudo)
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager >/dev/null
 fi
 # The Temporal CLI is found or built (go install) by the engine itself when it starts a local dev server.

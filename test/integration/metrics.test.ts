@@ -77,8 +77,12 @@ it('counts runs, steps, events and tasks per process, team and outcome, beside t
     }),
   ).toBeGreaterThanOrEqual(1);
 
-  // The Grafana dashboard asks for these very series: each metric it names is served (a failure counter once a step failed).
-  const dashboard = readFileSync(path.join(__dirname, '../../deploy/grafana/dashboards/officeflow.json'), 'utf8');
+  // The Grafana dashboard and the alerting rules ask for these very series: each metric they name is served (a failure
+  // counter once a step failed).
+  const deploy = path.join(__dirname, '../../deploy');
+  const dashboard = ['grafana/dashboards/officeflow.json', 'prometheus/alerts.yml']
+    .map((file) => readFileSync(path.join(deploy, file), 'utf8'))
+    .join('\n');
   const named = new Set([...dashboard.matchAll(/\b((?:officeflow|temporal)_[a-z_]+?)(?:_bucket|_sum|_count)?\b/g)].map((m) => m[1]));
   const onlyAfterFailures = ['temporal_activity_execution_failed_total'];
   const served = (name: string) => new RegExp(`^${name}(_bucket|_sum|_count)?[{ ]`, 'm').test(metrics);
