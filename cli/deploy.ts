@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { Config } from '../config';
 import type { DeploymentStatus } from '../web/deployment';
-import { localIntakeUrl } from './engine';
 import { type OutputOptions, answer, busy, table } from './output';
-import { type Identity, request, tokenFor, tokenOption } from './tasks';
+import { type Identity, askIntake, tokenOption } from './tasks';
 
 type DeployOptions = OutputOptions & Identity & { intake?: string; reason: string; percent?: number };
 
@@ -38,11 +37,7 @@ export function addDeployCommands(program: Command, config: () => Config): void 
   // `--as`, `--token`, `--intake` and `--json` are `deploy`'s options: commander reads them wherever they stand.
   const optionsOf = (command: Command) => command.optsWithGlobals<DeployOptions>();
   const ask = (options: DeployOptions, path: string, body?: object) =>
-    busy(`deployment ${path}`, options, async () => {
-      const url = new URL(`/deployment${path}`, options.intake ?? localIntakeUrl(config()));
-      const init = body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {};
-      return (await (await request(url.href, await tokenFor(config(), options), init)).json()) as DeploymentStatus;
-    });
+    busy(`deployment ${path}`, options, () => askIntake<DeploymentStatus>(config(), options, `/deployment${path}`, body));
 
   deploy
     .command('status')

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { Config } from '../config';
-import { localIntakeUrl } from './engine';
 import { type OutputOptions, answer, table } from './output';
-import { type Identity, request, tokenFor, tokenOption } from './tasks';
+import { type Identity, askIntake, tokenOption } from './tasks';
 
 /** A list the intake keeps for operators and auditors, as a command: its filters become options and query parameters. */
 export interface Listing {
@@ -28,12 +27,13 @@ export function addListingCommand(program: Command, config: () => Config, listin
     .option('--json', 'print JSON, for scripts');
   for (const [flags, description] of Object.values(listing.filters)) command.option(flags, description);
   command.action(async (options: Identity & OutputOptions & { intake?: string } & Record<string, string | undefined>) => {
-    const url = new URL(listing.path, options.intake ?? localIntakeUrl(config()));
+    const filters = new URLSearchParams();
     for (const parameter of Object.keys(listing.filters)) {
       const value = options[parameter];
-      if (value) url.searchParams.set(parameter, value);
+      if (value) filters.set(parameter, value);
     }
-    const rows = (await (await request(url.href, await tokenFor(config(), options))).json()) as Array<Record<string, string>>;
+    const query = filters.size > 0 ? `?${filters}` : '';
+    const rows = await askIntake<Array<Record<string, string>>>(config(), options, `${listing.path}${query}`);
     answer(options, rows, () => table(rows, listing.columns, listing.empty));
   });
   return command;

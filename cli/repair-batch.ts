@@ -7,12 +7,11 @@ import type { Config } from '../config';
 import type { BatchReport } from '../web/repair-batches';
 import type { SelectedRun } from '../web/repair-selection';
 import type { RepairAction } from '../web/repairs';
-import { localIntakeUrl } from './engine';
 import { addListingCommand } from './listing';
 import { CommandRefused, EXIT, type OutputOptions, answer, busy, table } from './output';
 import type { RepairOptions } from './repair';
 import { runsQuery } from './runs';
-import { type Identity, request, tokenFor } from './tasks';
+import { type Identity, askIntake } from './tasks';
 
 /**
  * Repairing many runs at once: the selection is shown (what will be touched, what is left and why) and confirmed, then
@@ -42,13 +41,6 @@ function sinceOf(text: string, now: Date): Date {
   } catch {
     throw new CommandRefused(`--since must be a span (2h, 30m, 1d) or a time (2026-12-06T08:00:00Z), not "${text}"`, EXIT.usage);
   }
-}
-
-/** The intake's answer to a JSON request as the signed-in operator. */
-async function askIntake<T>(config: Config, options: Identity & { intake?: string }, path: string, body?: object): Promise<T> {
-  const url = new URL(path, options.intake ?? localIntakeUrl(config));
-  const init = body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {};
-  return (await (await request(url.href, await tokenFor(config, options), init)).json()) as T;
 }
 
 async function confirmed(question: string): Promise<boolean> {

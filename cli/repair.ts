@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { Config } from '../config';
-import { localIntakeUrl, withTemporal } from './engine';
+import { withTemporal } from './engine';
 import { type OutputOptions, answer, busy } from './output';
 import { type Selected, repairMany } from './repair-batch';
 import { runOf } from './runs';
-import { type Identity, request, tokenFor, tokenOption } from './tasks';
+import { type Identity, askIntake, tokenOption } from './tasks';
 
 /**
  * `officeflow retry`, `cancel` and `reset`: an operator's repairs, through the engine's intake, which checks that they
@@ -44,13 +44,11 @@ export function addRepairCommands(program: Command, config: () => Config): void 
   const onRun = async <T>(key: string, options: RepairOptions, action: string, body: object = {}) =>
     busy(`${key}`, options, async () => {
       const run = await withTemporal(config(), (client) => runOf(client, key, config(), options.process));
-      const url = new URL(`/runs/${encodeURIComponent(run.workflowId)}/${action}`, options.intake ?? localIntakeUrl(config()));
-      const response = await request(url.href, await tokenFor(config(), options), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ reason: options.reason, runId: run.runId, ...body }),
+      return askIntake<T>(config(), options, `/runs/${encodeURIComponent(run.workflowId)}/${action}`, {
+        reason: options.reason,
+        runId: run.runId,
+        ...body,
       });
-      return (await response.json()) as T;
     });
 
   repairCommand('retry', 'retry a run’s failing step now (a failed run: from just before the step that failed)').action(

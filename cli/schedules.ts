@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { Config } from '../config';
-import { localIntakeUrl } from './engine';
 import { addListingCommand } from './listing';
 import { type OutputOptions, answer, busy } from './output';
-import { type Identity, request, tokenFor } from './tasks';
+import { type Identity, askIntake } from './tasks';
 
 interface ChangeOptions extends OutputOptions, Identity {
   reason: string;
@@ -33,15 +32,12 @@ export function addScheduleCommands(program: Command, config: () => Config): voi
   // `--as`, `--token`, `--intake` and `--json` are the listing's options: commander reads them wherever they stand.
   const optionsOf = (command: Command) => command.optsWithGlobals<ChangeOptions & { from: string; to: string }>();
   const post = (schedule: string, action: string, options: ChangeOptions, body: object = {}) =>
-    busy(`${action} ${schedule}`, options, async () => {
-      const url = new URL(`/schedules/${encodeURIComponent(schedule)}/${action}`, options.intake ?? localIntakeUrl(config()));
-      const response = await request(url.href, await tokenFor(config(), options), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ reason: options.reason, ...body }),
-      });
-      return (await response.json()) as { schedule: string };
-    });
+    busy(`${action} ${schedule}`, options, () =>
+      askIntake<{ schedule: string }>(config(), options, `/schedules/${encodeURIComponent(schedule)}/${action}`, {
+        reason: options.reason,
+        ...body,
+      }),
+    );
 
   const changes: Record<string, [description: string, done: (schedule: string) => string]> = {
     pause: ['stop a schedule starting runs until it is unpaused', (schedule) => `${schedule} paused`],

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import type { Config } from '../config';
 import type { SystemState } from '../web/system-pauses';
-import { localIntakeUrl } from './engine';
 import { addListingCommand } from './listing';
 import { type OutputOptions, answer, busy } from './output';
-import { type Identity, request, tokenFor, tokenOption } from './tasks';
+import { type Identity, askIntake, tokenOption } from './tasks';
 
 interface ChangeOptions extends OutputOptions, Identity {
   reason: string;
@@ -37,15 +36,9 @@ export function addSystemCommands(program: Command, config: () => Config): void 
       .option('--intake <url>', 'the engine to ask (default: the local one)')
       .option('--json', 'print JSON, for scripts');
   const post = (system: string, action: string, options: ChangeOptions, body: object = {}) =>
-    busy(`${action} ${system}`, options, async () => {
-      const url = new URL(`/systems/${encodeURIComponent(system)}/${action}`, options.intake ?? localIntakeUrl(config()));
-      const response = await request(url.href, await tokenFor(config(), options), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ reason: options.reason, ...body }),
-      });
-      return (await response.json()) as SystemState;
-    });
+    busy(`${action} ${system}`, options, () =>
+      askIntake<SystemState>(config(), options, `/systems/${encodeURIComponent(system)}/${action}`, { reason: options.reason, ...body }),
+    );
 
   change('pause', 'hold every step of a system that is down: runs wait for it, failing nothing and spending no retries').action(
     async (system: string, options: ChangeOptions) =>

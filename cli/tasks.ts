@@ -43,6 +43,16 @@ export function tokenFor(config: Config, { as, token }: Identity): Promise<strin
   return issueToken(key, as, config.OIDC_AUDIENCE);
 }
 
+/**
+ * The intake's JSON answer to the signed-in person: a GET of `path`, or a POST of `body` to it; on the intake the
+ * options name (`--intake`), the local one otherwise.
+ */
+export async function askIntake<T>(config: Config, options: Identity & { intake?: string }, path: string, body?: object): Promise<T> {
+  const url = new URL(path, options.intake ?? localIntakeUrl(config));
+  const init = body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {};
+  return (await (await request(url.href, await tokenFor(config, options), init)).json()) as T;
+}
+
 export const tokenOption = () => new Option('--token <jwt>', 'a token from your company’s sign-in').env('OFFICEFLOW_TOKEN');
 
 /** `officeflow tasks` and `officeflow decide`: people's side of human tasks, through the intake's task API. */

@@ -12,7 +12,7 @@ import { type DealDesk, dealDesk, orderToCashTestSettings } from '../support/dea
 import { TEST_AUDITOR, TEST_OPERATOR, type TestEngine, eventually, startTestEngine, uniqueId } from '../support/engine';
 import { officeflowCli } from '../support/cli';
 import { freshStateDir } from '../support/local-env';
-import { demoThrough, keptEvents, standInAt } from '../support/vendors';
+import { demoThrough, hubspotEnv, keptEvents, standInAt } from '../support/vendors';
 
 /**
  * HubSpot as the CRM, over real HTTP against a stand-in speaking HubSpot's CRM v3 API and signing its webhooks with
@@ -31,15 +31,7 @@ let desk: DealDesk;
 beforeAll(async () => {
   hubspot = await startStandInHubSpot(freshStateDir('officeflow-hubspot-webhooks-'), 0);
   engine = await startTestEngine({
-    env: {
-      CRM: 'hubspot',
-      HUBSPOT_URL: hubspot.url,
-      HUBSPOT_ACCESS_TOKEN: hubspot.token,
-      HUBSPOT_CLIENT_SECRETS: hubspot.clientSecret,
-      HUBSPOT_DEAL_STAGES: Object.entries(stages)
-        .map((pair) => pair.join('='))
-        .join(','),
-    },
+    env: hubspotEnv(hubspot, stages),
     settings: { 'order-to-cash': orderToCashTestSettings },
   });
   await standIn('/standin/app', { targetUrl: target() });

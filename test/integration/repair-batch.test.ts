@@ -5,7 +5,7 @@ import { officeflowCli } from '../support/cli';
 import { dealDesk, orderToCashTestSettings } from '../support/deals';
 import { TEST_AUDITOR, TEST_OPERATOR, type TestEngine, atStep, eventFor, eventually, startTestEngine, uniqueId } from '../support/engine';
 import { freshStateDir } from '../support/local-env';
-import { standInAt } from '../support/vendors';
+import { hubspotEnv, standInAt } from '../support/vendors';
 
 /**
  * Repairing many runs at once. HubSpot goes down while deals are won: twenty order-to-cash runs fail at fetching the
@@ -20,15 +20,7 @@ let engine: TestEngine;
 beforeAll(async () => {
   hubspot = await startStandInHubSpot(freshStateDir('officeflow-repair-batch-'), 0);
   engine = await startTestEngine({
-    env: {
-      CRM: 'hubspot',
-      HUBSPOT_URL: hubspot.url,
-      HUBSPOT_ACCESS_TOKEN: hubspot.token,
-      HUBSPOT_CLIENT_SECRETS: hubspot.clientSecret,
-      HUBSPOT_DEAL_STAGES: Object.entries(stages)
-        .map((pair) => pair.join('='))
-        .join(','),
-    },
+    env: hubspotEnv(hubspot, stages),
     settings: { 'order-to-cash': orderToCashTestSettings },
   });
   await standIn('/standin/app', { targetUrl: `${engine.intakeUrl}/sources/hubspot` });

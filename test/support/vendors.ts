@@ -1,3 +1,4 @@
+import type { StandInHubSpot } from '../../activities/crm/hubspot-stand-in';
 import { type DemoStage, playDemo } from '../../cli/demo';
 import type { Salesperson } from '../../cli/salespeople';
 import { type TestEngine, eventually, uniqueId } from './engine';
@@ -43,3 +44,14 @@ export async function demoThrough(engine: TestEngine, salesperson: Salesperson) 
   const { workflowId, outcome } = await playDemo(orderToCash, demoStageOf(engine, { salesperson }), { businessKey: uniqueId('DEMO') });
   return { outcome, dealId: workflowId.slice('order-to-cash-'.length) };
 }
+
+/** An engine's settings with HubSpot as its CRM, the stand-in's, each milestone moving the deal to a pipeline stage. */
+export const hubspotEnv = (hubspot: StandInHubSpot, stages: Record<string, string>): Record<string, string> => ({
+  CRM: 'hubspot',
+  HUBSPOT_URL: hubspot.url,
+  HUBSPOT_ACCESS_TOKEN: hubspot.token,
+  HUBSPOT_CLIENT_SECRETS: hubspot.clientSecret,
+  HUBSPOT_DEAL_STAGES: Object.entries(stages)
+    .map((pair) => pair.join('='))
+    .join(','),
+});
