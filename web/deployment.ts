@@ -50,7 +50,8 @@ export const deploymentRoutes: FastifyPluginAsyncZod<{
   authenticate: Authenticate;
   log: OperatorLog;
 }> = async (app, { client, deploymentName, authenticate, log }) => {
-  const { namespace } = client.options;
+  // Read when asked: the client's options are there once it is connected.
+  const namespace = () => client.options.namespace;
   const identity = (email: string) => `officeflow operator ${email}`;
 
   /** Runs still running on a build. */
@@ -59,7 +60,10 @@ export const deploymentRoutes: FastifyPluginAsyncZod<{
 
   async function status(): Promise<DeploymentStatus> {
     try {
-      const { workerDeploymentInfo: info } = await client.workflowService.describeWorkerDeployment({ namespace, deploymentName });
+      const { workerDeploymentInfo: info } = await client.workflowService.describeWorkerDeployment({
+        namespace: namespace(),
+        deploymentName,
+      });
       const routing = info?.routingConfig;
       const builds = await Promise.all(
         (info?.versionSummaries ?? []).map(async (version) => {
@@ -116,12 +120,17 @@ export const deploymentRoutes: FastifyPluginAsyncZod<{
   });
 
   change('current', z.object({ buildId, reason }), async ({ buildId: build }, who) => {
-    await client.workflowService.setWorkerDeploymentCurrentVersion({ namespace, deploymentName, buildId: build, identity: who });
+    await client.workflowService.setWorkerDeploymentCurrentVersion({
+      namespace: namespace(),
+      deploymentName,
+      buildId: build,
+      identity: who,
+    });
   });
 
   change('ramp', z.object({ buildId, percent: z.number().min(0).max(100), reason }), async ({ buildId: build, percent }, who) => {
     await client.workflowService.setWorkerDeploymentRampingVersion({
-      namespace,
+      namespace: namespace(),
       deploymentName,
       buildId: build,
       percentage: percent,
@@ -133,7 +142,7 @@ export const deploymentRoutes: FastifyPluginAsyncZod<{
     const held = await runsOn(build);
     if (held > 0) throw new Refusal(409, 'build_in_use', `${held} run(s) still run on ${build}: retire it once they have finished`);
     await client.workflowService.deleteWorkerDeploymentVersion({
-      namespace,
+      namespace: namespace(),
       deploymentVersion: { deploymentName, buildId: build },
       identity: who,
     });
