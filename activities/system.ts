@@ -15,6 +15,8 @@ export interface SharedClients {
   decisionLinks: DecisionLinks;
   /** Where people and connected systems reach officeflow's intake. */
   publicUrl: string;
+  /** The engine (its TASK_QUEUE_SUFFIX), as what it keeps per engine in the database is keyed (a paused system). */
+  engine: string;
   log: Logger;
 }
 

@@ -68,6 +68,7 @@ export async function measureRobots(
     browser,
     decisionLinks: decisionLinks(config.OFFICEFLOW_ENCRYPTION_KEY!, publicUrl(config)),
     publicUrl: publicUrl(config),
+    engine: config.TASK_QUEUE_SUFFIX,
     log,
   });
   const orders = await ordersToKey(bench, concurrency + entries, `${layer === 'pooled' ? 'P' : 'F'}${Date.now()}`);

@@ -101,7 +101,14 @@ export async function startWorkers({ connection, config, registry, log, workflow
   // activity never waits for one while its timeout runs.
   const pool = createPool(config.DATABASE_URL!, log, taskQueues.length * config.WORKER_ACTIVITY_SLOTS + browser.size);
   const links = decisionLinks(config.OFFICEFLOW_ENCRYPTION_KEY!, publicUrl(config));
-  const systems = connectSystems(config, { pool, browser, decisionLinks: links, publicUrl: publicUrl(config), log });
+  const systems = connectSystems(config, {
+    pool,
+    browser,
+    decisionLinks: links,
+    publicUrl: publicUrl(config),
+    engine: config.TASK_QUEUE_SUFFIX,
+    log,
+  });
   const bundle = workflowBundle ?? (config.WORKFLOW_BUNDLE ? { codePath: config.WORKFLOW_BUNDLE } : await bundleWorkflows());
   const robotQueues = [...new Set(taskQueues.map(robotTaskQueue))];
   const common = {

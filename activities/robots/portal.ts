@@ -10,6 +10,7 @@ import type { BrowserPool } from '../../infra/browser';
 import { localPort } from '../../infra/ports';
 import { ensureStateDir, stateSecret } from '../../infra/state';
 import { type ConnectedSystem, defineSystem } from '../system';
+import { type PortalHealth, portalHealth } from './health';
 import type { PortalStandInOptions, RunningPortal } from './portal-stand-in';
 
 export interface PortalAccess {
@@ -34,6 +35,8 @@ export interface Portal {
   pool: Pool;
   /** Where each step's duration is logged (at debug level): the profile's view of Chromium. */
   log: Logger;
+  /** Pauses the portal's system when it answers no page, and resumes it once it does (health.ts). */
+  health: PortalHealth;
 }
 
 /** Settings every portal has, under its own prefix, e.g. `IT_PORTAL_URL`. */
@@ -45,6 +48,7 @@ type PortalSettingName =
   | 'CONCURRENCY'
   | 'PER_MINUTE'
   | 'PAGE_TIMEOUT_MS'
+  | 'PAUSE_AFTER_FAILURES'
   | 'STANDIN_PORT'
   | 'STANDIN_SLOW_MS'
   | 'STANDIN_FAILURE_RATE'
@@ -91,6 +95,8 @@ export function definePortalSystem<P extends string, Robots extends object>(
       [key('CONCURRENCY')]: z.coerce.number().int().min(1).max(64).default(spec.limits.concurrency),
       [key('PER_MINUTE')]: z.coerce.number().int().min(1).default(spec.limits.perMinute),
       [key('PAGE_TIMEOUT_MS')]: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+      /** Attempts in a row that find the portal answering no page before its system is paused (0: never). */
+      [key('PAUSE_AFTER_FAILURES')]: z.coerce.number().int().min(0).default(20),
       [key('STANDIN_PORT')]: port(spec.standInPort),
       [key('STANDIN_SLOW_MS')]: z.coerce.number().int().min(0).max(60_000).default(1500),
       [key('STANDIN_FAILURE_RATE')]: z.coerce.number().min(0).max(1).default(0),
@@ -117,12 +123,15 @@ export function definePortalSystem<P extends string, Robots extends object>(
     name: spec.name,
     robots: true,
     settings: schema,
-    connect: (settings, { pool, browser, log }) => {
+    connect: (settings, { pool, browser, log, engine }) => {
       const s = settings as unknown as Settings;
       if (!s[key('URL')]) throw new ConfigError(`set ${key('URL')}`);
+      const url = s[key('URL')] as string;
+      const pauseAfter = s[key('PAUSE_AFTER_FAILURES')] as number;
+      const health = portalHealth({ pool, engine, system: spec.name, label: spec.label, url, pauseAfter, log });
       const portal: Portal = {
         name: spec.label,
-        access: { url: s[key('URL')] as string, user: s[key('USER')] as string, password: password(s) },
+        access: { url, user: s[key('USER')] as string, password: password(s) },
         signIn: spec.signIn ?? { userLabel: 'User', passwordLabel: 'Password', button: 'Sign in' },
         pageTimeoutMs: s[key('PAGE_TIMEOUT_MS')] as number,
         limiter: new Bottleneck({
@@ -132,8 +141,15 @@ export function definePortalSystem<P extends string, Robots extends object>(
         browser,
         pool,
         log,
+        health,
       };
-      return { activities: spec.robots(portal), close: () => portal.limiter.stop({ dropWaitingJobs: true }) };
+      return {
+        activities: spec.robots(portal),
+        close: async () => {
+          await health.stop();
+          await portal.limiter.stop({ dropWaitingJobs: true });
+        },
+      };
     },
     standIn: {
       needed: (settings) => !(settings as unknown as Settings)[key('URL')],

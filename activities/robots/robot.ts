@@ -150,18 +150,26 @@ export function runRobot<T>(portal: Portal, task: string, work: (robot: Robot) =
           robot = new Robot(page, portal);
           const session = work(robot);
           try {
-            return await Promise.race([session, cancelled]);
+            const done = await Promise.race([session, cancelled]);
+            portal.health.succeeded();
+            return done;
           } catch (error) {
             session.catch(() => undefined);
             if (error instanceof ApplicationFailure || error instanceof CancelledFailure) throw error;
             const evidence = await keepEvidence(portal.pool, page).catch(() => undefined);
-            throw robotFailure(portal, task, robot.where, error, evidence);
+            const failure = robotFailure(portal, task, robot.where, error, evidence);
+            if (failure.type === PORTAL_UNAVAILABLE)
+              await portal.health.failed().catch((trouble: unknown) => portal.log.warn({ err: trouble }, 'the portal was not paused'));
+            throw failure;
           }
           // Each portal's pages stay signed in as its robot user; no other session shares them.
         }, portal.name),
       ),
   );
 }
+
+/** A portal that answered no page (a 502, a page that never loads): retried, and counted by its health check. */
+const PORTAL_UNAVAILABLE = 'PortalUnavailable';
 
 function robotFailure(portal: Portal, task: string, where: string, error: unknown, evidence?: Evidence): ApplicationFailure {
   const cause = error instanceof Error ? error.message : String(error);
@@ -172,5 +180,5 @@ function robotFailure(portal: Portal, task: string, where: string, error: unknow
   const details = evidence ? [evidence] : [];
   return error instanceof PortalRefused
     ? ApplicationFailure.create({ message, type: error.type, nonRetryable: true, details })
-    : ApplicationFailure.create({ message, type: 'PortalUnavailable', details });
+    : ApplicationFailure.create({ message, type: PORTAL_UNAVAILABLE, details });
 }

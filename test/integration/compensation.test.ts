@@ -26,6 +26,7 @@ it('runs every undo step newest first even when one fails for good, records the 
     browser,
     decisionLinks: links,
     publicUrl: engine.intakeUrl,
+    engine: engine.queueSuffix,
     log: pino({ level: 'silent' }),
   });
   const taskQueue = `undo${engine.queueSuffix}`;

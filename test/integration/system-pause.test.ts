@@ -11,7 +11,11 @@ import { TEST_AUDITOR, TEST_OPERATOR, type TestEngine, atStep, eventually, porta
  */
 let engine: TestEngine;
 beforeAll(async () => {
-  engine = await startTestEngine({ settings: { 'order-to-cash': orderToCashTestSettings } });
+  engine = await startTestEngine({
+    settings: { 'order-to-cash': orderToCashTestSettings },
+    // The portal's own health check pauses it after three attempts in a row find no page.
+    env: { LEGACY_ERP_PAUSE_AFTER_FAILURES: '3' },
+  });
 });
 afterAll(async () => {
   await engine.stop();
@@ -89,4 +93,33 @@ it('refuses to pause a system it does not know, naming the ones it has, and an a
   const auditor = await cli.run('pause', 'legacy-erp', '--reason', 'x', '--as', TEST_AUDITOR);
   expect(auditor.code).toBe(1);
   expect(auditor.stderr).toContain('only operators may pause systems');
+});
+
+it('pauses the legacy ERP by itself when it answers no page, and lets the held steps go once it answers again', async () => {
+  const cli = officeflowCli(engine);
+  // The portal's next five pages are 502s: the robots' first attempts, then the health check's first asks.
+  await fetch(new URL('/standin/faults', engine.settings.LEGACY_ERP_URL), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ count: 5, kind: 'bad-gateway' }),
+  });
+  const desk = dealDesk(engine);
+  const sku = await desk.product(10);
+  const deals = Array.from({ length: 3 }, () => desk.deal(sku));
+  await Promise.all(deals.map((d) => desk.send('crm.deal.closed_won', d.event.data as Record<string, unknown>)));
+  const paused = await eventually(
+    async () =>
+      (await cli.json<SystemState[]>('systems', '--as', TEST_AUDITOR)).find((s) => s.system === 'legacy-erp' && s.state === 'paused'),
+    'the automatic pause',
+    60_000,
+  );
+  expect(paused).toMatchObject({ pausedBy: 'officeflow health check', reason: expect.stringContaining('answered no page') });
+
+  for (const d of deals) await atStep(engine, d.workflowId, 'in-delivery', undefined, 120_000);
+  const orders = await orderNumbersOf(deals.map((d) => d.dealId));
+  for (const order of orders) expect(portalOrders().filter((entered) => entered.reference === order)).toHaveLength(1);
+  await eventually(async () => {
+    const all = await cli.json<SystemState[]>('systems', '--as', TEST_AUDITOR);
+    return all.find((s) => s.system === 'legacy-erp')?.state === 'running' ? true : undefined;
+  }, 'the legacy ERP running again');
 });

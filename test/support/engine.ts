@@ -51,10 +51,12 @@ export function robotsOf<Robots extends ActivityFunctions>(
   shared: { pool: Pool; browser: BrowserPool },
   overrides: Record<string, string> = {},
 ): Robots {
-  const { activities } = system.connect(testConfig(overrides), {
+  const config = testConfig(overrides);
+  const { activities } = system.connect(config, {
     ...shared,
     decisionLinks: undefined!,
     publicUrl: '',
+    engine: config.TASK_QUEUE_SUFFIX,
     log: pino({ level: 'silent' }),
   });
   return Object.fromEntries(
