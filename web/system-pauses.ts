@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Client, isGrpcServiceError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { plainText } from '../contracts/fields';
 import { PAUSES_READ_EVERY_MS } from '../contracts/system-pauses';
+import { stepHeldSignal } from '../workflows/progress';
 import { whileHoldingLock } from '../db/session-lock';
 import { repeatEvery } from '../infra/repeat';
 import { Refusal } from './errors';
@@ -39,23 +40,55 @@ export interface SystemState {
 export function heldActivityRelease(pool: Pool, client: Client, engine: string, log: Logger) {
   let stopping = false;
 
+  /** Tells a run that a step of it is held (`why`), or goes on (no `why`), for its current details in the UI. */
+  const tellRun = (held: { workflowId: string; runId: string }, why?: string) =>
+    client.workflow
+      .getHandle(held.workflowId, held.runId)
+      .signal(stepHeldSignal, { why })
+      .catch((error: unknown) => {
+        // A run that ended meanwhile has nothing to show.
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      });
+
   const releaseOnce = () =>
     whileHoldingLock(pool, `held-activities:${engine}`, async () => {
-      const { rows } = await pool.query<{ workflowId: string; runId: string; activityId: string; heldAt: Date; perSecond: number | null }>(
+      const { rows: untold } = await pool.query<{ workflowId: string; runId: string; activityId: string; why: string }>(
+        `SELECT workflow_id AS "workflowId", run_id AS "runId", activity_id AS "activityId", why
+           FROM held_activities WHERE engine = $1 AND NOT run_told AND why IS NOT NULL ORDER BY held_at LIMIT 200`,
+        [engine],
+      );
+      for (const held of untold) {
+        await tellRun(held, held.why);
+        await pool.query(`UPDATE held_activities SET run_told = true WHERE workflow_id = $1 AND run_id = $2 AND activity_id = $3`, [
+          held.workflowId,
+          held.runId,
+          held.activityId,
+        ]);
+      }
+      const { rows } = await pool.query<{
+        workflowId: string;
+        runId: string;
+        activityId: string;
+        heldAt: Date;
+        perSecond: number | null;
+        runTold: boolean;
+      }>(
         `SELECT h.workflow_id AS "workflowId", h.run_id AS "runId", h.activity_id AS "activityId", h.held_at AS "heldAt",
-                p.release_per_second AS "perSecond"
+                p.release_per_second AS "perSecond", h.run_told AS "runTold"
            FROM held_activities h LEFT JOIN system_pauses p ON p.engine = h.engine AND p.system = h.system
           WHERE h.engine = $1 AND (p.state IS NULL OR p.state = 'resuming') ORDER BY h.held_at LIMIT 200`,
         [engine],
       );
       for (const held of rows) {
         if (stopping) return;
-        if (await unpause(held))
+        if (await unpause(held)) {
+          if (held.runTold) await tellRun(held);
           await pool.query(`DELETE FROM held_activities WHERE workflow_id = $1 AND run_id = $2 AND activity_id = $3`, [
             held.workflowId,
             held.runId,
             held.activityId,
           ]);
+        }
         await sleep(1000 / (held.perSecond ?? 5));
       }
       // A system resumed with nothing held any more runs as before.

@@ -41,17 +41,18 @@ export const systemPauseGate = (pool: Pool, engine: string, systemOf: Record<str
         const { workflowExecution, activityId, workflowNamespace } = ctx.info;
         if (reason === undefined || !workflowExecution) return next(input);
         // Kept before Temporal is asked, so a worker lost in between leaves nothing held that the release does not find.
+        const why = pausedBecause(system, reason);
         await pool.query(
-          `INSERT INTO held_activities (engine, workflow_id, run_id, activity_id, system) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (workflow_id, run_id, activity_id) DO UPDATE SET held_at = now()`,
-          [engine, workflowExecution.workflowId, workflowExecution.runId, activityId, system],
+          `INSERT INTO held_activities (engine, workflow_id, run_id, activity_id, system, why) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (workflow_id, run_id, activity_id) DO UPDATE SET held_at = now(), why = $6, run_told = false`,
+          [engine, workflowExecution.workflowId, workflowExecution.runId, activityId, system, why],
         );
         await ctx.client.workflowService.pauseActivity({
           namespace: workflowNamespace,
           execution: workflowExecution,
           id: activityId,
           identity: `officeflow (${system} paused)`,
-          reason: pausedBecause(system, reason),
+          reason: why,
         });
         log.info(
           { workflowId: workflowExecution.workflowId, activity: ctx.info.activityType, system },

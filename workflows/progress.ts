@@ -1,8 +1,14 @@
-import { defineQuery, metricMeter, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { defineQuery, defineSignal, metricMeter, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Progress } from '../contracts/progress';
 import { Assignees, ProcessStep, WaitDeadline, WaitingOn } from '../contracts/search-attributes';
 
 export const progressQuery = defineQuery<Progress>('progress');
+
+/**
+ * A step of the run is held while its system is paused (`officeflow pause`), and why (`paused: legacy-erp — portal
+ * down`): sent by the engine as it holds the step, and again without `why` once the step goes on.
+ */
+export const stepHeldSignal = defineSignal<[{ why?: string }]>('stepHeld');
 
 type OpenTask = NonNullable<Progress['openTasks']>[number];
 
@@ -45,6 +51,11 @@ export function trackProgress(firstStep: string): RunProgress {
   // How long runs spend in each step (waits for people and events included), for the worker's Prometheus endpoint.
   const stepDuration = metricMeter.createHistogram('officeflow_step_duration', 'float', 's', 'Time runs spend in a step');
   setHandler(progressQuery, () => ({ ...progress, ...(open.size > 0 ? { openTasks: openTasks() } : {}) }));
+  let held: string | undefined;
+  setHandler(stepHeldSignal, ({ why }) => {
+    held = why;
+    setCurrentDetails(currentDetails(progress, openTasks(), held));
+  });
 
   const publish = (step: string, wait?: { on: string; until?: Date }, assignees?: string[]) => {
     if (step !== progress.step) {
@@ -59,7 +70,7 @@ export function trackProgress(firstStep: string): RunProgress {
       // Only stages, where several people may decide at once, set who they wait on by name.
       ...(assignees ? [{ key: Assignees, value: assignees }] : []),
     ]);
-    setCurrentDetails(currentDetails(progress, openTasks()));
+    setCurrentDetails(currentDetails(progress, openTasks(), held));
   };
   const publishStage = () => {
     const { step, waitingOn } = stage!;
@@ -108,10 +119,14 @@ export function trackProgress(firstStep: string): RunProgress {
   };
 }
 
-/** The run's progress as the Temporal UI shows it under the summary (Markdown): where it is, what it waits for. */
-function currentDetails({ step, waitingOn, deadline }: Progress, openTasks: OpenTask[]): string {
+/**
+ * The run's progress as the Temporal UI shows it under the summary (Markdown): where it is, what it waits for, and a
+ * step held while its system is paused.
+ */
+function currentDetails({ step, waitingOn, deadline }: Progress, openTasks: OpenTask[], held?: string): string {
   const until = deadline ? ` until ${deadline.slice(0, 16).replace('T', ' ')} UTC` : '';
   const lines = [`**Step** ${step}${waitingOn ? ` · **waiting on** ${waitingOn}${until}` : ''}`];
+  if (held) lines.push(`**Held** ${held}`);
   for (const task of openTasks) lines.push(`- ${task.task}: ${task.assignee}`);
   return lines.join('\n');
 }

@@ -56,6 +56,14 @@ it('holds every legacy-ERP step of a burst while the portal is paused, fails non
     expect(activity.pauseInfo?.manual?.reason).toBe('paused: legacy-erp — portal down');
     expect((await engine.client.workflow.getHandle(d.workflowId).describe()).status.name).toBe('RUNNING');
   }
+  // The run's current details in the Temporal UI say so too.
+  const detailsOf = async (workflowId: string) =>
+    (await engine.client.workflow.getHandle(workflowId).query<{ currentDetails?: string }>('__temporal_workflow_metadata'))
+      .currentDetails ?? '';
+  await eventually(
+    async () => ((await detailsOf(deals[0].workflowId)).includes('**Held** paused: legacy-erp — portal down') ? true : undefined),
+    'the held step in the current details',
+  );
   const status = await cli.run('status', deals[0].dealId);
   expect(status.stdout).toContain('held        enterOrderInLegacyErp: paused: legacy-erp — portal down');
   const systems = await cli.json<SystemState[]>('systems', '--as', TEST_AUDITOR);
@@ -69,6 +77,7 @@ it('holds every legacy-ERP step of a burst while the portal is paused, fails non
   const resumed = await cli.json<SystemState>('resume', 'legacy-erp', '--reason', 'portal back', '--rate', '10', '--as', TEST_OPERATOR);
   expect(resumed.state).toBe('resuming');
   for (const d of deals) await atStep(engine, d.workflowId, 'in-delivery', undefined, 120_000);
+  expect(await detailsOf(deals[0].workflowId)).not.toContain('**Held**');
   // Each order keyed in once, and its step counted its attempts afresh: the outage spent none.
   for (const order of orders) expect(portalOrders().filter((entered) => entered.reference === order)).toHaveLength(1);
   const { events } = await engine.client.workflow.getHandle(deals[0].workflowId).fetchHistory();
