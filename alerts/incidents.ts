@@ -3,15 +3,18 @@ import type { Pool } from 'pg';
 
 /**
  * What needs a person, as the engine finds it each time it looks: a run that failed (and nobody has retried), a task
- * past its deadline and still open after the grace it was given, a system paused by an operator. Each is keyed, so the
- * same trouble seen again is the same incident. Only ids and names of steps: never a failure's message or a task's
- * title, which may hold personal data and are encrypted in Temporal.
+ * past its deadline and still open after the grace it was given, a system paused by an operator, the intake refusing
+ * a sender's events. Each is keyed, so the same trouble seen again is the same incident. Only ids and names of steps:
+ * never a failure's message or a task's title, which may hold personal data and are encrypted in Temporal.
  */
 
 export interface Incident {
-  /** The same trouble always has the same key: `run-failed:<workflow id>`, `task-overdue:<task id>`, `system-paused:<system>`. */
+  /**
+   * The same trouble always has the same key: `run-failed:<workflow id>`, `task-overdue:<task id>`,
+   * `system-paused:<system>`, `intake-refusing`.
+   */
   key: string;
-  kind: 'run-failed' | 'task-overdue' | 'system-paused';
+  kind: 'run-failed' | 'task-overdue' | 'system-paused' | 'intake-refusing';
   /** One line for a subject or a chat message. */
   title: string;
   /** The run it is about, for the link to the Temporal UI. */
@@ -86,8 +89,36 @@ async function pausedSystems(pool: Pool, scope: IncidentScope): Promise<Incident
   }));
 }
 
+/** Refused this share of its events or more (and at least `REFUSALS_AT_LEAST` of them), the intake is an incident. */
+const REFUSED_SHARE = 0.1;
+const REFUSALS_AT_LEAST = 10;
+
+/** The intake refusing a sender's events (a wrong secret, a changed schema) in the last 15 minutes, as Prometheus's rule. */
+async function refusedEvents(pool: Pool, scope: IncidentScope): Promise<Incident[]> {
+  const { rows } = await pool.query<{ answered: number; refused: number }>(
+    `SELECT coalesce(sum(answered), 0)::int AS answered, coalesce(sum(refused), 0)::int AS refused
+       FROM intake_answers WHERE engine = $1 AND minute > now() - interval '15 minutes'`,
+    [scope.engine],
+  );
+  const { answered, refused } = rows[0];
+  if (refused < REFUSALS_AT_LEAST || refused < REFUSED_SHARE * answered) return [];
+  return [
+    {
+      key: 'intake-refusing',
+      kind: 'intake-refusing',
+      title: `the intake is refusing events (${refused} of ${answered} in the last 15 minutes)`,
+      repair: `the intake's log names each refusal and why (signature, scope, schema): fix the sender's secret or events`,
+    },
+  ];
+}
+
 /** Every incident now. */
 export async function incidentsNow(client: Client, pool: Pool, scope: IncidentScope): Promise<Incident[]> {
-  const found = await Promise.all([failedRuns(client, scope), overdueTasks(pool, scope), pausedSystems(pool, scope)]);
+  const found = await Promise.all([
+    failedRuns(client, scope),
+    overdueTasks(pool, scope),
+    pausedSystems(pool, scope),
+    refusedEvents(pool, scope),
+  ]);
   return found.flat();
 }

@@ -23,6 +23,7 @@ import type { Authenticate } from '../web/identity';
 import { intakeMetrics } from '../web/metrics';
 import { operatorLog } from '../web/operator-log';
 import { runRepairRoutes } from '../web/run-repairs';
+import { answerCounts } from '../web/events/answer-counts';
 import { repairBatches } from '../web/repair-batches';
 import { repairBatchRoutes } from '../web/repair-batch-routes';
 import { deploymentRoutes } from '../web/deployment';
@@ -111,7 +112,9 @@ export function buildIntake({
   app.addHook('onClose', async () => metrics.stop());
   app.register(rateLimit, { max, timeWindow: '1 minute' });
   const dispatcher = new EventDispatcher(client, pool, registry);
-  app.register(eventRoutes, { prefix: '/events', dispatcher, senders, pool, metrics });
+  const answers = answerCounts(pool, taskQueueSuffix, log);
+  app.addHook('onClose', () => answers.stop());
+  app.register(eventRoutes, { prefix: '/events', dispatcher, senders, pool, metrics, answers });
   // Vendors' webhooks and bank statements: kept as they arrive, then dispatched as events in the background.
   const kept = sourceEvents(pool);
   const operators = operatorLog(pool);

@@ -2,6 +2,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toDecimal } from '../../contracts/money';
 import { sendEvent } from '../../web/events/send';
+import { generateWebhookSecret } from '../../web/events/webhook-auth';
 import { officeflowCli } from '../support/cli';
 import { dealDesk, orderToCashTestSettings } from '../support/deals';
 import { TEST_OPERATOR, type TestEngine, eventFor, eventually, mailTo, startTestEngine, uniqueId } from '../support/engine';
@@ -114,4 +115,22 @@ it('tells of a paused system, and of its resumption', async () => {
   expect(told.text).toContain('officeflow resume payroll --reason');
   await cli.json('resume', 'payroll', '--reason', 'maintenance over', '--as', TEST_OPERATOR);
   await eventually(async () => received.find((message) => message.text.startsWith(`Resolved: ${title}`)), 'its resumption', 30_000);
+});
+
+it('tells of the intake refusing a sender’s events, once', async () => {
+  // A sender whose secret is wrong: each of its events is refused.
+  const wrongSecret = generateWebhookSecret();
+  for (let i = 0; i < 12; i++) expect((await sendEvent(engine.intakeUrl, wrongSecret, eventFor('crm.deal.closed_won'))).status).toBe(401);
+  const told = await eventually(
+    async () => received.find((message) => message.text.startsWith('the intake is refusing events')),
+    'the refusals at the webhook',
+    30_000,
+  );
+  expect(told.text).toContain('fix the sender');
+  await eventually(
+    async () => (await mailTo(operations)).find((m) => m.subject?.startsWith('officeflow: the intake is refusing events')),
+    'the refusals by e-mail',
+  );
+  await pause(3_000);
+  expect(received.filter((message) => message.text.startsWith('the intake is refusing events'))).toHaveLength(1);
 });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { JSON_TYPES, STRUCTURED, mediaType, readCloudEvent } from './cloudevent';
+import type { AnswerCounts } from './answer-counts';
 import type { EventDispatcher } from './dispatch';
 import type { IntakeMetrics } from '../metrics';
 import { replayGuard } from './replay-guard';
@@ -17,12 +18,17 @@ export const eventRoutes: FastifyPluginAsync<{
   senders: Sender[];
   pool: Pool;
   metrics: IntakeMetrics;
-}> = async (app, { dispatcher, senders, pool, metrics }) => {
+  /** What the alerts count: every answer, and the refusals. */
+  answers?: AnswerCounts;
+}> = async (app, { dispatcher, senders, pool, metrics, answers }) => {
   const guard = replayGuard(pool);
   const eventTypes = new WeakMap<FastifyRequest, string>();
   const signedBy = new WeakMap<FastifyRequest, Sender>();
   app.addHook('onClose', async () => guard.stop());
-  app.addHook('onResponse', async (request, reply) => metrics.eventAnswered(eventTypes.get(request), reply.statusCode));
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.eventAnswered(eventTypes.get(request), reply.statusCode);
+    answers?.answered(reply.statusCode);
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
   app.addHook('preHandler', async (request) => {
