@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
+import { onTaskQueues, quoted } from '../contracts/visibility';
 
 /**
  * What needs a person, as the engine finds it each time it looks: a run that failed (and nobody has retried), a task
@@ -34,15 +35,13 @@ export interface IncidentScope {
   lookbackMs: number;
 }
 
-const quoted = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
-
 /** Runs that failed or timed out, whose workflow has not run again since (a retry starts a new run). */
 async function failedRuns(client: Client, scope: IncidentScope): Promise<Incident[]> {
   const since = new Date(Date.now() - scope.lookbackMs).toISOString();
   const query = [
     '(ExecutionStatus = "Failed" OR ExecutionStatus = "TimedOut")',
     `CloseTime > ${quoted(since)}`,
-    `TaskQueue IN (${scope.taskQueues.map(quoted).join(', ')})`,
+    onTaskQueues(scope.taskQueues),
   ].join(' AND ');
   const incidents: Incident[] = [];
   for await (const run of client.workflow.list({ query })) {

@@ -6,7 +6,7 @@ import { BankLineKind } from '../contracts/bank';
 import { localIntakeUrl } from './engine';
 import { addListingCommand } from './listing';
 import { CommandRefused, EXIT, type OutputOptions, answer } from './output';
-import { type Identity, request, tokenFor, tokenOption } from './tasks';
+import { type Identity, askingAs, request, tokenFor } from './tasks';
 
 interface Imported {
   fileName: string;
@@ -31,60 +31,56 @@ export function addBankCommands(program: Command, config: () => Config): void {
   const bank = program
     .command('bank')
     .description('bank statements: import them, list them and their lines; refunds: ask for a run, list the runs');
-  bank
-    .command('import')
-    .description('import bank statements (camt.052/053/054, MT940): each payment is matched to the invoices it pays')
-    .argument('<files...>', 'statement files')
-    .option('--as <email>', 'who you are (an operator), where officeflow signs tokens itself')
-    .addOption(tokenOption())
-    .option('--intake <url>', 'the engine to ask (default: the local one)')
-    .option('--json', 'print JSON, for scripts')
-    .action(async (files: string[], options: Identity & OutputOptions & { intake?: string }) => {
-      const token = await tokenFor(config(), options);
-      const results: Array<Imported | { fileName: string; refused: string }> = [];
-      for (const file of files) {
-        const url = new URL('/bank/statements', options.intake ?? localIntakeUrl(config()));
-        url.searchParams.set('name', path.basename(file));
-        // Each file on its own: one refused does not keep the rest out.
-        const answered = await request(url.href, token, {
-          method: 'POST',
-          headers: { 'content-type': 'application/octet-stream' },
-          body: readFileSync(file),
-        }).then(
-          async (response) => (await response.json()) as Imported,
-          (error: unknown) => {
-            if (!(error instanceof CommandRefused) || error.exitCode === EXIT.unreachable) throw error;
-            return { fileName: path.basename(file), refused: error.message };
-          },
-        );
-        results.push(answered);
-      }
-      const refused = results.filter((result) => 'refused' in result);
-      answer(options, results, (all) => all.map((r) => ('refused' in r ? `${r.fileName}: ${r.refused}` : said(r))).join('\n'));
-      if (refused.length) process.exitCode = EXIT.refused;
-    });
-  bank
-    .command('refunds')
-    .description('ask for a refund run: what customers are owed back, in one SEPA file a second person in Finance releases')
-    .option('--customer <number...>', 'only these customers’ refunds (customer numbers)')
-    .option('--run <id>', 'the run’s id (default: RR- and the time); asking again with it is the same run')
-    .option('--as <email>', 'who you are (an owner of refund-run), where officeflow signs tokens itself')
-    .addOption(tokenOption())
-    .option('--intake <url>', 'the engine to ask (default: the local one)')
-    .option('--json', 'print JSON, for scripts')
-    .action(async (options: Identity & OutputOptions & { customer?: string[]; run?: string; intake?: string }) => {
-      const url = new URL('/bank/refund-runs', options.intake ?? localIntakeUrl(config()));
-      if (options.run) url.searchParams.set('runId', options.run);
-      for (const customer of options.customer ?? []) url.searchParams.append('customer', customer);
-      const response = await request(url.href, await tokenFor(config(), options), { method: 'POST' });
-      const asked = (await response.json()) as { runId: string; workflowId: string; new: boolean };
-      answer(
-        options,
-        asked,
-        ({ runId, workflowId, new: fresh }) =>
-          `${fresh ? 'asked for' : 'already asked for'} refund run ${runId} (${workflowId}): its release waits in Finance's tasks`,
+  askingAs(
+    bank
+      .command('import')
+      .description('import bank statements (camt.052/053/054, MT940): each payment is matched to the invoices it pays')
+      .argument('<files...>', 'statement files'),
+    'an operator',
+  ).action(async (files: string[], options: Identity & OutputOptions & { intake?: string }) => {
+    const token = await tokenFor(config(), options);
+    const results: Array<Imported | { fileName: string; refused: string }> = [];
+    for (const file of files) {
+      const url = new URL('/bank/statements', options.intake ?? localIntakeUrl(config()));
+      url.searchParams.set('name', path.basename(file));
+      // Each file on its own: one refused does not keep the rest out.
+      const answered = await request(url.href, token, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: readFileSync(file),
+      }).then(
+        async (response) => (await response.json()) as Imported,
+        (error: unknown) => {
+          if (!(error instanceof CommandRefused) || error.exitCode === EXIT.unreachable) throw error;
+          return { fileName: path.basename(file), refused: error.message };
+        },
       );
-    });
+      results.push(answered);
+    }
+    const refused = results.filter((result) => 'refused' in result);
+    answer(options, results, (all) => all.map((r) => ('refused' in r ? `${r.fileName}: ${r.refused}` : said(r))).join('\n'));
+    if (refused.length) process.exitCode = EXIT.refused;
+  });
+  askingAs(
+    bank
+      .command('refunds')
+      .description('ask for a refund run: what customers are owed back, in one SEPA file a second person in Finance releases')
+      .option('--customer <number...>', 'only these customers’ refunds (customer numbers)')
+      .option('--run <id>', 'the run’s id (default: RR- and the time); asking again with it is the same run'),
+    'an owner of refund-run',
+  ).action(async (options: Identity & OutputOptions & { customer?: string[]; run?: string; intake?: string }) => {
+    const url = new URL('/bank/refund-runs', options.intake ?? localIntakeUrl(config()));
+    if (options.run) url.searchParams.set('runId', options.run);
+    for (const customer of options.customer ?? []) url.searchParams.append('customer', customer);
+    const response = await request(url.href, await tokenFor(config(), options), { method: 'POST' });
+    const asked = (await response.json()) as { runId: string; workflowId: string; new: boolean };
+    answer(
+      options,
+      asked,
+      ({ runId, workflowId, new: fresh }) =>
+        `${fresh ? 'asked for' : 'already asked for'} refund run ${runId} (${workflowId}): its release waits in Finance's tasks`,
+    );
+  });
   addListingCommand(bank, config, {
     name: 'refund-runs',
     description: 'list the refund runs, newest first: their transfers, total and who released or rejected them',

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Config } from '../config';
 import type { DeploymentStatus } from '../web/deployment';
 import { type OutputOptions, answer, busy, table } from './output';
-import { type Identity, askIntake, tokenOption } from './tasks';
+import { type Identity, askIntake, askingAs } from './tasks';
 
 type DeployOptions = OutputOptions & Identity & { intake?: string; reason: string; percent?: number };
 
@@ -27,13 +27,10 @@ function statusText(status: DeploymentStatus): string {
  * to a build (all at once, or a share of them first), back to the previous one (a rollback), and retiring a drained one.
  */
 export function addDeployCommands(program: Command, config: () => Config): void {
-  const deploy = program
-    .command('deploy')
-    .description('the builds of the workers (Worker Versioning): status, current, ramp, retire')
-    .option('--as <email>', 'who you are (an operator; an auditor for status), where officeflow signs tokens itself')
-    .addOption(tokenOption())
-    .option('--intake <url>', 'the engine to ask (default: the local one)')
-    .option('--json', 'print JSON, for scripts');
+  const deploy = askingAs(
+    program.command('deploy').description('the builds of the workers (Worker Versioning): status, current, ramp, retire'),
+    'an operator; an auditor for status',
+  );
   // `--as`, `--token`, `--intake` and `--json` are `deploy`'s options: commander reads them wherever they stand.
   const optionsOf = (command: Command) => command.optsWithGlobals<DeployOptions>();
   const ask = (options: DeployOptions, path: string, body?: object) =>

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Config } from '../config';
 import { type OutputOptions, answer, table } from './output';
-import { type Identity, askIntake, tokenOption } from './tasks';
+import { type Identity, askIntake, askingAs } from './tasks';
 
 /** A list the intake keeps for operators and auditors, as a command: its filters become options and query parameters. */
 export interface Listing {
@@ -18,13 +18,7 @@ export interface Listing {
 
 /** Adds a listing command: who asks (`--as`/`--token`), which engine (`--intake`), a table or `--json`. */
 export function addListingCommand(program: Command, config: () => Config, listing: Listing): Command {
-  const command = program
-    .command(listing.name)
-    .description(listing.description)
-    .option('--as <email>', 'who you are (an auditor or operator), where officeflow signs tokens itself')
-    .addOption(tokenOption())
-    .option('--intake <url>', 'the engine to ask (default: the local one)')
-    .option('--json', 'print JSON, for scripts');
+  const command = askingAs(program.command(listing.name).description(listing.description), 'an auditor or operator');
   for (const [flags, description] of Object.values(listing.filters)) command.option(flags, description);
   command.action(async (options: Identity & OutputOptions & { intake?: string } & Record<string, string | undefined>) => {
     const filters = new URLSearchParams();

@@ -71,7 +71,10 @@ function shownSelection(action: RepairAction, runs: SelectedRun[], left: Record<
   return lines.join('\n');
 }
 
-/** Follows a batch until it ends, with a progress bar on a terminal; Ctrl-C leaves it running in the engine. */
+/**
+ * Follows a batch until it ends (or is stopped), with a progress bar on a terminal, and answers its last report, run by
+ * run; Ctrl-C leaves it running in the engine.
+ */
 async function followed(config: Config, options: RepairOptions, batch: BatchReport): Promise<BatchReport> {
   const bar =
     options.json || !process.stderr.isTTY ? undefined : new SingleBar({ format: `${batch.action} {bar} {value}/{total} runs  {note}` });
@@ -148,13 +151,12 @@ export async function repairMany(action: RepairAction, options: RepairOptions, c
     perSecond: options.rate,
     runs: runs.map(({ workflowId, runId }) => ({ workflowId, runId })),
   });
-  await followed(config, options, batch);
-  const report = await askIntake<BatchReport>(config, options, `/repairs/${encodeURIComponent(batch.batchId)}`);
+  const report = await followed(config, options, batch);
   answer(options, report, batchOutcome);
   if (report.refused + report.failed > 0) process.exitCode = EXIT.refused;
 }
 
-/** `officeflow repairs [batch]`, `repairs stop|resume <batch>`: the batches, one batch run by run, and changing one. */
+/** `officeflow repairs`, `repairs show|stop|resume <batch>`: the batches, one batch run by run, and changing one. */
 export function addRepairBatchCommands(program: Command, config: () => Config): void {
   const repairs = addListingCommand(program, config, {
     name: 'repairs',

@@ -4,7 +4,7 @@ import { withTemporal } from './engine';
 import { type OutputOptions, answer, busy } from './output';
 import { type Selected, repairMany } from './repair-batch';
 import { runOf } from './runs';
-import { type Identity, askIntake, tokenOption } from './tasks';
+import { type Identity, askIntake, askingAs } from './tasks';
 
 /**
  * `officeflow retry`, `cancel` and `reset`: an operator's repairs, through the engine's intake, which checks that they
@@ -23,23 +23,22 @@ export interface RepairOptions extends OutputOptions, Identity, Selected {
 export function addRepairCommands(program: Command, config: () => Config): void {
   /** A repair command: one run by its key, or a selection of runs; the reason required. */
   const repairCommand = (name: string, description: string) =>
-    program
-      .command(name)
-      .description(description)
-      .argument('[key]', 'the run’s business key or workflow id, as `officeflow status` takes it; or select runs instead')
-      .requiredOption('--reason <text>', 'why: kept in the run’s history and the operator log')
-      .option('--process <name>', 'where the key names runs of several processes; with a selection, only this process’s runs')
-      .option('--saved <query>', 'select the runs a saved query finds, e.g. order-to-cash:failed-at-legacy-erp')
-      .option('--step <step>', 'select the runs at this step, e.g. fetching-deal')
-      .option('--failure <type>', 'select only runs whose step failed with this type (e.g. CrmUnavailable, timeout)')
-      .option('--since <when>', 'select only runs whose step failed (or that ended) since: 2h, 30m, 1d or a time')
-      .option('--status <status>', 'select runs of this status (default: running, and for retry also failed)')
-      .option('--rate <n>', 'runs repaired per second at most, so a recovering system is not flooded', Number.parseFloat, 5)
-      .option('--yes', 'repair the selection without asking')
-      .option('--as <email>', 'who you are (an operator), where officeflow signs tokens itself')
-      .addOption(tokenOption())
-      .option('--intake <url>', 'the engine to ask (default: the local one)')
-      .option('--json', 'print JSON, for scripts');
+    askingAs(
+      program
+        .command(name)
+        .description(description)
+        .argument('[key]', 'the run’s business key or workflow id, as `officeflow status` takes it; or select runs instead')
+        .requiredOption('--reason <text>', 'why: kept in the run’s history and the operator log')
+        .option('--process <name>', 'where the key names runs of several processes; with a selection, only this process’s runs')
+        .option('--saved <query>', 'select the runs a saved query finds, e.g. order-to-cash:failed-at-legacy-erp')
+        .option('--step <step>', 'select the runs at this step, e.g. fetching-deal')
+        .option('--failure <type>', 'select only runs whose step failed with this type (e.g. CrmUnavailable, timeout)')
+        .option('--since <when>', 'select only runs whose step failed (or that ended) since: 2h, 30m, 1d or a time')
+        .option('--status <status>', 'select runs of this status (default: running, and for retry also failed)')
+        .option('--rate <n>', 'runs repaired per second at most, so a recovering system is not flooded', Number.parseFloat, 5)
+        .option('--yes', 'repair the selection without asking'),
+      'an operator',
+    );
   /** Finds the key's run, and asks the intake to repair it: `body` is the repair's own fields. */
   const onRun = async <T>(key: string, options: RepairOptions, action: string, body: object = {}) =>
     busy(`${key}`, options, async () => {

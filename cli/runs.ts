@@ -5,12 +5,10 @@ import type { Config } from '../config';
 import type { Progress } from '../contracts/progress';
 import { processes } from '../definitions';
 import { BusinessKey, ProcessStep, WaitDeadline, WaitingOn } from '../contracts/search-attributes';
+import { onTaskQueues, quoted } from '../contracts/visibility';
 import { progressQuery } from '../workflows/progress';
 import { uiLink, withTemporal } from './engine';
 import { CommandRefused, EXIT, type OutputOptions, answer, busy, table } from './output';
-
-/** A value in a visibility query, quoted. */
-const quoted = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
 
 /** The process a workflow type belongs to. */
 const processOfType = (type: string) => processes.find((process) => process.workflow.name === type)?.name ?? type;
@@ -28,7 +26,7 @@ const ofProcess = (name: string) => `WorkflowType = ${quoted(processNamed(name).
 function engineScope(config: Config): string[] {
   if (!config.TASK_QUEUE_SUFFIX) return [];
   const queues = [...new Set(processes.map((process) => process.taskQueue + config.TASK_QUEUE_SUFFIX))];
-  return [`TaskQueue IN (${queues.map(quoted).join(', ')})`];
+  return [onTaskQueues(queues)];
 }
 
 export interface RunFilter {

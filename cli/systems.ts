@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { Config } from '../config';
+import { RELEASE_PER_SECOND } from '../contracts/system-pauses';
 import type { SystemState } from '../web/system-pauses';
 import { addListingCommand } from './listing';
 import { type OutputOptions, answer, busy } from './output';
-import { type Identity, askIntake, tokenOption } from './tasks';
+import { type Identity, askIntake, askingAs } from './tasks';
 
 interface ChangeOptions extends OutputOptions, Identity {
   reason: string;
@@ -26,15 +27,14 @@ export function addSystemCommands(program: Command, config: () => Config): void 
   });
 
   const change = (name: string, description: string) =>
-    program
-      .command(name)
-      .description(description)
-      .argument('<system>', 'as `officeflow systems` lists it, e.g. legacy-erp')
-      .requiredOption('--reason <text>', 'why: shown with every held step, and kept in the operator log')
-      .option('--as <email>', 'who you are (an operator), where officeflow signs tokens itself')
-      .addOption(tokenOption())
-      .option('--intake <url>', 'the engine to ask (default: the local one)')
-      .option('--json', 'print JSON, for scripts');
+    askingAs(
+      program
+        .command(name)
+        .description(description)
+        .argument('<system>', 'as `officeflow systems` lists it, e.g. legacy-erp')
+        .requiredOption('--reason <text>', 'why: shown with every held step, and kept in the operator log'),
+      'an operator',
+    );
   const post = (system: string, action: string, options: ChangeOptions, body: object = {}) =>
     busy(`${action} ${system}`, options, () =>
       askIntake<SystemState>(config(), options, `/systems/${encodeURIComponent(system)}/${action}`, { reason: options.reason, ...body }),
@@ -45,7 +45,7 @@ export function addSystemCommands(program: Command, config: () => Config): void 
       answer(options, await post(system, 'pause', options), (s) => `${s.system} paused: its steps are held from now on (${s.held} held)`),
   );
   change('resume', 'let a paused system’s held steps go, a few a second, their attempts counted afresh')
-    .option('--rate <n>', 'held steps let go per second', Number.parseFloat, 5)
+    .option('--rate <n>', 'held steps let go per second', Number.parseFloat, RELEASE_PER_SECOND)
     .action(async (system: string, options: ChangeOptions) =>
       answer(
         options,

@@ -20,8 +20,6 @@ export async function request(url: string, token: string, init: RequestInit = {}
   return response;
 }
 
-const call = async (url: string, token: string, init: RequestInit = {}): Promise<unknown> => (await request(url, token, init)).json();
-
 export interface Identity {
   as?: string;
   token?: string;
@@ -55,6 +53,17 @@ export async function askIntake<T>(config: Config, options: Identity & { intake?
 
 export const tokenOption = () => new Option('--token <jwt>', 'a token from your company’s sign-in').env('OFFICEFLOW_TOKEN');
 
+/**
+ * The options of a command that asks the intake as a signed-in person (`who`, e.g. "an operator"): who they are
+ * (`--as`, or `--token`), which engine (`--intake`), and `--json`.
+ */
+export const askingAs = (command: Command, who?: string): Command =>
+  command
+    .option('--as <email>', `who you are${who ? ` (${who})` : ''}, where officeflow signs tokens itself`)
+    .addOption(tokenOption())
+    .option('--intake <url>', 'the engine to ask (default: the local one)')
+    .option('--json', 'print JSON, for scripts');
+
 /** `officeflow tasks` and `officeflow decide`: people's side of human tasks, through the intake's task API. */
 export function addTaskCommands(program: Command, config: () => Config): void {
   program
@@ -66,14 +75,12 @@ export function addTaskCommands(program: Command, config: () => Config): void {
     .option('--intake <url>', 'the engine to ask (default: the local one)')
     .option('--json', 'print JSON, for scripts')
     .action(async (options: Identity & OutputOptions & { assignee?: string; intake?: string }) => {
-      const url = new URL('/tasks', options.intake ?? localIntakeUrl(config()));
-      if (options.assignee) url.searchParams.set('assignee', options.assignee);
-      const tasks = (await call(url.href, await tokenFor(config(), options))) as Array<{
-        taskId: string;
-        title: string;
-        assignee: string;
-        deadline: string;
-      }>;
+      const query = options.assignee ? `?${new URLSearchParams({ assignee: options.assignee })}` : '';
+      const tasks = await askIntake<Array<{ taskId: string; title: string; assignee: string; deadline: string }>>(
+        config(),
+        options,
+        `/tasks${query}`,
+      );
       const now = new Date().toISOString();
       answer(options, tasks, () =>
         table(
@@ -101,18 +108,13 @@ export function addTaskCommands(program: Command, config: () => Config): void {
         decision: string,
         options: Identity & OutputOptions & { comment?: string; choose?: string[]; intake?: string },
       ) => {
-        const url = new URL(`/tasks/${encodeURIComponent(taskId)}/decision`, options.intake ?? localIntakeUrl(config()));
-        const body = JSON.stringify({ decision, comment: options.comment, chosen: options.choose });
-        const decided = await call(url.href, await tokenFor(config(), options), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-        });
-        answer(
+        const decided = await askIntake<{ taskId: string; decision: string; decidedBy: string }>(
+          config(),
           options,
-          decided as { taskId: string; decision: string; decidedBy: string },
-          (d) => `${d.taskId}: ${d.decision} by ${d.decidedBy}`,
+          `/tasks/${encodeURIComponent(taskId)}/decision`,
+          { decision, comment: options.comment, chosen: options.choose },
         );
+        answer(options, decided, (d) => `${d.taskId}: ${d.decision} by ${d.decidedBy}`);
       },
     );
 }

@@ -12,7 +12,7 @@ import type { ProcessDefinition, ProcessSchedule, ScheduleTime } from '../defini
 /** Marks the schedules the engine declared, so it never touches an operator's own. */
 const DECLARED_BY = 'officeflow';
 
-export const OVERLAP: Record<NonNullable<ProcessSchedule['overlap']>, ScheduleOverlapPolicy> = {
+const OVERLAP: Record<NonNullable<ProcessSchedule['overlap']>, ScheduleOverlapPolicy> = {
   skip: ScheduleOverlapPolicy.SKIP,
   'buffer-one': ScheduleOverlapPolicy.BUFFER_ONE,
   'allow-all': ScheduleOverlapPolicy.ALLOW_ALL,

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { email, plainText } from '../contracts/fields';
+import { email } from '../contracts/fields';
 import type { Authenticate } from '../web/identity';
-import type { OperatorLog } from '../web/operator-log';
+import { type OperatorLog, operatorReason } from '../web/operator-log';
 import { requireRole } from '../web/roles';
 import type { InboxSessions } from './sessions';
 
@@ -20,7 +20,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ sessions: InboxSessions; aut
     return sessions.openSessions(request.query.person);
   });
 
-  app.post('/end', { schema: { body: z.object({ person: email, reason: plainText(1000).trim().min(1, 'say why') }) } }, async (request) => {
+  app.post('/end', { schema: { body: z.object({ person: email, reason: operatorReason }) } }, async (request) => {
     const operator = await authenticate(request.headers.authorization);
     const { person, reason } = request.body;
     const logged = (detail: Record<string, unknown>) =>

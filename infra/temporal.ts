@@ -47,8 +47,15 @@ export function temporalEndpoint(config: Config): TemporalEndpoint {
   };
 }
 
-/** gRPC's status code for a namespace that does not exist. */
-const GRPC_NOT_FOUND = 5;
+/** The gRPC status codes Temporal refuses with, by name (https://grpc.io/docs/guides/status-codes/). */
+export const GRPC = { invalidArgument: 3, notFound: 5, failedPrecondition: 9 } as const;
+
+/** What Temporal's client throws for a refused call (grpc-js's ServiceError, which the client does not export). */
+type GrpcServiceError = typeof isGrpcServiceError extends (error: unknown) => error is infer E ? E : never;
+
+/** Whether Temporal refused a call with one of these gRPC status codes. */
+export const refusedWith = (error: unknown, ...codes: number[]): error is GrpcServiceError =>
+  isGrpcServiceError(error) && codes.includes(error.code);
 
 /** The CLI's name of a search attribute type: `KEYWORD_LIST` is `KeywordList`. */
 const cliType = (type: SearchAttributeType): string =>
@@ -237,7 +244,7 @@ export async function setUpNamespace(
   const retentionTtl = msToTs(retention);
   try {
     const existing = await connection.workflowService.describeNamespace({ namespace }).catch((error: unknown) => {
-      if (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND) return undefined;
+      if (refusedWith(error, GRPC.notFound)) return undefined;
       throw error;
     });
     if (!existing) {

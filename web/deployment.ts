@@ -1,11 +1,12 @@
-import { type Client, isGrpcServiceError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { plainText } from '../contracts/fields';
+import { quoted } from '../contracts/visibility';
+import { GRPC, refusedWith } from '../infra/temporal';
 import { Refusal } from './errors';
 import type { Authenticate } from './identity';
-import type { OperatorLog } from './operator-log';
+import { type OperatorLog, operatorReason } from './operator-log';
 import { requireRole } from './roles';
 
 /**
@@ -38,10 +39,6 @@ export interface DeploymentStatus {
   builds: DeployedBuild[];
 }
 
-/** gRPC codes Temporal refuses a deployment change with. */
-const GRPC = { invalidArgument: 3, notFound: 5, failedPrecondition: 9 } as const;
-
-const reason = plainText(1000).trim().min(1, 'say why');
 const buildId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be a build id as WORKER_BUILD_ID gives it');
 
 export const deploymentRoutes: FastifyPluginAsyncZod<{
@@ -56,7 +53,11 @@ export const deploymentRoutes: FastifyPluginAsyncZod<{
 
   /** Runs still running on a build. */
   const runsOn = async (build: string) =>
-    (await client.workflow.count(`TemporalWorkerDeploymentVersion = "${deploymentName}:${build}" AND ExecutionStatus = "Running"`)).count;
+    (
+      await client.workflow.count(
+        `TemporalWorkerDeploymentVersion = ${quoted(`${deploymentName}:${build}`)} AND ExecutionStatus = "Running"`,
+      )
+    ).count;
 
   async function status(): Promise<DeploymentStatus> {
     try {
@@ -80,7 +81,7 @@ export const deploymentRoutes: FastifyPluginAsyncZod<{
       };
     } catch (error) {
       // No versioned worker has polled yet: an unversioned installation.
-      if (isGrpcServiceError(error) && error.code === GRPC.notFound) return { deployment: deploymentName, builds: [] };
+      if (refusedWith(error, GRPC.notFound)) return { deployment: deploymentName, builds: [] };
       throw error;
     }
   }
@@ -98,7 +99,7 @@ export const deploymentRoutes: FastifyPluginAsyncZod<{
       try {
         await act(asked, identity(person.email));
       } catch (error) {
-        if (isGrpcServiceError(error) && Object.values(GRPC).includes(error.code as 3 | 5 | 9))
+        if (refusedWith(error, GRPC.invalidArgument, GRPC.notFound, GRPC.failedPrecondition))
           throw new Refusal(409, 'refused_by_temporal', `Temporal refused to ${action} ${asked.buildId}: ${error.details}`);
         throw error;
       }
@@ -119,7 +120,7 @@ export const deploymentRoutes: FastifyPluginAsyncZod<{
     return status();
   });
 
-  change('current', z.object({ buildId, reason }), async ({ buildId: build }, who) => {
+  change('current', z.object({ buildId, reason: operatorReason }), async ({ buildId: build }, who) => {
     await client.workflowService.setWorkerDeploymentCurrentVersion({
       namespace: namespace(),
       deploymentName,
@@ -128,17 +129,21 @@ export const deploymentRoutes: FastifyPluginAsyncZod<{
     });
   });
 
-  change('ramp', z.object({ buildId, percent: z.number().min(0).max(100), reason }), async ({ buildId: build, percent }, who) => {
-    await client.workflowService.setWorkerDeploymentRampingVersion({
-      namespace: namespace(),
-      deploymentName,
-      buildId: build,
-      percentage: percent,
-      identity: who,
-    });
-  });
+  change(
+    'ramp',
+    z.object({ buildId, percent: z.number().min(0).max(100), reason: operatorReason }),
+    async ({ buildId: build, percent }, who) => {
+      await client.workflowService.setWorkerDeploymentRampingVersion({
+        namespace: namespace(),
+        deploymentName,
+        buildId: build,
+        percentage: percent,
+        identity: who,
+      });
+    },
+  );
 
-  change('retire', z.object({ buildId, reason }), async ({ buildId: build }, who) => {
+  change('retire', z.object({ buildId, reason: operatorReason }), async ({ buildId: build }, who) => {
     const held = await runsOn(build);
     if (held > 0) throw new Refusal(409, 'build_in_use', `${held} run(s) still run on ${build}: retire it once they have finished`);
     await client.workflowService.deleteWorkerDeploymentVersion({

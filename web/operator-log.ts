@@ -1,4 +1,8 @@
 import type { Pool } from 'pg';
+import { plainText } from '../contracts/fields';
+
+/** Why an operator did something, in their words: required, kept in the operator log (and a run's history). */
+export const operatorReason = plainText(1000).trim().min(1, 'say why');
 
 /** One thing an operator, or a person acting for someone else, did. */
 export interface OperatorAction {

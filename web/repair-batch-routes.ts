@@ -4,13 +4,12 @@ import { z } from 'zod';
 import { plainText } from '../contracts/fields';
 import { Refusal } from './errors';
 import type { Authenticate } from './identity';
-import type { OperatorLog } from './operator-log';
+import { type OperatorLog, operatorReason } from './operator-log';
 import type { RepairBatches } from './repair-batches';
 import { MAX_BATCH, selectRuns } from './repair-selection';
 import { REPAIR_ACTIONS } from './repairs';
 import { requireRole } from './roles';
 
-const reason = plainText(1000).trim().min(1, 'say why');
 const selection = z.object({
   action: z.enum(REPAIR_ACTIONS),
   /** The visibility query `officeflow runs` builds from a saved query, a process, a step. */
@@ -54,7 +53,7 @@ export const repairBatchRoutes: FastifyPluginAsyncZod<{
     {
       schema: {
         body: selection.extend({
-          reason,
+          reason: operatorReason,
           perSecond: z.number().positive().max(50).default(5),
           runs: z
             .array(z.object({ workflowId: plainText(300).min(1), runId: plainText(100).min(1) }))
@@ -101,7 +100,7 @@ export const repairBatchRoutes: FastifyPluginAsyncZod<{
   });
 
   for (const change of ['stop', 'resume'] as const) {
-    app.post(`/:batchId/${change}`, { schema: { params: batchParam, body: z.object({ reason }) } }, async (request) => {
+    app.post(`/:batchId/${change}`, { schema: { params: batchParam, body: z.object({ reason: operatorReason }) } }, async (request) => {
       const person = await operator(request.headers.authorization, `${change} repair batches`);
       const { batchId } = request.params;
       if (!(await batches.report(batchId))) throw new Refusal(404, 'no_such_batch', `no repair batch ${batchId}`);

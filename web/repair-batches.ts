@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { whileHoldingLock } from '../db/session-lock';
+import { inTransaction } from '../db/transaction';
 import type { OperatorLog } from './operator-log';
 import { type RepairAction, refusalOf, repair } from './repairs';
 
@@ -140,9 +141,7 @@ export function repairBatches(pool: Pool, client: Client, operators: OperatorLog
   return {
     async create(batch: NewBatch): Promise<BatchReport> {
       const batchId = `RB-${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
-      const db = await pool.connect();
-      try {
-        await db.query('BEGIN');
+      await inTransaction(pool, async (db) => {
         await db.query(
           `INSERT INTO repair_batches (batch_id, action, actor, reason, selection, per_second) VALUES ($1, $2, $3, $4, $5, $6)`,
           [batchId, batch.action, batch.actor, batch.reason, batch.selection, batch.perSecond],
@@ -152,13 +151,7 @@ export function repairBatches(pool: Pool, client: Client, operators: OperatorLog
            SELECT $1, position, workflow_id, run_id FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS r(workflow_id, run_id, position)`,
           [batchId, batch.runs.map((run) => run.workflowId), batch.runs.map((run) => run.runId)],
         );
-        await db.query('COMMIT');
-      } catch (error) {
-        await db.query('ROLLBACK');
-        throw error;
-      } finally {
-        db.release();
-      }
+      });
       kick(batchId);
       return (await report(batchId))!;
     },

@@ -1,4 +1,5 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { BusinessKey, ProcessStep } from '../contracts/search-attributes';
 import { Refusal } from './errors';
@@ -34,10 +35,6 @@ export const MAX_BATCH = 2000;
 
 const EventType = temporal.api.enums.v1.EventType;
 type Failure = temporal.api.failure.v1.IFailure | null | undefined;
-type Timestamp = { seconds?: unknown; nanos?: number | null } | null | undefined;
-
-const instantOf = (time: Timestamp) =>
-  time?.seconds == null ? undefined : new Date(Number(time.seconds) * 1000 + (time.nanos ?? 0) / 1e6);
 
 /** A failure's type as operators filter on it: the application's own type, `timeout`, or what kind of failure it is. */
 function failureType(failure: Failure): string {
@@ -60,7 +57,7 @@ async function failingOf(client: Client, run: WorkflowExecutionInfo): Promise<Se
       ? {
           activity: failing.activityType?.name ?? '',
           failure: failureType(failing.lastFailure),
-          at: instantOf(failing.lastAttemptCompleteTime ?? failing.lastStartedTime)?.toISOString(),
+          at: optionalTsToDate(failing.lastAttemptCompleteTime ?? failing.lastStartedTime)?.toISOString(),
         }
       : undefined;
   }
@@ -74,7 +71,7 @@ async function failingOf(client: Client, run: WorkflowExecutionInfo): Promise<Se
   return {
     activity: scheduled?.activityTaskScheduledEventAttributes?.activityType?.name ?? '',
     failure: failureType(attributes?.failure),
-    at: instantOf(failed.eventTime)?.toISOString(),
+    at: optionalTsToDate(failed.eventTime)?.toISOString(),
   };
 }
 

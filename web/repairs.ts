@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type Client, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
+import { type Client, type WorkflowExecutionDescription, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { ProcessStep } from '../contracts/search-attributes';
+import { GRPC, refusedWith } from '../infra/temporal';
 import { Refusal } from './errors';
 
 /**
@@ -46,9 +47,7 @@ async function historyOf(client: Client, run: Run) {
  * Retries a run's failing step: a step still retrying in a running run is attempted again now (its attempts counted
  * afresh); a run that ended in failure is reset to just before its last failed step, which then runs again.
  */
-export async function retry(client: Client, run: Run, reason: string, identity: string) {
-  const handle = client.workflow.getHandle(run.workflowId, run.runId);
-  const { raw, status } = await handle.describe();
+async function retry(client: Client, run: Run, { raw, status }: WorkflowExecutionDescription, reason: string, identity: string) {
   if (status.name === 'RUNNING') {
     const failing = raw.pendingActivities?.find((activity) => activity.lastFailure);
     if (!failing) throw new Refusal(409, 'nothing_to_retry', `${run.workflowId} has no failing step to retry: it is running`);
@@ -124,27 +123,24 @@ export async function repair(
   { reason, toStep }: { reason: string; toStep?: string },
   identity: string,
 ): Promise<Record<string, unknown>> {
-  const { runId, status } = await client.workflow.getHandle(workflowId, asked).describe();
-  const run = { workflowId, runId };
-  if (action === 'retry') return retry(client, run, reason, identity);
+  const described = await client.workflow.getHandle(workflowId, asked).describe();
+  const run = { workflowId, runId: described.runId };
+  if (action === 'retry') return retry(client, run, described, reason, identity);
   if (action === 'reset') {
     if (!toStep) throw new Refusal(400, 'no_step', 'say which step to reset to');
     return resetToStep(client, run, toStep, reason, identity);
   }
-  if (status.name !== 'RUNNING')
-    throw new Refusal(409, 'run_ended', `${workflowId} ${status.name.toLowerCase()}: only a running run is cancelled`);
+  if (described.status.name !== 'RUNNING')
+    throw new Refusal(409, 'run_ended', `${workflowId} ${described.status.name.toLowerCase()}: only a running run is cancelled`);
   return cancel(client, run, reason, identity);
 }
-
-/** gRPC status codes Temporal answers a repair it will not make with. */
-const GRPC = { invalidArgument: 3, notFound: 5, failedPrecondition: 9 } as const;
 
 /** What the operator hears: a run that is not there is 404, a repair Temporal will not make 409; else not a refusal. */
 export function refusalOf(error: unknown, workflowId: string): Refusal | undefined {
   if (error instanceof Refusal) return error;
-  if (error instanceof WorkflowNotFoundError || (isGrpcServiceError(error) && error.code === GRPC.notFound))
+  if (error instanceof WorkflowNotFoundError || refusedWith(error, GRPC.notFound))
     return new Refusal(404, 'no_such_run', `no run ${workflowId}${isGrpcServiceError(error) ? ` can take this: ${error.details}` : ''}`);
-  if (isGrpcServiceError(error) && (error.code === GRPC.invalidArgument || error.code === GRPC.failedPrecondition))
+  if (refusedWith(error, GRPC.invalidArgument, GRPC.failedPrecondition))
     return new Refusal(409, 'refused_by_temporal', `Temporal refused it: ${error.details}`);
   return undefined;
 }

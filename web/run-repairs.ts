@@ -3,13 +3,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plainText } from '../contracts/fields';
 import type { Authenticate } from './identity';
-import type { OperatorLog } from './operator-log';
+import { type OperatorLog, operatorReason } from './operator-log';
 import { type RepairAction, refusalOf, repair } from './repairs';
 import { requireRole } from './roles';
 
 const workflowIdParam = z.object({ workflowId: plainText(300).min(1) });
-/** Why, in the operator's words: kept in the run's history and the operator log. */
-const reason = plainText(1000).trim().min(1, 'say why');
 /** The run to act on, as the CLI found it; without it, the workflow id's newest run. */
 const runId = plainText(100).min(1).optional();
 
@@ -26,7 +24,7 @@ export const runRepairRoutes: FastifyPluginAsyncZod<{ client: Client; authentica
   const repairRoute = <Extra extends z.ZodRawShape>(action: RepairAction, extra: Extra) =>
     app.post(
       `/runs/:workflowId/${action}`,
-      { schema: { params: workflowIdParam, body: z.object({ reason, runId, ...extra }) } },
+      { schema: { params: workflowIdParam, body: z.object({ reason: operatorReason, runId, ...extra }) } },
       async (request) => {
         const person = await authenticate(request.headers.authorization);
         const { workflowId } = request.params;

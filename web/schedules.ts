@@ -6,7 +6,7 @@ import type { ProcessDefinition } from '../definitions/define';
 import { scheduleIdOf } from '../definitions';
 import { Refusal } from './errors';
 import type { Authenticate } from './identity';
-import type { OperatorLog } from './operator-log';
+import { type OperatorLog, operatorReason } from './operator-log';
 import { requireRole } from './roles';
 
 /** A schedule as operators see it: what it runs, when next, what it last started, and whether it is paused and why. */
@@ -21,8 +21,6 @@ export interface ListedSchedule {
   lastRun?: string;
   lastWorkflowId?: string;
 }
-
-const reason = plainText(1000).trim().min(1, 'say why');
 
 /**
  * `GET /schedules` (operators and auditors) and `POST /schedules/:id/pause|unpause|trigger|backfill` (operators): the
@@ -60,7 +58,7 @@ export const scheduleRoutes: FastifyPluginAsyncZod<{
   ) =>
     app.post(
       `/:schedule/${action}`,
-      { schema: { params: z.object({ schedule: plainText(300).min(1) }), body: z.object({ reason, ...extra }) } },
+      { schema: { params: z.object({ schedule: plainText(300).min(1) }), body: z.object({ reason: operatorReason, ...extra }) } },
       async (request) => {
         const person = await authenticate(request.headers.authorization);
         requireRole(person, `${action} schedules`, 'operator');

@@ -1,17 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Client, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { plainText } from '../contracts/fields';
-import { PAUSES_READ_EVERY_MS } from '../contracts/system-pauses';
+import { PAUSES_READ_EVERY_MS, RELEASE_PER_SECOND } from '../contracts/system-pauses';
 import { stepHeldSignal } from '../workflows/progress';
 import { whileHoldingLock } from '../db/session-lock';
 import { repeatEvery } from '../infra/repeat';
+import { GRPC, refusedWith } from '../infra/temporal';
 import { Refusal } from './errors';
 import type { Authenticate } from './identity';
-import type { OperatorLog } from './operator-log';
+import { type OperatorLog, operatorReason } from './operator-log';
 import { requireRole } from './roles';
 
 /**
@@ -23,8 +24,6 @@ import { requireRole } from './roles';
 
 /** A held activity unpaused this soon after it was held may not be paused in Temporal yet: it is tried again. */
 const HOLD_SETTLES_MS = 30_000;
-/** gRPC status codes: the run is gone; the activity is not paused (yet, or any more). */
-const GRPC = { notFound: 5, failedPrecondition: 9 } as const;
 
 export interface SystemState {
   system: string;
@@ -89,7 +88,7 @@ export function heldActivityRelease(pool: Pool, client: Client, engine: string, 
             held.activityId,
           ]);
         }
-        await sleep(1000 / (held.perSecond ?? 5));
+        await sleep(1000 / (held.perSecond ?? RELEASE_PER_SECOND));
       }
       // A system resumed with nothing held any more runs as before.
       await pool.query(
@@ -113,8 +112,9 @@ export function heldActivityRelease(pool: Pool, client: Client, engine: string, 
       });
       return true;
     } catch (error) {
-      if (isGrpcServiceError(error) && error.code === GRPC.notFound) return true;
-      if (isGrpcServiceError(error) && error.code === GRPC.failedPrecondition) return Date.now() - held.heldAt.getTime() > HOLD_SETTLES_MS;
+      if (refusedWith(error, GRPC.notFound)) return true;
+      // Not paused: not yet (its worker is about to pause it), or any more.
+      if (refusedWith(error, GRPC.failedPrecondition)) return Date.now() - held.heldAt.getTime() > HOLD_SETTLES_MS;
       throw error;
     }
   }
@@ -133,8 +133,6 @@ export function heldActivityRelease(pool: Pool, client: Client, engine: string, 
     },
   };
 }
-
-const reason = plainText(1000).trim().min(1, 'say why');
 
 /**
  * `GET /systems` (operators and auditors): each connected system, running, paused or resuming, and how many of its
@@ -169,7 +167,7 @@ export const systemPauseRoutes: FastifyPluginAsyncZod<{
     return states();
   });
 
-  app.post('/:system/pause', { schema: { params: systemParam, body: z.object({ reason }) } }, async (request) => {
+  app.post('/:system/pause', { schema: { params: systemParam, body: z.object({ reason: operatorReason }) } }, async (request) => {
     const person = await authenticate(request.headers.authorization);
     requireRole(person, 'pause systems', 'operator');
     const { system } = request.params;
@@ -187,7 +185,12 @@ export const systemPauseRoutes: FastifyPluginAsyncZod<{
 
   app.post(
     '/:system/resume',
-    { schema: { params: systemParam, body: z.object({ reason, perSecond: z.number().positive().max(100).default(5) }) } },
+    {
+      schema: {
+        params: systemParam,
+        body: z.object({ reason: operatorReason, perSecond: z.number().positive().max(100).default(RELEASE_PER_SECOND) }),
+      },
+    },
     async (request) => {
       const person = await authenticate(request.headers.authorization);
       requireRole(person, 'resume systems', 'operator');

@@ -1,7 +1,7 @@
-import { isGrpcServiceError } from '@temporalio/client';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { GRPC, refusedWith } from '../infra/temporal';
 
 /**
  * Worker Versioning (Temporal's worker deployments): workers that say which build they are, so a pinned process's runs
@@ -22,7 +22,6 @@ export function deploymentOptions(config: Config): Pick<WorkerOptions, 'workerDe
   };
 }
 
-const GRPC_NOT_FOUND = 5;
 /** How long a new build's pollers may take to be registered as a version of the deployment. */
 const REGISTERED_WITHIN_MS = 60_000;
 
@@ -48,7 +47,7 @@ export async function firstBuildBecomesCurrent(connection: NativeConnection, con
       return;
     } catch (error) {
       // Pollers are registered as a version a moment after they start polling.
-      if (!(isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND) || Date.now() > giveUpAt) throw error;
+      if (!refusedWith(error, GRPC.notFound) || Date.now() > giveUpAt) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { RELEASE_PER_SECOND } from '../../contracts/system-pauses';
 import { repeatEvery } from '../../infra/repeat';
 
 /**
@@ -13,8 +14,6 @@ import { repeatEvery } from '../../infra/repeat';
 export const HEALTH_CHECK = 'officeflow health check';
 /** How often a paused portal is asked whether it is back. */
 const PROBE_EVERY_MS = 5_000;
-/** How many held steps are let go each second once it is. */
-const RESUME_PER_SECOND = 5;
 
 export interface PortalHealth {
   /** An attempt found the portal answering no page. */
@@ -52,7 +51,7 @@ export function portalHealth(options: {
       const resumed = await pool.query(
         `UPDATE system_pauses SET state = 'resuming', release_per_second = $4
           WHERE engine = $1 AND system = $2 AND state = 'paused' AND paused_by = $3`,
-        [engine, system, HEALTH_CHECK, RESUME_PER_SECOND],
+        [engine, system, HEALTH_CHECK, RELEASE_PER_SECOND],
       );
       if (resumed.rowCount) log.warn({ system }, `${label} answers again: its held steps go on`);
     },
