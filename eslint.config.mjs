@@ -23,12 +23,14 @@ const layout = {
   // Activities and workflows share shapes through contracts/, never through each other.
   activities: ['contracts', 'config', 'infra', 'db', 'codec'],
   // The HTTP edge: its primitives (errors, identity, the server) and the plugins that are not people's (events, documents).
-  web: ['contracts', 'config', 'codec', 'db', 'infra', 'definitions', 'workflows', 'activities'],
+  web: ['contracts', 'config', 'codec', 'db', 'infra', 'definitions', 'workflows', 'activities', 'insights'],
   // People's tasks outside workflow code: the task API, the inbox and one-click pages, over the task list's store.
   'human-tasks': ['contracts', 'config', 'codec', 'db', 'definitions', 'workflows', 'activities', 'web'],
   workers: ['contracts', 'config', 'codec', 'db', 'definitions', 'workflows', 'activities', 'infra'],
   // Telling people of incidents: what it finds (runs, tasks, paused systems) and the channels it tells.
   alerts: ['contracts', 'config', 'db', 'infra'],
+  // What the event log says of each process: reading it, and the report made of it.
+  insights: ['contracts', 'db'],
 };
 const rooms = [...Object.keys(layout), 'engine', 'cli', 'bench', 'test'];
 const zones = Object.entries(layout).map(([room, allowed]) => ({

@@ -3,19 +3,19 @@ import type { Pool } from 'pg';
 import { onTaskQueues, quoted } from '../contracts/visibility';
 
 /**
- * What needs a person, as the engine finds it each time it looks: a run that failed (and nobody has retried), a task
- * past its deadline and still open after the grace it was given, a system paused by an operator, the intake refusing
- * a sender's events. Each is keyed, so the same trouble seen again is the same incident. Only ids and names of steps:
+ * What needs a person, as the engine finds it each time it looks: a run that failed (and nobody has retried), a run in
+ * a step longer than its process expects, a task past its deadline and still open after the grace it was given, a
+ * system paused by an operator, the intake refusing a sender's events. Each is keyed, so the same trouble seen again is the same incident. Only ids and names of steps:
  * never a failure's message or a task's title, which may hold personal data and are encrypted in Temporal.
  */
 
 export interface Incident {
   /**
-   * The same trouble always has the same key: `run-failed:<workflow id>`, `task-overdue:<task id>`,
-   * `system-paused:<system>`, `intake-refusing`.
+   * The same trouble always has the same key: `run-failed:<workflow id>`, `step-stuck:<workflow id>:<step>`,
+   * `task-overdue:<task id>`, `system-paused:<system>`, `intake-refusing`.
    */
   key: string;
-  kind: 'run-failed' | 'task-overdue' | 'system-paused' | 'intake-refusing';
+  kind: 'run-failed' | 'step-stuck' | 'task-overdue' | 'system-paused' | 'intake-refusing';
   /** One line for a subject or a chat message. */
   title: string;
   /** The run it is about, for the link to the Temporal UI. */
@@ -33,6 +33,8 @@ export interface IncidentScope {
   taskGraceMs: number;
   /** Failed runs closed this long ago or less are looked at. */
   lookbackMs: number;
+  /** How long a run may stay in a step, by process and step (the definitions' `expectations`). */
+  expectations: { process: string; step: string; ms: number }[];
 }
 
 /** Runs that failed or timed out, whose workflow has not run again since (a retry starts a new run). */
@@ -53,6 +55,43 @@ async function failedRuns(client: Client, scope: IncidentScope): Promise<Inciden
       title: `${run.workflowId} ${run.status.name === 'TIMED_OUT' ? 'timed out' : 'failed'}`,
       workflowId: run.workflowId,
       repair: `officeflow status ${run.workflowId}, then officeflow retry ${run.workflowId} --reason "…"`,
+    });
+  }
+  return incidents;
+}
+
+/**
+ * Runs in a step longer than their process expects, by the event log. A run that ended without saying so (terminated
+ * by an operator, timed out) is marked ended there instead: the log hears of a run's end only from the run.
+ */
+async function stuckSteps(client: Client, pool: Pool, scope: IncidentScope): Promise<Incident[]> {
+  if (scope.expectations.length === 0) return [];
+  const { rows } = await pool.query<{ runId: string; workflowId: string; step: string; minutes: number }>(
+    `SELECT r.run_id AS "runId", r.workflow_id AS "workflowId", r.step,
+            floor(extract(epoch FROM now() - r.step_since) / 60)::int AS minutes
+       FROM process_runs r JOIN jsonb_to_recordset($2) AS x(process text, step text, ms bigint)
+         ON x.process = r.process AND x.step = r.step
+      WHERE r.ended_at IS NULL AND r.task_queue = ANY($1) AND r.step_since < now() - make_interval(secs => x.ms / 1000.0)
+      ORDER BY r.step_since LIMIT 500`,
+    [scope.taskQueues, JSON.stringify(scope.expectations)],
+  );
+  const incidents: Incident[] = [];
+  for (const run of rows) {
+    const { status, closeTime } = await client.workflow.getHandle(run.workflowId, run.runId).describe();
+    if (status.name !== 'RUNNING') {
+      await pool.query(`UPDATE process_runs SET ended_at = $2, outcome = $3 WHERE run_id = $1 AND ended_at IS NULL`, [
+        run.runId,
+        closeTime ?? new Date(),
+        status.name.toLowerCase().replaceAll('_', '-'),
+      ]);
+      continue;
+    }
+    incidents.push({
+      key: `step-stuck:${run.workflowId}:${run.step}`,
+      kind: 'step-stuck',
+      title: `${run.workflowId} has been at ${run.step} for ${run.minutes} minute(s), longer than its process expects`,
+      workflowId: run.workflowId,
+      repair: `officeflow status ${run.workflowId} shows what it waits for; officeflow systems, if its system is down`,
     });
   }
   return incidents;
@@ -115,6 +154,7 @@ async function refusedEvents(pool: Pool, scope: IncidentScope): Promise<Incident
 export async function incidentsNow(client: Client, pool: Pool, scope: IncidentScope): Promise<Incident[]> {
   const found = await Promise.all([
     failedRuns(client, scope),
+    stuckSteps(client, pool, scope),
     overdueTasks(pool, scope),
     pausedSystems(pool, scope),
     refusedEvents(pool, scope),

@@ -1,6 +1,5 @@
 import { createInterface } from 'node:readline/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { msToNumber } from '@temporalio/common/lib/time';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { Config } from '../config';
@@ -11,6 +10,7 @@ import { addListingCommand } from './listing';
 import { CommandRefused, EXIT, type OutputOptions, answer, busy, table } from './output';
 import type { RepairOptions } from './repair';
 import { runsQuery } from './runs';
+import { sinceOf } from './since';
 import { type Identity, askIntake } from './tasks';
 
 /**
@@ -31,17 +31,6 @@ export interface Selected {
 }
 
 const PAST_TENSE: Record<RepairAction, string> = { retry: 'retried', reset: 'reset', cancel: 'cancelled' };
-
-/** `--since 2h` or a time: the moment it names. */
-function sinceOf(text: string, now: Date): Date {
-  const asTime = new Date(text);
-  if (/^\d{4}-/.test(text) && !Number.isNaN(asTime.getTime())) return asTime;
-  try {
-    return new Date(now.getTime() - msToNumber(text as `${number}h`));
-  } catch {
-    throw new CommandRefused(`--since must be a span (2h, 30m, 1d) or a time (2026-12-06T08:00:00Z), not "${text}"`, EXIT.usage);
-  }
-}
 
 async function confirmed(question: string): Promise<boolean> {
   const terminal = createInterface({ input: process.stdin, output: process.stderr });

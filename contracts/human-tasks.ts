@@ -44,6 +44,7 @@ export const TaskRequest = z.object({
   reminder: duration.optional(),
   /** Past the deadline the task passes to this person. */
   escalateTo: email.optional(),
+  /** Who the run waits on once escalated (`Finance manager`); `<waitingOn> (manager)` unless said. */
   escalationWaitingOn: label.optional(),
   /** The verdicts this task allows; approve and reject unless said. */
   verdicts: z.array(Verdict).min(1).optional(),

@@ -14,6 +14,8 @@ export default defineProcess({
   description: 'A card payment refunded at the payment provider is booked against the invoice it paid.',
   workflow: cardRefund,
   taskQueue: 'card-refund',
+  businessObject: 'charge',
+  expectations: { booking: '30 minutes' },
   // Short runs: they move to a new build at their next step.
   versioning: 'auto-upgrade',
   settings,

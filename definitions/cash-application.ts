@@ -21,6 +21,8 @@ export default defineProcess({
   description: "A payment on the bank statement is matched to the invoices it pays and applied to their orders' runs.",
   workflow: cashApplication,
   taskQueue: 'cash-application',
+  businessObject: 'payment',
+  expectations: { matching: '15 minutes', applying: '30 minutes' },
   settings,
   input: CashApplicationInput,
   describe: ({ payment }) => ({

@@ -68,6 +68,8 @@ export default defineProcess({
   description: 'A contract submitted by Sales is approved by the people its value and clauses call for.',
   workflow: contractApproval,
   taskQueue: 'contract-approval',
+  businessObject: 'contract',
+  expectations: { routing: '15 minutes' },
   settings,
   input: ContractApprovalInput,
   describe: (input) => ({

@@ -19,6 +19,8 @@ export default defineProcess({
   description: 'A customer won in the CRM becomes a back-office customer with credit terms and a welcome letter.',
   workflow: customerOnboarding,
   taskQueue: 'customer-onboarding',
+  businessObject: 'customer',
+  expectations: { 'welcome-pack': '30 minutes' },
   settings,
   input: CustomerOnboardingInput,
   describe: ({ account }) => ({

@@ -140,6 +140,16 @@ export interface ProcessDefinition<W extends Workflow = Workflow, Settings = any
    * the business key is not, so it holds an id, never personal data.
    */
   describe: (input: Parameters<W>[0]) => RunDescription;
+  /**
+   * What its business key names (`deal`, `contract`, `employee`), as the event log types the run's objects beside
+   * its customer, invoice and candidate; the process's name unless said.
+   */
+  businessObject?: string;
+  /**
+   * How long a step should take at most, where nobody's task watches it (`'legacy-erp-entry': '15 minutes'`): a run
+   * in the step longer than that is an incident the engine's alerts tell (`ALERT_EMAILS`, `ALERT_WEBHOOK_URLS`).
+   */
+  expectations?: Record<string, string>;
   /** Custom search attributes this process sets, registered with the server at start. */
   searchAttributes: SearchAttributeKey<SearchAttributeType>[];
   /** Search attributes known when the run starts, so a run is findable from its first moment. */

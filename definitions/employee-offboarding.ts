@@ -21,6 +21,8 @@ export default defineProcess({
   description: "A leaver's accounts are ended on their last day: portals by robots, applications over SCIM.",
   workflow: employeeOffboarding,
   taskQueue: 'employee-offboarding',
+  businessObject: 'employee',
+  expectations: { 'ending-access': '1 hour' },
   settings,
   input: OffboardingInput,
   describe: ({ employeeNumber, lastDay }) => ({

@@ -43,6 +43,8 @@ export default defineProcess({
   description: 'An accepted offer becomes an employee with accounts, equipment and a prepared first day.',
   workflow: hireToOnboard,
   taskQueue: 'hire-to-onboard',
+  businessObject: 'candidate',
+  expectations: { 'employee-record': '30 minutes', accounts: '1 hour' },
   settings,
   input: HireToOnboardInput,
   // The hire's name, e-mail and salary are personal data: not even the encrypted summary carries them.

@@ -43,6 +43,14 @@ export default defineProcess({
   description: 'A deal closed in the CRM becomes a shipped, invoiced and paid order, booked in the ledger.',
   workflow: orderToCash,
   taskQueue: 'order-to-cash',
+  businessObject: 'deal',
+  expectations: {
+    'credit-check': '15 minutes',
+    'sales-order': '15 minutes',
+    'legacy-erp-entry': '30 minutes',
+    shipping: '1 hour',
+    invoicing: '30 minutes',
+  },
   settings,
   input: OrderToCashInput,
   describe: (input) =>

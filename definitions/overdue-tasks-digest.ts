@@ -22,6 +22,8 @@ export default defineProcess({
   description: 'Each team’s manager hears of the team’s tasks past their deadline, every Monday morning.',
   workflow: overdueTasksDigest,
   taskQueue: 'overdue-tasks-digest',
+  businessObject: 'digest',
+  expectations: { 'telling-managers': '30 minutes' },
   // Short runs: they move to a new build at their next step.
   versioning: 'auto-upgrade',
   settings,

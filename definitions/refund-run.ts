@@ -20,6 +20,8 @@ export default defineProcess({
   description: 'What customers are owed back leaves as one SEPA credit transfer file, released by a second person in Finance.',
   workflow: refundRun,
   taskQueue: 'refund-run',
+  businessObject: 'refund-run',
+  expectations: { preparing: '30 minutes' },
   settings,
   input: RefundRunInput,
   describe: ({ runId, requestedBy }) => ({

@@ -31,6 +31,9 @@ export function startAlerts(
       engine: config.TASK_QUEUE_SUFFIX,
       taskGraceMs: msToNumber(config.ALERT_TASK_GRACE),
       lookbackMs: msToNumber(config.ALERT_LOOKBACK),
+      expectations: parts.registry.flatMap((process) =>
+        Object.entries(process.expectations ?? {}).map(([step, expected]) => ({ process: process.name, step, ms: msToNumber(expected) })),
+      ),
     },
     runLink: (workflowId) =>
       uiUrl ? `${uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(workflowId)}` : undefined,

@@ -40,6 +40,8 @@ export interface EngineOptions {
   processSettings?: Record<string, object>;
   /** Schedule times replaced by `<process>:<name>`, e.g. every few seconds (tests). */
   scheduleTimes?: Record<string, ScheduleTime>;
+  /** Steps' expectations replaced by process name, e.g. seconds (tests). */
+  expectations?: Record<string, Record<string, string>>;
 }
 
 /** A running engine: workers and the event intake over configured infrastructure. */
@@ -66,6 +68,7 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
   const registry = withTaskQueueSuffix(processes, config.TASK_QUEUE_SUFFIX).map((process) => ({
     ...process,
     settings: { ...process.settings, ...options.processSettings?.[process.name] },
+    expectations: options.expectations?.[process.name] ?? process.expectations,
   }));
   const encryptionKeys = config.OFFICEFLOW_ENCRYPTION_KEY!;
   // Stopped newest first: the intake stops taking events before the workers stop.

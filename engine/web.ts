@@ -28,6 +28,7 @@ import { repairBatches } from '../web/repair-batches';
 import { repairBatchRoutes } from '../web/repair-batch-routes';
 import { deploymentRoutes } from '../web/deployment';
 import { heldActivityRelease, systemPauseRoutes } from '../web/system-pauses';
+import { insightRoutes } from '../web/insights';
 import { scheduleRoutes } from '../web/schedules';
 import { dispatchThrough, sourceSender } from '../web/sources/dispatch';
 import { DEAL_EVENT_TYPES } from '../web/sources/deal-events';
@@ -181,6 +182,7 @@ export function buildIntake({
   app.register(deploymentRoutes, { prefix: '/deployment', client, deploymentName, authenticate, log: operators });
   app.register(repairBatchRoutes, { prefix: '/repairs', client, batches, authenticate, log: operators });
   app.register(scheduleRoutes, { prefix: '/schedules', client, registry, taskQueueSuffix, authenticate, log: operators });
+  app.register(insightRoutes, { prefix: '/insights', pool, registry, authenticate });
 
   app.get('/processes', async () => processCatalog(registry));
 

@@ -19,6 +19,7 @@ import { browserPool } from '../infra/browser';
 import { robotTaskQueue } from '../workflows/robots';
 import { activityLogging } from './activity-logging';
 import { deploymentOptions, firstBuildBecomesCurrent } from './deployment';
+import { processLogSinks } from './process-log';
 import { systemPauseGate } from './system-pauses';
 
 export interface WorkerOptions {
@@ -126,6 +127,7 @@ export async function startWorkers({ connection, config, registry, log, workflow
         ...common,
         taskQueue,
         workflowBundle: bundle,
+        sinks: processLogSinks(pool, registry, log),
         maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
         activities: systems.activities,
         maxConcurrentActivityTaskExecutions: config.WORKER_ACTIVITY_SLOTS,

@@ -178,7 +178,7 @@ export function humanTasks(
       const from = task.holder;
       task.holder = to;
       task.heldBy.push(to);
-      progress.tasks.passed(name, to);
+      progress.tasks.delegated(name, to);
       const id = taskId(workflowId(), name);
       await reassignTask({ taskId: id, assignee: to, escalated: false });
       await notify(id, task.request, 'delegated', to, `Delegated to you by ${from}: ${task.request.title}`);
@@ -295,7 +295,8 @@ export function humanTasks(
           task.holder = request.escalateTo;
           task.heldBy.push(request.escalateTo);
           task.escalated = true;
-          progress.tasks.passed(name, request.escalateTo, request.escalationWaitingOn ?? request.escalateTo);
+          // Who the run waits on is a team, never an address: search attributes and the event log are not encrypted.
+          progress.tasks.escalated(name, request.escalateTo, request.escalationWaitingOn ?? `${request.waitingOn} (manager)`);
           await reassignTask({ taskId: id, assignee: request.escalateTo });
           await notify(id, request, 'escalated', request.escalateTo, `Escalated to you: ${request.title}`, deadline);
           progress.tasks.told();
@@ -309,7 +310,7 @@ export function humanTasks(
       task.closed = 'withdrawn';
       await CancellationScope.nonCancellable(async () => {
         await withdrawTask(id);
-        progress.tasks.closed(name);
+        progress.tasks.withdrawn(name);
         await observe({ kind: 'withdrawn', task: name, assignee: task.holder });
       });
       throw error;
@@ -318,7 +319,7 @@ export function humanTasks(
     // Once decided, the task is closed even if the caller stops waiting for it meanwhile.
     await CancellationScope.nonCancellable(async () => {
       await closeTask({ taskId: id, ...decision });
-      progress.tasks.closed(name);
+      progress.tasks.decided(name, decision.decision);
       await (task.observed ?? observe({ kind: 'decided', task: name, decision }));
     });
     return decision;

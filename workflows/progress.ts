@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, metricMeter, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Progress } from '../contracts/progress';
 import { Assignees, ProcessStep, WaitDeadline, WaitingOn } from '../contracts/search-attributes';
+import { recordProcessEvent } from './process-log';
 
 export const progressQuery = defineQuery<Progress>('progress');
 
@@ -18,11 +19,14 @@ export type EnterStep = (step: string, wait?: { on: string; until?: Date }) => v
 /** What human tasks tell the run's progress (see `humanTasks`): each task as it opens, passes on and closes. */
 export interface TaskProgress {
   opened(task: OpenTask, waitingOn: string): void;
-  /** The task passed to someone else: past its deadline (`waitingOn` says who the run now waits on) or delegated. */
-  passed(task: string, assignee: string, waitingOn?: string): void;
+  /** Past its deadline the task passed to someone else (`waitingOn` says who the run now waits on). */
+  escalated(task: string, assignee: string, waitingOn: string): void;
+  delegated(task: string, assignee: string): void;
   /** Called once the new holder has been told: a stage shows who holds its tasks from here. */
   told(): void;
-  closed(task: string): void;
+  decided(task: string, verdict: string): void;
+  /** Closed undecided: its stage was decided without it. */
+  withdrawn(task: string): void;
 }
 
 /** A run's progress: where it is, who it waits on, and the people's tasks open there. */
@@ -39,8 +43,9 @@ export interface RunProgress {
 
 /**
  * Publishes a run's progress both as the `progress` query and as search attributes, so operators can list
- * e.g. every run waiting on Finance past its deadline without opening one. Outside a stage, a task is its own step
- * (`credit-approval`, waiting on Finance until its deadline); its open tasks are in the query either way.
+ * e.g. every run waiting on Finance past its deadline without opening one, and writes each move to the event log.
+ * Outside a stage, a task is its own step (`credit-approval`, waiting on Finance until its deadline); its open tasks
+ * are in the query either way.
  */
 export function trackProgress(firstStep: string): RunProgress {
   let progress: Progress = { step: firstStep };
@@ -57,12 +62,18 @@ export function trackProgress(firstStep: string): RunProgress {
     setCurrentDetails(currentDetails(progress, openTasks(), held));
   });
 
+  let logged: Progress | undefined;
   const publish = (step: string, wait?: { on: string; until?: Date }, assignees?: string[]) => {
     if (step !== progress.step) {
       stepDuration.record((Date.now() - enteredAt) / 1000, { step: progress.step });
       enteredAt = Date.now();
     }
     progress = { step, waitingOn: wait?.on, deadline: wait?.until?.toISOString() };
+    // A step entered, or the same step now waiting on someone else (a task escalated to a manager).
+    if (logged?.step !== step || logged.waitingOn !== progress.waitingOn) {
+      recordProcessEvent({ kind: 'step', step, waitingOn: progress.waitingOn, deadline: progress.deadline });
+      logged = progress;
+    }
     upsertSearchAttributes([
       { key: ProcessStep, value: step },
       { key: WaitingOn, value: wait?.on ?? null },
@@ -101,18 +112,30 @@ export function trackProgress(firstStep: string): RunProgress {
     tasks: {
       opened(task, waitingOn) {
         open.set(task.task, task);
+        recordProcessEvent({ kind: 'task-opened', step: task.task, waitingOn, deadline: task.deadline });
         if (stage) publishStage();
         else publish(task.task, { on: waitingOn, until: task.deadline ? new Date(task.deadline) : undefined });
       },
-      passed(task, assignee, waitingOn) {
+      escalated(task, assignee, waitingOn) {
         open.set(task, { ...open.get(task)!, assignee });
-        if (!stage && waitingOn) publish(task, { on: waitingOn });
+        recordProcessEvent({ kind: 'task-escalated', step: task, waitingOn });
+        if (!stage) publish(task, { on: waitingOn });
+      },
+      delegated(task, assignee) {
+        open.set(task, { ...open.get(task)!, assignee });
+        recordProcessEvent({ kind: 'task-delegated', step: task });
       },
       told() {
         if (stage) publishStage();
       },
-      closed(task) {
+      decided(task, verdict) {
         open.delete(task);
+        recordProcessEvent({ kind: 'task-decided', step: task, detail: verdict });
+        if (stage) publishStage();
+      },
+      withdrawn(task) {
+        open.delete(task);
+        recordProcessEvent({ kind: 'task-withdrawn', step: task });
         if (stage) publishStage();
       },
     },

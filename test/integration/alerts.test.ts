@@ -39,6 +39,7 @@ beforeAll(async () => {
       CODEC_PORT: '0',
     },
     settings: { 'order-to-cash': orderToCashTestSettings, 'card-refund': { recheckEvery: '1 second', giveUpAfter: '2 seconds' } },
+    expectations: { 'order-to-cash': { 'legacy-erp-entry': '2 seconds' } },
   });
 });
 afterAll(async () => {
@@ -115,6 +116,27 @@ it('tells of a paused system, and of its resumption', async () => {
   expect(told.text).toContain('officeflow resume payroll --reason');
   await cli.json('resume', 'payroll', '--reason', 'maintenance over', '--as', TEST_OPERATOR);
   await eventually(async () => received.find((message) => message.text.startsWith(`Resolved: ${title}`)), 'its resumption', 30_000);
+});
+
+it('tells of a run in a step longer than its process expects, and of its moving on', async () => {
+  // The legacy ERP is paused: an order waits at its entry there longer than the 2 seconds the test expects.
+  const cli = officeflowCli(engine);
+  await cli.json('pause', 'legacy-erp', '--reason', 'portal down', '--as', TEST_OPERATOR);
+  const desk = dealDesk(engine);
+  const d = desk.deal(await desk.product(3));
+  expect((await desk.send('crm.deal.closed_won', d.event.data as Record<string, unknown>)).status).toBe(202);
+  const title = `${d.workflowId} has been at legacy-erp-entry for`;
+  const mail = await eventually(async () => (await mailTo(operations)).find((m) => m.subject?.includes(title)), 'the stuck step', 30_000);
+  expect(mail.text).toContain(`officeflow status ${d.workflowId}`);
+  expect(mail.text).toContain(`${ui}/namespaces/default/workflows/${d.workflowId}`);
+  await cli.json('resume', 'legacy-erp', '--reason', 'portal back', '--as', TEST_OPERATOR);
+  await desk.atStep(d.workflowId, 'in-delivery');
+  await eventually(
+    async () => (await mailTo(operations)).find((m) => m.subject?.startsWith(`officeflow resolved: ${title}`)),
+    'the step moving on',
+    30_000,
+  );
+  expect((await mailTo(operations)).filter((m) => m.subject?.includes(title))).toHaveLength(2);
 });
 
 it('tells of the intake refusing a sender’s events, once', async () => {

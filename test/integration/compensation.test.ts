@@ -1,3 +1,4 @@
+import { processLogSinks } from '../../workers/process-log';
 import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import pino from 'pino';
@@ -42,6 +43,7 @@ it('runs every undo step newest first even when one fails for good, records the 
       },
     },
     dataConverter: dataConverter(engine.settings.OFFICEFLOW_ENCRYPTION_KEY!),
+    sinks: processLogSinks(engine.pool, [], pino({ level: 'silent' })),
   });
   const owner = `${uniqueId('ops').toLowerCase()}@warehouse.test`;
   const workflowId = uniqueId('undo');

@@ -104,6 +104,8 @@ export async function startTestEngine(
     env?: Record<string, string>;
     /** Schedule times by `<process>:<name>` (every few seconds). */
     schedules?: Record<string, ScheduleTime>;
+    /** Steps' expectations by process (a few seconds). */
+    expectations?: Record<string, Record<string, string>>;
   } = {},
 ): Promise<TestEngine> {
   const env = {
@@ -125,6 +127,7 @@ export async function startTestEngine(
     workflowBundle: { codePath: path.join(stateDir(), 'workflow-bundle.js') },
     processSettings: overrides.settings,
     scheduleTimes: overrides.schedules,
+    expectations: overrides.expectations,
   });
   const client = engine.client!;
   return {

@@ -1,0 +1,30 @@
+import type { Pool } from 'pg';
+import type { LoggedRun } from './report';
+
+/** Runs that are fetched at most per report: a month of a busy process. */
+const MAX_RUNS = 20_000;
+
+/** The runs of a process started since a moment on the engine's task queues, each with its events in order. */
+export async function runsOf(pool: Pool, process: string, since: Date, taskQueues: string[]): Promise<LoggedRun[]> {
+  const { rows } = await pool.query<LoggedRun>(
+    `SELECT r.run_id AS "runId", r.workflow_id AS "workflowId", r.started_at AS "startedAt", r.ended_at AS "endedAt", r.outcome,
+            coalesce((SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object('seq', e.seq, 'kind', e.kind, 'step', e.step,
+                        'waitingOn', e.waiting_on, 'deadline', e.deadline, 'detail', e.detail, 'at', e.at)) ORDER BY e.seq)
+                        FROM process_events e WHERE e.run_id = r.run_id), '[]') AS events
+       FROM process_runs r
+      WHERE r.process = $1 AND r.started_at >= $2 AND r.task_queue = ANY($3)
+      ORDER BY r.started_at LIMIT ${MAX_RUNS}`,
+    [process, since, taskQueues],
+  );
+  // jsonb carries times as text.
+  return rows.map((run) => ({
+    ...run,
+    endedAt: run.endedAt ?? undefined,
+    outcome: run.outcome ?? undefined,
+    events: run.events.map((event) => ({
+      ...event,
+      at: new Date(event.at),
+      deadline: event.deadline ? new Date(event.deadline) : undefined,
+    })),
+  }));
+}
