@@ -1,3 +1,4 @@
+import { msToNumber } from '@temporalio/common/lib/time';
 import type { WorkflowStartOptions } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
@@ -51,6 +52,19 @@ export function bindingFor(eventType: string, registry = processes): Binding | u
     if (trigger) return { process, trigger };
   }
   return undefined;
+}
+
+/** How long each automated step should take at most, by process and step; a wrong duration is named. */
+export function stepExpectations(registry = processes): Array<{ process: string; step: string; ms: number }> {
+  return registry.flatMap((process) =>
+    Object.entries(process.expectations ?? {}).map(([step, expected]) => {
+      try {
+        return { process: process.name, step, ms: msToNumber(expected as `${number}m`) };
+      } catch {
+        throw new Error(`${process.name}: expectations.${step} must be a duration (30 minutes), not "${expected}"`);
+      }
+    }),
+  );
 }
 
 /** Every custom search attribute any process uses, once each. */

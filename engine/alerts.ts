@@ -6,6 +6,7 @@ import { alertChannels } from '../alerts/channels';
 import { incidentWatcher } from '../alerts/watcher';
 import type { Config } from '../config';
 import type { OutgoingEmail } from '../contracts/documents';
+import { stepExpectations } from '../definitions';
 import type { ProcessDefinition } from '../definitions/define';
 
 /** The engine's alerts, where ALERT_EMAILS or ALERT_WEBHOOK_URLS name someone to tell; undefined otherwise. */
@@ -31,9 +32,7 @@ export function startAlerts(
       engine: config.TASK_QUEUE_SUFFIX,
       taskGraceMs: msToNumber(config.ALERT_TASK_GRACE),
       lookbackMs: msToNumber(config.ALERT_LOOKBACK),
-      expectations: parts.registry.flatMap((process) =>
-        Object.entries(process.expectations ?? {}).map(([step, expected]) => ({ process: process.name, step, ms: msToNumber(expected) })),
-      ),
+      expectations: stepExpectations(parts.registry),
     },
     runLink: (workflowId) =>
       uiUrl ? `${uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(workflowId)}` : undefined,

@@ -8,7 +8,7 @@ import { mailActivities } from '../activities/mail/outbox';
 import { encryptionCodec } from '../codec/data-converter';
 import { type Config, publicUrl } from '../config';
 import { createPool } from '../db/pool';
-import { processes, withTaskQueueSuffix } from '../definitions';
+import { processes, stepExpectations, withTaskQueueSuffix } from '../definitions';
 import type { ProcessDefinition, ScheduleTime } from '../definitions/define';
 import { type Part, stopParts } from '../infra/parts';
 import { localPort } from '../infra/ports';
@@ -70,6 +70,8 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
     settings: { ...process.settings, ...options.processSettings?.[process.name] },
     expectations: options.expectations?.[process.name] ?? process.expectations,
   }));
+  // A definition's wrong duration stops the start, named, alerts or not.
+  stepExpectations(registry);
   const encryptionKeys = config.OFFICEFLOW_ENCRYPTION_KEY!;
   // Stopped newest first: the intake stops taking events before the workers stop.
   const parts: Part[] = [];

@@ -73,16 +73,17 @@ export function spread(values: number[]): Spread {
 
 /**
  * A run's time step by step, from each step's entry to the next (the step a running run is in now is left out). A
- * step waits on people while one of its tasks is open, on the outside world where it waits on someone without one.
+ * step waits on people from the moment one of its tasks opens (before that the run works to open it), on the outside
+ * world where it waits on someone without a task.
  */
 export function intervalsOf(run: LoggedRun): Interval[] {
   const intervals: Interval[] = [];
   const openTasks = new Map<string, string | undefined>();
   let current: { step: string; waitingOn?: string; from: Date; people: boolean; team?: string } | undefined;
-  const close = (to: Date) => {
+  const close = (to: Date, kind?: TimeKind) => {
     if (!current) return;
-    const kind: TimeKind = current.people ? 'people' : current.waitingOn ? 'outside' : 'working';
-    const on = current.people ? (current.waitingOn ?? current.team) : current.waitingOn;
+    kind ??= current.people ? 'people' : current.waitingOn ? 'outside' : 'working';
+    const on = kind === 'people' ? (current.waitingOn ?? current.team) : kind === 'outside' ? current.waitingOn : undefined;
     intervals.push({ step: current.step, kind, on, seconds: seconds(current.from, to) });
   };
   for (const event of run.events) {
@@ -92,9 +93,10 @@ export function intervalsOf(run: LoggedRun): Interval[] {
       current = { step: event.step!, waitingOn: event.waitingOn, from: event.at, people: openTasks.size > 0, team };
     } else if (event.kind === 'task-opened') {
       openTasks.set(event.step!, event.waitingOn);
-      if (current) {
-        current.people = true;
-        current.team ??= event.waitingOn;
+      if (current && !current.people) {
+        // Until the task opened, the step was the run's work (opening it): split there, unless it opened at once.
+        if (event.at > current.from) close(event.at, 'working');
+        current = { ...current, from: event.at, people: true, team: current.team ?? event.waitingOn };
       }
     } else if (event.kind === 'task-decided' || event.kind === 'task-withdrawn') {
       openTasks.delete(event.step!);
@@ -109,9 +111,11 @@ export function intervalsOf(run: LoggedRun): Interval[] {
 /** The path a run took: its steps in order (a step once however long it stays), and its escalations. */
 export function pathOf(run: LoggedRun): string[] {
   const path: string[] = [];
+  let step: string | undefined;
   for (const event of run.events) {
-    const label = event.kind === 'step' ? event.step! : event.kind === 'task-escalated' ? `${event.step} escalated` : undefined;
-    if (label && path.at(-1) !== label) path.push(label);
+    if (event.kind === 'step' && event.step !== step) path.push(event.step!);
+    if (event.kind === 'step') step = event.step;
+    if (event.kind === 'task-escalated') path.push(`${event.step} escalated`);
   }
   return path;
 }

@@ -105,6 +105,11 @@ export function dealDesk(engine: TestEngine) {
       const d = this.deal(await this.product(5), { unitPrice });
       if ((await send('crm.deal.closed_won', d.event.data as Record<string, unknown>)).status !== 202) throw new Error('deal refused');
       await this.deliver(d);
+      return { ...d, ...(await this.invoiceOf(d)) };
+    },
+
+    /** The invoice of a deal whose run waits for payment: its number, RF reference and total, and the customer's name. */
+    async invoiceOf(d: { dealId: string; workflowId: string }) {
       await atStep(d.workflowId, 'awaiting-payment');
       const { rows } = await engine.pool.query(
         `SELECT i.invoice_number, i.payment_reference, i.gross_total::text AS gross, c.company_name
@@ -114,11 +119,10 @@ export function dealDesk(engine: TestEngine) {
       );
       const [invoice] = rows;
       return {
-        ...d,
-        invoiceNumber: invoice.invoice_number,
-        reference: invoice.payment_reference,
+        invoiceNumber: invoice.invoice_number as string,
+        reference: invoice.payment_reference as string,
         gross: money(invoice.gross, 'EUR'),
-        customerName: invoice.company_name,
+        customerName: invoice.company_name as string,
       };
     },
 

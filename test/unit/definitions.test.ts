@@ -1,4 +1,4 @@
-import { allSearchAttributes, bindingFor, processOfRun, processes, runInput } from '../../definitions';
+import { allSearchAttributes, bindingFor, processOfRun, processes, runInput, stepExpectations } from '../../definitions';
 import { exampleEvent } from '../../web/events/catalog';
 import { workflowModule } from '../../workers/worker';
 
@@ -38,6 +38,17 @@ describe('process definitions', () => {
     expect(processOfRun('contract-approval-K-1', withShorter)).toBe('contract-approval');
     expect(processOfRun('contract-K-1', withShorter)).toBe('contract');
     expect(processOfRun('contracting-K-1', withShorter)).toBeUndefined();
+  });
+
+  it('say how long their automated steps take at most in durations, by step', () => {
+    for (const process of processes)
+      for (const [step, expected] of Object.entries(process.expectations ?? {})) {
+        expect(step).toMatch(/^[a-z0-9:-]+$/);
+        expect(stepExpectations([process])).toContainEqual({ process: process.name, step, ms: expect.any(Number) });
+        expect(expected).toBeTruthy();
+      }
+    const typo = { ...processes[0], expectations: { shipping: 'an hour' } };
+    expect(() => stepExpectations([typo])).toThrow(`${typo.name}: expectations.shipping must be a duration (30 minutes), not "an hour"`);
   });
 
   it('register every search attribute once, progress attributes included', () => {

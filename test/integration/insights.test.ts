@@ -1,0 +1,161 @@
+import { toDecimal } from '../../contracts/money';
+import type { ProcessInsights } from '../../insights/report';
+import { officeflowCli } from '../support/cli';
+import { type DealDesk, dealDesk, orderToCashTestSettings } from '../support/deals';
+import { TEST_AUDITOR, TEST_OPERATOR, type TestEngine, startTestEngine } from '../support/engine';
+import { taskDesk } from '../support/tasks';
+
+/**
+ * The event log and what it says of a process. Seven orders go down four paths — three straight through, two approved
+ * by Finance, one escalated to the Finance manager, one rejected — and the log holds each run's moves in order, with
+ * the objects it touched and no personal data; `officeflow insights` counts the paths, the waits per team and
+ * outside party, the tasks decided in time, and cycle times that agree with Temporal's own to the second.
+ */
+let engine: TestEngine;
+let desk: DealDesk;
+const settings = orderToCashTestSettings;
+
+beforeAll(async () => {
+  engine = await startTestEngine({ settings: { 'order-to-cash': settings } });
+  desk = dealDesk(engine);
+});
+afterAll(() => engine.stop());
+
+type Deal = ReturnType<DealDesk['deal']>;
+
+/** Ships, delivers and pays the order in full. */
+async function deliverAndPay(d: Deal) {
+  await desk.deliver(d);
+  const { gross } = await desk.invoiceOf(d);
+  expect(await desk.pay(d, [Number(toDecimal(gross))])).toMatchObject({ outcome: 'paid' });
+}
+
+/** An order over the credit limit (10,000.00), decided by `who`. */
+async function overTheLimit(decision: 'approve' | 'reject', who = settings.creditApprover, start?: (d: Deal) => Promise<void>) {
+  const d = desk.deal(await desk.product(5), { quantity: 2, unitPrice: 6_000 });
+  if (start) await start(d);
+  else await desk.send('crm.deal.closed_won', d.event.data as Record<string, unknown>);
+  const task = await taskDesk(engine).openTaskFor(d.workflowId, 'credit-approval');
+  if (who === settings.financeManager) await desk.atStep(d.workflowId, 'credit-approval', 'Finance manager');
+  expect((await taskDesk(engine).decide(task.taskId, who, decision, 'checked')).status).toBe(200);
+  if (decision === 'approve') await deliverAndPay(d);
+  else expect(await desk.handle(d.workflowId).result()).toMatchObject({ outcome: 'credit-rejected' });
+  return d;
+}
+
+async function straightThrough() {
+  const d = desk.deal(await desk.product(5), { unitPrice: 250 });
+  await desk.send('crm.deal.closed_won', d.event.data as Record<string, unknown>);
+  await deliverAndPay(d);
+  return d;
+}
+
+let deals: Deal[];
+beforeAll(async () => {
+  deals = await Promise.all([
+    straightThrough(),
+    straightThrough(),
+    straightThrough(),
+    overTheLimit('approve'),
+    overTheLimit('approve'),
+    overTheLimit('reject'),
+    // Its approval is due in 2 seconds: past that, it passes to the Finance manager, who approves.
+    overTheLimit('approve', settings.financeManager, (d) =>
+      desk.startWithSettings(d, { creditApprovalDeadline: '2s', creditApprovalReminder: '1s' }),
+    ),
+  ]);
+});
+
+interface EventRow {
+  seq: number;
+  kind: string;
+  step: string | null;
+  waiting_on: string | null;
+  detail: string | null;
+  objects: Record<string, string>;
+}
+const eventsOf = async (workflowId: string) =>
+  (await engine.pool.query<EventRow>(`SELECT * FROM process_events WHERE workflow_id = $1 ORDER BY seq`, [workflowId])).rows;
+
+it('logs each run’s moves once and in order, with the objects it touched and no personal data', async () => {
+  const [straight] = deals;
+  const events = await eventsOf(straight.workflowId);
+  expect(events.map((event) => event.seq)).toEqual(events.map((_, i) => i + 1));
+  expect(events[0]).toMatchObject({ kind: 'started' });
+  expect(events.at(-1)).toMatchObject({ kind: 'ended', detail: 'paid' });
+  const steps = events.filter((event) => event.kind === 'step').map((event) => [event.step, event.waiting_on]);
+  expect(steps).toEqual(
+    expect.arrayContaining([
+      ['credit-check', null],
+      ['in-delivery', 'Logistics'],
+      ['awaiting-payment', 'Customer'],
+    ]),
+  );
+  expect(steps.findIndex(([step]) => step === 'in-delivery')).toBeLessThan(steps.findIndex(([step]) => step === 'awaiting-payment'));
+  const { rows } = await engine.pool.query<{ invoice: string; customer: string }>(
+    `SELECT i.invoice_number AS invoice, i.customer_number AS customer
+       FROM invoices i JOIN sales_orders o USING (order_number) WHERE o.deal_id = $1`,
+    [straight.dealId],
+  );
+  expect(events.at(-1)!.objects).toEqual({ deal: straight.dealId, customer: expect.any(String), invoice: rows[0].invoice });
+
+  // A task's life: opened for Finance, escalated to the Finance manager, decided.
+  const escalated = await eventsOf(deals[6].workflowId);
+  expect(escalated.filter((event) => event.kind.startsWith('task-')).map((event) => [event.kind, event.waiting_on, event.detail])).toEqual([
+    ['task-opened', 'Finance', null],
+    ['task-escalated', 'Finance manager', null],
+    ['task-decided', null, 'approve'],
+  ]);
+  // Ids and names of steps, teams and verdicts only: no address of anyone the runs mailed or asked.
+  const all = await engine.pool.query(`SELECT * FROM process_events WHERE workflow_id = ANY($1)`, [deals.map((d) => d.workflowId)]);
+  expect(JSON.stringify(all.rows)).not.toContain('@');
+});
+
+it('reports cycle times, waits per team and outside party, variants and tasks in time, as Temporal saw the runs', async () => {
+  const report = await officeflowCli(engine).json<ProcessInsights>('insights', 'order-to-cash', '--since', '1h', '--as', TEST_AUDITOR);
+  expect(report.runs).toEqual({ started: 7, finished: 7, running: 0, outcomes: { paid: 6, 'credit-rejected': 1 } });
+
+  // Cycle times as Temporal measured them, to the second.
+  const cycles: number[] = [];
+  for (const d of deals) {
+    const { startTime, closeTime } = await desk.handle(d.workflowId).describe();
+    cycles.push((closeTime!.getTime() - startTime.getTime()) / 1000);
+  }
+  cycles.sort((a, b) => a - b);
+  expect(Math.abs(report.cycleTime!.p50 - cycles[3])).toBeLessThan(1);
+  expect(Math.abs(report.cycleTime!.p90 - cycles[6])).toBeLessThan(1);
+
+  const variant = (has: (path: string[]) => boolean) => report.variants.filter((v) => has(v.path)).reduce((n, v) => n + v.runs, 0);
+  expect(variant((path) => !path.includes('credit-approval'))).toBe(3);
+  expect(variant((path) => path.includes('credit-approval') && path.includes('paid') && !path.includes('credit-approval escalated'))).toBe(
+    2,
+  );
+  expect(report.variants).toContainEqual(
+    expect.objectContaining({ runs: 1, path: expect.arrayContaining(['credit-approval', 'credit-approval escalated', 'sales-order']) }),
+  );
+  expect(variant((path) => path.includes('credit-approval escalated'))).toBe(1);
+  expect(variant((path) => !path.includes('paid'))).toBe(1);
+
+  const waited = (on: string) => report.waitingOn.find((w) => w.on === on);
+  expect(waited('Finance')).toMatchObject({ kind: 'people', runs: 4 });
+  expect(waited('Finance manager')).toMatchObject({ kind: 'people', runs: 1 });
+  expect(waited('Customer')).toMatchObject({ kind: 'outside', runs: 6 });
+  expect(waited('Logistics')).toMatchObject({ kind: 'outside', runs: 6 });
+  expect(report.steps.find((s) => s.step === 'credit-approval')).toMatchObject({ kind: 'people', runs: 4 });
+  // The escalated approval was decided past its 2 seconds; the others in time.
+  expect(report.sla).toEqual([{ team: 'Finance', onTime: 3, late: 1, openOverdue: 0, share: 0.75 }]);
+  const spent = report.timeSpent.working + report.timeSpent.people + report.timeSpent.outside;
+  expect(Math.abs(spent - cycles.reduce((a, b) => a + b, 0))).toBeLessThan(1);
+});
+
+it('shows the report as tables, and only to the process’s owners, operators and auditors', async () => {
+  const cli = officeflowCli(engine);
+  const shown = await cli.run('insights', 'order-to-cash', '--since', '1h', '--as', TEST_OPERATOR);
+  expect(shown.stdout).toContain('order-to-cash since');
+  expect(shown.stdout).toContain('7 run(s) started, 7 finished (paid 6, credit-rejected 1), 0 running');
+  expect(shown.stdout).toMatch(/^3 .* credit-check → /m);
+  const refused = await cli.run('insights', 'order-to-cash', '--as', settings.creditApprover);
+  expect(refused.stderr).toContain('only operators or auditors or the owners of order-to-cash may read the insights of order-to-cash');
+  const unknown = await cli.run('insights', 'order-to-cah', '--as', TEST_OPERATOR);
+  expect(unknown.stderr).toContain('no process is named "order-to-cah"');
+});
