@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Config } from '../config';
+import type { CustomerView } from '../insights/customer';
 import type { ProcessInsights } from '../insights/report';
 import { type OutputOptions, answer, busy, table } from './output';
 import { sinceOf } from './since';
@@ -71,6 +72,23 @@ function insightsText(report: ProcessInsights): string {
     '',
     'REWORK',
     table(report.rework, { step: 'STEP ENTERED AGAIN', runs: 'RUNS', reentries: 'TIMES' }, 'no step entered twice'),
+    '',
+    'RUNNING, WHEN EACH WILL BE DONE',
+    table(
+      report.running.map(({ prediction, olderThanAll, ...run }) => ({
+        ...run,
+        expected: prediction
+          ? `${humanDuration(prediction.remaining.p50)} (${humanDuration(prediction.remaining.p10)} to ${humanDuration(prediction.remaining.p90)})`
+          : olderThanAll && `unknown: older than all ${olderThanAll} finished`,
+        basis: prediction && `${prediction.basis}, ${prediction.cases} cases`,
+      })),
+      { workflowId: 'RUN', step: 'STEP', expected: 'STILL TO GO (LIKELY RANGE)', basis: 'FROM' },
+      'none running',
+    ),
+    report.predictions
+      ? `predictions on ${report.predictions.predictions} finished step(s): off by ${humanDuration(report.predictions.meanError)} on average, ` +
+        `${Math.round(report.predictions.inRange * 100)}% within their range`
+      : 'no finished cases to measure predictions on yet',
   ].join('\n');
 }
 
@@ -89,5 +107,60 @@ export function addInsightCommands(program: Command, config: () => Config): void
       askIntake<ProcessInsights>(config(), options, `/insights/${encodeURIComponent(process)}?since=${encodeURIComponent(since)}`),
     );
     answer(options, report, insightsText);
+  });
+}
+
+function customerText(view: CustomerView): string {
+  const owed = Object.entries(view.owed)
+    .filter(([, amount]) => Number(amount) > 0)
+    .map(([currency, amount]) => `${amount} ${currency}`);
+  const when = (time?: string) => (time ? new Date(time).toISOString().slice(0, 16).replace('T', ' ') : undefined);
+  return [
+    `${view.customer}${view.record ? `: ${view.record.companyName} (${view.record.customerNumber}, ${view.record.country})` : ''}` +
+      ` — owes ${owed.length ? owed.join(', ') : 'nothing'}`,
+    '',
+    'RUNS',
+    table(
+      view.runs.map(({ objects: _objects, ...run }) => ({
+        ...run,
+        startedAt: when(run.startedAt),
+        state: run.outcome ?? `${run.step ?? 'started'}${run.waitingOn ? ` (waiting on ${run.waitingOn})` : ''}`,
+      })),
+      { process: 'PROCESS', workflowId: 'RUN', startedAt: 'STARTED', state: 'STEP OR OUTCOME' },
+      'no runs',
+    ),
+    '',
+    'OPEN TASKS',
+    table(
+      view.openTasks.map((task) => ({ ...task, deadline: when(task.deadline) })),
+      { taskId: 'TASK', title: 'TITLE', assignee: 'ASSIGNEE', deadline: 'DUE' },
+      'none',
+    ),
+    '',
+    'INVOICES',
+    table(
+      view.invoices,
+      { invoiceNumber: 'INVOICE', issuedOn: 'ISSUED', dueOn: 'DUE', gross: 'TOTAL', owed: 'OWED', currency: 'CURRENCY' },
+      'none',
+    ),
+    '',
+    'CONTRACTS',
+    table(view.contracts, { contract: 'CONTRACT', state: 'STATE', workflowId: 'RUN' }, 'none'),
+  ].join('\n');
+}
+
+/** `officeflow customer ACC-1001`: one customer across every process. */
+export function addCustomerCommand(program: Command, config: () => Config): void {
+  askingAs(
+    program
+      .command('customer')
+      .description('one customer across every process: runs, open tasks, invoices and what is owed, contracts')
+      .argument('<customer>', 'their id in the CRM, e.g. ACC-1001'),
+    'an operator or an auditor',
+  ).action(async (customer: string, options: OutputOptions & Identity & { intake?: string }) => {
+    const view = await busy(`customer ${customer}`, options, () =>
+      askIntake<CustomerView>(config(), options, `/customers/${encodeURIComponent(customer)}`),
+    );
+    answer(options, view, customerText);
   });
 }

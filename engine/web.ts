@@ -28,6 +28,7 @@ import { repairBatches } from '../web/repair-batches';
 import { repairBatchRoutes } from '../web/repair-batch-routes';
 import { deploymentRoutes } from '../web/deployment';
 import { heldActivityRelease, systemPauseRoutes } from '../web/system-pauses';
+import { customerRoutes } from '../web/customers';
 import { insightRoutes } from '../web/insights';
 import { scheduleRoutes } from '../web/schedules';
 import { dispatchThrough, sourceSender } from '../web/sources/dispatch';
@@ -183,6 +184,7 @@ export function buildIntake({
   app.register(repairBatchRoutes, { prefix: '/repairs', client, batches, authenticate, log: operators });
   app.register(scheduleRoutes, { prefix: '/schedules', client, registry, taskQueueSuffix, authenticate, log: operators });
   app.register(insightRoutes, { prefix: '/insights', pool, registry, authenticate });
+  app.register(customerRoutes, { prefix: '/customers', pool, registry, authenticate });
 
   app.get('/processes', async () => processCatalog(registry));
 

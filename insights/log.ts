@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { LoggedRun } from './report';
+import type { LoggedRun } from './runs';
 
 /** Runs that are fetched at most per report: a month of a busy process. */
 const MAX_RUNS = 20_000;

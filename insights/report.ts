@@ -4,25 +4,8 @@
  * portal); where time piles up; the paths runs took; how often tasks were decided in time; which steps runs loop back to.
  * A pure reading of the runs' events: `insights/log.ts` reads them.
  */
-
-export interface LoggedEvent {
-  seq: number;
-  kind: string;
-  step?: string;
-  waitingOn?: string;
-  deadline?: Date;
-  detail?: string;
-  at: Date;
-}
-
-export interface LoggedRun {
-  runId: string;
-  workflowId: string;
-  startedAt: Date;
-  endedAt?: Date;
-  outcome?: string;
-  events: LoggedEvent[];
-}
+import { type LoggedEvent, type LoggedRun, pathOf } from './runs';
+import { type Prediction, checkpointsOf, predict, predictionAccuracy } from './predict';
 
 /** How time in a step is spent: the run works, waits on people (a task is open), or waits on someone outside. */
 export type TimeKind = 'working' | 'people' | 'outside';
@@ -51,7 +34,22 @@ export interface ProcessInsights {
   sla: Array<{ team: string; onTime: number; late: number; openOverdue: number; share: number }>;
   /** Steps runs entered again (a change requested, a revision): how many runs looped, how many times in all. */
   rework: Array<{ step: string; runs: number; reentries: number }>;
+  /** The running cases (the oldest first, at most `MAX_LISTED`), each with when it is expected to be done. */
+  running: Array<{
+    workflowId: string;
+    step?: string;
+    startedAt: string;
+    prediction?: Prediction;
+    expectedEnd?: string;
+    /** Without a prediction: it is older already than every finished case (this many). */
+    olderThanAll?: number;
+  }>;
+  /** How right such predictions were on the finished cases, in seconds. */
+  predictions?: ReturnType<typeof predictionAccuracy>;
 }
+
+/** Running cases listed with their prediction, at most. */
+const MAX_LISTED = 100;
 
 interface Interval {
   step: string;
@@ -106,18 +104,6 @@ export function intervalsOf(run: LoggedRun): Interval[] {
     }
   }
   return intervals;
-}
-
-/** The path a run took: its steps in order (a step once however long it stays), and its escalations. */
-export function pathOf(run: LoggedRun): string[] {
-  const path: string[] = [];
-  let step: string | undefined;
-  for (const event of run.events) {
-    if (event.kind === 'step' && event.step !== step) path.push(event.step!);
-    if (event.kind === 'step') step = event.step;
-    if (event.kind === 'task-escalated') path.push(`${event.step} escalated`);
-  }
-  return path;
 }
 
 const groupBy = <T>(items: T[], keyOf: (item: T) => string) => {
@@ -194,6 +180,25 @@ export function processInsights(process: string, since: Date, runs: LoggedRun[],
     .map(([step, loops]) => ({ step, runs: new Set(loops.map((loop) => loop.runId)).size, reentries: loops.length }))
     .sort((a, b) => b.reentries - a.reentries);
 
+  const checkpoints = checkpointsOf(finished);
+  const running = runs
+    .filter((run) => !run.endedAt)
+    .slice(0, MAX_LISTED)
+    .map((run) => {
+      const prediction = predict(checkpoints, run, now);
+      const step = [...run.events].reverse().find((event) => event.kind === 'step')?.step;
+      return {
+        workflowId: run.workflowId,
+        ...(step ? { step } : {}),
+        startedAt: run.startedAt.toISOString(),
+        ...(prediction
+          ? { prediction, expectedEnd: new Date(now.getTime() + prediction.remaining.p50 * 1000).toISOString() }
+          : finished.length
+            ? { olderThanAll: finished.length }
+            : {}),
+      };
+    });
+
   const outcomes: Record<string, number> = {};
   for (const run of finished) outcomes[run.outcome ?? 'completed'] = (outcomes[run.outcome ?? 'completed'] ?? 0) + 1;
   const total = sum(finished.map(cycleOf));
@@ -208,6 +213,8 @@ export function processInsights(process: string, since: Date, runs: LoggedRun[],
     variants,
     sla: slaOf(runs, now),
     rework,
+    running,
+    predictions: predictionAccuracy(finished, checkpoints),
   };
 }
 

@@ -1,8 +1,9 @@
 import { toDecimal } from '../../contracts/money';
+import type { CustomerView } from '../../insights/customer';
 import type { ProcessInsights } from '../../insights/report';
 import { officeflowCli } from '../support/cli';
 import { type DealDesk, dealDesk, orderToCashTestSettings } from '../support/deals';
-import { TEST_AUDITOR, TEST_OPERATOR, type TestEngine, startTestEngine } from '../support/engine';
+import { TEST_AUDITOR, TEST_OPERATOR, type TestEngine, eventFor, startTestEngine, uniqueId } from '../support/engine';
 import { taskDesk } from '../support/tasks';
 
 /**
@@ -144,6 +145,15 @@ it('reports cycle times, waits per team and outside party, variants and tasks in
   expect(report.steps.find((s) => s.step === 'credit-approval')).toMatchObject({ kind: 'people', runs: 4 });
   // The escalated approval was decided past its 2 seconds; the others in time.
   expect(report.sla).toEqual([{ team: 'Finance', onTime: 3, late: 1, openOverdue: 0, share: 0.75 }]);
+  // Each finished run predicted as it entered each step, from the others: how far off, how often within the range.
+  expect(report.predictions).toEqual({
+    predictions: expect.any(Number),
+    meanError: expect.any(Number),
+    medianError: expect.any(Number),
+    inRange: expect.any(Number),
+  });
+  expect(report.predictions!.predictions).toBeGreaterThan(10);
+  expect(report.predictions!.meanError).toBeLessThan(cycles[6]);
   const spent = report.timeSpent.working + report.timeSpent.people + report.timeSpent.outside;
   expect(Math.abs(spent - cycles.reduce((a, b) => a + b, 0))).toBeLessThan(1);
 });
@@ -158,4 +168,58 @@ it('shows the report as tables, and only to the process’s owners, operators an
   expect(refused.stderr).toContain('only operators or auditors or the owners of order-to-cash may read the insights of order-to-cash');
   const unknown = await cli.run('insights', 'order-to-cah', '--as', TEST_OPERATOR);
   expect(unknown.stderr).toContain('no process is named "order-to-cah"');
+});
+
+it('shows one customer across every process: runs, open tasks, invoices with what is owed, contracts; nobody else’s', async () => {
+  const customer = uniqueId('ACC');
+  const sku = await desk.product(10);
+  const theirs = (options: Parameters<DealDesk['deal']>[1] = {}) =>
+    desk.deal(sku, { ...options, customer: { id: customer, name: `Customer ${customer}`, billingEmail: `${customer}@customer.test` } });
+  // Waiting on Finance; invoiced and unpaid; paid in full; a contract in approval; and another customer's order.
+  const waiting = theirs({ quantity: 2, unitPrice: 6_000 });
+  const unpaid = theirs({ unitPrice: 123.45 });
+  const paid = theirs({ unitPrice: 67.89 });
+  const someoneElse = desk.deal(sku);
+  for (const d of [waiting, unpaid, paid, someoneElse]) await desk.send('crm.deal.closed_won', d.event.data as Record<string, unknown>);
+  const contract = eventFor('crm.contract.submitted', { contractId: uniqueId('K'), customerId: customer, opportunityId: uniqueId('OPP') });
+  expect((await desk.send(contract.type, contract.data as Record<string, unknown>)).status).toBe(202);
+  const contractId = (contract.data as { contractId: string }).contractId;
+  await desk.deliver(unpaid);
+  const owed = await desk.invoiceOf(unpaid);
+  await deliverAndPay(paid);
+  await taskDesk(engine).openTaskFor(waiting.workflowId, 'credit-approval');
+  await desk.atStep(someoneElse.workflowId, 'in-delivery');
+
+  const view = await officeflowCli(engine).json<CustomerView>('customer', customer, '--as', TEST_AUDITOR);
+  expect(view.runs.map((run) => run.workflowId).sort()).toEqual(
+    [waiting.workflowId, unpaid.workflowId, paid.workflowId, `contract-approval-${contractId}`].sort(),
+  );
+  expect(view.runs.find((run) => run.workflowId === paid.workflowId)).toMatchObject({ process: 'order-to-cash', outcome: 'paid' });
+  expect(view.runs.find((run) => run.workflowId === unpaid.workflowId)).toMatchObject({ step: 'awaiting-payment', waitingOn: 'Customer' });
+  expect(view.openTasks.map((task) => task.taskId)).toContain(`${waiting.workflowId}:credit-approval`);
+  expect(view.openTasks.every((task) => [waiting.workflowId, `contract-approval-${contractId}`].includes(task.workflowId))).toBe(true);
+  expect(view.invoices.map((invoice) => [invoice.invoiceNumber, invoice.owed])).toEqual(
+    expect.arrayContaining([[owed.invoiceNumber, toDecimal(owed.gross)]]),
+  );
+  expect(view.invoices).toHaveLength(2);
+  expect(view.owed).toEqual({ EUR: toDecimal(owed.gross) });
+  expect(view.contracts).toEqual([
+    { contract: contractId, state: expect.stringMatching(/^approval|routing/), workflowId: `contract-approval-${contractId}` },
+  ]);
+  expect(JSON.stringify(view)).not.toContain(someoneElse.dealId);
+
+  const shown = await officeflowCli(engine).run('customer', customer, '--as', TEST_OPERATOR);
+  expect(shown.stdout).toContain(`${customer}: Customer ${customer}`);
+  expect(shown.stdout).toContain(`owes ${toDecimal(owed.gross)} EUR`);
+  // The running ones, with when each is expected to be done (or that it is older than every finished case).
+  const report = await officeflowCli(engine).json<ProcessInsights>('insights', 'order-to-cash', '--since', '1h', '--as', TEST_AUDITOR);
+  const stillOwed = report.running.find((run) => run.workflowId === unpaid.workflowId)!;
+  expect(stillOwed.step).toBe('awaiting-payment');
+  if (stillOwed.prediction) {
+    const { p10, p50, p90 } = stillOwed.prediction.remaining;
+    expect(p10 <= p50 && p50 <= p90).toBe(true);
+    expect(Date.parse(stillOwed.expectedEnd!)).toBeGreaterThan(Date.now() - 60_000);
+  } else expect(stillOwed.olderThanAll).toBeGreaterThanOrEqual(7);
+  const refused = await officeflowCli(engine).run('customer', customer, '--as', settings.creditApprover);
+  expect(refused.stderr).toContain('only operators or auditors may see a customer across the processes');
 });

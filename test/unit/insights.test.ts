@@ -1,4 +1,5 @@
-import { type LoggedEvent, type LoggedRun, processInsights } from '../../insights/report';
+import { processInsights } from '../../insights/report';
+import type { LoggedEvent, LoggedRun } from '../../insights/runs';
 
 /** A run from its events, each `[second, kind, step?, waitingOn?, detail or deadline second?]`, from 10:00:00. */
 const T0 = Date.parse('2026-12-01T10:00:00Z');
@@ -85,4 +86,48 @@ it('ranks steps by the time piled up in them, and names the paths runs took', ()
 
 it('counts tasks decided by their deadline, late, and still open past it', () => {
   expect(report.sla).toEqual([{ team: 'Legal', onTime: 2, late: 1, openOverdue: 1, share: 0.5 }]);
+});
+
+describe('predictions for running cases', () => {
+  // Six orders that waited 100 to 600 s for payment after 10 s of work; one rejected at once.
+  const paidAfter = (id: string, wait: number) =>
+    run(id, [
+      [0, 'started'],
+      [0, 'step', 'invoicing'],
+      [10, 'step', 'awaiting-payment', 'Customer'],
+      [10 + wait, 'step', 'paid'],
+      [10 + wait, 'ended', undefined, undefined, 'paid'],
+    ]);
+  const finished = [100, 200, 300, 400, 500, 600].map((wait, i) => paidAfter(`p${i}`, wait));
+  const rejected = run('r', [
+    [0, 'started'],
+    [0, 'step', 'credit-check'],
+    [1, 'step', 'rejected'],
+    [1, 'ended', undefined, undefined, 'rejected'],
+  ]);
+  // Waiting for payment for 250 s now: the cases like it still going by then took 50 to 350 s more.
+  const waiting = run('w', [
+    [0, 'started'],
+    [0, 'step', 'invoicing'],
+    [10, 'step', 'awaiting-payment', 'Customer'],
+  ]);
+  const report = processInsights('order-to-cash', at(0), [...finished, rejected, waiting], at(260));
+
+  it('expects what the cases that went the same way and were still going took from there, with its range', () => {
+    expect(report.running).toEqual([
+      {
+        workflowId: 'contract-w',
+        step: 'awaiting-payment',
+        startedAt: at(0).toISOString(),
+        // Only 4 cases were still waiting after 250 s: too few by path or by step, so by the process's cycle times.
+        prediction: { remaining: { p10: 50, p50: 150, p90: 350 }, basis: 'same process', cases: 4 },
+        expectedEnd: at(410).toISOString(),
+      },
+    ]);
+  });
+
+  it('measures how right such predictions were on the finished cases', () => {
+    expect(report.predictions).toMatchObject({ predictions: expect.any(Number), meanError: expect.any(Number) });
+    expect(report.predictions!.inRange).toBeGreaterThan(0.5);
+  });
 });
