@@ -29,6 +29,7 @@ import { repairBatchRoutes } from '../web/repair-batch-routes';
 import { deploymentRoutes } from '../web/deployment';
 import { heldActivityRelease, systemPauseRoutes } from '../web/system-pauses';
 import { customerRoutes } from '../web/customers';
+import { eventLogRoutes } from '../web/event-log';
 import { insightRoutes } from '../web/insights';
 import { scheduleRoutes } from '../web/schedules';
 import { dispatchThrough, sourceSender } from '../web/sources/dispatch';
@@ -185,6 +186,7 @@ export function buildIntake({
   app.register(scheduleRoutes, { prefix: '/schedules', client, registry, taskQueueSuffix, authenticate, log: operators });
   app.register(insightRoutes, { prefix: '/insights', pool, registry, authenticate });
   app.register(customerRoutes, { prefix: '/customers', pool, registry, authenticate });
+  app.register(eventLogRoutes, { prefix: '/event-log', pool, registry, authenticate });
 
   app.get('/processes', async () => processCatalog(registry));
 

@@ -34,14 +34,18 @@ if [[ ! -x $chrome ]]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
 fi
 
-# promtool and amtool, from Debian's prometheus and prometheus-alertmanager (their servers are not started).
-if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null; then
-  if ! command -v apt-get >/dev/null; then
-    say "no promtool or amtool: install Prometheus and Alertmanager (the suite tests deploy/prometheus/alerts.yml with them)"; exit 1
-  fi
-  say "installing Debian's promtool and amtool"
-  sudo=$([[ $(id -u) == 0 ]] || echo sudo)
+# Tools the suite runs, from Debian: installs `packages` unless every one of `commands` is on the PATH.
+from_debian() {
+  local commands=$1 packages=$2 why=$3 missing=
+  for command in $commands; do command -v "$command" >/dev/null || missing=1; done
+  [[ -z $missing ]] && return 0
+  if ! command -v apt-get >/dev/null; then say "no $commands: install them ($why)"; exit 1; fi
+  say "installing Debian's $packages ($why)"
+  local sudo; sudo=$([[ $(id -u) == 0 ]] || echo sudo)
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager >/dev/null
-fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $packages >/dev/null
+}
+# Their servers are not started: the suite tests deploy/prometheus/alerts.yml with promtool and amtool.
+from_debian "promtool amtool" "prometheus prometheus-alertmanager" "the suite tests the alerting rules with them"
+from_debian sqlite3 sqlite3 "the suite reads the OCEL 2.0 SQLite export with it"
 # The Temporal CLI is found or built (go install) by the engine itself when it starts a local dev server.

@@ -1,5 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { toDecimal } from '../../contracts/money';
 import type { CustomerView } from '../../insights/customer';
+import type { Ocel } from '../../insights/ocel';
 import type { ProcessInsights } from '../../insights/report';
 import { officeflowCli } from '../support/cli';
 import { type DealDesk, dealDesk, orderToCashTestSettings } from '../support/deals';
@@ -223,3 +228,62 @@ it('shows one customer across every process: runs, open tasks, invoices with wha
   const refused = await officeflowCli(engine).run('customer', customer, '--as', settings.creditApprover);
   expect(refused.stderr).toContain('only operators or auditors may see a customer across the processes');
 });
+
+it('exports the event log as OCEL 2.0 (JSON and SQLite) and XES, read back with the counts of events, objects and cases', async () => {
+  const queues = [...new Set(engine.registry.map((process) => process.taskQueue))];
+  const {
+    rows: [expected],
+  } = await engine.pool.query<{ events: number; objects: number; cases: number }>(
+    `SELECT (SELECT count(*) FROM process_events e JOIN process_runs r USING (run_id) WHERE r.task_queue = ANY($1))::int AS events,
+            (SELECT count(DISTINCT (kv.key, kv.value)) FROM process_events e JOIN process_runs r USING (run_id),
+                    jsonb_each_text(e.objects) kv WHERE r.task_queue = ANY($1))::int AS objects,
+            (SELECT count(*) FROM process_runs WHERE task_queue = ANY($1))::int AS cases`,
+    [queues],
+  );
+  expect(expected.cases).toBeGreaterThan(10);
+  const dir = mkdtempSync(path.join(tmpdir(), 'event-log-'));
+  const exported = async (format: string) => {
+    const file = path.join(dir, format);
+    await officeflowCli(engine).json('export-log', '--format', format, '--out', file, '--since', '1h', '--as', TEST_AUDITOR);
+    return file;
+  };
+
+  // XES, read by pm4js: a trace per run, every event in it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('pm4js');
+  const { XesImporter } = globalThis as unknown as { XesImporter: { apply(xml: string): PmLog } };
+  const xes = XesImporter.apply(readFileSync(await exported('xes'), 'utf8'));
+  expect(xes.traces).toHaveLength(expected.cases);
+  expect(xes.traces.reduce((n, trace) => n + trace.events.length, 0)).toBe(expected.events);
+  const firstEvent = xes.traces[0].events[0].attributes;
+  expect(firstEvent['concept:name'].value).toBe('run started');
+  expect(firstEvent['time:timestamp'].value).toBeInstanceOf(Date);
+
+  // OCEL 2.0 SQLite, read by SQLite itself: the standard's tables.
+  const sqlite = (sql: string) => execFileSync('sqlite3', [sqliteFile, sql], { encoding: 'utf8' }).trim();
+  const sqliteFile = await exported('ocel2-sqlite');
+  expect(Number(sqlite('SELECT count(*) FROM event'))).toBe(expected.events);
+  expect(Number(sqlite('SELECT count(*) FROM object'))).toBe(expected.objects);
+  expect(Number(sqlite(`SELECT count(DISTINCT ocel_object_id) FROM event_object WHERE ocel_qualifier = 'deal'`))).toBeGreaterThan(10);
+  expect(sqlite(`SELECT count(*) FROM event_object eo LEFT JOIN object o ON o.ocel_id = eo.ocel_object_id WHERE o.ocel_id IS NULL`)).toBe(
+    '0',
+  );
+  const eventTables = sqlite('SELECT ocel_type_map FROM event_map_type').split('\n');
+  const perType = eventTables.map((map) => Number(sqlite(`SELECT count(*) FROM "event_${map}"`)));
+  expect(perType.reduce((a, b) => a + b, 0)).toBe(expected.events);
+
+  // OCEL 2.0 JSON: every event and object once, each relationship to an object the log has, types declared.
+  const ocel = JSON.parse(readFileSync(await exported('ocel2-json'), 'utf8')) as Ocel;
+  expect(ocel.events).toHaveLength(expected.events);
+  expect(ocel.objects).toHaveLength(expected.objects);
+  const objectIds = new Set(ocel.objects.map((object) => object.id));
+  expect(ocel.events.flatMap((event) => event.relationships).every((relation) => objectIds.has(relation.objectId))).toBe(true);
+  expect(new Set(ocel.events.map((event) => event.type))).toEqual(new Set(ocel.eventTypes.map((type) => type.name)));
+  expect(ocel.objects.find((object) => object.type === 'deal')?.relationships.map((relation) => relation.qualifier)).toEqual(
+    expect.arrayContaining(['customer', 'invoice']),
+  );
+});
+
+interface PmLog {
+  traces: Array<{ events: Array<{ attributes: Record<string, { value: unknown }> }> }>;
+}
