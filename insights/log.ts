@@ -28,3 +28,14 @@ export async function runsOf(pool: Pool, process: string, since: Date, taskQueue
     })),
   }));
 }
+
+/** Failed attempts and retries per system of a process's runs since a moment (`workers/system-attempts.ts`). */
+export async function systemAttemptsOf(pool: Pool, process: string, since: Date, taskQueues: string[]) {
+  const { rows } = await pool.query<{ system: string; failed: number; retried: number }>(
+    `SELECT system, sum(failed)::int AS failed, sum(retried)::int AS retried FROM system_attempts
+      WHERE process = $1 AND minute >= date_trunc('minute', $2::timestamptz) AND task_queue = ANY($3)
+      GROUP BY system ORDER BY sum(failed) DESC, system`,
+    [process, since, taskQueues],
+  );
+  return rows;
+}

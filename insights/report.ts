@@ -44,6 +44,8 @@ export interface ProcessInsights {
     /** Without a prediction: it is older already than every finished case (this many). */
     olderThanAll?: number;
   }>;
+  /** Activity attempts that failed, and retries, per system the process talks to (added by `insights/log.ts`). */
+  systems?: Array<{ system: string; failed: number; retried: number }>;
   /** How right such predictions were on the finished cases, in seconds. */
   predictions?: ReturnType<typeof predictionAccuracy>;
 }

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ProcessDefinition } from '../definitions/define';
-import { runsOf } from '../insights/log';
+import { runsOf, systemAttemptsOf } from '../insights/log';
+import { robotTaskQueue } from '../workflows/robots';
 import { processInsights } from '../insights/report';
 import type { Pool } from 'pg';
 import { Refusal } from './errors';
@@ -20,6 +21,8 @@ export const insightRoutes: FastifyPluginAsyncZod<{ pool: Pool; registry: Proces
   { pool, registry, authenticate },
 ) => {
   const taskQueues = [...new Set(registry.map((process) => process.taskQueue))];
+  // Robots run on queues of their own: their attempts are counted there.
+  const attemptQueues = [...taskQueues, ...taskQueues.map(robotTaskQueue)];
   app.get(
     '/:process',
     {
@@ -32,7 +35,8 @@ export const insightRoutes: FastifyPluginAsyncZod<{ pool: Pool; registry: Proces
       if (!registry.some((known) => known.name === process))
         throw new Refusal(404, 'unknown_process', `no process is named "${process}": ${registry.map((known) => known.name).join(', ')}`);
       const since = request.query.since ? new Date(request.query.since) : new Date(Date.now() - DEFAULT_SPAN_MS);
-      return processInsights(process, since, await runsOf(pool, process, since, taskQueues));
+      const report = processInsights(process, since, await runsOf(pool, process, since, taskQueues));
+      return { ...report, systems: await systemAttemptsOf(pool, process, since, attemptQueues) };
     },
   );
 };

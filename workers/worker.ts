@@ -20,6 +20,7 @@ import { robotTaskQueue } from '../workflows/robots';
 import { activityLogging } from './activity-logging';
 import { deploymentOptions, firstBuildBecomesCurrent } from './deployment';
 import { processLogSinks } from './process-log';
+import { systemAttempts } from './system-attempts';
 import { systemPauseGate } from './system-pauses';
 
 export interface WorkerOptions {
@@ -118,7 +119,12 @@ export async function startWorkers({ connection, config, registry, log, workflow
     dataConverter: dataConverter(config.OFFICEFLOW_ENCRYPTION_KEY!),
     ...deploymentOptions(config),
     interceptors: {
-      activity: [activityLogging(log, registry, systems.systemOf), systemPauseGate(pool, config.TASK_QUEUE_SUFFIX, systems.systemOf, log)],
+      // In this order: an attempt held by a paused system is logged, and neither failed nor retried.
+      activity: [
+        activityLogging(log, registry, systems.systemOf),
+        systemPauseGate(pool, config.TASK_QUEUE_SUFFIX, systems.systemOf, log),
+        systemAttempts(pool, registry, systems.systemOf, log),
+      ],
     },
   };
   const workers = await Promise.all([

@@ -49,8 +49,17 @@ async function overTheLimit(decision: 'approve' | 'reject', who = settings.credi
   return d;
 }
 
-async function straightThrough() {
-  const d = desk.deal(await desk.product(5), { unitPrice: 250 });
+/** Straight through; `portalFaults` pages of its entry in the legacy ERP answer 502 first. */
+async function straightThrough(portalFaults = 0) {
+  const sku = await desk.product(5);
+  const d = desk.deal(sku, { unitPrice: 250 });
+  if (portalFaults > 0)
+    await fetch(new URL('/standin/faults', engine.settings.LEGACY_ERP_URL), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      // Only this order's saving (it carries the order's own product): other files' robots on the portal go through.
+      body: JSON.stringify({ count: portalFaults, kind: 'bad-gateway', match: sku }),
+    });
   await desk.send('crm.deal.closed_won', d.event.data as Record<string, unknown>);
   await deliverAndPay(d);
   return d;
@@ -59,7 +68,7 @@ async function straightThrough() {
 let deals: Deal[];
 beforeAll(async () => {
   deals = await Promise.all([
-    straightThrough(),
+    straightThrough(2),
     straightThrough(),
     straightThrough(),
     overTheLimit('approve'),
@@ -159,6 +168,8 @@ it('reports cycle times, waits per team and outside party, variants and tasks in
   });
   expect(report.predictions!.predictions).toBeGreaterThan(10);
   expect(report.predictions!.meanError).toBeLessThan(cycles[6]);
+  // Two of one order's pages in the legacy ERP answered 502: two attempts failed, and were retried.
+  expect(report.systems).toContainEqual({ system: 'legacy-erp', failed: 2, retried: 2 });
   const spent = report.timeSpent.working + report.timeSpent.people + report.timeSpent.outside;
   expect(Math.abs(spent - cycles.reduce((a, b) => a + b, 0))).toBeLessThan(1);
 });
