@@ -25,7 +25,7 @@ const layout = {
   // The HTTP edge: its primitives (errors, identity, the server) and the plugins that are not people's (events, documents).
   web: ['contracts', 'config', 'codec', 'db', 'infra', 'definitions', 'workflows', 'activities', 'insights'],
   // People's tasks outside workflow code: the task API, the inbox and one-click pages, over the task list's store.
-  'human-tasks': ['contracts', 'config', 'codec', 'db', 'definitions', 'workflows', 'activities', 'web'],
+  'human-tasks': ['contracts', 'config', 'codec', 'db', 'definitions', 'workflows', 'activities', 'web', 'insights'],
   workers: ['contracts', 'config', 'codec', 'db', 'definitions', 'workflows', 'activities', 'infra'],
   // Telling people of incidents: what it finds (runs, tasks, paused systems) and the channels it tells.
   alerts: ['contracts', 'config', 'db', 'infra'],

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Config } from '../config';
 import type { CustomerView } from '../insights/customer';
+import { humanDuration } from '../insights/durations';
 import type { ProcessInsights } from '../insights/report';
 import { type OutputOptions, answer, busy, table } from './output';
 import { sinceOf } from './since';
@@ -8,24 +9,6 @@ import { type Identity, askIntake, askingAs, request, tokenFor } from './tasks';
 import { localIntakeUrl } from './engine';
 import { writeFile } from 'node:fs/promises';
 import { EVENT_LOG_FORMATS } from '../web/event-log';
-
-/** A span as people read it: `3d 4h`, `12m 5s`, `0.4s`. */
-export function humanDuration(seconds: number): string {
-  if (seconds < 60) return `${Math.round(seconds * 10) / 10}s`;
-  const units: Array<[string, number]> = [
-    ['d', 86400],
-    ['h', 3600],
-    ['m', 60],
-    ['s', 1],
-  ];
-  const parts: string[] = [];
-  let rest = Math.round(seconds);
-  for (const [unit, size] of units) {
-    if (rest >= size && parts.length < 2) parts.push(`${Math.floor(rest / size)}${unit}`);
-    if (parts.length) rest %= size;
-  }
-  return parts.join(' ');
-}
 
 const percent = (part: number, whole: number) => `${whole > 0 ? Math.round((100 * part) / whole) : 0}%`;
 

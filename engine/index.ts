@@ -17,6 +17,7 @@ import { buildCodecServer } from '../web/codec';
 import { hostsOfListener } from '../web/listener-hosts';
 import { decisionLinks } from '../codec/decision-links';
 import { authenticator } from '../web/identity';
+import { roleBook } from '../web/roles';
 import { sendersOf } from '../web/events/senders';
 import { hubspotSource } from '../web/sources/hubspot';
 import { pipedriveSource } from '../web/sources/pipedrive';
@@ -127,6 +128,7 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
           encryptionKeys,
           ownSignIn: !config.OIDC_ISSUER,
           sendEmail: mail?.sendEmail,
+          rolesOf: roleBook(config),
         },
         log: options.log,
       });

@@ -30,7 +30,7 @@ import { deploymentRoutes } from '../web/deployment';
 import { heldActivityRelease, systemPauseRoutes } from '../web/system-pauses';
 import { customerRoutes } from '../web/customers';
 import { eventLogRoutes } from '../web/event-log';
-import { insightRoutes } from '../web/insights';
+import { insightRoutes, insightsOf } from '../web/insights';
 import { scheduleRoutes } from '../web/schedules';
 import { dispatchThrough, sourceSender } from '../web/sources/dispatch';
 import { DEAL_EVENT_TYPES } from '../web/sources/deal-events';
@@ -79,7 +79,7 @@ export interface IntakeDeps {
   /** Bank statements: our accounts, a folder to watch, more ISO 20022 schemas; without them, no bank routes. */
   bank?: { accounts: string[]; statementDir?: string; schemasDir?: string };
   /** The task inbox's settings; without them, no inbox. */
-  inbox?: Omit<InboxOptions, 'desk' | 'tasks' | 'sessions' | 'authenticate'>;
+  inbox?: Omit<InboxOptions, 'desk' | 'tasks' | 'sessions' | 'authenticate' | 'insights'>;
   log: Logger;
 }
 
@@ -159,7 +159,8 @@ export function buildIntake({
   app.register(taskRoutes, { prefix: '/tasks', desk, tasks, authenticate });
   app.register(decisionPages, { prefix: '/links', links, desk, tasks, pool });
   const sessions = inboxSessions(pool);
-  if (inbox) app.register(inboxPages, { prefix: '/inbox', desk, tasks, sessions, authenticate, ...inbox });
+  const insights = insightsOf(pool, registry);
+  if (inbox) app.register(inboxPages, { prefix: '/inbox', desk, tasks, sessions, authenticate, insights, ...inbox });
   app.register(sessionRoutes, { prefix: '/inbox-sessions', sessions, authenticate, log: operators });
   app.register(contractRoutes, { prefix: '/contracts', pool, authenticate });
   app.register(documentRoutes, { prefix: '/documents', pool, authenticate, log: operators });
@@ -184,7 +185,7 @@ export function buildIntake({
   app.register(deploymentRoutes, { prefix: '/deployment', client, deploymentName, authenticate, log: operators });
   app.register(repairBatchRoutes, { prefix: '/repairs', client, batches, authenticate, log: operators });
   app.register(scheduleRoutes, { prefix: '/schedules', client, registry, taskQueueSuffix, authenticate, log: operators });
-  app.register(insightRoutes, { prefix: '/insights', pool, registry, authenticate });
+  app.register(insightRoutes, { prefix: '/insights', insights, authenticate });
   app.register(customerRoutes, { prefix: '/customers', pool, registry, authenticate });
   app.register(eventLogRoutes, { prefix: '/event-log', pool, registry, authenticate });
 

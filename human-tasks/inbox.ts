@@ -8,6 +8,9 @@ import type { OutgoingEmail } from '../contracts/documents';
 import { processOfRun, processes } from '../definitions';
 import { Refusal } from '../web/errors';
 import type { Authenticate } from '../web/identity';
+import type { InsightsOf } from '../web/insights';
+import type { Role } from '../web/roles';
+import { insightPages } from './insight-pages';
 import { DecisionForm, VERDICT_LABELS, acceptForms, decisionFields, page } from './pages';
 import type { TaskList } from '../activities/human-tasks/store';
 import type { TaskDesk } from './desk';
@@ -28,6 +31,10 @@ export interface InboxOptions {
   /** Whether officeflow signs people in itself, by e-mailed link; behind a company sign-in, a proxy in front sends their token. */
   ownSignIn: boolean;
   sendEmail?: (mail: OutgoingEmail) => Promise<unknown>;
+  /** The roles of a person signed in by session: officeflow's own sign-in gives roles by e-mail address only. */
+  rolesOf: (email: string) => Role[];
+  /** The process insights, for the owners, operators and auditors among the signed-in (`/inbox/insights`). */
+  insights: InsightsOf;
 }
 
 const delegationForm = z.object({ to: emailAddress, comment: plainText(2000).optional() });
@@ -105,7 +112,7 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
   const personOf = async (request: FastifyRequest) => {
     const session = sessionOf(request);
     const email = session && (await sessions.personOf(session));
-    if (email) return { email };
+    if (email) return { email, roles: options.rolesOf(email) };
     if (!request.headers.authorization) return undefined;
     return authenticate(request.headers.authorization).catch(() => undefined);
   };
@@ -114,6 +121,7 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
     html`<nav aria-label="Account">
       <a href="/inbox">Your tasks</a>
       <a href="/inbox/profile">Time and language</a>
+      <a href="/inbox/insights">Process insights</a>
       <form method="post" action="/inbox/sign-out">
         <span class="person">Signed in as ${person}</span> <button type="submit">Sign out</button>
       </form>
@@ -254,6 +262,10 @@ export const inboxPages: FastifyPluginAsync<InboxOptions> = async (app, options)
       nav(person),
     );
   };
+
+  insightPages(app, { insights: options.insights, processes: processes.map((process) => process.name), personOf, nav }, (reply) =>
+    signInPage(reply, 401),
+  );
 
   app.get('/profile', async (request, reply) => {
     const person = await personOf(request);

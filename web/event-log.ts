@@ -6,13 +6,11 @@ import { eventLogRows } from '../insights/event-log';
 import { ocelOf, ocelSqlite } from '../insights/ocel';
 import { xesOf } from '../insights/xes';
 import { Refusal } from './errors';
+import { DEFAULT_SPAN_MS } from './insights';
 import type { Authenticate } from './identity';
 import { ownerOf, requireRole } from './roles';
 
 export const EVENT_LOG_FORMATS = ['ocel2-json', 'ocel2-sqlite', 'xes'] as const;
-
-/** Unless asked for another span, the export holds the runs of the last 30 days. */
-const DEFAULT_SPAN_MS = 30 * 24 * 3600 * 1000;
 
 /**
  * `GET /event-log?format=ocel2-json|ocel2-sqlite|xes[&process=…][&since=…]`: the event log for process-mining tools

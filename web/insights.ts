@@ -1,28 +1,44 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { ProcessDefinition } from '../definitions/define';
 import { runsOf, systemAttemptsOf } from '../insights/log';
+import { type ProcessInsights, processInsights } from '../insights/report';
 import { robotTaskQueue } from '../workflows/robots';
-import { processInsights } from '../insights/report';
-import type { Pool } from 'pg';
 import { Refusal } from './errors';
 import type { Authenticate } from './identity';
-import { ownerOf, requireRole } from './roles';
+import { type Role, holds, ownerOf, requireRole } from './roles';
 
 /** Unless asked for another span, a report reads the runs of the last 30 days. */
-const DEFAULT_SPAN_MS = 30 * 24 * 3600 * 1000;
+export const DEFAULT_SPAN_MS = 30 * 24 * 3600 * 1000;
+
+/** A process's insights since a moment, on the engine's task queues; a process the engine does not run is refused. */
+export type InsightsOf = (process: string, since: Date) => Promise<ProcessInsights>;
+
+export function insightsOf(pool: Pool, registry: ProcessDefinition[]): InsightsOf {
+  const taskQueues = [...new Set(registry.map((process) => process.taskQueue))];
+  // Robots run on queues of their own: their attempts are counted there.
+  const attemptQueues = [...taskQueues, ...taskQueues.map(robotTaskQueue)];
+  return async (process, since) => {
+    if (!registry.some((known) => known.name === process))
+      throw new Refusal(404, 'unknown_process', `no process is named "${process}": ${registry.map((known) => known.name).join(', ')}`);
+    const report = processInsights(process, since, await runsOf(pool, process, since, taskQueues));
+    return { ...report, systems: await systemAttemptsOf(pool, process, since, attemptQueues) };
+  };
+}
+
+/** Who may read a process's insights: its owners, operators and auditors. */
+export const mayReadInsights = (person: { roles: readonly Role[] }, process: string) =>
+  holds(person, 'operator', 'auditor', ownerOf(process));
 
 /**
  * `GET /insights/:process?since=<time>`: where the process's runs spend their time, the paths they take, tasks decided
  * in time and loops, from the event log (`insights/report.ts`). For its owners, operators and auditors.
  */
-export const insightRoutes: FastifyPluginAsyncZod<{ pool: Pool; registry: ProcessDefinition[]; authenticate: Authenticate }> = async (
+export const insightRoutes: FastifyPluginAsyncZod<{ insights: InsightsOf; authenticate: Authenticate }> = async (
   app,
-  { pool, registry, authenticate },
+  { insights, authenticate },
 ) => {
-  const taskQueues = [...new Set(registry.map((process) => process.taskQueue))];
-  // Robots run on queues of their own: their attempts are counted there.
-  const attemptQueues = [...taskQueues, ...taskQueues.map(robotTaskQueue)];
   app.get(
     '/:process',
     {
@@ -32,11 +48,7 @@ export const insightRoutes: FastifyPluginAsyncZod<{ pool: Pool; registry: Proces
       const { process } = request.params;
       const person = await authenticate(request.headers.authorization);
       requireRole(person, `read the insights of ${process}`, 'operator', 'auditor', ownerOf(process));
-      if (!registry.some((known) => known.name === process))
-        throw new Refusal(404, 'unknown_process', `no process is named "${process}": ${registry.map((known) => known.name).join(', ')}`);
-      const since = request.query.since ? new Date(request.query.since) : new Date(Date.now() - DEFAULT_SPAN_MS);
-      const report = processInsights(process, since, await runsOf(pool, process, since, taskQueues));
-      return { ...report, systems: await systemAttemptsOf(pool, process, since, attemptQueues) };
+      return insights(process, request.query.since ? new Date(request.query.since) : new Date(Date.now() - DEFAULT_SPAN_MS));
     },
   );
 };

@@ -186,6 +186,24 @@ it('shows the report as tables, and only to the process’s owners, operators an
   expect(unknown.stderr).toContain('no process is named "order-to-cah"');
 });
 
+it('shows the insights as a page with its charts in the inbox, to whoever may read them', async () => {
+  const open = async (path: string, person: string) => {
+    const response = await fetch(new URL(path, engine.intakeUrl), { headers: await engine.signedInAs(person) });
+    return { status: response.status, body: await response.text() };
+  };
+  const index = await open('/inbox/insights', TEST_AUDITOR);
+  expect(index.body).toContain('href="/inbox/insights/order-to-cash"');
+  const shown = await open('/inbox/insights/order-to-cash', TEST_AUDITOR);
+  expect(shown.status).toBe(200);
+  expect(shown.body).toContain('<svg role="img" aria-label="Where the time goes"');
+  expect(shown.body).toContain('credit-check → credit-approval → credit-approval escalated → sales-order');
+  expect(shown.body).toMatch(/<td>Finance<\/td>\s*<td>3<\/td>\s*<td>1<\/td>\s*<td>0<\/td>/);
+  const approver = await open('/inbox/insights/order-to-cash', settings.creditApprover);
+  expect(approver.status).toBe(404);
+  expect(approver.body).not.toContain('<svg');
+  expect((await open('/inbox/insights', settings.creditApprover)).body).toContain('No process’s insights are yours to read');
+});
+
 it('shows one customer across every process: runs, open tasks, invoices with what is owed, contracts; nobody else’s', async () => {
   const customer = uniqueId('ACC');
   const sku = await desk.product(10);
