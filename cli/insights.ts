@@ -1,14 +1,10 @@
 import type { Command } from 'commander';
 import type { Config } from '../config';
-import type { CustomerView } from '../insights/customer';
 import { humanDuration } from '../insights/durations';
 import type { ProcessInsights } from '../insights/report';
 import { type OutputOptions, answer, busy, table } from './output';
 import { sinceOf } from './since';
-import { type Identity, askIntake, askingAs, request, tokenFor } from './tasks';
-import { localIntakeUrl } from './engine';
-import { writeFile } from 'node:fs/promises';
-import { EVENT_LOG_FORMATS } from '../web/event-log';
+import { type Identity, askIntake, askingAs } from './tasks';
 
 const percent = (part: number, whole: number) => `${whole > 0 ? Math.round((100 * part) / whole) : 0}%`;
 
@@ -97,89 +93,4 @@ export function addInsightCommands(program: Command, config: () => Config): void
     );
     answer(options, report, insightsText);
   });
-}
-
-function customerText(view: CustomerView): string {
-  const owed = Object.entries(view.owed)
-    .filter(([, amount]) => Number(amount) > 0)
-    .map(([currency, amount]) => `${amount} ${currency}`);
-  const when = (time?: string) => (time ? new Date(time).toISOString().slice(0, 16).replace('T', ' ') : undefined);
-  return [
-    `${view.customer}${view.record ? `: ${view.record.companyName} (${view.record.customerNumber}, ${view.record.country})` : ''}` +
-      ` — owes ${owed.length ? owed.join(', ') : 'nothing'}`,
-    '',
-    'RUNS',
-    table(
-      view.runs.map(({ objects: _objects, ...run }) => ({
-        ...run,
-        startedAt: when(run.startedAt),
-        state: run.outcome ?? `${run.step ?? 'started'}${run.waitingOn ? ` (waiting on ${run.waitingOn})` : ''}`,
-      })),
-      { process: 'PROCESS', workflowId: 'RUN', startedAt: 'STARTED', state: 'STEP OR OUTCOME' },
-      'no runs',
-    ),
-    '',
-    'OPEN TASKS',
-    table(
-      view.openTasks.map((task) => ({ ...task, deadline: when(task.deadline) })),
-      { taskId: 'TASK', title: 'TITLE', assignee: 'ASSIGNEE', deadline: 'DUE' },
-      'none',
-    ),
-    '',
-    'INVOICES',
-    table(
-      view.invoices,
-      { invoiceNumber: 'INVOICE', issuedOn: 'ISSUED', dueOn: 'DUE', gross: 'TOTAL', owed: 'OWED', currency: 'CURRENCY' },
-      'none',
-    ),
-    '',
-    'CONTRACTS',
-    table(view.contracts, { contract: 'CONTRACT', state: 'STATE', workflowId: 'RUN' }, 'none'),
-  ].join('\n');
-}
-
-/** `officeflow customer ACC-1001`: one customer across every process. */
-export function addCustomerCommand(program: Command, config: () => Config): void {
-  askingAs(
-    program
-      .command('customer')
-      .description('one customer across every process: runs, open tasks, invoices and what is owed, contracts')
-      .argument('<customer>', 'their id in the CRM, e.g. ACC-1001'),
-    'an operator or an auditor',
-  ).action(async (customer: string, options: OutputOptions & Identity & { intake?: string }) => {
-    const view = await busy(`customer ${customer}`, options, () =>
-      askIntake<CustomerView>(config(), options, `/customers/${encodeURIComponent(customer)}`),
-    );
-    answer(options, view, customerText);
-  });
-}
-
-/** `officeflow export-log --format ocel2-json|ocel2-sqlite|xes --out <file>`: the event log for process-mining tools. */
-export function addExportLogCommand(program: Command, config: () => Config): void {
-  askingAs(
-    program
-      .command('export-log')
-      .description('the event log for process-mining tools: OCEL 2.0 (JSON or SQLite) or XES')
-      .requiredOption('--format <format>', EVENT_LOG_FORMATS.join(', '))
-      .requiredOption('--out <file>', 'where to write it')
-      .option('--process <name>', 'one process (default: every process, as an object-centric log follows objects across them)')
-      .option('--since <span|time>', 'runs started since: a span (30d, 12h) or a time', '30d'),
-    'an operator, an auditor, or the process’s owner for --process',
-  ).action(
-    async (options: OutputOptions & Identity & { intake?: string; format: string; out: string; process?: string; since: string }) => {
-      const url = new URL('/event-log', options.intake ?? localIntakeUrl(config()));
-      url.searchParams.set('format', options.format);
-      url.searchParams.set('since', sinceOf(options.since).toISOString());
-      if (options.process) url.searchParams.set('process', options.process);
-      const bytes = await busy('exporting the event log', options, async () =>
-        Buffer.from(await (await request(url.href, await tokenFor(config(), options))).arrayBuffer()),
-      );
-      await writeFile(options.out, bytes);
-      answer(
-        options,
-        { file: options.out, format: options.format, bytes: bytes.length },
-        (r) => `${r.file}: ${r.format}, ${r.bytes} bytes`,
-      );
-    },
-  );
 }

@@ -28,7 +28,7 @@ import { repairBatches } from '../web/repair-batches';
 import { repairBatchRoutes } from '../web/repair-batch-routes';
 import { deploymentRoutes } from '../web/deployment';
 import { heldActivityRelease, systemPauseRoutes } from '../web/system-pauses';
-import { customerRoutes } from '../web/customers';
+import { objectViewRoutes } from '../web/object-views';
 import { eventLogRoutes } from '../web/event-log';
 import { insightRoutes, insightsOf } from '../web/insights';
 import { scheduleRoutes } from '../web/schedules';
@@ -186,7 +186,7 @@ export function buildIntake({
   app.register(repairBatchRoutes, { prefix: '/repairs', client, batches, authenticate, log: operators });
   app.register(scheduleRoutes, { prefix: '/schedules', client, registry, taskQueueSuffix, authenticate, log: operators });
   app.register(insightRoutes, { prefix: '/insights', insights, authenticate });
-  app.register(customerRoutes, { prefix: '/customers', pool, registry, authenticate });
+  app.register(objectViewRoutes, { pool, registry, authenticate });
   app.register(eventLogRoutes, { prefix: '/event-log', pool, registry, authenticate });
 
   app.get('/processes', async () => processCatalog(registry));

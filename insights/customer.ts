@@ -1,25 +1,13 @@
 import type { Pool } from 'pg';
-
-/** A run about the customer, in any process: where it stands or how it ended. */
-export interface CustomerRun {
-  process: string;
-  workflowId: string;
-  /** The objects it touches: `{ deal: 'D-1', customer: 'ACC-1001', invoice: 'INV-000007' }`. */
-  objects: Record<string, string>;
-  startedAt: string;
-  step?: string;
-  waitingOn?: string;
-  endedAt?: string;
-  outcome?: string;
-}
+import { type ObjectRun, type OpenTask, openTasksOf, runsTouching } from './object-runs';
 
 /** The one view of a customer across every process: their runs, open tasks, invoices and contracts. */
 export interface CustomerView {
   customer: string;
   /** The back office's record, once onboarded or invoiced. */
   record?: { customerNumber: string; companyName: string; country: string };
-  runs: CustomerRun[];
-  openTasks: Array<{ taskId: string; workflowId: string; title: string; assignee: string; deadline: string }>;
+  runs: ObjectRun[];
+  openTasks: OpenTask[];
   invoices: Array<{ invoiceNumber: string; currency: string; gross: string; owed: string; issuedOn: string; dueOn: string }>;
   /** What the customer still owes, per currency (decimals). */
   owed: Record<string, string>;
@@ -47,19 +35,8 @@ export async function customerView(pool: Pool, customer: string, taskQueues: str
       WHERE i.customer_number = $1 ORDER BY i.issued_on, i.invoice_number`,
     [record?.customerNumber ?? null],
   );
-  const { rows: runs } = await pool.query<CustomerRun>(
-    `SELECT process, workflow_id AS "workflowId", objects, started_at AS "startedAt", step, waiting_on AS "waitingOn",
-            ended_at AS "endedAt", outcome
-       FROM process_runs
-      WHERE task_queue = ANY($3) AND (objects @> jsonb_build_object('customer', $1::text) OR objects->>'invoice' = ANY($2))
-      ORDER BY started_at`,
-    [customer, invoices.map((invoice) => invoice.invoiceNumber), taskQueues],
-  );
-  const { rows: openTasks } = await pool.query<CustomerView['openTasks'][number]>(
-    `SELECT task_id AS "taskId", workflow_id AS "workflowId", title, assignee, deadline
-       FROM human_tasks WHERE status = 'open' AND workflow_id = ANY($1) ORDER BY deadline`,
-    [runs.filter((run) => !run.endedAt).map((run) => run.workflowId)],
-  );
+  const runs = await runsTouching(pool, { customer: [customer], invoice: invoices.map((invoice) => invoice.invoiceNumber) }, taskQueues);
+  const openTasks = await openTasksOf(pool, runs);
   const owed: Record<string, string> = {};
   const { rows: totals } = await pool.query<{ currency: string; owed: string }>(
     `SELECT currency, sum(outstanding)::text AS owed FROM invoice_balances WHERE customer_number = $1 GROUP BY currency`,
@@ -72,12 +49,10 @@ export async function customerView(pool: Pool, customer: string, taskQueues: str
   return {
     customer,
     ...(record ? { record } : {}),
-    runs: runs.map((run) => withoutNulls(run)),
+    runs,
     openTasks,
     invoices,
     owed,
     contracts,
   };
 }
-
-const withoutNulls = <T extends object>(row: T): T => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null)) as T;

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { ProcessEvent } from '../contracts/process-events';
 import type { ProcessDefinition } from '../definitions/define';
 import type { ProcessLogSinks } from '../workflows/process-log';
+import { businessKeyOf } from './activity-logging';
 
 interface LoggedEvent extends ProcessEvent {
   runId: string;
@@ -43,8 +44,9 @@ export function processLogSinks(pool: Pool, registry: ProcessDefinition[], log: 
 
   const record = (info: WorkflowInfo, event: ProcessEvent): Promise<void> => {
     const process = processOf.get(info.workflowType);
-    // The business key, typed as what it names.
-    const { case: key, ...objects } = event.objects;
+    // The business key, typed as what it names: a run started without its search attributes has it in its workflow id.
+    const { case: keyAttribute, ...objects } = event.objects;
+    const key = keyAttribute ?? businessKeyOf(info.workflowId, registry);
     const typed = key ? { [process?.businessObject ?? process?.name ?? 'case']: key, ...objects } : objects;
     batch.push({
       ...event,

@@ -7,6 +7,8 @@ import type { Page } from 'puppeteer-core';
 import { browserPool } from '../../infra/browser';
 import { sendEvent } from '../../web/events/send';
 import { contractApproval } from '../../workflows/contract-approval';
+import type { ContractView } from '../../insights/contract';
+import { officeflowCli } from '../support/cli';
 import { TEST_AUDITOR, type TestEngine, eventFor, eventually, mailTo, startTestEngine, uniqueId } from '../support/engine';
 
 const people = {
@@ -191,6 +193,16 @@ it('routes a large contract through every stage, legal and the CFO in parallel, 
     people.cfo,
     people.legal,
   ]);
+  // One view of the contract across the processes: its state, its run, nothing open, its trail in short.
+  const view = await officeflowCli(engine).json<ContractView>('contract', c.contractId, '--as', TEST_AUDITOR);
+  expect(view).toMatchObject({
+    contract: c.contractId,
+    state: 'signed',
+    customer: expect.any(String),
+    runs: [{ process: 'contract-approval', workflowId: c.workflowId, outcome: 'signed' }],
+    openTasks: [],
+  });
+  expect(view.audit.find((entry) => entry.event === 'decision')?.entries).toBe(4);
   await engine.keepHistory(c.workflowId, 'signed');
   await expect(engine.pool.query(`DELETE FROM contract_audit WHERE contract_id = $1`, [c.contractId])).rejects.toThrow(/append-only/);
   await expect(engine.pool.query(`UPDATE contract_audit SET event = 'x' WHERE contract_id = $1`, [c.contractId])).rejects.toThrow(

@@ -22,6 +22,8 @@ import {
   uniqueId,
 } from '../support/engine';
 import { taskDesk } from '../support/tasks';
+import { officeflowCli } from '../support/cli';
+import type { EmployeeView } from '../../insights/employee';
 
 const settings: HireToOnboardSettings = {
   hrEmail: 'hr@people.test',
@@ -178,6 +180,18 @@ it('onboards a hire: record, accounts made by robots, equipment, welcome e-mail 
   const stored = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
   expect(stored.includes(ready.candidateId)).toBe(true);
   for (const personal of [ready.legalName, ready.personalEmail, '71234', record.work_email]) expect(stored.includes(personal)).toBe(false);
+
+  // One view of the employee across the processes, by number or candidate id: no name, address or salary in it.
+  const view = await officeflowCli(engine).json<EmployeeView>('employee', ready.candidateId, '--as', TEST_OPERATOR);
+  expect(view).toMatchObject({
+    record: { employeeNumber: done.employeeNumber, candidateId: ready.candidateId, status: 'active', itAccount: true, payroll: true },
+    equipment: { status: 'delivered' },
+    runs: [{ process: 'hire-to-onboard', workflowId: `hire-to-onboard-${ready.candidateId}`, outcome: 'active' }],
+    openTasks: [],
+  });
+  expect((await officeflowCli(engine).json<EmployeeView>('employee', done.employeeNumber, '--as', TEST_OPERATOR)).runs).toHaveLength(1);
+  for (const personal of [ready.legalName, ready.personalEmail, '71234', record.work_email])
+    expect(JSON.stringify(view)).not.toContain(personal);
 }, 90_000);
 
 it('retries a portal that fails for a moment and makes exactly one account; a rescission afterwards undoes it all', async () => {

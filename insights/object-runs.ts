@@ -1,0 +1,48 @@
+import type { Pool } from 'pg';
+
+/** A run about a business object, in any process: where it stands or how it ended. */
+export interface ObjectRun {
+  process: string;
+  workflowId: string;
+  /** The objects it touches: `{ deal: 'D-1', customer: 'ACC-1001', invoice: 'INV-000007' }`. */
+  objects: Record<string, string>;
+  startedAt: string;
+  step?: string;
+  waitingOn?: string;
+  endedAt?: string;
+  outcome?: string;
+}
+
+export interface OpenTask {
+  taskId: string;
+  workflowId: string;
+  title: string;
+  assignee: string;
+  deadline: string;
+}
+
+const withoutNulls = <T extends object>(row: T): T => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null)) as T;
+
+/** The runs on the engine's task queues that name any of the objects, by type: `{ customer: ['ACC-1'], invoice: [...] }`. */
+export async function runsTouching(pool: Pool, objects: Record<string, string[]>, taskQueues: string[]): Promise<ObjectRun[]> {
+  const wanted = Object.entries(objects).flatMap(([type, ids]) => ids.map((id) => ({ [type]: id })));
+  const { rows } = await pool.query<ObjectRun>(
+    `SELECT process, workflow_id AS "workflowId", objects, started_at AS "startedAt", step, waiting_on AS "waitingOn",
+            ended_at AS "endedAt", outcome
+       FROM process_runs
+      WHERE task_queue = ANY($2) AND objects @> ANY(SELECT jsonb_array_elements($1::jsonb))
+      ORDER BY started_at`,
+    [JSON.stringify(wanted), taskQueues],
+  );
+  return rows.map(withoutNulls);
+}
+
+/** The open tasks the running ones of these runs wait on, the earliest due first. */
+export async function openTasksOf(pool: Pool, runs: ObjectRun[]): Promise<OpenTask[]> {
+  const { rows } = await pool.query<OpenTask>(
+    `SELECT task_id AS "taskId", workflow_id AS "workflowId", title, assignee, deadline
+       FROM human_tasks WHERE status = 'open' AND workflow_id = ANY($1) ORDER BY deadline`,
+    [runs.filter((run) => !run.endedAt).map((run) => run.workflowId)],
+  );
+  return rows;
+}
