@@ -9,6 +9,9 @@ import { onTaskQueues, quoted } from '../contracts/visibility';
 import { progressQuery } from '../workflows/progress';
 import { uiLink, withTemporal } from './engine';
 import { CommandRefused, EXIT, type OutputOptions, answer, busy, table } from './output';
+import { type Identity, askIntake, tokenOption } from './tasks';
+import { humanDuration } from '../insights/durations';
+import type { RunningCase } from '../insights/report';
 
 /** The process a workflow type belongs to. */
 const processOfType = (type: string) => processes.find((process) => process.workflow.name === type)?.name ?? type;
@@ -200,7 +203,7 @@ function failureMessage(error: Error | undefined): string {
   return cause.message;
 }
 
-function statusLines(status: Awaited<ReturnType<typeof statusOf>>): string {
+function statusLines(status: Awaited<ReturnType<typeof statusOf>> & { expected?: RunningCase }): string {
   const lines = [
     `${status.process} ${status.businessKey ?? ''}`.trim() + `: ${status.summary ?? status.workflowId}`,
     `  status      ${status.status}${status.closeTime ? ` (${status.closeTime})` : ''}`,
@@ -208,6 +211,13 @@ function statusLines(status: Awaited<ReturnType<typeof statusOf>>): string {
     `  waiting on  ${status.waitingOn ?? '-'}${status.deadline ? ` until ${status.deadline}${status.pastDeadline ? ' (past deadline)' : ''}` : ''}`,
   ];
   if (status.paused) lines.push(`  held        ${status.paused.activity}: ${status.paused.why}`);
+  const { prediction, olderThanAll } = status.expected ?? {};
+  if (prediction)
+    lines.push(
+      `  expected    done in ${humanDuration(prediction.remaining.p50)} (likely ${humanDuration(prediction.remaining.p10)} to ` +
+        `${humanDuration(prediction.remaining.p90)}), from ${prediction.cases} finished cases of the ${prediction.basis.replace('same ', '')}`,
+    );
+  else if (olderThanAll) lines.push(`  expected    unknown: older already than all ${olderThanAll} finished cases`);
   for (const task of status.openTasks)
     lines.push(`  open task   ${task.task}: ${task.assignee}${task.deadline ? `, due ${task.deadline}` : ''}`);
   if (status.lastFailure) {
@@ -272,11 +282,26 @@ export function addRunCommands(program: Command, config: () => Config): void {
     .description('show a run by its business key (a deal, account, contract or candidate id) or workflow id')
     .argument('<key>', 'e.g. D-2001, or order-to-cash-D-2001')
     .option('--process <name>', 'where the key names runs of several processes')
+    .option('--as <email>', 'who you are, where officeflow signs tokens itself: with it, when the run is expected to be done')
+    .addOption(tokenOption())
+    .option('--intake <url>', 'the engine to ask for the prediction (default: the local one)')
     .option('--json', 'print JSON, for scripts')
-    .action(async (key: string, options: OutputOptions & { process?: string }) => {
+    .action(async (key: string, options: OutputOptions & Identity & { process?: string; intake?: string }) => {
       const status = await busy(`reading ${key}`, options, () =>
         withTemporal(config(), async (client) => statusOf(client, await runOf(client, key, config(), options.process), config())),
       );
-      answer(options, status, statusLines);
+      // Its prediction comes from the event log, through the intake, for whoever may read its process's insights.
+      const expected =
+        status.status === 'RUNNING' && (options.as || options.token)
+          ? await askIntake<{ running?: RunningCase }>(config(), options, `/insights/runs/${encodeURIComponent(status.workflowId)}`).then(
+              (found) => found.running,
+              // Not theirs to read, or no intake to ask: the run's status without it.
+              (error: unknown) => {
+                if (error instanceof CommandRefused) return undefined;
+                throw error;
+              },
+            )
+          : undefined;
+      answer(options, { ...status, ...(expected ? { expected } : {}) }, statusLines);
     });
 }

@@ -30,7 +30,7 @@ import { deploymentRoutes } from '../web/deployment';
 import { heldActivityRelease, systemPauseRoutes } from '../web/system-pauses';
 import { objectViewRoutes } from '../web/object-views';
 import { eventLogRoutes } from '../web/event-log';
-import { insightRoutes, insightsOf } from '../web/insights';
+import { casePrediction, insightRoutes, insightsOf } from '../web/insights';
 import { scheduleRoutes } from '../web/schedules';
 import { dispatchThrough, sourceSender } from '../web/sources/dispatch';
 import { DEAL_EVENT_TYPES } from '../web/sources/deal-events';
@@ -185,7 +185,7 @@ export function buildIntake({
   app.register(deploymentRoutes, { prefix: '/deployment', client, deploymentName, authenticate, log: operators });
   app.register(repairBatchRoutes, { prefix: '/repairs', client, batches, authenticate, log: operators });
   app.register(scheduleRoutes, { prefix: '/schedules', client, registry, taskQueueSuffix, authenticate, log: operators });
-  app.register(insightRoutes, { prefix: '/insights', insights, authenticate });
+  app.register(insightRoutes, { prefix: '/insights', insights, predictions: casePrediction(pool, registry), authenticate });
   app.register(objectViewRoutes, { pool, registry, authenticate });
   app.register(eventLogRoutes, { prefix: '/event-log', pool, registry, authenticate });
 

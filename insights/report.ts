@@ -143,6 +143,24 @@ function slaOf(runs: LoggedRun[], now: Date): ProcessInsights['sla'] {
   });
 }
 
+export type RunningCase = ProcessInsights['running'][number];
+
+/** A running case: where it is, and when it is expected to be done (or that it is older than every finished case). */
+export function runningCase(run: LoggedRun, checkpoints: ReturnType<typeof checkpointsOf>, finished: number, now: Date): RunningCase {
+  const prediction = predict(checkpoints, run, now);
+  const step = [...run.events].reverse().find((event) => event.kind === 'step')?.step;
+  return {
+    workflowId: run.workflowId,
+    ...(step ? { step } : {}),
+    startedAt: run.startedAt.toISOString(),
+    ...(prediction
+      ? { prediction, expectedEnd: new Date(now.getTime() + prediction.remaining.p50 * 1000).toISOString() }
+      : finished
+        ? { olderThanAll: finished }
+        : {}),
+  };
+}
+
 /** The insights of a process from its runs started since `since`. */
 export function processInsights(process: string, since: Date, runs: LoggedRun[], now = new Date()): ProcessInsights {
   const finished = runs.filter((run) => run.endedAt);
@@ -186,20 +204,7 @@ export function processInsights(process: string, since: Date, runs: LoggedRun[],
   const running = runs
     .filter((run) => !run.endedAt)
     .slice(0, MAX_LISTED)
-    .map((run) => {
-      const prediction = predict(checkpoints, run, now);
-      const step = [...run.events].reverse().find((event) => event.kind === 'step')?.step;
-      return {
-        workflowId: run.workflowId,
-        ...(step ? { step } : {}),
-        startedAt: run.startedAt.toISOString(),
-        ...(prediction
-          ? { prediction, expectedEnd: new Date(now.getTime() + prediction.remaining.p50 * 1000).toISOString() }
-          : finished.length
-            ? { olderThanAll: finished.length }
-            : {}),
-      };
-    });
+    .map((run) => runningCase(run, checkpoints, finished.length, now));
 
   const outcomes: Record<string, number> = {};
   for (const run of finished) outcomes[run.outcome ?? 'completed'] = (outcomes[run.outcome ?? 'completed'] ?? 0) + 1;

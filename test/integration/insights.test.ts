@@ -254,6 +254,14 @@ it('shows one customer across every process: runs, open tasks, invoices with wha
     expect(p10 <= p50 && p50 <= p90).toBe(true);
     expect(Date.parse(stillOwed.expectedEnd!)).toBeGreaterThan(Date.now() - 60_000);
   } else expect(stillOwed.olderThanAll).toBeGreaterThanOrEqual(7);
+  // `officeflow status` says it too, to whoever may read the process's insights.
+  const status = await officeflowCli(engine).run('status', unpaid.dealId, '--as', TEST_AUDITOR);
+  expect(status.stdout).toMatch(
+    /^ {2}expected {4}(done in .* from \d+ finished cases of the (path|step|process)|unknown: older already than all \d+ finished cases)$/m,
+  );
+  const notTheirs = await officeflowCli(engine).run('status', unpaid.dealId, '--as', settings.creditApprover);
+  expect(notTheirs.stdout).toContain('step        awaiting-payment');
+  expect(notTheirs.stdout).not.toContain('expected');
   const refused = await officeflowCli(engine).run('customer', customer, '--as', settings.creditApprover);
   expect(refused.stderr).toContain('only operators or auditors may see a customer across the processes');
 });
