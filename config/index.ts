@@ -100,6 +100,8 @@ const engineSettings = z
     ALERT_TASK_GRACE: duration.default('1 day'),
     /** Failed runs closed this long ago or less are incidents until retried. */
     ALERT_LOOKBACK: duration.default('7 days'),
+    /** How long the event log keeps a run once it ended: the process insights, the exports and the views read it. */
+    EVENT_LOG_KEEP: duration.default('400 days'),
     /** Tasks one Chromium serves before the worker replaces it. */
     BROWSER_RECYCLE_AFTER: z.coerce.number().int().min(1).default(200),
 

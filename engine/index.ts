@@ -25,6 +25,7 @@ import { salesforceSource } from '../web/sources/salesforce';
 import { docuSignSource } from '../web/sources/docusign';
 import { stripeSource } from '../web/sources/stripe';
 import { startAlerts } from './alerts';
+import { startEventLogRetention } from './retention';
 import { declareSchedules } from './schedules';
 import { buildIntake } from './web';
 import { startWorkers } from '../workers/worker';
@@ -134,6 +135,8 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
       });
       const alerts = startAlerts(config, { client, pool, registry, sendEmail: mail?.sendEmail, uiUrl, log: options.log });
       if (alerts) parts.unshift({ name: 'alerts', stop: alerts.stop });
+      const retention = startEventLogRetention(config, pool, registry, options.log);
+      parts.unshift({ name: 'event log retention', stop: retention.stop });
       parts.unshift({
         name: 'event intake',
         stop: () => intake.close().then(() => Promise.all([pool.end(), client.connection.close(), transport?.close()])),
