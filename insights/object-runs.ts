@@ -25,14 +25,16 @@ const withoutNulls = <T extends object>(row: T): T => Object.fromEntries(Object.
 
 /** The runs on the engine's task queues that name any of the objects, by type: `{ customer: ['ACC-1'], invoice: [...] }`. */
 export async function runsTouching(pool: Pool, objects: Record<string, string[]>, taskQueues: string[]): Promise<ObjectRun[]> {
-  const wanted = Object.entries(objects).flatMap(([type, ids]) => ids.map((id) => ({ [type]: id })));
+  const wanted = Object.entries(objects).flatMap(([type, ids]) => ids.map((id) => JSON.stringify({ [type]: id })));
+  if (wanted.length === 0) return [];
+  // One containment test per object, OR-ed: each is looked up in the GIN index on `objects`.
   const { rows } = await pool.query<ObjectRun>(
     `SELECT process, workflow_id AS "workflowId", objects, started_at AS "startedAt", step, waiting_on AS "waitingOn",
             ended_at AS "endedAt", outcome
        FROM process_runs
-      WHERE task_queue = ANY($2) AND objects @> ANY(SELECT jsonb_array_elements($1::jsonb))
+      WHERE task_queue = ANY($1) AND (${wanted.map((_, i) => `objects @> $${i + 2}::jsonb`).join(' OR ')})
       ORDER BY started_at`,
-    [JSON.stringify(wanted), taskQueues],
+    [taskQueues, ...wanted],
   );
   return rows.map(withoutNulls);
 }
