@@ -13,6 +13,7 @@ import overdueTasksDigest from './overdue-tasks-digest';
 import refundRun from './refund-run';
 import type { EventContext, ProcessDefinition, ProcessSchedule, StartTrigger, Trigger } from './define';
 import { BusinessKey, everyRunSearchAttributes } from '../contracts/search-attributes';
+import { robotTaskQueue } from '../workflows/robots';
 
 /** Every business process officeflow runs. Workers, the event intake and the CLI all read this list. */
 export const processes: ProcessDefinition[] = [
@@ -28,6 +29,15 @@ export const processes: ProcessDefinition[] = [
 ] as unknown as ProcessDefinition[];
 
 /** The registry with every task queue suffixed: one environment of several on a shared namespace. */
+/** The task queues the processes' workflows run on, once each. */
+export const taskQueuesOf = (registry: ProcessDefinition[]): string[] => [...new Set(registry.map((process) => process.taskQueue))];
+
+/** Every queue the processes' activities run on: their own, and their robots' (browser robots have queues of their own). */
+export const activityQueuesOf = (registry: ProcessDefinition[]): string[] => {
+  const queues = taskQueuesOf(registry);
+  return [...queues, ...queues.map(robotTaskQueue)];
+};
+
 export function withTaskQueueSuffix(registry: ProcessDefinition[], suffix: string): ProcessDefinition[] {
   return suffix ? registry.map((process) => ({ ...process, taskQueue: `${process.taskQueue}${suffix}` })) : registry;
 }

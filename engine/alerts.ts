@@ -6,7 +6,7 @@ import { alertChannels } from '../alerts/channels';
 import { incidentWatcher } from '../alerts/watcher';
 import type { Config } from '../config';
 import type { OutgoingEmail } from '../contracts/documents';
-import { stepExpectations } from '../definitions';
+import { stepExpectations, taskQueuesOf } from '../definitions';
 import type { ProcessDefinition } from '../definitions/define';
 
 /** The engine's alerts, where ALERT_EMAILS or ALERT_WEBHOOK_URLS name someone to tell; undefined otherwise. */
@@ -28,7 +28,7 @@ export function startAlerts(
     ...parts,
     channels,
     scope: {
-      taskQueues: [...new Set(parts.registry.map((process) => process.taskQueue))],
+      taskQueues: taskQueuesOf(parts.registry),
       engine: config.TASK_QUEUE_SUFFIX,
       taskGraceMs: msToNumber(config.ALERT_TASK_GRACE),
       lookbackMs: msToNumber(config.ALERT_LOOKBACK),

@@ -3,18 +3,17 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { whileHoldingLock } from '../db/session-lock';
+import { activityQueuesOf } from '../definitions';
 import type { ProcessDefinition } from '../definitions/define';
 import { repeatEvery } from '../infra/repeat';
 import { forgetEndedRuns } from '../insights/retention';
-import { robotTaskQueue } from '../workflows/robots';
 
 /** How often the intake looks for runs the event log no longer keeps. */
 const EVERY_MS = 60 * 60 * 1000;
 
 /** The event log keeps a run `EVENT_LOG_KEEP` after it ended; the intake forgets older ones every hour, one at a time. */
 export function startEventLogRetention(config: Config, pool: Pool, registry: ProcessDefinition[], log: Logger) {
-  const taskQueues = [...new Set(registry.map((process) => process.taskQueue))];
-  const queues = [...taskQueues, ...taskQueues.map(robotTaskQueue)];
+  const queues = activityQueuesOf(registry);
   const keepMs = msToNumber(config.EVENT_LOG_KEEP);
   return repeatEvery(
     EVERY_MS,

@@ -5,8 +5,8 @@ import type { ProcessDefinition } from '../definitions/define';
 import { eventLogRows } from '../insights/event-log';
 import { ocelOf, ocelSqlite } from '../insights/ocel';
 import { xesOf } from '../insights/xes';
-import { Refusal } from './errors';
-import { DEFAULT_SPAN_MS } from './insights';
+import { DEFAULT_SPAN_MS, refuseUnknownProcess } from './insights';
+import { taskQueuesOf } from '../definitions';
 import type { Authenticate } from './identity';
 import { ownerOf, requireRole } from './roles';
 
@@ -22,7 +22,7 @@ export const eventLogRoutes: FastifyPluginAsyncZod<{ pool: Pool; registry: Proce
   app,
   { pool, registry, authenticate },
 ) => {
-  const taskQueues = [...new Set(registry.map((process) => process.taskQueue))];
+  const taskQueues = taskQueuesOf(registry);
   const query = z.object({
     format: z.enum(EVENT_LOG_FORMATS),
     process: z.string().optional(),
@@ -33,8 +33,7 @@ export const eventLogRoutes: FastifyPluginAsyncZod<{ pool: Pool; registry: Proce
     const person = await authenticate(request.headers.authorization);
     if (process) requireRole(person, `export the event log of ${process}`, 'operator', 'auditor', ownerOf(process));
     else requireRole(person, 'export the event log', 'operator', 'auditor');
-    if (process && !registry.some((known) => known.name === process))
-      throw new Refusal(404, 'unknown_process', `no process is named "${process}": ${registry.map((known) => known.name).join(', ')}`);
+    if (process) refuseUnknownProcess(registry, process);
     const since = request.query.since ? new Date(request.query.since) : new Date(Date.now() - DEFAULT_SPAN_MS);
     const rows = await eventLogRows(pool, { process, since, taskQueues });
     const name = `officeflow-${process ?? 'all'}`;

@@ -5,13 +5,19 @@ import type { ProcessDefinition } from '../definitions/define';
 import { newestRunOf, runsOf, systemAttemptsOf } from '../insights/log';
 import { checkpointsOf } from '../insights/predict';
 import { type ProcessInsights, type RunningCase, processInsights, runningCase } from '../insights/report';
-import { robotTaskQueue } from '../workflows/robots';
+import { activityQueuesOf, taskQueuesOf } from '../definitions';
 import { Refusal } from './errors';
 import type { Authenticate } from './identity';
 import { type Role, holds, ownerOf, requireRole } from './roles';
 
 /** Unless asked for another span, a report reads the runs of the last 30 days. */
 export const DEFAULT_SPAN_MS = 30 * 24 * 3600 * 1000;
+
+/** Refuses with 404, naming the processes it runs, a process the engine does not run. */
+export function refuseUnknownProcess(registry: ProcessDefinition[], process: string): void {
+  if (!registry.some((known) => known.name === process))
+    throw new Refusal(404, 'unknown_process', `no process is named "${process}": ${registry.map((known) => known.name).join(', ')}`);
+}
 
 /** A process's insights since a moment, on the engine's task queues; a process the engine does not run is refused. */
 export type InsightsOf = (process: string, since: Date) => Promise<ProcessInsights>;
@@ -21,7 +27,7 @@ export type InsightsOf = (process: string, since: Date) => Promise<ProcessInsigh
  * it stands with its prediction; undefined for a run the event log does not have.
  */
 export function casePrediction(pool: Pool, registry: ProcessDefinition[]) {
-  const taskQueues = [...new Set(registry.map((process) => process.taskQueue))];
+  const taskQueues = taskQueuesOf(registry);
   return async (workflowId: string): Promise<{ process: string; running: RunningCase | undefined } | undefined> => {
     const newest = await newestRunOf(pool, workflowId, taskQueues);
     if (!newest) return undefined;
@@ -36,12 +42,10 @@ export function casePrediction(pool: Pool, registry: ProcessDefinition[]) {
 }
 
 export function insightsOf(pool: Pool, registry: ProcessDefinition[]): InsightsOf {
-  const taskQueues = [...new Set(registry.map((process) => process.taskQueue))];
-  // Robots run on queues of their own: their attempts are counted there.
-  const attemptQueues = [...taskQueues, ...taskQueues.map(robotTaskQueue)];
+  const taskQueues = taskQueuesOf(registry);
+  const attemptQueues = activityQueuesOf(registry);
   return async (process, since) => {
-    if (!registry.some((known) => known.name === process))
-      throw new Refusal(404, 'unknown_process', `no process is named "${process}": ${registry.map((known) => known.name).join(', ')}`);
+    refuseUnknownProcess(registry, process);
     const report = processInsights(process, since, await runsOf(pool, process, since, taskQueues));
     return { ...report, systems: await systemAttemptsOf(pool, process, since, attemptQueues) };
   };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { plainText } from '../contracts/fields';
+import { taskQueuesOf } from '../definitions';
 import type { ProcessDefinition } from '../definitions/define';
 import { contractView } from '../insights/contract';
 import { customerView } from '../insights/customer';
@@ -18,7 +19,7 @@ export const objectViewRoutes: FastifyPluginAsyncZod<{ pool: Pool; registry: Pro
   app,
   { pool, registry, authenticate },
 ) => {
-  const taskQueues = [...new Set(registry.map((process) => process.taskQueue))];
+  const taskQueues = taskQueuesOf(registry);
   const views: Array<[path: string, doing: string, roles: Role[], view: (pool: Pool, id: string, queues: string[]) => Promise<object>]> = [
     ['/customers/:id', 'see a customer across the processes', [], customerView],
     ['/employees/:id', 'see an employee across the processes', [ownerOf('hire-to-onboard'), ownerOf('employee-offboarding')], employeeView],

@@ -13,7 +13,7 @@ import { FAILURE_CONVERTER_PATH, dataConverter } from '../codec/data-converter';
 import { type Config, publicUrl } from '../config';
 import { decisionLinks } from '../codec/decision-links';
 import { createPool } from '../db/pool';
-import { processes } from '../definitions';
+import { processes, taskQueuesOf } from '../definitions';
 import type { ProcessDefinition } from '../definitions/define';
 import { browserPool } from '../infra/browser';
 import { robotTaskQueue } from '../workflows/robots';
@@ -98,7 +98,7 @@ export async function bundleWorkflows(
  */
 export async function startWorkers({ connection, config, registry, log, workflowBundle }: WorkerOptions): Promise<RunningWorkers> {
   const browser = browserPool(config);
-  const taskQueues = [...new Set(registry.map((process) => process.taskQueue))];
+  const taskQueues = taskQueuesOf(registry);
   // A connection for every activity that may run at once (an e-mail holds its row locked while SMTP takes it): an
   // activity never waits for one while its timeout runs.
   const pool = createPool(config.DATABASE_URL!, log, taskQueues.length * config.WORKER_ACTIVITY_SLOTS + browser.size);
