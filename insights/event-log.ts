@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { withoutNulls } from './object-runs';
 
 /** One row of the event log, with its run: what the exports are made of. */
 export interface LogRow {
@@ -32,7 +33,7 @@ export async function eventLogRows(pool: Pool, selection: { process?: string; si
       ORDER BY r.started_at, e.run_id, e.seq LIMIT ${MAX_EXPORTED}`,
     [selection.taskQueues, selection.since, selection.process ?? null],
   );
-  return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null)) as LogRow);
+  return rows.map(withoutNulls);
 }
 
 /** What a process-mining tool calls the event's activity: the step entered, a task's moment, the run's start or end. */

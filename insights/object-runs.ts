@@ -21,7 +21,9 @@ export interface OpenTask {
   deadline: string;
 }
 
-const withoutNulls = <T extends object>(row: T): T => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null)) as T;
+/** A row without the columns PostgreSQL gave as null: optional fields left out, as the shapes say. */
+export const withoutNulls = <T extends object>(row: T): T =>
+  Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null)) as T;
 
 /** The runs on the engine's task queues that name any of the objects, by type: `{ customer: ['ACC-1'], invoice: [...] }`. */
 export async function runsTouching(pool: Pool, objects: Record<string, string[]>, taskQueues: string[]): Promise<ObjectRun[]> {
