@@ -286,7 +286,7 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
 }
 
 /** Puts enough stock for `deals` example orders on the shelves, as the warehouse would before a sales push. */
-async function stockFor(pool: Pool, deals: number): Promise<void> {
+export async function stockFor(pool: Pool, deals: number): Promise<void> {
   const { lines } = bindingFor('crm.deal.closed_won')!.trigger.example.data as { lines: Array<{ sku: string; quantity: number }> };
   for (const { sku, quantity } of lines) {
     await pool.query(STOCK_UP, [sku, quantity * deals]);

@@ -40,6 +40,8 @@ export interface BenchEngineOptions {
   workerLogLevel?: 'info' | 'debug';
   /** A Temporal cluster to run on (`startLocalCluster`'s settings) instead of a dev server of the engine's own. */
   cluster?: Record<string, string>;
+  /** Processes' settings over their own (and the hires' first day), by process. */
+  processSettings?: Record<string, object>;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function startBenchEngine(
     settings = {},
     workerLogLevel = 'info',
     cluster = {},
+    processSettings = {},
   }: BenchEngineOptions = {},
 ): Promise<BenchEngine> {
   const stateDir = freshStateDir(prefix);
@@ -76,12 +79,14 @@ export async function startBenchEngine(
       log,
       only: 'intake',
       processSettings: {
+        ...processSettings,
         'hire-to-onboard': {
           firstDayBegins: Date.now() - Date.parse(today) + firstDayInMs,
           welcomeBeforeStart: '50s',
           equipmentDeadline: '30s',
           managerTaskDeadline: '30s',
           managerTaskReminder: '15s',
+          ...processSettings['hire-to-onboard'],
         },
       },
     });

@@ -1,8 +1,9 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Config } from '../config';
+import type { Verdict } from '../contracts/human-tasks';
 import type { Progress } from '../contracts/progress';
 import { processes, runInput } from '../definitions';
-import type { DemoCounterpart, ProcessDefinition } from '../definitions/define';
+import type { DemoCounterpart, DemoPath, ProcessDefinition } from '../definitions/define';
 import { exampleEvent } from '../web/events/catalog';
 import { sendEvent } from '../web/events/send';
 import { progressQuery } from '../workflows/progress';
@@ -29,12 +30,14 @@ export interface DemoStage {
    * and no second try.
    */
   until?: number;
+  /** How long to hold before deciding a task or sending an event (`what`: the task's name or the event's type), in ms: none unless said. */
+  hold?: (progress: Progress, what: string) => number;
 }
 
 /** How long a run may take to come to rest after an event or a decision before the demo gives up on it. */
 const REST_LIMIT_MS = 60_000;
 
-const pause = () => new Promise((resolve) => setTimeout(resolve, 250));
+const pause = (ms = 250) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A call to the engine, tried again after a failure until the stage's `until`. */
 async function patiently<T>({ until }: DemoStage, attempt: () => Promise<T>): Promise<T> {
@@ -108,30 +111,56 @@ const rekeyed = (value: unknown, from: string, to: string): unknown =>
         ? Object.fromEntries(Object.entries(value).map(([name, item]) => [name, rekeyed(item, from, to)]))
         : value;
 
+/** What became of a run the demo played: where it ended or rests, the tasks it decided, and those it saw pass to someone else. */
+export interface PlayedRun {
+  workflowId: string;
+  outcome: string;
+  decided: Record<string, Verdict>;
+  escalated: string[];
+}
+
 /**
- * Plays one run of a process as its definition's `demo` says: sends its events, decides its tasks, plays its
- * counterparts; returns what became of the run. Throws, naming the step, when the run rests where the script does not
- * say what happens next. With `businessKey`, the examples are about that business object instead of their own (a
- * run of its own, beside others).
+ * Plays one run of a process as its definition's `demo` says, or down one of its `paths`: sends its events, decides
+ * its tasks, plays its counterparts; returns what became of the run. A run resting at a step whose deadline falls
+ * within the stage's patience is waited for (it moves on by itself then); resting anywhere else the script does not
+ * say what happens next throws, naming the step. With `businessKey`, the examples are about that business object
+ * instead of their own (a run of its own, beside others).
  */
 export async function playDemo(
   process: ProcessDefinition,
   stage: DemoStage,
-  { businessKey }: { businessKey?: string } = {},
-): Promise<{ workflowId: string; outcome: string }> {
+  { businessKey, path: pathName }: { businessKey?: string; path?: string } = {},
+): Promise<PlayedRun> {
   const { demo } = process;
+  const path: DemoPath = pathName ? (demo.paths?.[pathName] ?? missingPath(process, pathName)) : { description: 'the demo' };
   const exampleKey = exampleBusinessKey(process);
-  const decided = new Set<string>();
+  const decided = new Map<string, Verdict>();
   const played = new Set<string>();
-  /** Decides the run's open tasks and plays its counterparts until it rests on neither: its progress then; undefined once finished. */
-  const playPeople = async (handle: WorkflowHandle): Promise<Progress | undefined> => {
-    for (;;) {
+  const firstAssignee = new Map<string, string>();
+  const escalated = new Set<string>();
+  const hold = (progress: Progress, what: string) => pause(stage.hold?.(progress, what) ?? 0);
+  const patience = () => stage.until ?? Date.now() + REST_LIMIT_MS;
+  /** Moves on by itself before the stage's patience ends: a deadline, a reminder, an escalation. */
+  const movesOnSoon = ({ deadline }: Progress) => deadline !== undefined && Date.parse(deadline) < patience();
+
+  /**
+   * Decides the run's open tasks and plays its counterparts until it rests on neither (and, with `untilStep`, at that
+   * step): its progress then; undefined once finished. Tasks the path lets escalate wait until they passed on.
+   */
+  const playPeople = async (handle: WorkflowHandle, untilStep?: string): Promise<Progress | undefined> => {
+    for (const giveUpAt = patience(); ;) {
       const progress = await comeToRest(handle, stage);
       if (!progress) return undefined;
-      const undecided = (progress.openTasks ?? []).filter((open) => !decided.has(open.task));
-      for (const { task, assignee } of undecided) {
-        decided.add(task);
-        const verdict = demo.verdict ?? 'approve';
+      const open = progress.openTasks ?? [];
+      for (const { task, assignee } of open) {
+        if (!firstAssignee.has(task)) firstAssignee.set(task, assignee);
+        else if (firstAssignee.get(task) !== assignee) escalated.add(task);
+      }
+      const waitingToEscalate = open.filter(({ task }) => path.escalates?.includes(task) && !escalated.has(task));
+      const due = open.filter((open) => !decided.has(open.task) && !waitingToEscalate.includes(open));
+      for (const { task, assignee } of due) {
+        await hold(progress, task);
+        const verdict = path.verdicts?.[task] ?? demo.verdict ?? 'approve';
         const status = await patiently(stage, async () => {
           const decided = await decideAs(
             stage.config,
@@ -144,12 +173,19 @@ export async function playDemo(
           return decided;
         });
         stage.say(`  ${assignee}: ${verdict} ${task} -> ${status}`);
+        // Refused when it passed to someone else meanwhile: they decide it at the run's next rest.
+        if (status < 300) decided.set(task, verdict);
       }
-      if (undecided.length > 0) continue;
+      if (due.length > 0) continue;
       const counterpart = demo.plays?.[progress.step];
-      if (!counterpart || played.has(progress.step)) return progress;
-      played.add(progress.step);
-      stage.say(`  ${await patiently(stage, () => counterparts[counterpart](stage, handle.workflowId))}`);
+      if (counterpart && !played.has(progress.step)) {
+        played.add(progress.step);
+        stage.say(`  ${await patiently(stage, () => counterparts[counterpart](stage, handle.workflowId))}`);
+        continue;
+      }
+      if (waitingToEscalate.length === 0 && (untilStep === undefined || progress.step === untilStep)) return progress;
+      if (Date.now() > giveUpAt) throw new Error(`${handle.workflowId} did not reach ${untilStep ?? 'its escalation'} in time`);
+      await pause();
     }
   };
 
@@ -157,16 +193,22 @@ export async function playDemo(
   let key = businessKey;
   // A run that tells a CRM deal (a contract's opportunity) needs the deal in the vendor's CRM, where the engine runs one.
   const { salesperson } = stage;
-  const opportunity = (process.triggers.find((t) => t.type === demo.events[0])?.example.data as { opportunityId?: string } | undefined)
+  const events = path.events ?? demo.events;
+  const opportunity = (process.triggers.find((t) => t.type === events[0])?.example.data as { opportunityId?: string } | undefined)
     ?.opportunityId;
   const inCrm = opportunity && salesperson ? await salesperson.open(`Opportunity ${opportunity}`) : undefined;
-  for (const type of demo.events) {
+  for (const type of events) {
     const trigger = process.triggers.find((t) => t.type === type);
     if (!trigger) throw new Error(`${process.name}'s demo sends ${type}, which is not one of its triggers`);
-    if (handle && !(await playPeople(handle))) throw new Error(`${handle.workflowId} finished before the demo sent ${type}`);
+    if (handle) {
+      const resting = await playPeople(handle, path.sendAt?.[type]);
+      if (!resting) throw new Error(`${handle.workflowId} finished before the demo sent ${type}`);
+      await hold(resting, type);
+    }
     const example = exampleEvent(trigger);
     const keyed = key ? { ...example, id: `${example.id}-${key}`, data: rekeyed(example.data, exampleKey, key) } : example;
-    const event = inCrm ? { ...keyed, data: rekeyed(keyed.data, opportunity!, inCrm) } : keyed;
+    const withPath = { ...keyed, data: { ...(keyed.data as object), ...path.data?.[type] } };
+    const event = inCrm ? { ...withPath, data: rekeyed(withPath.data, opportunity!, inCrm) } : withPath;
     if (type === 'payments.payment.received' && stage.bankFolder && handle) {
       const { historyLength } = await handle.describe();
       const payment = event.data as { amount: number; currency: string };
@@ -193,16 +235,26 @@ export async function playDemo(
   }
   if (!handle) throw new Error(`${process.name}'s demo sends no event`);
   const { workflowId } = handle;
+  const ran = (outcome: string): PlayedRun => ({ workflowId, outcome, decided: Object.fromEntries(decided), escalated: [...escalated] });
 
-  const progress = await playPeople(handle);
-  if (!progress) return { workflowId, outcome: `finished: ${JSON.stringify(await handle.result())}` };
-  const { step, waitingOn, deadline } = progress;
-  const rest = demo.restsAt?.[step];
-  if (rest) return { workflowId, outcome: `${rest}${deadline ? `, waiting on ${waitingOn} until ${deadline}` : ''}` };
-  throw new Error(
-    `${process.name}'s demo does not say what happens at step "${step}"${waitingOn ? ` (waiting on ${waitingOn})` : ''}: ` +
-      `send an event there, play a counterpart, or name the step in demo.restsAt`,
-  );
+  for (;;) {
+    const progress = await playPeople(handle);
+    if (!progress) return ran(`finished: ${JSON.stringify(await handle.result())}`);
+    const { step, waitingOn, deadline } = progress;
+    const rest = demo.restsAt?.[step];
+    if (rest) return ran(`${rest}${deadline ? `, waiting on ${waitingOn} until ${deadline}` : ''}`);
+    if (!movesOnSoon(progress))
+      throw new Error(
+        `${process.name}'s demo does not say what happens at step "${step}"${waitingOn ? ` (waiting on ${waitingOn})` : ''}: ` +
+          `send an event there, play a counterpart, or name the step in demo.restsAt`,
+      );
+    await pause();
+  }
+}
+
+function missingPath(process: ProcessDefinition, name: string): never {
+  const known = Object.keys(process.demo.paths ?? {});
+  throw new Error(`${process.name} has no demo path "${name}"${known.length ? `: it has ${known.join(', ')}` : ''}`);
 }
 
 /**

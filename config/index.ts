@@ -102,6 +102,8 @@ const engineSettings = z
     ALERT_LOOKBACK: duration.default('7 days'),
     /** How long the event log keeps a run once it ended: the process insights, the exports and the views read it. */
     EVENT_LOG_KEEP: duration.default('400 days'),
+    /** How often the intake makes each process's forecast again from the event log: what new runs show as their expected end. */
+    FORECAST_EVERY: duration.default('15 minutes'),
     /** Tasks one Chromium serves before the worker replaces it. */
     BROWSER_RECYCLE_AFTER: z.coerce.number().int().min(1).default(200),
 

@@ -28,3 +28,22 @@ export const OBJECT_ATTRIBUTES = [
   ['invoice', InvoiceNumber],
   ['candidate', CandidateId],
 ] as const;
+
+/** Seconds a run still took from entering a step: the 10th, 50th and 90th percentile over finished runs. */
+export type Remaining = [p10: number, p50: number, p90: number];
+
+/**
+ * What finished runs of a process still took from entering each step, by the path they had taken to it (see
+ * `pathKey`) and by the step alone: the intake gives it to each new run (its memo, `forecast`), which shows its own
+ * expectation in its current details in the Temporal UI as it moves, without asking anyone.
+ */
+export interface Forecast {
+  byPath: Record<string, Remaining>;
+  byStep: Record<string, Remaining>;
+}
+
+/** The memo field a run's forecast is given in. */
+export const FORECAST_MEMO = 'forecast';
+
+/** A run's path so far as a key: its steps in order (a step once however long it stays) and its escalations (`<task> escalated`). */
+export const pathKey = (path: readonly string[]): string => path.join(' → ');

@@ -100,6 +100,20 @@ export default defineProcess({
     events: ['crm.contract.submitted'],
     plays: { 'awaiting-signature': 'customer-signs' },
     restsAt: { 'in-force': 'in force' },
+    paths: {
+      'change-requested': {
+        description: 'Finance asks for changes; Sales sends the revised contract, which is approved afresh and signed',
+        events: ['crm.contract.submitted', 'crm.contract.revised'],
+        verdicts: { 'round-1:finance:1': 'request-changes' },
+        sendAt: { 'crm.contract.revised': 'awaiting-revision' },
+      },
+      rejected: { description: 'Finance rejects the contract', verdicts: { 'round-1:finance:1': 'reject' } },
+      escalated: {
+        description: 'the sales manager leaves it past the deadline; their manager approves, and it goes on to Finance and signature',
+        escalates: ['round-1:sales:1'],
+      },
+    },
+    quickSettings: { approvalDeadline: '6s', approvalReminder: '3s' },
   },
   initialSearchAttributes: (input) => [
     { key: CustomerId, value: input.customerId },

@@ -39,7 +39,13 @@ export default defineProcess({
       query: 'ProcessStep = "credit-review" AND WaitDeadline < "{now}" AND ExecutionStatus = "Running"',
     },
   },
-  demo: { events: ['crm.account.created', 'finance.credit_limit.approved'] },
+  demo: {
+    events: ['crm.account.created', 'finance.credit_limit.approved'],
+    paths: {
+      prepayment: { description: 'Finance sets no credit limit in time: the customer pays in advance', events: ['crm.account.created'] },
+    },
+    quickSettings: { creditReviewTimeout: '5s' },
+  },
   initialSearchAttributes: (input) => [{ key: CustomerId, value: input.account.accountId }],
   triggers: [
     startsOn({

@@ -70,7 +70,7 @@ export type DemoCounterpart = 'customer-signs';
  * opens, as its assignee, and plays the counterparts of `plays` where the run reaches their step. After the last, the
  * run must finish or rest at one of `restsAt`; resting anywhere else ends the demo with an error naming the step.
  */
-export interface DemoScript {
+export interface DemoScript<Settings = unknown> {
   /** Trigger types of this process, in the order they are sent; the first starts the run. */
   events: string[];
   /** The verdict given on every task: approve unless said. */
@@ -79,6 +79,29 @@ export interface DemoScript {
   plays?: Record<string, DemoCounterpart>;
   /** By step: where a run rests for a long while once nobody holds a task, as the demo reports it. */
   restsAt?: Record<string, string>;
+  /**
+   * The other ways a run goes, by name (`escalated`, `change-requested`): each plays like the demo but for what it
+   * says. `npm run scenario:insights` drives runs down every path and checks the insights against them.
+   */
+  paths?: Record<string, DemoPath>;
+  /** Settings over the process's own under which every path plays in seconds: deadlines, reminders, offsets. */
+  quickSettings?: Partial<Settings>;
+}
+
+/** One way a run of the process goes, played as the demo is but for what is said here. */
+export interface DemoPath {
+  /** What happens on this path, in the process's words. */
+  description: string;
+  /** Trigger types sent, in order: the demo's `events` unless said. */
+  events?: string[];
+  /** Fields over an event's example, by its type: a big order, payment terms of 0 days. */
+  data?: Record<string, Record<string, unknown>>;
+  /** The verdict on a task, by the task's name: the demo's `verdict` on any other. */
+  verdicts?: Record<string, Verdict>;
+  /** Tasks nobody decides until they pass to someone else (past their deadline): that person decides them. */
+  escalates?: string[];
+  /** By trigger type: the step the run reaches before the event is sent (a payment once the invoice went to collections). */
+  sendAt?: Record<string, string>;
 }
 
 /** When a scheduled run starts: a cron expression (in a time zone, UTC unless said) or a fixed interval (`1 day`). */
@@ -159,7 +182,7 @@ export interface ProcessDefinition<W extends Workflow = Workflow, Settings = any
   schedules?: ProcessSchedule[];
   /** The searches its operators need, named; each is scoped to this process's runs when used. */
   savedQueries: Record<string, SavedQuery>;
-  demo: DemoScript;
+  demo: DemoScript<Settings>;
 }
 
 /** Declares a business process: the one place its workflow, input, triggers, queue and search attributes are written. */

@@ -71,6 +71,12 @@ export default defineProcess({
   demo: {
     events: ['hr.offer.accepted', 'logistics.equipment.delivered'],
     restsAt: { 'preparing-first-day': 'prepared, waiting for the first day' },
+    paths: {
+      rescinded: {
+        description: 'the offer is rescinded after it was accepted: what was set up for the hire is undone',
+        events: ['hr.offer.accepted', 'hr.offer.rescinded'],
+      },
+    },
   },
   initialSearchAttributes: ({ hire }) => [
     { key: CandidateId, value: hire.candidateId },

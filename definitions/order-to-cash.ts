@@ -31,6 +31,17 @@ const settings: OrderToCashSettings = {
 
 const workflowId = orderToCashRunId;
 
+/** The example order with desks ten times the price, over the quick settings' credit limit of 10,000.00, and its payment. */
+const OVER_THE_LIMIT = {
+  'crm.deal.closed_won': {
+    lines: [
+      { sku: 'DESK-140', quantity: 2, unitPrice: 4990 },
+      { sku: 'CHAIR-ERGO', quantity: 4, unitPrice: 289 },
+    ],
+  },
+  'payments.payment.received': { amount: 13251.84 },
+};
+
 const CRM_NAMES: Record<FetchingCrm, string> = { hubspot: 'HubSpot', pipedrive: 'Pipedrive', salesforce: 'Salesforce' };
 
 /**
@@ -94,7 +105,34 @@ export default defineProcess({
     },
     'large-orders': { description: 'Orders of 10,000 or more in flight', query: 'OrderTotal >= 10000 AND ExecutionStatus = "Running"' },
   },
-  demo: { events: ['crm.deal.closed_won', 'logistics.shipment.delivered', 'payments.payment.received'] },
+  demo: {
+    events: ['crm.deal.closed_won', 'logistics.shipment.delivered', 'payments.payment.received'],
+    paths: {
+      approved: { description: 'an order over the credit limit, approved by Finance', data: OVER_THE_LIMIT },
+      escalated: {
+        description: 'an order over the credit limit, left by Finance past its deadline and approved by the Finance manager',
+        data: OVER_THE_LIMIT,
+        escalates: ['credit-approval'],
+      },
+      rejected: {
+        description: 'an order over the credit limit, rejected by Finance',
+        events: ['crm.deal.closed_won'],
+        data: OVER_THE_LIMIT,
+        verdicts: { 'credit-approval': 'reject' },
+      },
+      dunned: {
+        description: 'an invoice due at once, paid only after its reminder, once Collections have it',
+        data: { 'crm.deal.closed_won': { paymentTermsDays: 0 } },
+        sendAt: { 'payments.payment.received': 'collections' },
+      },
+    },
+    quickSettings: {
+      defaultCreditLimit: { amount: 1_000_000, currency: 'EUR' },
+      creditApprovalDeadline: '6s',
+      creditApprovalReminder: '3s',
+      dunningOffsets: ['2s'],
+    },
+  },
   // A deal fetched from the CRM sets them once it is fetched.
   initialSearchAttributes: (input) =>
     'crm' in input

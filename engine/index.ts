@@ -1,3 +1,4 @@
+import { msToNumber } from '@temporalio/common/lib/time';
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import type { Pool } from 'pg';
@@ -124,6 +125,7 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
         stripe: stripeSource(config),
         docuSign: docuSignSource(config),
         bank: { accounts: config.BANK_ACCOUNTS, statementDir: config.BANK_STATEMENT_DIR, schemasDir: config.BANK_SCHEMAS_DIR },
+        forecastEvery: msToNumber(config.FORECAST_EVERY),
         inbox: {
           publicUrl: publicUrl(config),
           encryptionKeys,

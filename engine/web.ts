@@ -41,6 +41,8 @@ import { sourceEventRoutes } from '../web/sources/routes';
 import { sourceDispatcher, sourceEvents } from '../web/sources/source-events';
 import { type DocuSignSource, docuSignSourceRoutes } from '../web/sources/docusign';
 import { type StripeSource, stripeSourceRoutes } from '../web/sources/stripe';
+import { taskQueuesOf } from '../definitions';
+import { keptForecasts } from '../web/forecasts';
 import { iso20022Schemas } from '../activities/bank/schemas';
 import { statementFolder } from '../web/bank/folder';
 import { bankRoutes } from '../web/bank/routes';
@@ -80,6 +82,8 @@ export interface IntakeDeps {
   bank?: { accounts: string[]; statementDir?: string; schemasDir?: string };
   /** The task inbox's settings; without them, no inbox. */
   inbox?: Omit<InboxOptions, 'desk' | 'tasks' | 'sessions' | 'authenticate' | 'insights'>;
+  /** How often each process's forecast is made again from the event log, in ms (the runs it starts carry it). */
+  forecastEvery?: number;
   log: Logger;
 }
 
@@ -106,6 +110,7 @@ export function buildIntake({
   docuSign,
   bank,
   inbox,
+  forecastEvery = 15 * 60_000,
   log,
 }: IntakeDeps): FastifyInstance {
   const app = httpServer(log, trustProxyHops);
@@ -114,7 +119,15 @@ export function buildIntake({
   metrics.start((error) => log.warn({ err: error }, 'the task gauges were not read'));
   app.addHook('onClose', async () => metrics.stop());
   app.register(rateLimit, { max, timeWindow: '1 minute' });
-  const dispatcher = new EventDispatcher(client, pool, registry);
+  const forecasts = keptForecasts(
+    pool,
+    registry.map((process) => process.name),
+    taskQueuesOf(registry),
+    forecastEvery,
+    (error) => log.warn({ err: error }, 'the forecasts were not made again; the runs started meanwhile carry the last ones'),
+  );
+  app.addHook('onClose', () => forecasts.stop());
+  const dispatcher = new EventDispatcher(client, pool, registry, forecasts.of);
   const answers = answerCounts(pool, taskQueueSuffix, log);
   app.addHook('onClose', () => answers.stop());
   app.register(eventRoutes, { prefix: '/events', dispatcher, senders, pool, metrics, answers });

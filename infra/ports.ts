@@ -13,8 +13,18 @@ function listenOnce(port: number, host: string): Promise<number> {
   });
 }
 
-/** Free ports already handed out: the OS may offer a just-released port again before its server binds it. */
-const handedOut = new Set<number>();
+/**
+ * Free ports already handed out: the OS may offer a just-released port again before its server binds it. A parent
+ * process that hands a port to a server its children start later (the test run's codec endpoint) names it in
+ * OFFICEFLOW_PORTS_HANDED_OUT, so that no other process picks it in the meantime.
+ */
+const HANDED_OUT_SETTING = 'OFFICEFLOW_PORTS_HANDED_OUT';
+const handedOut = new Set<number>((process.env[HANDED_OUT_SETTING] ?? '').split(',').filter(Boolean).map(Number));
+
+/** Keeps `port` from every process started from here on: they inherit the environment. */
+export function handOutToChildren(port: number): void {
+  process.env[HANDED_OUT_SETTING] = [...(process.env[HANDED_OUT_SETTING] ?? '').split(',').filter(Boolean), String(port)].join(',');
+}
 
 /**
  * Where free ports are picked: below the kernel's ephemeral range, which it hands to outgoing connections (a client of

@@ -1,3 +1,4 @@
+import { pathKey } from '../contracts/process-events';
 import { type LoggedRun, pathOf } from './runs';
 
 /**
@@ -15,10 +16,10 @@ export interface Prediction {
 }
 
 /** Fewer comparable cases than this, and the prediction rests on a wider set. */
-const MIN_CASES = 5;
+export const MIN_CASES = 5;
 
-const percentile = (sorted: number[], q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
-const round = (value: number) => Math.round(value * 10) / 10;
+export const percentile = (sorted: number[], q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
+export const round = (value: number) => Math.round(value * 10) / 10;
 
 /** One moment of a finished run: where it stood and how long it still took from there. */
 interface Checkpoint {
@@ -29,7 +30,7 @@ interface Checkpoint {
   remaining: number;
 }
 
-/** The moments finished runs entered each step, by path and by step. */
+/** The moments finished runs entered each step, by path (`pathKey`) and by step. */
 export function checkpointsOf(finished: LoggedRun[]) {
   const byPath = new Map<string, Checkpoint[]>();
   const byStep = new Map<string, Checkpoint[]>();
@@ -42,7 +43,7 @@ export function checkpointsOf(finished: LoggedRun[]) {
       const sofar = { ...run, events: run.events.slice(0, i + 1) };
       const checkpoint = {
         runId: run.runId,
-        path: pathOf(sofar).join('\u0000'),
+        path: pathKey(pathOf(sofar)),
         step: event.step!,
         remaining: (end - event.at.getTime()) / 1000,
       };
@@ -80,7 +81,7 @@ export function predict(checkpoints: Checkpoints, run: LoggedRun, now: Date, exc
   const others = (list: Checkpoint[] = []) => list.filter((checkpoint) => checkpoint.runId !== except).map((c) => c.remaining);
   if (lastStep) {
     const inStep = (now.getTime() - lastStep.at.getTime()) / 1000;
-    const samePath = remainingAfter(others(checkpoints.byPath.get(pathOf(run).join('\u0000'))), inStep);
+    const samePath = remainingAfter(others(checkpoints.byPath.get(pathKey(pathOf(run)))), inStep);
     if (samePath.length >= MIN_CASES) return predictFrom(samePath, 'same path');
     const sameStep = remainingAfter(others(checkpoints.byStep.get(lastStep.step!)), inStep);
     if (sameStep.length >= MIN_CASES) return predictFrom(sameStep, 'same step');

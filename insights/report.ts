@@ -80,6 +80,8 @@ export function intervalsOf(run: LoggedRun): Interval[] {
   const intervals: Interval[] = [];
   const openTasks = new Map<string, string | undefined>();
   let current: { step: string; waitingOn?: string; from: Date; people: boolean; team?: string } | undefined;
+  /** Where the intervals of the step the run is in begin (a step waits on a task, then on its escalation). */
+  let visitFrom = 0;
   const close = (to: Date, kind?: TimeKind) => {
     if (!current) return;
     kind ??= current.people ? 'people' : current.waitingOn ? 'outside' : 'working';
@@ -89,6 +91,7 @@ export function intervalsOf(run: LoggedRun): Interval[] {
   for (const event of run.events) {
     if (event.kind === 'step') {
       close(event.at);
+      if (event.step !== current?.step) visitFrom = intervals.length;
       const team = [...openTasks.values()].find(Boolean);
       current = { step: event.step!, waitingOn: event.waitingOn, from: event.at, people: openTasks.size > 0, team };
     } else if (event.kind === 'task-opened') {
@@ -105,7 +108,8 @@ export function intervalsOf(run: LoggedRun): Interval[] {
       current = undefined;
     }
   }
-  return intervals;
+  // A running run's stay in its step so far is not a stay in it yet.
+  return current ? intervals.slice(0, visitFrom) : intervals;
 }
 
 const groupBy = <T>(items: T[], keyOf: (item: T) => string) => {

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { localPort } from '../infra/ports';
+import { handOutToChildren, localPort } from '../infra/ports';
 import { bundleWorkflows } from '../workers/worker';
 import { TEST_TEMPORAL_DYNAMIC_CONFIG, freshStateDir, localEngineEnv } from './support/local-env';
 
@@ -36,6 +36,8 @@ export default async function globalSetup(): Promise<void> {
   Object.assign(process.env, cluster);
   // The local UI decrypts through a codec endpoint at a port known before the dev server starts (test/ui serves it).
   const codecPort = String(await localPort(0, 'CODEC_PORT'));
+  // Jest's workers pick ports of their own for minutes before test/ui binds this one.
+  handOutToChildren(Number(codecPort));
   const settings = {
     ...localEngineEnv(stateDir),
     CODEC_PORT: codecPort,

@@ -1,4 +1,13 @@
-import { defineQuery, defineSignal, metricMeter, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  defineQuery,
+  defineSignal,
+  metricMeter,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { FORECAST_MEMO, type Forecast, type Remaining, pathKey } from '../contracts/process-events';
 import type { Progress } from '../contracts/progress';
 import { Assignees, ProcessStep, WaitDeadline, WaitingOn } from '../contracts/search-attributes';
 import { recordProcessEvent } from './process-log';
@@ -59,11 +68,26 @@ export function trackProgress(firstStep: string): RunProgress {
   let held: string | undefined;
   setHandler(stepHeldSignal, ({ why }) => {
     held = why;
-    setCurrentDetails(currentDetails(progress, openTasks(), held));
+    setCurrentDetails(currentDetails(progress, openTasks(), held, expected));
   });
+
+  // When the run is expected to be done, from the forecast the intake gave it: foreseen again at each step and escalation.
+  const forecast = workflowInfo().memo?.[FORECAST_MEMO] as Forecast | undefined;
+  const path: string[] = [];
+  let pathStep: string | undefined;
+  let expected: [from: number, remaining: Remaining] | undefined;
+  const foresee = (step: string) => {
+    const remaining = forecast && (forecast.byPath[pathKey(path)] ?? forecast.byStep[step]);
+    expected = remaining && [Date.now(), remaining];
+  };
 
   let logged: Progress | undefined;
   const publish = (step: string, wait?: { on: string; until?: Date }, assignees?: string[]) => {
+    if (step !== pathStep) {
+      path.push(step);
+      pathStep = step;
+      foresee(step);
+    }
     if (step !== progress.step) {
       stepDuration.record((Date.now() - enteredAt) / 1000, { step: progress.step });
       enteredAt = Date.now();
@@ -81,7 +105,7 @@ export function trackProgress(firstStep: string): RunProgress {
       // Only stages, where several people may decide at once, set who they wait on by name.
       ...(assignees ? [{ key: Assignees, value: assignees }] : []),
     ]);
-    setCurrentDetails(currentDetails(progress, openTasks(), held));
+    setCurrentDetails(currentDetails(progress, openTasks(), held, expected));
   };
   const publishStage = () => {
     const { step, waitingOn } = stage!;
@@ -118,6 +142,8 @@ export function trackProgress(firstStep: string): RunProgress {
       },
       escalated(task, assignee, waitingOn) {
         open.set(task, { ...open.get(task)!, assignee });
+        path.push(`${task}${ESCALATED}`);
+        foresee(progress.step);
         recordProcessEvent({ kind: 'task-escalated', step: task, waitingOn });
         if (!stage) publish(task, { on: waitingOn });
       },
@@ -142,14 +168,30 @@ export function trackProgress(firstStep: string): RunProgress {
   };
 }
 
+/** An ISO time to the minute, as people read it: `2026-12-06 14:05`. */
+const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
+/** How the path marks a task that passed to someone else past its deadline. */
+const ESCALATED = ' escalated';
+
 /**
  * The run's progress as the Temporal UI shows it under the summary (Markdown): where it is, what it waits for, and a
  * step held while its system is paused.
  */
-function currentDetails({ step, waitingOn, deadline }: Progress, openTasks: OpenTask[], held?: string): string {
-  const until = deadline ? ` until ${deadline.slice(0, 16).replace('T', ' ')} UTC` : '';
+function currentDetails(
+  { step, waitingOn, deadline }: Progress,
+  openTasks: OpenTask[],
+  held?: string,
+  expected?: [from: number, remaining: Remaining],
+): string {
+  const until = deadline ? ` until ${minute(deadline)} UTC` : '';
   const lines = [`**Step** ${step}${waitingOn ? ` · **waiting on** ${waitingOn}${until}` : ''}`];
   if (held) lines.push(`**Held** ${held}`);
+  if (expected && expected[1][2] > 0) {
+    const [from, [p10, p50, p90]] = expected;
+    const at = (seconds: number) => minute(new Date(from + seconds * 1000).toISOString());
+    lines.push(`**Expected** done around ${at(p50)} UTC (likely ${at(p10)} to ${at(p90)}), as runs that came this way took`);
+  }
   for (const task of openTasks) lines.push(`- ${task.task}: ${task.assignee}`);
   return lines.join('\n');
 }

@@ -1,3 +1,4 @@
+import { forecastOf } from '../../insights/forecast';
 import { processInsights } from '../../insights/report';
 import type { LoggedEvent, LoggedRun } from '../../insights/runs';
 
@@ -129,5 +130,19 @@ describe('predictions for running cases', () => {
   it('measures how right such predictions were on the finished cases', () => {
     expect(report.predictions).toMatchObject({ predictions: expect.any(Number), meanError: expect.any(Number) });
     expect(report.predictions!.inRange).toBeGreaterThan(0.5);
+  });
+
+  it('forecasts what runs still take from entering each step, where at least five went that way', () => {
+    // From awaiting payment, the six paid orders took 100 to 600 s more; from invoicing, 10 s more than that.
+    expect(forecastOf([...finished, rejected])).toEqual({
+      byPath: {
+        invoicing: [110, 310, 610],
+        'invoicing → awaiting-payment': [100, 300, 600],
+        'invoicing → awaiting-payment → paid': [0, 0, 0],
+      },
+      byStep: { invoicing: [110, 310, 610], 'awaiting-payment': [100, 300, 600], paid: [0, 0, 0] },
+    });
+    // One rejected order is too few to forecast from.
+    expect(forecastOf([rejected])).toBeUndefined();
   });
 });

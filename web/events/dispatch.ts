@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { type Binding, bindingFor, runInput, startOptions } from '../../definitions';
 import type { EventContext, ProcessDefinition, SignalTrigger, StartTrigger } from '../../definitions/define';
 import type { CloudEvent } from './cloudevent';
+import { FORECAST_MEMO, type Forecast } from '../../contracts/process-events';
 import { Refusal, clip, fieldErrors } from '../errors';
 
 export interface Acceptance {
@@ -39,6 +40,8 @@ export class EventDispatcher {
     private readonly client: Client,
     private readonly pool: Pool,
     private readonly registry: ProcessDefinition[],
+    /** What runs of a process still took from each step: each run it starts carries it, to show its own expectation. */
+    private readonly forecastOf: (process: string) => Forecast | undefined = () => undefined,
   ) {}
 
   /** The event's process, trigger and data, checked against the registry without touching anything: 422 or 400. */
@@ -92,9 +95,11 @@ export class EventDispatcher {
       [workflowId],
     );
     if (started.rowCount) return { ...accepted, runId: started.rows[0].run_id, duplicate: true };
+    const forecast = this.forecastOf(process.name);
     try {
       const handle = await this.client.workflow.start(process.workflow, {
         ...startOptions(process, input),
+        ...(forecast ? { memo: { [FORECAST_MEMO]: forecast } } : {}),
         workflowId,
         args: [input],
         // One business object, one run, even after the first run has finished.
