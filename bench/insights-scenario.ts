@@ -63,6 +63,9 @@ export interface ScenarioReport {
 export const quickSettingsOf = (registry: ProcessDefinition[]): Record<string, object> =>
   Object.fromEntries(registry.flatMap(({ name, demo }) => (demo.quickSettings ? [[name, demo.quickSettings as object]] : [])));
 
+/** The customer the catalog's examples name. */
+export const EXAMPLE_CUSTOMER = 'ACC-1001';
+
 /** Held before a decision or an event: between 0.3 and 1.5 s, well inside the quick settings' deadlines. */
 const holdMs = () => 300 + Math.floor(Math.random() * 1200);
 
@@ -94,7 +97,7 @@ export async function runInsightsScenario(target: ScenarioTarget, options: Scena
   const orderToCash = chosen.find((process) => process.name === 'order-to-cash');
   if (orderToCash) await stockFor(target.pool, runsOf(orderToCash));
 
-  /** One process's runs, one after the other: orders of the examples' one customer never stand open side by side. */
+  /** One process's runs, one after the other. */
   const drive = async (process: ProcessDefinition): Promise<DrivenRun[]> => {
     const abbreviation = process.name
       .split('-')
@@ -109,13 +112,12 @@ export async function runInsightsScenario(target: ScenarioTarget, options: Scena
         holds.push({ what, step, on: waitingOn, people: (openTasks ?? []).length > 0, seconds: ms / 1000 });
         return ms;
       };
+      const businessKey = `SCN-${batch}-${abbreviation}${i + 1}`;
+      // A customer of the run's own: other runs' open invoices of the examples' customer never stand beside its payment.
       const played = await playDemo(
         process,
         { ...stage, hold },
-        {
-          businessKey: `SCN-${batch}-${abbreviation}${i + 1}`,
-          ...(path === 'demo' ? {} : { path }),
-        },
+        { businessKey, rekey: { [EXAMPLE_CUSTOMER]: `${businessKey}-ACC` }, ...(path === 'demo' ? {} : { path }) },
       );
       const declared: DemoPath = path === 'demo' ? { description: 'the demo' } : process.demo.paths![path];
       runs.push({

@@ -129,7 +129,16 @@ export interface PlayedRun {
 export async function playDemo(
   process: ProcessDefinition,
   stage: DemoStage,
-  { businessKey, path: pathName }: { businessKey?: string; path?: string } = {},
+  {
+    businessKey,
+    path: pathName,
+    rekey = {},
+  }: {
+    businessKey?: string;
+    path?: string;
+    /** More of the examples' ids to replace, each by its own (`{ 'ACC-1001': 'ACC-7' }`: a customer of the run's own). */
+    rekey?: Record<string, string>;
+  } = {},
 ): Promise<PlayedRun> {
   const { demo } = process;
   const path: DemoPath = pathName ? (demo.paths?.[pathName] ?? missingPath(process, pathName)) : { description: 'the demo' };
@@ -207,7 +216,8 @@ export async function playDemo(
     }
     const example = exampleEvent(trigger);
     const keyed = key ? { ...example, id: `${example.id}-${key}`, data: rekeyed(example.data, exampleKey, key) } : example;
-    const withPath = { ...keyed, data: { ...(keyed.data as object), ...path.data?.[type] } };
+    const ownIds = Object.entries(rekey).reduce((data, [from, to]) => rekeyed(data, from, to), keyed.data);
+    const withPath = { ...keyed, data: { ...(ownIds as object), ...path.data?.[type] } };
     const event = inCrm ? { ...withPath, data: rekeyed(withPath.data, opportunity!, inCrm) } : withPath;
     if (type === 'payments.payment.received' && stage.bankFolder && handle) {
       const { historyLength } = await handle.describe();

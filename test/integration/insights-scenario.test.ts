@@ -1,4 +1,4 @@
-import { quickSettingsOf, runInsightsScenario } from '../../bench/insights-scenario';
+import { EXAMPLE_CUSTOMER, quickSettingsOf, runInsightsScenario } from '../../bench/insights-scenario';
 import { playDemo } from '../../cli/demo';
 import { processes } from '../../definitions';
 import { sendEvent } from '../../web/events/send';
@@ -42,7 +42,8 @@ it('reports each process’s runs, cycle times, variants, steps and waits as the
 it('shows a new run when it is expected to be done, in its current details in the Temporal UI, from the runs that came its way', async () => {
   // Three more orders straight through: with the scenario's, five passed through delivery.
   const orderToCash = engine.registry.find((process) => process.name === 'order-to-cash')!;
-  await Promise.all([1, 2, 3].map(() => playDemo(orderToCash, demoStageOf(engine), { businessKey: uniqueId('FORECAST') })));
+  const ownCustomer = (key: string) => ({ businessKey: key, rekey: { [EXAMPLE_CUSTOMER]: `${key}-ACC` } });
+  await Promise.all([1, 2, 3].map(() => playDemo(orderToCash, demoStageOf(engine), ownCustomer(uniqueId('FORECAST')))));
   await new Promise((resolve) => setTimeout(resolve, 3000));
 
   const dealId = uniqueId('FORECAST');
