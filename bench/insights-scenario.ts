@@ -5,6 +5,7 @@ import { type DemoStage, playDemo } from '../cli/demo';
 import { tokenFor } from '../cli/tasks';
 import type { Config } from '../config';
 import type { DemoPath, ProcessDefinition } from '../definitions/define';
+import { ESCALATED, pathKey } from '../contracts/process-events';
 import type { ProcessInsights } from '../insights/report';
 import { stockFor } from './burst';
 import { type RunHistory, runHistory } from './run-history';
@@ -156,7 +157,6 @@ const countBy = (keys: string[]) =>
   keys.reduce<Record<string, number>>((counts, key) => ({ ...counts, [key]: (counts[key] ?? 0) + 1 }), {});
 const sameCounts = (a: Record<string, number>, b: Record<string, number>) =>
   Object.keys({ ...a, ...b }).every((key) => (a[key] ?? 0) === (b[key] ?? 0));
-const ESCALATED = ' escalated';
 
 /** What a process's insights say that its driven runs and their histories do not: seconds agree to the second. */
 export function checkInsights(report: ProcessInsights, runs: DrivenRun[], histories: RunHistory[]): ProcessCheck {
@@ -188,12 +188,12 @@ export function checkInsights(report: ProcessInsights, runs: DrivenRun[], histor
   const reportedPaths: Record<string, number> = {};
   const reportedEscalations: Record<string, number> = {};
   for (const { path, runs: count } of report.variants) {
-    const steps = path.filter((step) => !step.endsWith(ESCALATED)).join(' → ');
+    const steps = pathKey(path.filter((step) => !step.endsWith(ESCALATED)));
     reportedPaths[steps] = (reportedPaths[steps] ?? 0) + count;
-    for (const step of path.filter((step) => step.endsWith(ESCALATED)))
-      reportedEscalations[step.slice(0, -ESCALATED.length)] = (reportedEscalations[step.slice(0, -ESCALATED.length)] ?? 0) + count;
+    for (const task of path.filter((step) => step.endsWith(ESCALATED)).map((step) => step.slice(0, -ESCALATED.length)))
+      reportedEscalations[task] = (reportedEscalations[task] ?? 0) + count;
   }
-  const expectedPaths = countBy(finished.map((history) => history.steps.join(' → ')));
+  const expectedPaths = countBy(finished.map((history) => pathKey(history.steps)));
   if (!sameCounts(reportedPaths, expectedPaths)) differ('variants', reportedPaths, expectedPaths);
   const finishedIds = new Set(finished.map((history) => history.workflowId));
   const expectedEscalations = countBy(runs.filter((run) => finishedIds.has(run.workflowId)).flatMap((run) => run.escalated));

@@ -45,5 +45,8 @@ export interface Forecast {
 /** The memo field a run's forecast is given in. */
 export const FORECAST_MEMO = 'forecast';
 
+/** How a path marks a task that passed to someone else past its deadline: `<task> escalated`. */
+export const ESCALATED = ' escalated';
+
 /** A run's path so far as a key: its steps in order (a step once however long it stays) and its escalations (`<task> escalated`). */
 export const pathKey = (path: readonly string[]): string => path.join(' → ');

@@ -19,11 +19,12 @@ function listenOnce(port: number, host: string): Promise<number> {
  * OFFICEFLOW_PORTS_HANDED_OUT, so that no other process picks it in the meantime.
  */
 const HANDED_OUT_SETTING = 'OFFICEFLOW_PORTS_HANDED_OUT';
-const handedOut = new Set<number>((process.env[HANDED_OUT_SETTING] ?? '').split(',').filter(Boolean).map(Number));
+const handedOutByParents = () => (process.env[HANDED_OUT_SETTING] ?? '').split(',').filter(Boolean);
+const handedOut = new Set<number>(handedOutByParents().map(Number));
 
 /** Keeps `port` from every process started from here on: they inherit the environment. */
 export function handOutToChildren(port: number): void {
-  process.env[HANDED_OUT_SETTING] = [...(process.env[HANDED_OUT_SETTING] ?? '').split(',').filter(Boolean), String(port)].join(',');
+  process.env[HANDED_OUT_SETTING] = [...handedOutByParents(), String(port)].join(',');
 }
 
 /**

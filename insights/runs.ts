@@ -1,3 +1,5 @@
+import { ESCALATED } from '../contracts/process-events';
+
 /** A run as the event log has it: its events in order (see `workers/process-log.ts`). */
 export interface LoggedEvent {
   seq: number;
@@ -25,7 +27,7 @@ export function pathOf(run: LoggedRun): string[] {
   for (const event of run.events) {
     if (event.kind === 'step' && event.step !== step) path.push(event.step!);
     if (event.kind === 'step') step = event.step;
-    if (event.kind === 'task-escalated') path.push(`${event.step} escalated`);
+    if (event.kind === 'task-escalated') path.push(`${event.step}${ESCALATED}`);
   }
   return path;
 }

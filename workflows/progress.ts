@@ -7,7 +7,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { FORECAST_MEMO, type Forecast, type Remaining, pathKey } from '../contracts/process-events';
+import { ESCALATED, FORECAST_MEMO, type Forecast, type Remaining, pathKey } from '../contracts/process-events';
 import type { Progress } from '../contracts/progress';
 import { Assignees, ProcessStep, WaitDeadline, WaitingOn } from '../contracts/search-attributes';
 import { recordProcessEvent } from './process-log';
@@ -170,9 +170,6 @@ export function trackProgress(firstStep: string): RunProgress {
 
 /** An ISO time to the minute, as people read it: `2026-12-06 14:05`. */
 const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
-
-/** How the path marks a task that passed to someone else past its deadline. */
-const ESCALATED = ' escalated';
 
 /**
  * The run's progress as the Temporal UI shows it under the summary (Markdown): where it is, what it waits for, and a
