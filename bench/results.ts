@@ -39,12 +39,13 @@ export function markdown(report: BenchReport): string {
   const memory = parked.workerMemory.filter((_, i, all) => i % every === 0 || i === all.length - 1);
   const activityMs = new Map<string, { ran: number; queued: number; count: number }>();
   for (const a of profile.activities) {
-    const sum = activityMs.get(a.activity) ?? { ran: 0, queued: 0, count: 0 };
-    activityMs.set(a.activity, { ran: sum.ran + a.ranMs, queued: sum.queued + a.queuedMs, count: sum.count + 1 });
+    const name = a.local ? `${a.activity} (local)` : a.activity;
+    const sum = activityMs.get(name) ?? { ran: 0, queued: 0, count: 0 };
+    activityMs.set(name, { ran: sum.ran + a.ranMs, queued: sum.queued + a.queuedMs, count: sum.count + 1 });
   }
   return [
     `## Benchmark, ${machine.date.slice(0, 10)}`,
-    `${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${report.temporal}, officeflow's records in an embedded PostgreSQL, stand-in portals at their real speed (1.5 s confirmation page), the legacy ERP portal's limits of 4 at once and 120 a minute lifted, 8 browser pages; workers in processes of their own.`,
+    `${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${report.temporal}, officeflow's records in an embedded PostgreSQL, stand-in portals at their real speed (1.5 s confirmation page), the legacy ERP portal's limits of 4 at once and 120 a minute lifted, ${report.settings.BROWSER_PAGES ?? 'default'} browser pages; workers in processes of their own.`,
     '',
     `**Order-to-cash at its best (${ratios.bestConcurrency} in flight): ${n(ratios.bestOverBaseline)} of the bare-Temporal rate** (target ≥ 0.35; medians of each point's repeats); **a burst of ${report.burst.runs}: ${n(ratios.burstOverBest)} of the best steady rate** (target ≥ 0.9), ${report.burst.activityTimeouts} activity ${report.burst.activityTimeouts === 1 ? 'timeout' : 'timeouts'}.`,
     '',

@@ -57,15 +57,16 @@ const engineSettings = z
     BROWSER_PAGES: z.coerce.number().int().min(1).max(64).default(defaultPoolSize),
     /**
      * Ordinary activities one worker runs at once, per task queue; more wait in Temporal's queue, where no timeout
-     * runs, rather than inside a busy worker, where their start-to-close timeout would.
+     * runs, rather than inside a busy worker, where their start-to-close timeout would. As many local back-office steps
+     * (workflows/back-office.ts) run at once besides.
      */
     WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(10),
     /**
-     * Runs a worker keeps in memory per task queue, so their next step needs no history replay. Bounded, because a
-     * cached run holds about 1.5 MB (`npm run bench`: a worker with the SDK's default, 2,282 here, grew to 3.5 GB
-     * with parked runs); a run beyond it replays its history when it next moves.
+     * Runs a worker keeps in memory per task queue, so their next step needs no history replay. Bounded, because
+     * memory is: a cached order-to-cash run holds about 0.3 MB (`npm run bench`: 2,000 cached with 10,000 parked kept
+     * the worker under 1.9 GB); a run beyond it replays its history when it next moves.
      */
-    WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+    WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2000),
     /**
      * Worker Versioning: the build these workers are (a release tag or commit), in the worker deployment named
      * WORKER_DEPLOYMENT_NAME. Unset, workers are unversioned. Set, a pinned process's runs stay on the build they
@@ -105,7 +106,7 @@ const engineSettings = z
     /** How often the intake makes each process's forecast again from the event log: what new runs show as their expected end. */
     FORECAST_EVERY: duration.default('15 minutes'),
     /** Tasks one Chromium serves before the worker replaces it. */
-    BROWSER_RECYCLE_AFTER: z.coerce.number().int().min(1).default(200),
+    BROWSER_RECYCLE_AFTER: z.coerce.number().int().min(1).default(2000),
 
     /**
      * Where `officeflow up` serves Prometheus metrics (`/metrics`): the SDK's and officeflow's, of the workers and the

@@ -1,4 +1,10 @@
-import type { ActivityInput, Next, WorkflowInterceptorsFactory, WorkflowOutboundCallsInterceptor } from '@temporalio/workflow';
+import type {
+  ActivityInput,
+  LocalActivityInput,
+  Next,
+  WorkflowInterceptorsFactory,
+  WorkflowOutboundCallsInterceptor,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 /**
@@ -72,6 +78,10 @@ export function stepSummary(activityType: string, args: unknown[]): string | und
 
 class ActivitySummaries implements WorkflowOutboundCallsInterceptor {
   scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
+    return next({ ...input, options: { summary: stepSummary(input.activityType, input.args), ...input.options } });
+  }
+
+  scheduleLocalActivity(input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>) {
     return next({ ...input, options: { summary: stepSummary(input.activityType, input.args), ...input.options } });
   }
 }

@@ -25,10 +25,12 @@ export function itAdminRobots(portal: Portal) {
         if (existing) return { accountId: existing['User ID'], workEmail: existing['E-mail address'] };
         await robot.step('fill in the user', async () => {
           await robot.open('/users/new');
-          await robot.fill('Employee no.', employeeNumber);
-          await robot.fill('Full name', employee.legal_name);
-          await robot.fill('Department', employee.department);
-          await robot.fill('Mailbox size', 'Standard (50 GB)');
+          await robot.fillIn({
+            'Employee no.': employeeNumber,
+            'Full name': employee.legal_name,
+            Department: employee.department,
+            'Mailbox size': 'Standard (50 GB)',
+          });
         });
         await robot.step('save the user', () => robot.submit('Create user'));
         return robot.step('read the user id', async () => ({

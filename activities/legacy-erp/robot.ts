@@ -24,14 +24,18 @@ export function legacyErpRobots(portal: Portal) {
         if (existing) return existing.Order;
         await robot.step('fill in the order', async () => {
           await robot.open('/orders/new');
-          await robot.fill('Customer no.', order.customerNumber);
-          await robot.fill('Your reference', orderNumber);
-          await robot.fill('Currency', order.currency);
-          for (const [index, line] of order.lines.entries()) {
-            await robot.fill(`Item no. ${index + 1}`, line.sku);
-            await robot.fill(`Quantity ${index + 1}`, String(line.quantity));
-            await robot.fill(`Price ${index + 1}`, line.unitPrice);
-          }
+          await robot.fillIn({
+            'Customer no.': order.customerNumber,
+            'Your reference': orderNumber,
+            Currency: order.currency,
+            ...Object.fromEntries(
+              order.lines.flatMap((line, index) => [
+                [`Item no. ${index + 1}`, line.sku],
+                [`Quantity ${index + 1}`, String(line.quantity)],
+                [`Price ${index + 1}`, line.unitPrice],
+              ]),
+            ),
+          });
         });
         await robot.step('save the order', () => robot.submit('Save order'));
         return robot.step('read the order number', () => robot.read('Order no.'));

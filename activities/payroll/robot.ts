@@ -27,12 +27,14 @@ export function payrollRobots(portal: Portal) {
         if (existing) return existing['Payroll ID'];
         await robot.step('fill in the enrolment', async () => {
           await robot.open('/employees/new');
-          await robot.fill('Reference', employeeNumber);
-          await robot.fill('Legal name', employee.legal_name);
-          await robot.fill('Country code', employee.country);
-          await robot.fill('Start date (DD.MM.YYYY)', portalDate(employee.start_date));
-          await robot.fill('Annual salary', employee.salary);
-          await robot.fill('Currency', employee.currency);
+          await robot.fillIn({
+            Reference: employeeNumber,
+            'Legal name': employee.legal_name,
+            'Country code': employee.country,
+            'Start date (DD.MM.YYYY)': portalDate(employee.start_date),
+            'Annual salary': employee.salary,
+            Currency: employee.currency,
+          });
         });
         await robot.step('save the enrolment', () => robot.submit('Enrol'));
         return robot.step('read the payroll id', () => robot.read('Payroll ID'));

@@ -10,8 +10,8 @@
 
 export type ControlKind = 'field' | 'button' | 'table';
 
-/** The element of this kind that the page names `name`, or null while there is none. */
-export function findNamed(kind: ControlKind, name: string): Element | null {
+/** The elements of this kind that the page names `names`, in their order, or null while any of them is missing. */
+export function findNamed(kind: ControlKind, names: string[]): Element[] | null {
   // Each candidate with the text that names it, spaces collapsed.
   const named: Array<[Element, string | null | undefined]> =
     kind === 'button'
@@ -22,24 +22,33 @@ export function findNamed(kind: ControlKind, name: string): Element | null {
             ...[...document.querySelectorAll('label')].map((l): [Element, string | null] => [l, l.textContent]),
             ...[...document.querySelectorAll('[aria-label]')].map((e): [Element, string | null] => [e, e.getAttribute('aria-label')]),
           ];
-  const match = named.find(([, text]) => (text ?? '').replace(/\s+/g, ' ').trim() === name)?.[0];
-  return match instanceof HTMLLabelElement ? match.control : (match ?? null);
+  const found = names.map((name) => {
+    const match = named.find(([, text]) => (text ?? '').replace(/\s+/g, ' ').trim() === name)?.[0];
+    return match instanceof HTMLLabelElement ? match.control : (match ?? null);
+  });
+  return found.every((element) => element !== null) ? (found as Element[]) : null;
 }
 
-/** Sets a text field, or picks a drop-down's option by its value or text, and tells the page as typing would. */
-export function setValue(control: Element, value: string): string | undefined {
-  if (control instanceof HTMLSelectElement) {
-    const option = [...control.options].find((o) => o.value === value || o.text.trim() === value);
-    if (!option) return `has no option "${value}"`;
-    control.value = option.value;
-  } else if (control instanceof HTMLInputElement || control instanceof HTMLTextAreaElement) {
-    control.focus();
-    control.value = value;
-  } else {
-    return 'is not a field';
+/**
+ * Sets text fields, or picks drop-downs' options by their value or text, in order, and tells the page as typing would.
+ * Returns the index of the first control it cannot set, and why.
+ */
+export function setValues(controls: Element[], values: string[]): [number, string] | undefined {
+  for (const [index, control] of controls.entries()) {
+    const value = values[index];
+    if (control instanceof HTMLSelectElement) {
+      const option = [...control.options].find((o) => o.value === value || o.text.trim() === value);
+      if (!option) return [index, `has no option "${value}"`];
+      control.value = option.value;
+    } else if (control instanceof HTMLInputElement || control instanceof HTMLTextAreaElement) {
+      control.focus();
+      control.value = value;
+    } else {
+      return [index, 'is not a field'];
+    }
+    control.dispatchEvent(new Event('input', { bubbles: true }));
+    control.dispatchEvent(new Event('change', { bubbles: true }));
   }
-  control.dispatchEvent(new Event('input', { bubbles: true }));
-  control.dispatchEvent(new Event('change', { bubbles: true }));
   return undefined;
 }
 

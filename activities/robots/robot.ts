@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { ElementHandle, Page } from 'puppeteer-core';
-import { alertTexts, type ControlKind, findNamed, setValue, tableRows } from './in-page';
+import type { ElementHandle, JSHandle, Page } from 'puppeteer-core';
+import { alertTexts, type ControlKind, findNamed, setValues, tableRows } from './in-page';
 import { type Evidence, keepEvidence } from './evidence';
 import type { Portal } from './portal';
 
@@ -56,11 +56,15 @@ export class Robot {
     }
   }
 
-  /** Types into the field with this label (a text box, or a drop-down whose option it picks). */
-  async fill(label: string, value: string): Promise<void> {
-    const field = await this.find('field', label);
-    const refused = await field.evaluate(setValue, value);
-    if (refused) throw new Error(`the field "${label}" ${refused}`);
+  /**
+   * Fills in the fields with these labels (text boxes, or drop-downs whose option it picks), in order, once the page
+   * shows them all: one round trip to Chromium for the whole form, as a clerk fills it in before saving.
+   */
+  async fillIn(fields: Record<string, string>): Promise<void> {
+    const labels = Object.keys(fields);
+    const controls = await this.findAll('field', labels);
+    const refused = await controls.evaluate(setValues, Object.values(fields));
+    if (refused) throw new Error(`the field "${labels[refused[0]]}" ${refused[1]}`);
   }
 
   /** Clicks the button with this name and waits for the page it leads to; the portal's validation messages refuse. */
@@ -83,12 +87,18 @@ export class Robot {
     return (await this.find('table', caption)).evaluate(tableRows);
   }
 
-  /** Waits until the page has the element of this kind and name, re-checking whenever the page changes. */
-  private async find(kind: ControlKind, name: string): Promise<ElementHandle<Element>> {
-    const found = await this.page.waitForFunction(findNamed, { polling: 'mutation' }, kind, name).catch((error: unknown) => {
-      throw new Error(`no ${kind} "${name}" on ${this.page.url()} (${error instanceof Error ? error.message : String(error)})`);
+  /** Waits until the page has the elements of this kind and these names, re-checking whenever the page changes. */
+  private async findAll(kind: ControlKind, names: string[]): Promise<JSHandle<Element[]>> {
+    const found = await this.page.waitForFunction(findNamed, { polling: 'mutation' }, kind, names).catch((error: unknown) => {
+      const missing = names.map((name) => `"${name}"`).join(', ');
+      throw new Error(`no ${kind} ${missing} on ${this.page.url()} (${error instanceof Error ? error.message : String(error)})`);
     });
-    return found as ElementHandle<Element>;
+    return found as JSHandle<Element[]>;
+  }
+
+  /** The element of this kind and name, once the page has it. */
+  private async find(kind: ControlKind, name: string): Promise<ElementHandle<Element>> {
+    return (await (await this.findAll(kind, [name])).getProperty('0')) as ElementHandle<Element>;
   }
 
   private async go(path: string): Promise<void> {
@@ -108,8 +118,7 @@ export class Robot {
   private async signIn(): Promise<void> {
     const { user, password } = this.portal.access;
     const { userLabel, passwordLabel, button } = this.portal.signIn;
-    await this.fill(userLabel, user);
-    await this.fill(passwordLabel, password);
+    await this.fillIn({ [userLabel]: user, [passwordLabel]: password });
     const control = await this.find('button', button);
     const [response] = await Promise.all([this.page.waitForNavigation(), control.click()]);
     this.checkStatus(response?.status());

@@ -1,12 +1,10 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import { backOfficeSteps } from '../back-office';
 import { formatMoney } from '../../contracts/money';
 import { orderTotal } from '../../contracts/order';
 import { whoDecided } from '../human-tasks';
-import { quickStep } from '../retry-profiles';
 import { type Deal, DealEnded } from './deal';
 
-const { registerCustomer, checkCredit } = proxyActivities<Activities>(quickStep);
+const { registerCustomer, checkCredit } = backOfficeSteps('registerCustomer', 'checkCredit');
 
 /**
  * 1. Customer and credit: the customer is registered in the back office; an order that would take it over its

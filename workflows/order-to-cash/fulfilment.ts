@@ -1,9 +1,8 @@
-import { condition, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
-import { quickStep } from '../retry-profiles';
+import { condition } from '@temporalio/workflow';
+import { backOfficeSteps } from '../back-office';
 import type { Deal } from './deal';
 
-const { createShipment, recordDelivery } = proxyActivities<Activities>(quickStep);
+const { createShipment, recordDelivery } = backOfficeSteps('createShipment', 'recordDelivery');
 
 /** 4. Fulfilment: the order ships and the run waits for the carrier's delivery. From here on cancellations are refused. */
 export async function fulfil({ state, enterStep, tellCrm }: Deal, orderNumber: string): Promise<void> {

@@ -1,11 +1,13 @@
 import { patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import { backOfficeSteps } from '../back-office';
 import { type Money, formatMoney, moneyFrom } from '../../contracts/money';
 import { InvoiceNumber } from '../../contracts/search-attributes';
 import { printing, quickStep } from '../retry-profiles';
 import type { Deal } from './deal';
 
-const { issueInvoice, offerCardPayment } = proxyActivities<Activities>(quickStep);
+const { offerCardPayment } = proxyActivities<Activities>(quickStep);
+const { issueInvoice } = backOfficeSteps('issueInvoice');
 const { printInvoice } = proxyActivities<Activities>(printing);
 
 export interface SentInvoice {
