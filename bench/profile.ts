@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { temporal } from '@temporalio/proto';
 import type { Pool } from 'pg';
-import { INVOICE_OF_DEAL, STOCK_UP, runBurst } from './burst';
+import { INVOICES_OF_DEALS, STOCK_UP, runBurst } from './burst';
 import { localActivityOf } from './local-activities';
 import type { BenchEngine } from './local-engine';
 
@@ -83,7 +83,7 @@ async function postgresStatements(pool: Pool): Promise<RunProfile['postgres']> {
   const { rows } = await pool.query<{ query: string; calls: string }>(
     `SELECT query, calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
        AND query NOT LIKE '%pg_stat_statements%' AND query <> ALL($1) ORDER BY calls DESC`,
-    [[INVOICE_OF_DEAL, STOCK_UP]],
+    [[INVOICES_OF_DEALS, STOCK_UP]],
   );
   const byStatement = rows.map((row) => ({ statement: row.query.replace(/\s+/g, ' ').slice(0, 120), calls: Number(row.calls) }));
   return { statements: byStatement.reduce((sum, row) => sum + row.calls, 0), byStatement };

@@ -105,8 +105,11 @@ const engineSettings = z
     EVENT_LOG_KEEP: duration.default('400 days'),
     /** How often the intake makes each process's forecast again from the event log: what new runs show as their expected end. */
     FORECAST_EVERY: duration.default('15 minutes'),
-    /** Tasks one Chromium serves before the worker replaces it. */
-    BROWSER_RECYCLE_AFTER: z.coerce.number().int().min(1).default(2000),
+    /**
+     * Tasks one Chromium serves before the worker replaces it, so a slow leak never builds up. Not often: the new one
+     * opens every page afresh, a renderer process each (about 1.3 CPU-s here), 20 or more CPU-s at 16 pages.
+     */
+    BROWSER_RECYCLE_AFTER: z.coerce.number().int().min(1).default(10000),
 
     /**
      * Where `officeflow up` serves Prometheus metrics (`/metrics`): the SDK's and officeflow's, of the workers and the

@@ -23,7 +23,8 @@ export interface RunningPortal {
   stop(): Promise<void>;
 }
 
-type Fault = 'bad-gateway' | 'never-loads';
+/** A 502, a page that never loads, or the session ended as the request arrives (the sign-in page instead). */
+type Fault = 'bad-gateway' | 'never-loads' | 'session-ends';
 
 const escape = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -67,7 +68,8 @@ export interface PortalKit<Records> {
 /**
  * A stand-in for a web portal that has no API, as officeflow's robots meet one: server-rendered pages behind a
  * sign-in whose sessions expire, forms that answer with validation messages, a slow page after saving, and now and
- * then a 502 or a page that never loads. `POST /standin/faults` makes the next requests fail on purpose (tests): with
+ * then a 502 or a page that never loads. `POST /standin/faults` makes the next requests fail on purpose (tests; a
+ * session that ends mid-form too): with
  * `match`, only requests whose address or form holds that text, so tests sharing a portal do not take each other's.
  * Each portal adds its own pages through `routes`.
  */
@@ -79,8 +81,9 @@ export async function startPortalStandIn<Records extends object>(
   const { value: records, save } = keptJson<Records>(path.join(options.dir, portal.file), portal.initial);
   const sessions = new Map<string, number>();
   const planned: Array<{ kind: Fault; match?: string }> = [];
+  const sessionOf = (request: FastifyRequest) => /session=(\w+)/.exec(request.headers.cookie ?? '')?.[1] ?? '';
   const signedIn = (request: FastifyRequest) => {
-    const expires = sessions.get(/session=(\w+)/.exec(request.headers.cookie ?? '')?.[1] ?? '');
+    const expires = sessions.get(sessionOf(request));
     return expires !== undefined && expires > Date.now();
   };
 
@@ -123,6 +126,10 @@ export async function startPortalStandIn<Records extends object>(
           : undefined;
     if (fault === 'bad-gateway') return page(reply, 'Bad Gateway', '<p>The server is temporarily unavailable.</p>', 502);
     if (fault === 'never-loads') return new Promise<never>(() => undefined);
+    if (fault === 'session-ends') {
+      sessions.delete(sessionOf(request));
+      return reply.redirect('/login');
+    }
   });
 
   const signInForm = (messages: string[] = []) =>

@@ -15,6 +15,9 @@ export class PortalRefused extends Error {
   }
 }
 
+/** The portal sent the robot to its sign-in page instead of taking the form: nothing was saved. */
+class SessionEnded extends Error {}
+
 const quoted = (texts: string[]) => texts.map((text) => `"${text}"`).join(' ');
 
 /**
@@ -72,6 +75,7 @@ export class Robot {
     const control = await this.find('button', button);
     const [response] = await Promise.all([this.page.waitForNavigation(), control.click()]);
     this.checkStatus(response?.status());
+    if (await this.onSignInPage()) throw new SessionEnded(`${this.portal.name} ended its session before "${button}" was pressed`);
     const messages = await this.page.evaluate(alertTexts);
     if (messages.length > 0) throw new PortalRefused(`${this.portal.name} refused it: ${quoted(messages)}`, 'PortalRefused');
   }
@@ -156,8 +160,14 @@ export function runRobot<T>(portal: Portal, task: string, work: (robot: Robot) =
     () =>
       portal.limiter.schedule(() =>
         portal.browser.withPage(async (page) => {
-          robot = new Robot(page, portal);
-          const session = work(robot);
+          const onPage = new Robot(page, portal);
+          robot = onPage;
+          // A session that ends while the robot types (portals end them after a while, whatever the robot is doing)
+          // costs one more go on the same page, signed in again: the task looks for what it saved first.
+          const session = work(onPage).catch((error: unknown) => {
+            if (!(error instanceof SessionEnded)) throw error;
+            return work(onPage);
+          });
           try {
             const done = await Promise.race([session, cancelled]);
             portal.health.succeeded();

@@ -307,14 +307,26 @@ it('refuses an offer event with bad fields, naming them, and starts nothing', as
   expect(await employee(hire.candidateId)).toBeUndefined();
 });
 
-describe('a robot on a page that never loads', () => {
+describe('a robot on a portal that misbehaves', () => {
   const browser = browserPool(testConfig());
   afterAll(() => browser.close());
+  const hired = async () =>
+    employeeActivities(engine.pool).createEmployeeRecord(OfferAccepted.parse(eventFor('hr.offer.accepted', newHire()).data));
+
+  it('signs in again when the portal ends its session while the robot types, and makes the user once, in the same attempt', async () => {
+    const { employeeNumber } = await hired();
+    const robots = robotsOf(itAdmin, { pool: engine.pool, browser }, { IT_PORTAL_PAGE_TIMEOUT_MS: '5000' });
+    // The form's save is sent to the sign-in page, as a portal does whose session ran out mid-form.
+    await faults(engine.settings.IT_PORTAL_URL!, employeeNumber, 1, 'session-ends');
+    const started = Date.now();
+    expect(await robots.createItAccount(employeeNumber)).toMatchObject({ accountId: expect.stringMatching(/^U-\d+$/) });
+    // Not a wait for the page timeout: the robot saw the sign-in page at once.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(itUsers(employeeNumber)).toHaveLength(1);
+  });
 
   it('gives the attempt up after the page timeout with a retryable failure and keeps the evidence', async () => {
-    const { employeeNumber } = await employeeActivities(engine.pool).createEmployeeRecord(
-      OfferAccepted.parse(eventFor('hr.offer.accepted', newHire()).data),
-    );
+    const { employeeNumber } = await hired();
     const robots = robotsOf(itAdmin, { pool: engine.pool, browser }, { IT_PORTAL_PAGE_TIMEOUT_MS: '2000' });
     await faults(engine.settings.IT_PORTAL_URL!, employeeNumber, 1, 'never-loads');
     const failure = await robots.createItAccount(employeeNumber).catch((error: unknown) => error);
