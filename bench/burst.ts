@@ -16,7 +16,6 @@ import { playDemo } from '../cli/demo';
 import { bindingFor, processes } from '../definitions';
 import type { ProcessDefinition } from '../definitions/define';
 import { keptJson } from '../infra/state';
-import { localActivityOf } from './local-activities';
 import { percentile } from './statistics';
 import { exampleEvent } from '../web/events/catalog';
 import { sendEvent } from '../web/events/send';
@@ -401,20 +400,14 @@ async function countDoubles(target: BurstTarget, batch: string, runs: RunCounts)
   };
 }
 
-/**
- * Activity attempts of these runs that ran out of time (start-to-close or heartbeat), from their histories. A local
- * activity's marker records only the attempt that ended it: one that took more than one counts, whatever failed.
- */
+/** Activity attempts of these runs that ran out of time (start-to-close or heartbeat), from their histories. */
 async function countActivityTimeouts(client: Client, workflowIds: string[]): Promise<number> {
   let timeouts = 0;
   for (const workflowId of workflowIds) {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
     // A timed-out attempt that was retried shows only in the next attempt's last failure.
     timeouts += (history.events ?? []).filter(
-      (e) =>
-        e.activityTaskTimedOutEventAttributes ||
-        e.activityTaskStartedEventAttributes?.lastFailure?.timeoutFailureInfo ||
-        (localActivityOf(e)?.attempt ?? 1) > 1,
+      (e) => e.activityTaskTimedOutEventAttributes || e.activityTaskStartedEventAttributes?.lastFailure?.timeoutFailureInfo,
     ).length;
   }
   return timeouts;

@@ -3,17 +3,13 @@ import path from 'node:path';
 import type { temporal } from '@temporalio/proto';
 import type { Pool } from 'pg';
 import { INVOICES_OF_DEALS, STOCK_UP, runBurst } from './burst';
-import { localActivityOf } from './local-activities';
 import type { BenchEngine } from './local-engine';
 
 /** Where one order-to-cash run's time goes, and what it asks of PostgreSQL and Temporal. */
 export interface RunProfile {
   seconds: number;
-  /**
-   * Each activity as it ran: waiting in Temporal's queue, then running on a worker. A local activity runs in the worker
-   * that runs the workflow task, with no queue.
-   */
-  activities: Array<{ activity: string; attempts: number; queuedMs: number; ranMs: number; local?: true }>;
+  /** Each activity as it ran: waiting in Temporal's queue, then running on a worker. */
+  activities: Array<{ activity: string; attempts: number; queuedMs: number; ranMs: number }>;
   /** The workflow's own turns: scheduled to completed, each. */
   workflowTasks: { count: number; ms: number };
   /** Each Chromium step of the robots, as their worker logged it. */
@@ -47,16 +43,6 @@ export function timeline(events: Event[]): Pick<RunProfile, 'activities' | 'work
         ranMs: ms(event) - ms(started),
       });
     }
-    const local = localActivityOf(event);
-    if (local)
-      activities.push({
-        activity: local.activityType,
-        attempts: local.attempt,
-        queuedMs: 0,
-        // Both times are the worker's; the marker may round the schedule after the completion by a few milliseconds.
-        ranMs: Math.max(0, (local.completedMs ?? 0) - (local.scheduledMs ?? 0)),
-        local: true,
-      });
     const turn = event.workflowTaskCompletedEventAttributes;
     if (turn) {
       count++;

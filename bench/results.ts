@@ -39,9 +39,8 @@ export function markdown(report: BenchReport): string {
   const memory = parked.workerMemory.filter((_, i, all) => i % every === 0 || i === all.length - 1);
   const activityMs = new Map<string, { ran: number; queued: number; count: number }>();
   for (const a of profile.activities) {
-    const name = a.local ? `${a.activity} (local)` : a.activity;
-    const sum = activityMs.get(name) ?? { ran: 0, queued: 0, count: 0 };
-    activityMs.set(name, { ran: sum.ran + a.ranMs, queued: sum.queued + a.queuedMs, count: sum.count + 1 });
+    const sum = activityMs.get(a.activity) ?? { ran: 0, queued: 0, count: 0 };
+    activityMs.set(a.activity, { ran: sum.ran + a.ranMs, queued: sum.queued + a.queuedMs, count: sum.count + 1 });
   }
   return [
     `## Benchmark, ${machine.date.slice(0, 10)}`,

@@ -57,8 +57,7 @@ const engineSettings = z
     BROWSER_PAGES: z.coerce.number().int().min(1).max(64).default(defaultPoolSize),
     /**
      * Ordinary activities one worker runs at once, per task queue; more wait in Temporal's queue, where no timeout
-     * runs, rather than inside a busy worker, where their start-to-close timeout would. As many local back-office steps
-     * (workflows/back-office.ts) run at once besides.
+     * runs, rather than inside a busy worker, where their start-to-close timeout would.
      */
     WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(10),
     /**

@@ -39,9 +39,7 @@ export const systemPauseGate = (pool: Pool, engine: string, systemOf: Record<str
         const system = systemOf[ctx.info.activityType];
         const reason = system ? (await paused()).get(system) : undefined;
         const { workflowExecution, activityId, workflowNamespace } = ctx.info;
-        // A local activity (a write to officeflow's own database, workflows/back-office.ts) goes on: Temporal pauses only
-        // the activities it schedules.
-        if (reason === undefined || !workflowExecution || ctx.info.isLocal) return next(input);
+        if (reason === undefined || !workflowExecution) return next(input);
         // Kept before Temporal is asked, so a worker lost in between leaves nothing held that the release does not find.
         const why = pausedBecause(system, reason);
         await pool.query(

@@ -109,9 +109,9 @@ export async function bundleWorkflows(
 export async function startWorkers({ connection, config, registry, log, workflowBundle }: WorkerOptions): Promise<RunningWorkers> {
   const browser = browserPool(config);
   const taskQueues = taskQueuesOf(registry);
-  // A connection for every activity that may run at once (an e-mail holds its row locked while SMTP takes it), local
-  // back-office steps too: an activity never waits for one while its timeout runs.
-  const pool = createPool(config.DATABASE_URL!, log, 2 * taskQueues.length * config.WORKER_ACTIVITY_SLOTS + browser.size);
+  // A connection for every activity that may run at once (an e-mail holds its row locked while SMTP takes it): an
+  // activity never waits for one while its timeout runs.
+  const pool = createPool(config.DATABASE_URL!, log, taskQueues.length * config.WORKER_ACTIVITY_SLOTS + browser.size);
   const links = decisionLinks(config.OFFICEFLOW_ENCRYPTION_KEY!, publicUrl(config));
   const systems = connectSystems(config, {
     pool,
@@ -147,7 +147,6 @@ export async function startWorkers({ connection, config, registry, log, workflow
         maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
         activities: systems.activities,
         maxConcurrentActivityTaskExecutions: config.WORKER_ACTIVITY_SLOTS,
-        maxConcurrentLocalActivityExecutions: config.WORKER_ACTIVITY_SLOTS,
       }),
     ),
     ...robotQueues.map((taskQueue) =>

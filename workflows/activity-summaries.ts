@@ -1,10 +1,4 @@
-import type {
-  ActivityInput,
-  LocalActivityInput,
-  Next,
-  WorkflowInterceptorsFactory,
-  WorkflowOutboundCallsInterceptor,
-} from '@temporalio/workflow';
+import type { ActivityInput, Next, WorkflowInterceptorsFactory, WorkflowOutboundCallsInterceptor } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 /**
@@ -78,10 +72,6 @@ export function stepSummary(activityType: string, args: unknown[]): string | und
 
 class ActivitySummaries implements WorkflowOutboundCallsInterceptor {
   scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
-    return next({ ...input, options: { summary: stepSummary(input.activityType, input.args), ...input.options } });
-  }
-
-  scheduleLocalActivity(input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>) {
     return next({ ...input, options: { summary: stepSummary(input.activityType, input.args), ...input.options } });
   }
 }

@@ -1,4 +1,4 @@
-import { ActivityCancellationType, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
 
 /**
  * How long each kind of step may take and how it is retried: one set for every process, so a process owner picks
@@ -11,13 +11,6 @@ import { ActivityCancellationType, type ActivityOptions, type LocalActivityOptio
  * Temporal lost on its way to a worker, so it is short: a lost task is attempted again after 15 seconds.
  */
 export const quickStep: ActivityOptions = { startToCloseTimeout: '15 seconds', retry: { maximumInterval: '30 seconds' } };
-
-/**
- * A write to officeflow's own back-office database, run as a local activity by the worker that runs the workflow task
- * (see `workflows/back-office.ts`): the same timeout and retries as a quick step; a retry a minute or more away waits
- * on a timer instead of holding the workflow task.
- */
-export const backOfficeStep: LocalActivityOptions = { ...quickStep, localRetryThreshold: '1 minute' } as LocalActivityOptions;
 
 /** A document printed to PDF in the worker's Chromium: it may wait for a free page while robots hold the pool's pages. */
 export const printing: ActivityOptions = { startToCloseTimeout: '2 minutes', retry: { maximumInterval: '30 seconds' } };

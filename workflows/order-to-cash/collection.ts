@@ -1,7 +1,6 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import { condition, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { backOfficeSteps } from '../back-office';
 import { formatMoney, moneyFrom } from '../../contracts/money';
 import { taskId } from '../human-tasks';
 import { quickStep } from '../retry-profiles';
@@ -9,8 +8,7 @@ import type { Deal } from './deal';
 import type { SentInvoice } from './invoicing';
 import { creditReturn } from './returns';
 
-const { openTask, closeTask } = proxyActivities<Activities>(quickStep);
-const { recordPayment } = backOfficeSteps('recordPayment');
+const { recordPayment, openTask, closeTask } = proxyActivities<Activities>(quickStep);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

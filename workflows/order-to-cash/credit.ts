@@ -1,10 +1,12 @@
-import { backOfficeSteps } from '../back-office';
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
 import { formatMoney } from '../../contracts/money';
 import { orderTotal } from '../../contracts/order';
 import { whoDecided } from '../human-tasks';
+import { quickStep } from '../retry-profiles';
 import { type Deal, DealEnded } from './deal';
 
-const { registerCustomer, checkCredit } = backOfficeSteps('registerCustomer', 'checkCredit');
+const { registerCustomer, checkCredit } = proxyActivities<Activities>(quickStep);
 
 /**
  * 1. Customer and credit: the customer is registered in the back office; an order that would take it over its

@@ -1,8 +1,9 @@
-import { condition } from '@temporalio/workflow';
-import { backOfficeSteps } from '../back-office';
+import { condition, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { quickStep } from '../retry-profiles';
 import type { Deal } from './deal';
 
-const { createShipment, recordDelivery } = backOfficeSteps('createShipment', 'recordDelivery');
+const { createShipment, recordDelivery } = proxyActivities<Activities>(quickStep);
 
 /** 4. Fulfilment: the order ships and the run waits for the carrier's delivery. From here on cancellations are refused. */
 export async function fulfil({ state, enterStep, tellCrm }: Deal, orderNumber: string): Promise<void> {

@@ -1,13 +1,11 @@
 import { patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { backOfficeSteps } from '../back-office';
 import { type Money, formatMoney, moneyFrom } from '../../contracts/money';
 import { InvoiceNumber } from '../../contracts/search-attributes';
 import { printing, quickStep } from '../retry-profiles';
 import type { Deal } from './deal';
 
-const { offerCardPayment } = proxyActivities<Activities>(quickStep);
-const { issueInvoice } = backOfficeSteps('issueInvoice');
+const { issueInvoice, offerCardPayment } = proxyActivities<Activities>(quickStep);
 const { printInvoice } = proxyActivities<Activities>(printing);
 
 export interface SentInvoice {

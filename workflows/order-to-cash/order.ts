@@ -1,16 +1,11 @@
 import { msToNumber } from '@temporalio/common/lib/time';
-import { condition } from '@temporalio/workflow';
-import { backOfficeSteps } from '../back-office';
+import { condition, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { quickStep } from '../retry-profiles';
 import { robots } from '../robots';
 import { type Deal, OrderUndone } from './deal';
 
-const { createSalesOrder, cancelSalesOrder, reserveStock, releaseStock, recordRestock } = backOfficeSteps(
-  'createSalesOrder',
-  'cancelSalesOrder',
-  'reserveStock',
-  'releaseStock',
-  'recordRestock',
-);
+const { createSalesOrder, cancelSalesOrder, reserveStock, releaseStock, recordRestock } = proxyActivities<Activities>(quickStep);
 
 /**
  * 2–3. The sales order, keyed into the legacy ERP too (only a browser reaches it), then stock reserved line by
