@@ -66,17 +66,18 @@ export class EventDispatcher {
 
   /** Starts or signals the process a checked event is for, once per sender's event (source and id). */
   async accept({ event, process, trigger, data, input }: CheckedEvent, sender: string): Promise<Acceptance> {
-    const seen = await this.pool.query<{ process: string; workflow_id: string; run_id: string }>(
-      'SELECT process, workflow_id, run_id FROM intake_events WHERE sender = $1 AND source = $2 AND event_id = $3',
-      [sender, event.source, event.id],
+    // One look-up for both: this very event taken before, and (for a start) the run its business key already started.
+    const startsRun = trigger.kind === 'start' ? trigger.workflowId(data) : null;
+    const { rows } = await this.pool.query<{ process: string; workflow_id: string; run_id: string; this_event: boolean }>(
+      `SELECT process, workflow_id, run_id, (sender = $1 AND source = $2 AND event_id = $3) AS this_event FROM intake_events
+        WHERE (sender = $1 AND source = $2 AND event_id = $3) OR (workflow_id = $4 AND action = 'start')`,
+      [sender, event.source, event.id, startsRun],
     );
-    if (seen.rowCount) {
-      const { process: name, workflow_id: workflowId, run_id: runId } = seen.rows[0];
-      return { process: name, workflowId, runId, duplicate: true };
-    }
+    const seen = rows.find((row) => row.this_event);
+    if (seen) return { process: seen.process, workflowId: seen.workflow_id, runId: seen.run_id, duplicate: true };
     const acceptance =
       trigger.kind === 'start'
-        ? await this.start(process, trigger, data, input)
+        ? await this.start(process, trigger, data, input, rows[0]?.run_id)
         : await this.signal(process, trigger, data, contextOf(event));
     await this.pool.query(
       `INSERT INTO intake_events (sender, source, event_id, event_type, process, action, workflow_id, run_id)
@@ -86,15 +87,17 @@ export class EventDispatcher {
     return acceptance;
   }
 
-  private async start(process: ProcessDefinition, trigger: StartTrigger<unknown>, data: unknown, input: unknown): Promise<Acceptance> {
+  /** Starts the run, unless the intake's record says an earlier event started it: that record outlives Temporal's retention. */
+  private async start(
+    process: ProcessDefinition,
+    trigger: StartTrigger<unknown>,
+    data: unknown,
+    input: unknown,
+    startedBefore: string | undefined,
+  ): Promise<Acceptance> {
     const workflowId = trigger.workflowId(data);
     const accepted = { process: process.name, workflowId };
-    // The intake's own record outlives Temporal's retention of finished runs.
-    const started = await this.pool.query<{ run_id: string }>(
-      `SELECT run_id FROM intake_events WHERE workflow_id = $1 AND action = 'start'`,
-      [workflowId],
-    );
-    if (started.rowCount) return { ...accepted, runId: started.rows[0].run_id, duplicate: true };
+    if (startedBefore) return { ...accepted, runId: startedBefore, duplicate: true };
     const forecast = this.forecastOf(process.name);
     try {
       const handle = await this.client.workflow.start(process.workflow, {
