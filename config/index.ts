@@ -62,8 +62,8 @@ const engineSettings = z
     WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(10),
     /**
      * Runs a worker keeps in memory per task queue, so their next step needs no history replay. Bounded, because
-     * memory is: a cached order-to-cash run holds about 0.3 MB (`npm run bench`: 2,000 cached with 10,000 parked kept
-     * the worker under 1.9 GB); a run beyond it replays its history when it next moves.
+     * memory is: a cached order-to-cash run holds about 0.3 MB (`npm run bench`: with 10,000 parked and 2,000 cached
+     * the worker peaked between 1.7 and 2.2 GB); a run beyond it replays its history when it next moves.
      */
     WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2000),
     /**

@@ -72,9 +72,7 @@ export class Robot {
 
   /** Clicks the button with this name and waits for the page it leads to; the portal's validation messages refuse. */
   async submit(button: string): Promise<void> {
-    const control = await this.find('button', button);
-    const [response] = await Promise.all([this.page.waitForNavigation(), control.click()]);
-    this.checkStatus(response?.status());
+    await this.press(button);
     if (await this.onSignInPage()) throw new SessionEnded(`${this.portal.name} ended its session before "${button}" was pressed`);
     const messages = await this.page.evaluate(alertTexts);
     if (messages.length > 0) throw new PortalRefused(`${this.portal.name} refused it: ${quoted(messages)}`, 'PortalRefused');
@@ -105,6 +103,13 @@ export class Robot {
     return (await (await this.findAll(kind, [name])).getProperty('0')) as ElementHandle<Element>;
   }
 
+  /** Clicks the button with this name and waits for the page it leads to (a 5xx is the portal's trouble). */
+  private async press(button: string): Promise<void> {
+    const control = await this.find('button', button);
+    const [response] = await Promise.all([this.page.waitForNavigation(), control.click()]);
+    this.checkStatus(response?.status());
+  }
+
   private async go(path: string): Promise<void> {
     const response = await this.page.goto(new URL(path, this.portal.access.url).href);
     this.checkStatus(response?.status());
@@ -123,9 +128,7 @@ export class Robot {
     const { user, password } = this.portal.access;
     const { userLabel, passwordLabel, button } = this.portal.signIn;
     await this.fillIn({ [userLabel]: user, [passwordLabel]: password });
-    const control = await this.find('button', button);
-    const [response] = await Promise.all([this.page.waitForNavigation(), control.click()]);
-    this.checkStatus(response?.status());
+    await this.press(button);
     if (await this.onSignInPage()) {
       const messages = await this.page.evaluate(alertTexts);
       throw new PortalRefused(`${this.portal.name} refused the sign-in as ${user}: ${quoted(messages)}`, 'PortalSignInRefused');

@@ -2,7 +2,7 @@ import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundErro
 import type { Pool } from 'pg';
 import type { z } from 'zod';
 import { type Binding, bindingFor, runInput, startOptions } from '../../definitions';
-import type { EventContext, ProcessDefinition, SignalTrigger, StartTrigger } from '../../definitions/define';
+import type { EventContext, ProcessDefinition, SignalTrigger } from '../../definitions/define';
 import type { CloudEvent } from './cloudevent';
 import { FORECAST_MEMO, type Forecast } from '../../contracts/process-events';
 import { Refusal, clip, fieldErrors } from '../errors';
@@ -77,7 +77,7 @@ export class EventDispatcher {
     if (seen) return { process: seen.process, workflowId: seen.workflow_id, runId: seen.run_id, duplicate: true };
     const acceptance =
       trigger.kind === 'start'
-        ? await this.start(process, trigger, data, input, rows[0]?.run_id)
+        ? await this.start(process, startsRun!, input, rows[0]?.run_id)
         : await this.signal(process, trigger, data, contextOf(event));
     await this.pool.query(
       `INSERT INTO intake_events (sender, source, event_id, event_type, process, action, workflow_id, run_id)
@@ -90,12 +90,10 @@ export class EventDispatcher {
   /** Starts the run, unless the intake's record says an earlier event started it: that record outlives Temporal's retention. */
   private async start(
     process: ProcessDefinition,
-    trigger: StartTrigger<unknown>,
-    data: unknown,
+    workflowId: string,
     input: unknown,
     startedBefore: string | undefined,
   ): Promise<Acceptance> {
-    const workflowId = trigger.workflowId(data);
     const accepted = { process: process.name, workflowId };
     if (startedBefore) return { ...accepted, runId: startedBefore, duplicate: true };
     const forecast = this.forecastOf(process.name);
