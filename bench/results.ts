@@ -30,6 +30,14 @@ const throughputCells = (workload: string, row: ThroughputRow & { repeats?: Repe
   cpuPerRun(row),
 ];
 
+/** The worker's memory with no run waiting, at its highest and at the end, and what each cached run added. */
+function workerMemoryLine({ workerMemory, runs, cachedWorkflows }: BenchReport['parked']): string {
+  const [first, last] = [workerMemory[0].mib, workerMemory[workerMemory.length - 1].mib];
+  const highest = Math.max(...workerMemory.map((m) => m.mib));
+  const perCachedRun = ((last - first) * 1.048576) / Math.min(runs, cachedWorkflows);
+  return `Worker memory: ${first} MiB with none waiting, ${highest} MiB at its highest, ${last} MiB at the end: ${n(perCachedRun)} MB a cached run.`;
+}
+
 /** The benchmark's results as Markdown: what docs/performance.md quotes. */
 export function markdown(report: BenchReport): string {
   const { machine, baseline, ratios, profile, parked } = report;
@@ -113,6 +121,8 @@ export function markdown(report: BenchReport): string {
     `### ${parked.runs} runs parked on a human task`,
     '',
     `Accepted in ${n(parked.startSeconds, 0)} s, all waiting after ${n(parked.parkedSeconds, 0)} s; workflow cache: ${parked.cachedWorkflows} per task queue.`,
+    '',
+    workerMemoryLine(parked),
     '',
     table(['runs waiting', ...memory.map((m) => String(m.parked))], [['worker MiB', ...memory.map((m) => m.mib)]]),
     '',

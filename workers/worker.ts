@@ -21,6 +21,7 @@ import { activityLogging } from './activity-logging';
 import { deploymentOptions, firstBuildBecomesCurrent } from './deployment';
 import { processLogSinks } from './process-log';
 import { systemAttempts } from './system-attempts';
+import { sharingWorkflowThreads } from './shared-workflow-threads';
 import { systemPauseGate } from './system-pauses';
 
 export interface WorkerOptions {
@@ -137,14 +138,16 @@ export async function startWorkers({ connection, config, registry, log, workflow
       ],
     },
   };
+  const WorkflowWorker = sharingWorkflowThreads();
   const workers = await Promise.all([
     ...taskQueues.map((taskQueue) =>
-      Worker.create({
+      WorkflowWorker.create({
         ...common,
         taskQueue,
         workflowBundle: bundle,
         sinks: processLogSinks(pool, registry, log),
         maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
+        workflowThreadPoolSize: config.WORKER_WORKFLOW_THREADS,
         activities: systems.activities,
         maxConcurrentActivityTaskExecutions: config.WORKER_ACTIVITY_SLOTS,
       }),
