@@ -67,10 +67,11 @@ const engineSettings = z
      */
     WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2000),
     /**
-     * Threads that run the workflows of every task queue of a worker process (each a V8 isolate of about 60 MB): more
-     * than one lets workflow code use more than one CPU.
+     * Threads that run the workflows of every task queue of a worker process, each a V8 isolate of about 60 MB (and
+     * with its own slack: with 2,500 runs parked a second thread cost 0.17 GB more): more than one lets workflow code use
+     * more than one CPU, which a busy worker on a larger machine may want.
      */
-    WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).default(2),
+    WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).default(1),
     /**
      * Worker Versioning: the build these workers are (a release tag or commit), in the worker deployment named
      * WORKER_DEPLOYMENT_NAME. Unset, workers are unversioned. Set, a pinned process's runs stay on the build they

@@ -50,10 +50,6 @@ export const workflowModule = (process: Pick<ProcessDefinition, 'name'>, workflo
 const WORKFLOWS_DIR = path.join(__dirname, '../workflows');
 
 /**
- * Bundles the workflows of every process in the registry once (webpack); every worker of the process shares the
- * bundle. Its entry is made from the registry, so a process added there is in the bundle without a second list.
- */
-/**
  * Modules every cached run shares instead of evaluating a copy of its own (the SDK's `preloadModules`, with its reused
  * V8 context): the libraries the workflows use and officeflow's contracts, which hold no state of any run (types,
  * schemas, pure helpers; the room may import nothing else). Each cached run held its own zod schemas before: about
@@ -62,6 +58,10 @@ const WORKFLOWS_DIR = path.join(__dirname, '../workflows');
 const CONTRACTS_DIR = path.join(__dirname, '../contracts');
 const SHARED_MODULES = ['zod', 'jsvat', 'ibantools', ...readdirSync(CONTRACTS_DIR).map((file) => path.join(CONTRACTS_DIR, file))];
 
+/**
+ * Bundles the workflows of every process in the registry once (webpack); every worker of the process shares the
+ * bundle. Its entry is made from the registry, so a process added there is in the bundle without a second list.
+ */
 export async function bundleWorkflows(
   registry: ProcessDefinition[] = processes,
   /** Where the workflows live: a folder of `<process name>` files or folders (tests bundle a build of their own). */
