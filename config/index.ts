@@ -73,6 +73,12 @@ const engineSettings = z
      */
     WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).default(1),
     /**
+     * How far a worker's heaps may grow past what they held after their last full collection before the next one, in
+     * percent (V8's `--heap-growing-percent`; 0 leaves it to V8, which let a worker with 2,000 cached runs grow by up to
+     * 0.8 GB of garbage between collections while runs came and went).
+     */
+    WORKER_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(25),
+    /**
      * Worker Versioning: the build these workers are (a release tag or commit), in the worker deployment named
      * WORKER_DEPLOYMENT_NAME. Unset, workers are unversioned. Set, a pinned process's runs stay on the build they
      * started on and the others move to the current build; `officeflow deploy` makes a build current, ramps it, rolls

@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import {
   type NativeConnection,
   Worker,
@@ -108,6 +109,9 @@ export async function bundleWorkflows(
  * than the browser pool has pages; all share one database pool, browser pool and the systems' clients.
  */
 export async function startWorkers({ connection, config, registry, log, workflowBundle }: WorkerOptions): Promise<RunningWorkers> {
+  // Before the workflow threads start: V8 reads it when it sets a heap's next limit after a collection. Unlike a
+  // maximum heap size it never stops a heap from holding what it must (no out-of-memory), it only bounds the garbage.
+  if (config.WORKER_HEAP_GROWTH_PERCENT > 0) v8.setFlagsFromString(`--heap-growing-percent=${config.WORKER_HEAP_GROWTH_PERCENT}`);
   const browser = browserPool(config);
   const taskQueues = taskQueuesOf(registry);
   // A connection for every activity that may run at once (an e-mail holds its row locked while SMTP takes it): an
