@@ -30,12 +30,12 @@ const throughputCells = (workload: string, row: ThroughputRow & { repeats?: Repe
   cpuPerRun(row),
 ];
 
-/** The worker's memory with no run waiting, at its highest and at the end, and what each cached run added. */
+/** The worker's memory with no run waiting, at its highest and at the end, and at most what each cached run added. */
 function workerMemoryLine({ workerMemory, runs, cachedWorkflows }: BenchReport['parked']): string {
   const [first, last] = [workerMemory[0].mib, workerMemory[workerMemory.length - 1].mib];
   const highest = Math.max(...workerMemory.map((m) => m.mib));
   const perCachedRun = ((last - first) * 1.048576) / Math.min(runs, cachedWorkflows);
-  return `Worker memory: ${first} MiB with none waiting, ${highest} MiB at its highest, ${last} MiB at the end: ${n(perCachedRun)} MB a cached run.`;
+  return `Worker memory: ${first} MiB with none waiting, ${highest} MiB at its highest, ${last} MiB at the end: at most ${n(perCachedRun)} MB a cached run (all it grew by, over the runs it caches).`;
 }
 
 /** The benchmark's results as Markdown: what docs/performance.md quotes. */
