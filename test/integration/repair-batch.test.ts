@@ -61,7 +61,7 @@ it('repairs the twenty runs a CRM outage stopped with one retry batch: every run
     async () =>
       (await Promise.all(runs.map((run) => failingStep(run.workflowId).catch(() => undefined)))).every(Boolean) ? true : undefined,
     'twenty runs failing at the CRM',
-    60_000,
+    120_000,
   );
   await standIn('/standin/faults', { forMs: 0 });
 
