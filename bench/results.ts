@@ -34,7 +34,8 @@ const throughputCells = (workload: string, row: ThroughputRow & { repeats?: Repe
 function workerMemoryLine({ workerMemory, runs, cachedWorkflows }: BenchReport['parked']): string {
   const [first, last] = [workerMemory[0].mib, workerMemory[workerMemory.length - 1].mib];
   const highest = Math.max(...workerMemory.map((m) => m.mib));
-  const perCachedRun = ((last - first) * 1.048576) / Math.min(runs, cachedWorkflows);
+  const megabytesPerMiB = 1.048576;
+  const perCachedRun = ((last - first) * megabytesPerMiB) / Math.min(runs, cachedWorkflows);
   return `Worker memory: ${first} MiB with none waiting, ${highest} MiB at its highest, ${last} MiB at the end: at most ${n(perCachedRun)} MB a cached run (all it grew by, over the runs it caches).`;
 }
 

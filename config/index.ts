@@ -63,7 +63,7 @@ const engineSettings = z
     /**
      * Runs a worker keeps in memory per task queue, so their next step needs no history replay. Bounded, because
      * memory is: a cached order-to-cash run holds about 0.3 MB (`npm run bench`: with 10,000 parked and 2,000 cached
-     * the worker peaked between 1.7 and 2.2 GB); a run beyond it replays its history when it next moves.
+     * the worker peaked at 1.4 GB); a run beyond it replays its history when it next moves.
      */
     WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2000),
     /**
