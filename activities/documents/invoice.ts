@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { IssuedDocuments } from '../../contracts/documents';
 import type { BrowserPool } from '../../infra/browser';
+import { whileBeating } from '../heartbeat';
 import { type BillingDocument, loadCreditNote, loadInvoice } from './billing-document';
 import { billingPdfHtml } from './billing-pdf';
 import { epcQrCode } from './payment-code';
@@ -33,12 +34,14 @@ export function invoiceDocumentActivities(pool: Pool, browser: BrowserPool) {
   return {
     /** The invoice as the customer receives it: its PDF and its EN 16931 e-invoice. */
     async printInvoice(invoiceNumber: string): Promise<IssuedDocuments> {
-      return issueDocuments(pool, browser, () => loadInvoice(pool, invoiceNumber), 'invoice', invoiceNumber);
+      return whileBeating(() => issueDocuments(pool, browser, () => loadInvoice(pool, invoiceNumber), 'invoice', invoiceNumber));
     },
 
     /** A credit note as the customer receives it: its PDF and its EN 16931 e-invoice (type 381). */
     async printCreditNote(creditNoteNumber: string): Promise<IssuedDocuments> {
-      return issueDocuments(pool, browser, () => loadCreditNote(pool, creditNoteNumber), 'credit-note', creditNoteNumber);
+      return whileBeating(() =>
+        issueDocuments(pool, browser, () => loadCreditNote(pool, creditNoteNumber), 'credit-note', creditNoteNumber),
+      );
     },
   };
 }

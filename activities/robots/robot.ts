@@ -4,6 +4,7 @@ import type { ElementHandle, JSHandle, Page } from 'puppeteer-core';
 import { alertTexts, type ControlKind, findNamed, setValues, tableRows } from './in-page';
 import { type Evidence, keepEvidence } from './evidence';
 import type { Portal } from './portal';
+import { whileBeating } from '../heartbeat';
 
 /** A portal's answer that retrying cannot change: a validation message, refused credentials. */
 export class PortalRefused extends Error {
@@ -137,19 +138,6 @@ export class Robot {
 }
 
 /**
- * Heartbeats while a robot waits for a portal slot or a page and while it works, so a worker that dies is noticed
- * within seconds; each beat says where the robot is.
- */
-async function whileBeating<T>(where: () => string, session: () => Promise<T>): Promise<T> {
-  const beat = setInterval(() => Context.current().heartbeat({ step: where() }), 2000);
-  try {
-    return await session();
-  } finally {
-    clearInterval(beat);
-  }
-}
-
-/**
  * Runs one robot task on a portal: within the portal's concurrency and rate limits, in a fresh browser context from
  * the worker's pool. A failure keeps a screenshot and the page's HTML in the document store and names them; a
  * portal's refusal fails without retry and quotes the portal, anything else (a 502, a page that never loads) is
@@ -158,8 +146,8 @@ async function whileBeating<T>(where: () => string, session: () => Promise<T>): 
 export function runRobot<T>(portal: Portal, task: string, work: (robot: Robot) => Promise<T>): Promise<T> {
   const { cancelled } = Context.current();
   let robot: Robot | undefined;
+  // Beats while it waits for a portal slot or a page and while it works; each beat says where the robot is.
   return whileBeating(
-    () => robot?.where ?? 'waiting for the portal',
     () =>
       portal.limiter.schedule(() =>
         portal.browser.withPage(async (page) => {
@@ -187,6 +175,7 @@ export function runRobot<T>(portal: Portal, task: string, work: (robot: Robot) =
           // Each portal's pages stay signed in as its robot user; no other session shares them.
         }, portal.name),
       ),
+    () => ({ step: robot?.where ?? 'waiting for the portal' }),
   );
 }
 

@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { sendEvent } from '../../web/events/send';
 import type { DealRecord } from '../../activities/crm/stand-in';
@@ -80,6 +80,29 @@ async function acceptOffer() {
   };
 }
 
+/**
+ * Stops (SIGSTOP) the worker's Chromium, the worker's descendants (puppeteer starts it in a process group of its own):
+ * whatever the worker asks of it from then on hangs, as on a machine that is going down. Returns their ids.
+ */
+function freezeChromiumOf(worker: ChildProcess): number[] {
+  const processes = execFileSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [pid, parent, command] = line.trim().split(/\s+/);
+      return { pid: Number(pid), parent: Number(parent), command };
+    });
+  const parentOf = new Map(processes.map(({ pid, parent }) => [pid, parent]));
+  const descends = (pid: number): boolean => {
+    const parent = parentOf.get(pid);
+    return parent === worker.pid || (parent !== undefined && parent > 1 && descends(parent));
+  };
+  const chromium = processes.filter(({ pid, command }) => command.startsWith('chrom') && descends(pid)).map(({ pid }) => pid);
+  expect(chromium.length).toBeGreaterThan(0);
+  for (const pid of chromium) process.kill(pid, 'SIGSTOP');
+  return chromium;
+}
+
 /** Until the server notices the dead worker, a query may be routed to it and fail: ask again. */
 const stepOf = (workflowId: string) =>
   engine.client.workflow
@@ -145,4 +168,47 @@ it('finishes an order and a hire without duplicates when their worker is killed 
   await sendEvent(engine.intakeUrl, engine.secret, eventFor('hr.offer.rescinded', { candidateId: hire.candidateId }));
   expect(await engine.client.workflow.getHandle(`hire-to-onboard-${hire.candidateId}`).result()).toMatchObject({ outcome: 'rescinded' });
   expect(hire.inPortal()).toEqual([expect.objectContaining({ status: 'disabled' })]);
+}, 150_000);
+
+it("e-mails the invoice within seconds of a worker dying mid-print, not after the print's two-minute timeout", async () => {
+  const first = await startWorker();
+  const deal = await closeDeal();
+  const order = engine.client.workflow.getHandle(`order-to-cash-${deal.dealId}`);
+  await eventually(
+    async () => ((await stepOf(order.workflowId)) === 'in-delivery' ? true : undefined),
+    'the order to reach delivery',
+    45_000,
+  );
+  // The worker's Chromium stops answering, so the invoice's print hangs; the worker dies while it waits.
+  const frozen = freezeChromiumOf(first);
+  await sendEvent(engine.intakeUrl, engine.secret, eventFor('logistics.shipment.delivered', { dealId: deal.dealId }));
+  await eventually(
+    async () => {
+      const { raw } = await order.describe();
+      return raw.pendingActivities?.find((step) => step.activityType?.name === 'printInvoice' && step.lastStartedTime);
+    },
+    'the invoice to be printing',
+    30_000,
+  );
+  await stopWorkerProcess(first, 'SIGKILL');
+  for (const pid of frozen) process.kill(pid, 'SIGKILL');
+  await startWorker();
+
+  // The print heartbeats, so its lost attempt is noticed within its 10 s heartbeat timeout and printed again here.
+  const [invoiceMail] = await eventually(
+    async () => {
+      const received = await mailTo(deal.billingEmail);
+      return received.length > 0 ? received : undefined;
+    },
+    'the invoice e-mail from the new worker',
+    60_000,
+  );
+  expect(invoiceMail.subject).toMatch(/^Invoice /);
+  await sendEvent(
+    engine.intakeUrl,
+    engine.secret,
+    eventFor('payments.payment.received', { dealId: deal.dealId, paymentId: uniqueId('PAY'), amount: 119, currency: 'EUR' }),
+  );
+  expect(await order.result()).toMatchObject({ outcome: 'paid' });
+  expect(await mailTo(deal.billingEmail)).toHaveLength(1);
 }, 150_000);
