@@ -91,9 +91,12 @@ export function dealDesk(engine: TestEngine) {
       });
     },
 
-    /** Delivers the deal's shipment once it is under way. */
+    /**
+     * Delivers the deal's shipment once it is under way: after the order's entry in the legacy ERP, a browser robot
+     * retried with backoff when the portal fails, behind other files' robots on 2 CPUs (20 s was not always enough).
+     */
     async deliver(d: { dealId: string; workflowId: string }): Promise<void> {
-      await atStep(d.workflowId, 'in-delivery');
+      await stepOf(engine, d.workflowId, 'in-delivery', undefined, 60_000);
       if ((await send('logistics.shipment.delivered', { dealId: d.dealId })).status !== 202) throw new Error('delivery refused');
     },
 
