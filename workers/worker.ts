@@ -133,9 +133,6 @@ export async function startWorkers({ connection, config, registry, log, workflow
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: dataConverter(config.OFFICEFLOW_ENCRYPTION_KEY!),
     ...deploymentOptions(config),
-    // A step's beats (robots, printing, e-mail) reach Temporal at least every 3 s, not every 80 % of its 10 s heartbeat
-    // timeout (the SDK's throttle): a worker busy for a moment does not lose a step that is alive.
-    maxHeartbeatThrottleInterval: '3 seconds',
     interceptors: {
       // In this order: an attempt held by a paused system is logged, and neither failed nor retried.
       activity: [
