@@ -28,7 +28,8 @@ export function dealDesk(engine: TestEngine) {
   const send = (type: string, data: Record<string, unknown>) => sendEvent(engine.intakeUrl, engine.secret, eventFor(type, data));
   const handle = (workflowId: string) => engine.client.workflow.getHandle(workflowId);
 
-  const atStep = (workflowId: string, step: string, waitingOn?: string) => stepOf(engine, workflowId, step, waitingOn);
+  const atStep = (workflowId: string, step: string, waitingOn?: string, timeoutMs?: number) =>
+    stepOf(engine, workflowId, step, waitingOn, timeoutMs);
 
   return {
     send,
@@ -96,7 +97,7 @@ export function dealDesk(engine: TestEngine) {
      * retried with backoff when the portal fails, behind other files' robots on 2 CPUs (20 s was not always enough).
      */
     async deliver(d: { dealId: string; workflowId: string }): Promise<void> {
-      await stepOf(engine, d.workflowId, 'in-delivery', undefined, 60_000);
+      await atStep(d.workflowId, 'in-delivery', undefined, 60_000);
       if ((await send('logistics.shipment.delivered', { dealId: d.dealId })).status !== 202) throw new Error('delivery refused');
     },
 
