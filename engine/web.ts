@@ -132,7 +132,7 @@ export function buildIntake({
   app.addHook('onClose', () => answers.stop());
   app.register(eventRoutes, { prefix: '/events', dispatcher, senders, pool, metrics, answers });
   // Vendors' webhooks and bank statements: kept as they arrive, then dispatched as events in the background.
-  const kept = sourceEvents(pool);
+  const kept = sourceEvents(pool, taskQueueSuffix);
   const operators = operatorLog(pool);
   if (hubspot || pipedrive || salesforce || stripe || docuSign || bank) {
     // Each CRM's source may send what a deal can mean, the bank's what its statements bring, each from its own source.

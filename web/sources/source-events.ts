@@ -79,19 +79,21 @@ const GIVE_UP_AFTER = '24 hours';
  * The events vendors' webhooks delivered (table `source_events`), the one place they are written and read: kept as
  * they arrive, before the vendor is answered, each once however often it is sent again; then dispatched to their
  * processes in the background, in the order they happened, a change older than one already seen for the same object
- * passed over as stale.
+ * passed over as stale. Each engine (its TASK_QUEUE_SUFFIX) sees only what its own intakes kept: engines sharing a
+ * database never start each other's runs, on their own task queues, from each other's events.
  */
-export function sourceEvents(pool: Pool) {
+export function sourceEvents(pool: Pool, engine: string) {
   return {
     /** Keeps a delivery's events (in `db`'s transaction, where given); how many were new (the rest were sent before). */
     async keep(source: string, events: SourceEvent[], db: Pool | PoolClient = pool): Promise<number> {
       if (events.length === 0) return 0;
       const outcome = (event: SourceEvent) => (event.refused ? 'refused' : event.type ? 'pending' : 'ignored');
       const { rowCount } = await db.query(
-        `INSERT INTO source_events (source, event_key, object_id, occurred_at, event_type, data, outcome, reason)
-         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[], $7::text[], $8::text[])
-         ON CONFLICT (source, event_key) DO NOTHING`,
+        `INSERT INTO source_events (engine, source, event_key, object_id, occurred_at, event_type, data, outcome, reason)
+         SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::jsonb[], $8::text[], $9::text[])
+         ON CONFLICT (engine, source, event_key) DO NOTHING`,
         [
+          engine,
           source,
           events.map((e) => e.eventKey),
           events.map((e) => e.objectId),
@@ -111,9 +113,9 @@ export function sourceEvents(pool: Pool) {
       const { rows } = await pool.query<KeptSourceEvent>(
         `SELECT source, event_key AS "eventKey", object_id AS "objectId", occurred_at AS "occurredAt", received_at AS "receivedAt",
                 event_type AS "eventType", outcome, reason, workflow_id AS "workflowId", attempts
-           FROM source_events WHERE ($1::text IS NULL OR source = $1) AND ($2::text IS NULL OR outcome = $2)
+           FROM source_events WHERE engine = $4 AND ($1::text IS NULL OR source = $1) AND ($2::text IS NULL OR outcome = $2)
           ORDER BY received_at DESC, occurred_at DESC LIMIT $3`,
-        [source ?? null, outcome ?? null, limit],
+        [source ?? null, outcome ?? null, limit, engine],
       );
       return rows;
     },
@@ -126,24 +128,25 @@ export function sourceEvents(pool: Pool) {
     async dispatchDue(dispatch: (event: PendingEvent) => Promise<Dispatched>, log: Logger, batch = 20): Promise<number> {
       const { rows } = await pool.query<PendingEvent & { objectId: string; attempts: number; receivedAt: Date }>(
         `UPDATE source_events SET next_attempt_at = now() + make_interval(secs => $2)
-          WHERE (source, event_key) IN (
-            SELECT source, event_key FROM source_events WHERE outcome = 'pending' AND next_attempt_at <= now()
+          WHERE engine = $3 AND (source, event_key) IN (
+            SELECT source, event_key FROM source_events WHERE engine = $3 AND outcome = 'pending' AND next_attempt_at <= now()
              ORDER BY occurred_at LIMIT $1 FOR UPDATE SKIP LOCKED)
           RETURNING source, event_key AS "eventKey", object_id AS "objectId", occurred_at AS "occurredAt", event_type AS type, data,
                     attempts, received_at AS "receivedAt"`,
-        [batch, LEASE_SECONDS],
+        [batch, LEASE_SECONDS, engine],
       );
       rows.sort((a, b) => new Date(a.occurredAt).getTime() - new Date(b.occurredAt).getTime());
       for (const event of rows) {
         const settle = (outcome: string, fields: { reason?: string; workflowId?: string } = {}) =>
           pool.query(
             `UPDATE source_events SET outcome = $3, reason = $4, workflow_id = $5, attempts = attempts + 1
-              WHERE source = $1 AND event_key = $2`,
-            [event.source, event.eventKey, outcome, fields.reason ?? null, fields.workflowId ?? null],
+              WHERE source = $1 AND event_key = $2 AND engine = $6`,
+            [event.source, event.eventKey, outcome, fields.reason ?? null, fields.workflowId ?? null, engine],
           );
         const later = await pool.query(
-          `SELECT 1 FROM source_events WHERE source = $1 AND object_id = $2 AND occurred_at > $3 AND (outcome <> 'refused' OR event_type IS NOT NULL) LIMIT 1`,
-          [event.source, event.objectId, event.occurredAt],
+          `SELECT 1 FROM source_events WHERE engine = $4 AND source = $1 AND object_id = $2 AND occurred_at > $3
+              AND (outcome <> 'refused' OR event_type IS NOT NULL) LIMIT 1`,
+          [event.source, event.objectId, event.occurredAt, engine],
         );
         if (later.rowCount) {
           await settle('stale', { reason: 'a later change of the same object came first' });
@@ -166,8 +169,8 @@ export function sourceEvents(pool: Pool) {
             `UPDATE source_events SET attempts = attempts + 1, reason = $4,
                     outcome = CASE WHEN received_at < now() - $5::interval THEN 'failed' ELSE outcome END,
                     next_attempt_at = now() + make_interval(secs => $3)
-              WHERE source = $1 AND event_key = $2`,
-            [event.source, event.eventKey, Math.min(2 ** event.attempts, MAX_BACKOFF_SECONDS), why.slice(0, 500), GIVE_UP_AFTER],
+              WHERE source = $1 AND event_key = $2 AND engine = $6`,
+            [event.source, event.eventKey, Math.min(2 ** event.attempts, MAX_BACKOFF_SECONDS), why.slice(0, 500), GIVE_UP_AFTER, engine],
           );
         }
       }
