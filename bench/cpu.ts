@@ -1,9 +1,8 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { TICKS_PER_SECOND, descendsFrom, processTable } from './process-table';
 
 /** CPU seconds used so far, by part of the engine: the Temporal server, PostgreSQL, Chromium, each Node process. */
 export type CpuSeconds = Record<string, number>;
-
-const TICKS_PER_SECOND = 100;
 
 /** CPU seconds the whole machine has been busy (all CPUs, every process): what the parts should add up to. */
 function machineBusySeconds(): number {
@@ -19,24 +18,8 @@ function machineBusySeconds(): number {
  */
 function cpuSeconds(names: Map<number, string>): CpuSeconds {
   const used: CpuSeconds = { machine: machineBusySeconds() };
-  const processes = new Map<number, { parent: number; command: string; own: number; reaped: number }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    // After the command: state, parent pid, …; utime, stime, cutime, cstime are fields 14–17 (`fields` starts at 3).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const [own, reaped] = [fields.slice(11, 13), fields.slice(13, 15)].map(
-      (pair) => pair.reduce((sum, field) => sum + Number(field), 0) / TICKS_PER_SECOND,
-    );
-    const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    processes.set(Number(entry), { parent: Number(fields[1]), command, own, reaped });
-  }
-  const ours = (pid: number): boolean => pid === process.pid || (pid > 1 && ours(processes.get(pid)?.parent ?? 0));
+  const processes = processTable();
+  const ours = (pid: number): boolean => descendsFrom(processes, pid, process.pid);
   for (const [pid, { command, own, reaped }] of processes) {
     const part = ours(pid) ? partOf(command, names.get(pid)) : undefined;
     if (!part) continue;

@@ -1,5 +1,6 @@
-import { type ChildProcess, execFileSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { descendsFrom, processTable } from '../../bench/process-table';
 import { sendEvent } from '../../web/events/send';
 import type { DealRecord } from '../../activities/crm/stand-in';
 import type { OrderToCashResult } from '../../contracts/order';
@@ -25,8 +26,11 @@ const workers: ChildProcess[] = [];
 beforeAll(async () => {
   engine = await startTestEngine({ workers: false });
 });
+// Each test's workers go with it: one left polling the queue would take the next test's work from the worker it watches.
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((worker) => stopWorkerProcess(worker, 'SIGKILL')));
+});
 afterAll(async () => {
-  await Promise.all(workers.map((worker) => stopWorkerProcess(worker, 'SIGKILL')));
   await engine.stop();
 });
 
@@ -85,19 +89,10 @@ async function acceptOffer() {
  * whatever the worker asks of it from then on hangs, as on a machine that is going down. Returns their ids.
  */
 function freezeChromiumOf(worker: ChildProcess): number[] {
-  const processes = execFileSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const [pid, parent, command] = line.trim().split(/\s+/);
-      return { pid: Number(pid), parent: Number(parent), command };
-    });
-  const parentOf = new Map(processes.map(({ pid, parent }) => [pid, parent]));
-  const descends = (pid: number): boolean => {
-    const parent = parentOf.get(pid);
-    return parent === worker.pid || (parent !== undefined && parent > 1 && descends(parent));
-  };
-  const chromium = processes.filter(({ pid, command }) => command.startsWith('chrom') && descends(pid)).map(({ pid }) => pid);
+  const processes = processTable();
+  const chromium = [...processes]
+    .filter(([pid, { command }]) => command.startsWith('chrom') && descendsFrom(processes, pid, worker.pid!))
+    .map(([pid]) => pid);
   expect(chromium.length).toBeGreaterThan(0);
   for (const pid of chromium) process.kill(pid, 'SIGSTOP');
   return chromium;

@@ -6,7 +6,7 @@ const root = path.resolve(__dirname, '../..');
 
 /**
  * `officeflow up --only worker` (or `--only intake`, or all of the engine) as a process of its own, and a process group
- * of its own with its Chromium, as production runs it. Resolves once it runs; `env` points it at running infrastructure.
+ * of its own, as production runs it. Resolves once it runs; `env` points it at running infrastructure.
  * Its log (JSON lines at `logLevel`) goes straight to `logFile` when one is given: a process logs synchronously, so a
  * log read through a pipe by this (busy) process would stall it whenever the pipe is full.
  */
@@ -38,7 +38,7 @@ export async function startWorkerProcess(
   return worker;
 }
 
-/** Stops a worker process and its Chromium, at once with SIGKILL or cleanly with SIGTERM. */
+/** Stops a worker process, at once with SIGKILL or cleanly with SIGTERM; its Chromium, on a pipe to it, exits with it. */
 export async function stopWorkerProcess(worker: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (worker.exitCode !== null || worker.signalCode !== null) return;
   const exited = new Promise((resolve) => worker.once('exit', resolve));
