@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { type Client, WorkflowFailedError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import Bottleneck from 'bottleneck';
 import type { Pool } from 'pg';
 import type { DealRecord } from '../activities/crm/stand-in';
@@ -20,6 +21,8 @@ import { percentile } from './statistics';
 import { exampleEvent } from '../web/events/catalog';
 import { sendEvent } from '../web/events/send';
 import { progressQuery } from '../workflows/progress';
+
+const { TimeoutType } = temporal.api.enums.v1;
 
 /** A running engine with its local stand-ins, as the burst drives it from outside. */
 export interface BurstTarget {
@@ -60,6 +63,8 @@ export interface BurstReport {
   runSeconds: { p50: number; p95: number; max: number };
   /** Activity attempts that ran out of time. */
   activityTimeouts: number;
+  /** Those attempts by step and timeout ("printInvoice: heartbeat"). */
+  timedOutSteps: Record<string, number>;
   /** The intake's answers other than 2xx, by status, that a sender had to send again (503 while a backend was away). */
   intakeRefusals: Record<string, number>;
   /** Nothing lost, nothing doubled (and, where asked, no activity timed out). */
@@ -306,7 +311,8 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
   const lost = driven.filter(({ process, outcome }) => outcome !== designedOutcome(process)).length;
   const doubled = await countDoubles(target, batch, runs);
   const workflowIds = driven.flatMap(({ workflowId }) => (workflowId ? [workflowId] : []));
-  const activityTimeouts = await countActivityTimeouts(client, workflowIds);
+  const timedOutSteps = await activityTimeoutsOf(client, workflowIds);
+  const activityTimeouts = Object.values(timedOutSteps).reduce((sum, n) => sum + n, 0);
   return {
     mode: options.concurrency ? `steady, ${options.concurrency} at a time` : 'burst, all at once',
     runs,
@@ -317,6 +323,7 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
     doubled,
     runSeconds: { p50: percentile(runSeconds, 50), p95: percentile(runSeconds, 95), max: Math.max(0, ...runSeconds) },
     activityTimeouts,
+    timedOutSteps,
     intakeRefusals,
     ok: lost === 0 && Object.values(doubled).every((n) => n === 0) && (!timeoutsCount || activityTimeouts === 0),
   };
@@ -401,14 +408,24 @@ async function countDoubles(target: BurstTarget, batch: string, runs: RunCounts)
 }
 
 /** Activity attempts of these runs that ran out of time (start-to-close or heartbeat), from their histories. */
-async function countActivityTimeouts(client: Client, workflowIds: string[]): Promise<number> {
-  let timeouts = 0;
+/** The activity attempts of these runs that ran out of time, by step and timeout ("printInvoice: heartbeat"). */
+async function activityTimeoutsOf(client: Client, workflowIds: string[]): Promise<Record<string, number>> {
+  const byStep: Record<string, number> = {};
   for (const workflowId of workflowIds) {
-    const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    // A timed-out attempt that was retried shows only in the next attempt's last failure.
-    timeouts += (history.events ?? []).filter(
-      (e) => e.activityTaskTimedOutEventAttributes || e.activityTaskStartedEventAttributes?.lastFailure?.timeoutFailureInfo,
-    ).length;
+    const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    const stepOf = new Map(
+      events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [[String(e.eventId), e.activityTaskScheduledEventAttributes]] : [])),
+    );
+    for (const event of events) {
+      // A timed-out attempt that was retried shows only in the next attempt's last failure.
+      const attempt = event.activityTaskTimedOutEventAttributes ?? event.activityTaskStartedEventAttributes;
+      const timeout = (event.activityTaskTimedOutEventAttributes?.failure ?? event.activityTaskStartedEventAttributes?.lastFailure)
+        ?.timeoutFailureInfo;
+      if (!attempt || !timeout) continue;
+      const step = stepOf.get(String(attempt.scheduledEventId))?.activityType?.name ?? 'unknown step';
+      const kind = (TimeoutType[timeout.timeoutType ?? 0] ?? 'unknown').replace('TIMEOUT_TYPE_', '').toLowerCase().replaceAll('_', '-');
+      byStep[`${step}: ${kind}`] = (byStep[`${step}: ${kind}`] ?? 0) + 1;
+    }
   }
-  return timeouts;
+  return byStep;
 }

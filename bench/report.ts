@@ -16,5 +16,16 @@ export function showReport(report: BurstReport): void {
   console.log(`  outcomes: ${JSON.stringify(report.outcomes)}   lost: ${report.lost}`);
   console.log(`  doubled:  ${JSON.stringify(report.doubled)}`);
   console.log(`  intake answers to send again: ${JSON.stringify(report.intakeRefusals)}`);
-  console.log(`  activity timeouts: ${report.activityTimeouts}   ${report.ok ? 'OK' : 'FAILED'}`);
+  console.log(`  activity timeouts: ${timeoutsShown(report)}   ${report.ok ? 'OK' : 'FAILED'}`);
+}
+
+/** How many activity attempts timed out, and where: "3 (printInvoice: heartbeat 2, updateDeal: start-to-close 1)". */
+export function timeoutsShown({
+  activityTimeouts,
+  timedOutSteps = {},
+}: Pick<BurstReport, 'activityTimeouts'> & Partial<Pick<BurstReport, 'timedOutSteps'>>): string {
+  const where = Object.entries(timedOutSteps)
+    .sort(([, a], [, b]) => b - a)
+    .map(([step, n]) => `${step} ${n}`);
+  return where.length ? `${activityTimeouts} (${where.join(', ')})` : String(activityTimeouts);
 }

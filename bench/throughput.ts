@@ -13,6 +13,8 @@ export interface ThroughputRow {
   /** From first event to end, per run. */
   runSeconds: { p50: number; p95: number; max: number };
   activityTimeouts: number;
+  /** Those attempts by step and timeout ("printInvoice: heartbeat"). */
+  timedOutSteps: Record<string, number>;
   /** Nothing lost or doubled and no activity timed out. */
   ok: boolean;
   /** CPU seconds each part of the engine spent on these runs. */
@@ -40,6 +42,7 @@ export async function measureOrderToCash(bench: BenchEngine, runs: number, concu
     runsPerSecond: runs / report.seconds,
     runSeconds: report.runSeconds,
     activityTimeouts: report.activityTimeouts,
+    timedOutSteps: report.timedOutSteps,
     ok: report.ok,
     cpu,
   };
