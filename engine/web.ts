@@ -21,7 +21,7 @@ import type { Sender } from '../web/events/senders';
 import { httpServer } from '../web/http-server';
 import type { Authenticate } from '../web/identity';
 import { intakeMetrics } from '../web/metrics';
-import { operatorLog } from '../web/operator-log';
+import { operatorLog } from '../db/operator-log';
 import { runRepairRoutes } from '../web/run-repairs';
 import { answerCounts } from '../web/events/answer-counts';
 import { repairBatches } from '../web/repair-batches';

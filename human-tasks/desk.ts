@@ -5,7 +5,7 @@ import { type TaskList, taskListActivities } from '../activities/human-tasks/sto
 import type { DecisionInput, DelegationInput } from '../contracts/human-tasks';
 import { TASK_REFUSALS, decideTask, delegateTask, taskName } from '../workflows/human-tasks';
 import { Refusal } from '../web/errors';
-import type { OperatorLog } from '../web/operator-log';
+import type { OperatorLog } from '../db/operator-log';
 
 const refusalStatus: Record<string, number> = {
   [TASK_REFUSALS.unknown]: 404,

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { email } from '../contracts/fields';
 import type { Authenticate } from '../web/identity';
-import { type OperatorLog, operatorReason } from '../web/operator-log';
+import type { OperatorLog } from '../db/operator-log';
+import { operatorReason } from '../web/operator-log';
 import { requireRole } from '../web/roles';
 import type { InboxSessions } from './sessions';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { readDocument } from '../activities/documents/store';
 import { Refusal } from './errors';
 import type { Authenticate } from './identity';
-import type { OperatorLog } from './operator-log';
+import type { OperatorLog } from '../db/operator-log';
 import { requireRole } from './roles';
 
 /**

@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { whileHoldingLock } from '../db/session-lock';
 import { inTransaction } from '../db/transaction';
-import type { OperatorLog } from './operator-log';
+import type { OperatorLog } from '../db/operator-log';
 import { type RepairAction, refusalOf, repair } from './repairs';
 
 /**

@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { plainText } from '../contracts/fields';
 import type { Authenticate } from './identity';
-import { type OperatorLog, operatorReason } from './operator-log';
+import type { OperatorLog } from '../db/operator-log';
+import { operatorReason } from './operator-log';
 import { type RepairAction, refusalOf, repair } from './repairs';
 import { requireRole } from './roles';
 

@@ -6,7 +6,8 @@ import type { ProcessDefinition } from '../definitions/define';
 import { scheduleIdOf } from '../definitions';
 import { Refusal } from './errors';
 import type { Authenticate } from './identity';
-import { type OperatorLog, operatorReason } from './operator-log';
+import type { OperatorLog } from '../db/operator-log';
+import { operatorReason } from './operator-log';
 import { requireRole } from './roles';
 
 /** A schedule as operators see it: what it runs, when next, what it last started, and whether it is paused and why. */

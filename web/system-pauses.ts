@@ -12,7 +12,8 @@ import { repeatEvery } from '../infra/repeat';
 import { GRPC, refusedWith } from '../infra/temporal';
 import { Refusal } from './errors';
 import type { Authenticate } from './identity';
-import { type OperatorLog, operatorReason } from './operator-log';
+import type { OperatorLog } from '../db/operator-log';
+import { operatorReason } from './operator-log';
 import { requireRole } from './roles';
 
 /**

@@ -1,13 +1,16 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { RELEASE_PER_SECOND } from '../../contracts/system-pauses';
+import { inTransaction } from '../../db/transaction';
 import { repeatEvery } from '../../infra/repeat';
+import { operatorLog } from '../../db/operator-log';
 
 /**
  * A portal's own health check: a worker whose robots find the portal answering no page (a 502, a page that never
  * loads) so many attempts in a row pauses its system, as an operator would (`officeflow pause`), so the runs wait
  * instead of spending their retries; it then asks the portal's address every few seconds and, once it answers, lets the
- * held steps go. A pause an operator made is theirs: the check never resumes it.
+ * held steps go. A pause an operator made is theirs: the check never resumes it. Its pauses and resumes are in the
+ * operator log, by the health check, as an operator's are: a pause of a few seconds is still found afterwards.
  */
 
 /** Who the automatic pauses are by, in `officeflow systems` and the alerts. */
@@ -48,12 +51,17 @@ export function portalHealth(options: {
       const answer = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
       if (!answer || answer.status >= 500) return;
       inARow = 0;
-      const resumed = await pool.query(
-        `UPDATE system_pauses SET state = 'resuming', release_per_second = $4
-          WHERE engine = $1 AND system = $2 AND state = 'paused' AND paused_by = $3`,
-        [engine, system, HEALTH_CHECK, RELEASE_PER_SECOND],
-      );
-      if (resumed.rowCount) log.warn({ system }, `${label} answers again: its held steps go on`);
+      const resumed = await inTransaction(pool, async (db) => {
+        const { rowCount } = await db.query(
+          `UPDATE system_pauses SET state = 'resuming', release_per_second = $4
+            WHERE engine = $1 AND system = $2 AND state = 'paused' AND paused_by = $3`,
+          [engine, system, HEALTH_CHECK, RELEASE_PER_SECOND],
+        );
+        if (rowCount)
+          await operatorLog(db).record({ actor: HEALTH_CHECK, action: 'system-resume', target: system, reason: `${label} answers again` });
+        return Boolean(rowCount);
+      });
+      if (resumed) log.warn({ system }, `${label} answers again: its held steps go on`);
     },
     (error) => log.warn({ err: error, system }, `${label}'s health was not checked`),
   );
@@ -62,11 +70,16 @@ export function portalHealth(options: {
     async failed() {
       inARow += 1;
       if (pauseAfter === 0 || inARow < pauseAfter) return;
-      const paused = await pool.query(
-        `INSERT INTO system_pauses (engine, system, reason, paused_by) VALUES ($1, $2, $3, $4) ON CONFLICT (engine, system) DO NOTHING`,
-        [engine, system, `${label} answered no page ${inARow} times in a row`, HEALTH_CHECK],
-      );
-      if (paused.rowCount) log.warn({ system, inARow }, `${label} answers no page: ${system} paused until it does`);
+      const reason = `${label} answered no page ${inARow} times in a row`;
+      const paused = await inTransaction(pool, async (db) => {
+        const { rowCount } = await db.query(
+          `INSERT INTO system_pauses (engine, system, reason, paused_by) VALUES ($1, $2, $3, $4) ON CONFLICT (engine, system) DO NOTHING`,
+          [engine, system, reason, HEALTH_CHECK],
+        );
+        if (rowCount) await operatorLog(db).record({ actor: HEALTH_CHECK, action: 'system-pause', target: system, reason });
+        return Boolean(rowCount);
+      });
+      if (paused) log.warn({ system, inARow }, `${label} answers no page: ${system} paused until it does`);
     },
     succeeded() {
       inARow = 0;

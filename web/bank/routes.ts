@@ -8,7 +8,7 @@ import { RefundRunRequest } from '../../contracts/refunds';
 import { ownerOf } from '../../contracts/roles';
 import { Refusal } from '../errors';
 import type { Authenticate } from '../identity';
-import type { OperatorLog } from '../operator-log';
+import type { OperatorLog } from '../../db/operator-log';
 import { requireRole } from '../roles';
 import type { SourceEvents } from '../sources/source-events';
 import type { BankStatements } from './statements';
