@@ -407,8 +407,10 @@ async function countDoubles(target: BurstTarget, batch: string, runs: RunCounts)
   };
 }
 
-/** Activity attempts of these runs that ran out of time (start-to-close or heartbeat), from their histories. */
-/** The activity attempts of these runs that ran out of time, by step and timeout ("printInvoice: heartbeat"). */
+/**
+ * The activity attempts of these runs that ran out of time, by step and timeout ("printInvoice: heartbeat"), from their
+ * histories.
+ */
 async function activityTimeoutsOf(client: Client, workflowIds: string[]): Promise<Record<string, number>> {
   const byStep: Record<string, number> = {};
   for (const workflowId of workflowIds) {
@@ -418,13 +420,14 @@ async function activityTimeoutsOf(client: Client, workflowIds: string[]): Promis
     );
     for (const event of events) {
       // A timed-out attempt that was retried shows only in the next attempt's last failure.
-      const attempt = event.activityTaskTimedOutEventAttributes ?? event.activityTaskStartedEventAttributes;
-      const timeout = (event.activityTaskTimedOutEventAttributes?.failure ?? event.activityTaskStartedEventAttributes?.lastFailure)
-        ?.timeoutFailureInfo;
-      if (!attempt || !timeout) continue;
-      const step = stepOf.get(String(attempt.scheduledEventId))?.activityType?.name ?? 'unknown step';
+      const timedOut = event.activityTaskTimedOutEventAttributes;
+      const started = event.activityTaskStartedEventAttributes;
+      const timeout = (timedOut?.failure ?? started?.lastFailure)?.timeoutFailureInfo;
+      if (!timeout) continue;
+      const step = stepOf.get(String((timedOut ?? started)!.scheduledEventId))?.activityType?.name ?? 'unknown step';
       const kind = (TimeoutType[timeout.timeoutType ?? 0] ?? 'unknown').replace('TIMEOUT_TYPE_', '').toLowerCase().replaceAll('_', '-');
-      byStep[`${step}: ${kind}`] = (byStep[`${step}: ${kind}`] ?? 0) + 1;
+      const key = `${step}: ${kind}`;
+      byStep[key] = (byStep[key] ?? 0) + 1;
     }
   }
   return byStep;

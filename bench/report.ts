@@ -20,10 +20,7 @@ export function showReport(report: BurstReport): void {
 }
 
 /** How many activity attempts timed out, and where: "3 (printInvoice: heartbeat 2, updateDeal: start-to-close 1)". */
-export function timeoutsShown({
-  activityTimeouts,
-  timedOutSteps = {},
-}: Pick<BurstReport, 'activityTimeouts'> & Partial<Pick<BurstReport, 'timedOutSteps'>>): string {
+export function timeoutsShown({ activityTimeouts, timedOutSteps }: Pick<BurstReport, 'activityTimeouts' | 'timedOutSteps'>): string {
   const where = Object.entries(timedOutSteps)
     .sort(([, a], [, b]) => b - a)
     .map(([step, n]) => `${step} ${n}`);

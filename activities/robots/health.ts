@@ -1,9 +1,9 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { RELEASE_PER_SECOND } from '../../contracts/system-pauses';
+import { operatorLog } from '../../db/operator-log';
 import { inTransaction } from '../../db/transaction';
 import { repeatEvery } from '../../infra/repeat';
-import { operatorLog } from '../../db/operator-log';
 
 /**
  * A portal's own health check: a worker whose robots find the portal answering no page (a 502, a page that never
@@ -40,6 +40,14 @@ export function portalHealth(options: {
   const { pool, engine, system, label, url, pauseAfter, log } = options;
   let inARow = 0;
 
+  /** Changes the system's pause and, when that changed anything, says so in the operator log, in one transaction. */
+  const changePause = (sql: string, values: unknown[], action: 'system-pause' | 'system-resume', reason: string) =>
+    inTransaction(pool, async (db) => {
+      const { rowCount } = await db.query(sql, values);
+      if (rowCount) await operatorLog(db).record({ actor: HEALTH_CHECK, action, target: system, reason });
+      return Boolean(rowCount);
+    });
+
   const probe = repeatEvery(
     PROBE_EVERY_MS,
     async () => {
@@ -51,16 +59,13 @@ export function portalHealth(options: {
       const answer = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
       if (!answer || answer.status >= 500) return;
       inARow = 0;
-      const resumed = await inTransaction(pool, async (db) => {
-        const { rowCount } = await db.query(
-          `UPDATE system_pauses SET state = 'resuming', release_per_second = $4
-            WHERE engine = $1 AND system = $2 AND state = 'paused' AND paused_by = $3`,
-          [engine, system, HEALTH_CHECK, RELEASE_PER_SECOND],
-        );
-        if (rowCount)
-          await operatorLog(db).record({ actor: HEALTH_CHECK, action: 'system-resume', target: system, reason: `${label} answers again` });
-        return Boolean(rowCount);
-      });
+      const resumed = await changePause(
+        `UPDATE system_pauses SET state = 'resuming', release_per_second = $4
+          WHERE engine = $1 AND system = $2 AND state = 'paused' AND paused_by = $3`,
+        [engine, system, HEALTH_CHECK, RELEASE_PER_SECOND],
+        'system-resume',
+        `${label} answers again`,
+      );
       if (resumed) log.warn({ system }, `${label} answers again: its held steps go on`);
     },
     (error) => log.warn({ err: error, system }, `${label}'s health was not checked`),
@@ -71,14 +76,12 @@ export function portalHealth(options: {
       inARow += 1;
       if (pauseAfter === 0 || inARow < pauseAfter) return;
       const reason = `${label} answered no page ${inARow} times in a row`;
-      const paused = await inTransaction(pool, async (db) => {
-        const { rowCount } = await db.query(
-          `INSERT INTO system_pauses (engine, system, reason, paused_by) VALUES ($1, $2, $3, $4) ON CONFLICT (engine, system) DO NOTHING`,
-          [engine, system, reason, HEALTH_CHECK],
-        );
-        if (rowCount) await operatorLog(db).record({ actor: HEALTH_CHECK, action: 'system-pause', target: system, reason });
-        return Boolean(rowCount);
-      });
+      const paused = await changePause(
+        `INSERT INTO system_pauses (engine, system, reason, paused_by) VALUES ($1, $2, $3, $4) ON CONFLICT (engine, system) DO NOTHING`,
+        [engine, system, reason, HEALTH_CHECK],
+        'system-pause',
+        reason,
+      );
       if (paused) log.warn({ system, inARow }, `${label} answers no page: ${system} paused until it does`);
     },
     succeeded() {

@@ -124,7 +124,11 @@ it('pauses the legacy ERP by itself when it answers no page, and lets the held s
   const byHealthCheck = async (action: string) =>
     (
       await cli.json<Array<{ actor: string; action: string; target: string; reason: string }>>(
-        ...['operator-actions', '--since', since, '--as', TEST_AUDITOR],
+        'operator-actions',
+        '--since',
+        since,
+        '--as',
+        TEST_AUDITOR,
       )
     ).find((entry) => entry.actor === HEALTH_CHECK && entry.action === action && entry.target === 'legacy-erp');
   const paused = await eventually(() => byHealthCheck('system-pause'), 'the automatic pause', 60_000);
