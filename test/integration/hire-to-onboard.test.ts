@@ -318,10 +318,9 @@ describe('a robot on a portal that misbehaves', () => {
     const robots = robotsOf(itAdmin, { pool: engine.pool, browser }, { IT_PORTAL_PAGE_TIMEOUT_MS: '5000' });
     // The form's save is sent to the sign-in page, as a portal does whose session ran out mid-form.
     await faults(engine.settings.IT_PORTAL_URL!, employeeNumber, 1, 'session-ends');
-    const started = Date.now();
+    // One call succeeds: a robot that missed the sign-in page would wait for the account id until the page timeout and
+    // fail the attempt (the next test shows that failure).
     expect(await robots.createItAccount(employeeNumber)).toMatchObject({ accountId: expect.stringMatching(/^U-\d+$/) });
-    // Not a wait for the page timeout: the robot saw the sign-in page at once.
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(itUsers(employeeNumber)).toHaveLength(1);
   });
 
