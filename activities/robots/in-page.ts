@@ -52,15 +52,28 @@ export function setValues(controls: Element[], values: string[]): [number, strin
   return undefined;
 }
 
-/** A table's rows, each as column header → cell text. */
-export function tableRows(table: Element): Array<Record<string, string>> {
+/** The rows of the table found, each as column header → cell text. */
+export function tableRows([table]: Element[]): Array<Record<string, string>> {
   const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
   return [...table.querySelectorAll('tbody tr')].map((tr) =>
     Object.fromEntries([...tr.querySelectorAll('td')].map((td, i) => [headers[i], td.textContent?.trim() ?? ''])),
   );
 }
 
-/** The portal's messages to the user: what it marks as alerts. */
-export function alertTexts(): string[] {
-  return [...document.querySelectorAll('[role="alert"]')].map((e) => e.textContent?.trim() ?? '').filter(Boolean);
+/** The text of the control found, e.g. an id the portal generated. */
+export function textOf([control]: Element[]): string {
+  return control.textContent?.trim() ?? '';
+}
+
+/** Clicks the button found, as the page's own click handling sees a click. */
+export function click([button]: Element[]): void {
+  (button as HTMLElement).click();
+}
+
+/** What the page says after a navigation: whether it asks to sign in, and its messages to the user (its alerts). */
+export function pageState(): { asksToSignIn: boolean; alerts: string[] } {
+  return {
+    asksToSignIn: document.querySelector('input[type="password"]') !== null,
+    alerts: [...document.querySelectorAll('[role="alert"]')].map((e) => e.textContent?.trim() ?? '').filter(Boolean),
+  };
 }

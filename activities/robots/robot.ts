@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { ElementHandle, JSHandle, Page } from 'puppeteer-core';
-import { alertTexts, type ControlKind, findNamed, setValues, tableRows } from './in-page';
+import type { JSHandle, Page } from 'puppeteer-core';
+import { type ControlKind, click, findNamed, pageState, setValues, tableRows, textOf } from './in-page';
 import { type Evidence, keepEvidence } from './evidence';
 import type { Portal } from './portal';
 import { whileBeating } from '../heartbeat';
@@ -54,7 +54,7 @@ export class Robot {
   /** Opens a page of the portal, signing in first if the session has expired or never began. */
   async open(path: string): Promise<void> {
     await this.go(path);
-    if (await this.onSignInPage()) {
+    if ((await this.page.evaluate(pageState)).asksToSignIn) {
       await this.signIn();
       await this.go(path);
     }
@@ -73,25 +73,29 @@ export class Robot {
 
   /** Clicks the button with this name and waits for the page it leads to; the portal's validation messages refuse. */
   async submit(button: string): Promise<void> {
-    await this.press(button);
-    if (await this.onSignInPage()) throw new SessionEnded(`${this.portal.name} ended its session before "${button}" was pressed`);
-    const messages = await this.page.evaluate(alertTexts);
-    if (messages.length > 0) throw new PortalRefused(`${this.portal.name} refused it: ${quoted(messages)}`, 'PortalRefused');
+    const { asksToSignIn, alerts } = await this.press(button);
+    if (asksToSignIn) throw new SessionEnded(`${this.portal.name} ended its session before "${button}" was pressed`);
+    if (alerts.length > 0) throw new PortalRefused(`${this.portal.name} refused it: ${quoted(alerts)}`, 'PortalRefused');
   }
 
   /** The value the portal shows under this label (an `output` element), e.g. an id it generated. */
   async read(label: string): Promise<string> {
-    const output = await this.find('field', label);
-    return output.evaluate((element) => element.textContent?.trim() ?? '');
+    return (await this.findAll('field', [label])).evaluate(textOf);
   }
 
   /** The rows of the table with this caption, each as column header → cell text. */
   async table(caption: string): Promise<Array<Record<string, string>>> {
-    return (await this.find('table', caption)).evaluate(tableRows);
+    return (await this.findAll('table', [caption])).evaluate(tableRows);
   }
 
-  /** Waits until the page has the elements of this kind and these names, re-checking whenever the page changes. */
+  /**
+   * The elements of this kind and these names, once the page has them all. A page the robot has just loaded usually
+   * has them: one look first, then a wait that re-checks whenever the page changes (each round trip to Chromium costs
+   * it CPU, a wait several).
+   */
   private async findAll(kind: ControlKind, names: string[]): Promise<JSHandle<Element[]>> {
+    const shown = await this.page.evaluateHandle(findNamed, kind, names);
+    if (shown.remoteObject().subtype !== 'null') return shown as JSHandle<Element[]>;
     const found = await this.page.waitForFunction(findNamed, { polling: 'mutation' }, kind, names).catch((error: unknown) => {
       const missing = names.map((name) => `"${name}"`).join(', ');
       throw new Error(`no ${kind} ${missing} on ${this.page.url()} (${error instanceof Error ? error.message : String(error)})`);
@@ -99,16 +103,15 @@ export class Robot {
     return found as JSHandle<Element[]>;
   }
 
-  /** The element of this kind and name, once the page has it. */
-  private async find(kind: ControlKind, name: string): Promise<ElementHandle<Element>> {
-    return (await (await this.findAll(kind, [name])).getProperty('0')) as ElementHandle<Element>;
-  }
-
-  /** Clicks the button with this name and waits for the page it leads to (a 5xx is the portal's trouble). */
-  private async press(button: string): Promise<void> {
-    const control = await this.find('button', button);
-    const [response] = await Promise.all([this.page.waitForNavigation(), control.click()]);
+  /**
+   * Clicks the button with this name and waits for the page it leads to (a 5xx is the portal's trouble); says what
+   * that page asks or tells.
+   */
+  private async press(button: string): Promise<{ asksToSignIn: boolean; alerts: string[] }> {
+    const control = await this.findAll('button', [button]);
+    const [response] = await Promise.all([this.page.waitForNavigation(), control.evaluate(click)]);
     this.checkStatus(response?.status());
+    return this.page.evaluate(pageState);
   }
 
   private async go(path: string): Promise<void> {
@@ -121,19 +124,13 @@ export class Robot {
     if (status !== undefined && status >= 500) throw new Error(`${this.portal.name} answered HTTP ${status}`);
   }
 
-  private async onSignInPage(): Promise<boolean> {
-    return (await this.page.$('input[type="password"]')) !== null;
-  }
-
   private async signIn(): Promise<void> {
     const { user, password } = this.portal.access;
     const { userLabel, passwordLabel, button } = this.portal.signIn;
     await this.fillIn({ [userLabel]: user, [passwordLabel]: password });
-    await this.press(button);
-    if (await this.onSignInPage()) {
-      const messages = await this.page.evaluate(alertTexts);
-      throw new PortalRefused(`${this.portal.name} refused the sign-in as ${user}: ${quoted(messages)}`, 'PortalSignInRefused');
-    }
+    const { asksToSignIn, alerts } = await this.press(button);
+    if (asksToSignIn)
+      throw new PortalRefused(`${this.portal.name} refused the sign-in as ${user}: ${quoted(alerts)}`, 'PortalSignInRefused');
   }
 }
 
