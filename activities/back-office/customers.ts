@@ -60,8 +60,10 @@ export function customerActivities(pool: Pool) {
       );
       const limit = customer.credit_limit === null ? input.defaultCreditLimit : money(customer.credit_limit, customer.credit_currency!);
       const { rows: open } = await pool.query<{ currency: string; open: string }>(
-        `SELECT i.currency, sum(i.gross_total - coalesce(p.paid, 0))::text AS open
-           FROM invoices i LEFT JOIN (SELECT invoice_number, sum(amount) AS paid FROM payments GROUP BY invoice_number) p USING (invoice_number)
+        // Only this customer's invoices and their payments are read (by index): the sum of every payment ever made is not.
+        `SELECT i.currency,
+                sum(i.gross_total - coalesce((SELECT sum(p.amount) FROM payments p WHERE p.invoice_number = i.invoice_number), 0))::text AS open
+           FROM invoices i
           WHERE i.customer_number = $1 GROUP BY i.currency`,
         [input.customerNumber],
       );
