@@ -1,11 +1,11 @@
-# officeflow's worker, event intake, codec endpoint and stand-ins. Chromium comes from Debian; puppeteer never
-# downloads a browser. Secrets come from the environment at run time: .dockerignore keeps .env and the local state
-# folder out of the image.
+# officeflow's worker, event intake, codec endpoint and stand-ins. Chromium's headless shell comes from Debian;
+# puppeteer never downloads a browser. Secrets come from the environment at run time: .dockerignore keeps .env and the
+# local state folder out of the image.
 FROM node:22-bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium fonts-liberation ca-certificates \
+ && apt-get install -y --no-install-recommends chromium-headless-shell fonts-liberation ca-certificates \
  && rm -rf /var/lib/apt/lists/*
-ENV PUPPETEER_SKIP_DOWNLOAD=true CHROME_PATH=/usr/bin/chromium NODE_ENV=production
+ENV PUPPETEER_SKIP_DOWNLOAD=true CHROME_PATH=/usr/lib/chromium/chromium-headless-shell NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund

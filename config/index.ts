@@ -52,7 +52,7 @@ const engineSettings = z
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     POSTGRES_PORT: port(5433),
 
-    CHROME_PATH: z.string().min(1).default('/usr/bin/chromium'),
+    CHROME_PATH: z.string().min(1).default('/usr/lib/chromium/chromium-headless-shell'),
     /** Browser pages a worker keeps open at once for robots and printing; also how many robot steps it runs at once. */
     BROWSER_PAGES: z.coerce.number().int().min(1).max(64).default(defaultPoolSize),
     /**

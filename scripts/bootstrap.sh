@@ -22,16 +22,16 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   echo "$want" > "$stamp"
 fi
 
-# Chromium for the browser robots and PDF printing.
-chrome=${CHROME_PATH:-/usr/bin/chromium}
+# Chromium's headless shell for the browser robots and PDF printing (a full Chromium in CHROME_PATH works too).
+chrome=${CHROME_PATH:-/usr/lib/chromium/chromium-headless-shell}
 if [[ ! -x $chrome ]]; then
   if [[ -n ${CHROME_PATH:-} ]] || ! command -v apt-get >/dev/null; then
-    say "no Chromium at $chrome: install Chromium and set CHROME_PATH to it"; exit 1
+    say "no Chromium at $chrome: install Chromium's headless shell (or Chromium) and set CHROME_PATH to it"; exit 1
   fi
-  say "installing Debian's chromium"
+  say "installing Debian's chromium-headless-shell"
   sudo=$([[ $(id -u) == 0 ]] || echo sudo)
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium-headless-shell fonts-liberation >/dev/null
 fi
 
 # Tools the suite runs, from Debian: installs `packages` unless every one of `commands` is on the PATH.

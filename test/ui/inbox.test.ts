@@ -15,7 +15,7 @@ let browser: Browser;
 beforeAll(async () => {
   engine = await startTestEngine({ settings: { 'order-to-cash': orderToCashTestSettings } });
   deals = dealDesk(engine);
-  browser = await puppeteer.launch({ executablePath: engine.settings.CHROME_PATH, args: ['--no-sandbox'], headless: true });
+  browser = await puppeteer.launch({ executablePath: engine.settings.CHROME_PATH, args: ['--no-sandbox'], headless: 'shell' });
 });
 afterAll(async () => {
   await browser?.close();

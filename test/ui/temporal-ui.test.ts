@@ -25,7 +25,7 @@ beforeAll(async () => {
   const hosts = hostsOfListener('127.0.0.1', codecPort);
   codec = buildCodecServer({ codec: encryptionCodec(engine.settings.OFFICEFLOW_ENCRYPTION_KEY!), uiUrl, hosts }, pino({ level: 'silent' }));
   await codec.listen({ host: '127.0.0.1', port: codecPort });
-  browser = await puppeteer.launch({ executablePath: engine.settings.CHROME_PATH, args: ['--no-sandbox'], headless: true });
+  browser = await puppeteer.launch({ executablePath: engine.settings.CHROME_PATH, args: ['--no-sandbox'], headless: 'shell' });
 });
 afterAll(async () => {
   await browser?.close();

@@ -11,7 +11,7 @@ describe('loadConfig', () => {
     expect(config.CRM_URL).toBeUndefined();
     expect(config.OFFICEFLOW_STATE_DIR).toBe(path.resolve('.officeflow'));
     expect(config).toMatchObject({ TEMPORAL_NAMESPACE: 'default', TEMPORAL_PORT: 7233, TEMPORAL_UI_PORT: 8233, CRM_STANDIN_PORT: 8090 });
-    expect(config.CHROME_PATH).toBe('/usr/bin/chromium');
+    expect(config.CHROME_PATH).toBe('/usr/lib/chromium/chromium-headless-shell');
   });
 
   it('reads configured infrastructure and splits the webhook secrets for rotation', () => {
