@@ -61,13 +61,19 @@ export function tableRows([table]: Element[]): Array<Record<string, string>> {
 }
 
 /** The text of the control found, e.g. an id the portal generated. */
-export function textOf([control]: Element[]): string {
+export function trimmedText([control]: Element[]): string {
   return control.textContent?.trim() ?? '';
 }
 
-/** Clicks the button found, as the page's own click handling sees a click. */
-export function click([button]: Element[]): void {
-  (button as HTMLElement).click();
+/**
+ * Clicks the button found as a person would: only a button that shows, and after moving the focus to it, so the field
+ * typed last hears that it was left (portals format or copy a field's value then). Returns why it cannot.
+ */
+export function clickFound([button]: Element[]): string | undefined {
+  if (!(button instanceof HTMLElement) || !button.checkVisibility()) return 'is not shown';
+  button.focus();
+  button.click();
+  return undefined;
 }
 
 /** What the page says after a navigation: whether it asks to sign in, and its messages to the user (its alerts). */

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { JSHandle, Page } from 'puppeteer-core';
-import { type ControlKind, click, findNamed, pageState, setValues, tableRows, textOf } from './in-page';
+import { type ControlKind, clickFound, findNamed, pageState, setValues, tableRows, trimmedText } from './in-page';
 import { type Evidence, keepEvidence } from './evidence';
 import type { Portal } from './portal';
 import { whileBeating } from '../heartbeat';
@@ -54,7 +54,7 @@ export class Robot {
   /** Opens a page of the portal, signing in first if the session has expired or never began. */
   async open(path: string): Promise<void> {
     await this.go(path);
-    if ((await this.page.evaluate(pageState)).asksToSignIn) {
+    if ((await this.state()).asksToSignIn) {
       await this.signIn();
       await this.go(path);
     }
@@ -80,7 +80,7 @@ export class Robot {
 
   /** The value the portal shows under this label (an `output` element), e.g. an id it generated. */
   async read(label: string): Promise<string> {
-    return (await this.findAll('field', [label])).evaluate(textOf);
+    return (await this.findAll('field', [label])).evaluate(trimmedText);
   }
 
   /** The rows of the table with this caption, each as column header → cell text. */
@@ -94,8 +94,9 @@ export class Robot {
    * it CPU, a wait several).
    */
   private async findAll(kind: ControlKind, names: string[]): Promise<JSHandle<Element[]>> {
-    const shown = await this.page.evaluateHandle(findNamed, kind, names);
-    if (shown.remoteObject().subtype !== 'null') return shown as JSHandle<Element[]>;
+    // A page that navigates meanwhile (a script's redirect) fails the look: the wait below outlasts navigations.
+    const shown = await this.page.evaluateHandle(findNamed, kind, names).catch(() => undefined);
+    if (shown && shown.remoteObject().subtype !== 'null') return shown as JSHandle<Element[]>;
     const found = await this.page.waitForFunction(findNamed, { polling: 'mutation' }, kind, names).catch((error: unknown) => {
       const missing = names.map((name) => `"${name}"`).join(', ');
       throw new Error(`no ${kind} ${missing} on ${this.page.url()} (${error instanceof Error ? error.message : String(error)})`);
@@ -109,8 +110,17 @@ export class Robot {
    */
   private async press(button: string): Promise<{ asksToSignIn: boolean; alerts: string[] }> {
     const control = await this.findAll('button', [button]);
-    const [response] = await Promise.all([this.page.waitForNavigation(), control.evaluate(click)]);
+    const navigation = this.page.waitForNavigation();
+    navigation.catch(() => undefined); // awaited below, unless the click is refused
+    const refused = await control.evaluate(clickFound);
+    if (refused) throw new Error(`the button "${button}" ${refused}`);
+    const response = await navigation;
     this.checkStatus(response?.status());
+    return this.state();
+  }
+
+  /** What the page shows now: whether it asks to sign in, and its alerts. */
+  private state(): Promise<{ asksToSignIn: boolean; alerts: string[] }> {
     return this.page.evaluate(pageState);
   }
 

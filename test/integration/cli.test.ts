@@ -203,6 +203,7 @@ it('shows a failing step and retries it at once when the system is back, without
     });
   const d = deals.deal(await deals.product(100));
   await crmFaults(120_000);
+  let failing = { activityId: '', nextAttemptAt: 0 };
   try {
     await deals.send('crm.deal.closed_won', d.event.data as Record<string, unknown>);
     // Retried with backoff (1, 2, 4, 8, 16 s).
@@ -219,10 +220,11 @@ it('shows a failing step and retries it at once when the system is back, without
     );
     // A moment when Temporal's own next attempt is still a while off (backoff doubles: 8 s, then 16 s), so the
     // operator's retry comes first once the CRM is back.
-    await eventually(
+    failing = await eventually(
       async () => {
-        const next = Number((await pending())?.nextAttemptScheduleTime?.seconds ?? 0) * 1000;
-        return next - Date.now() > 8_000 || undefined;
+        const activity = await pending();
+        const next = Number(activity?.nextAttemptScheduleTime?.seconds ?? 0) * 1000;
+        return next - Date.now() > 8_000 ? { activityId: activity!.activityId!, nextAttemptAt: next } : undefined;
       },
       'the next attempt 8 s away',
       40_000,
@@ -240,13 +242,17 @@ it('shows a failing step and retries it at once when the system is back, without
     workflowId: d.workflowId,
   });
   await deals.atStep(d.workflowId, 'in-delivery');
-  // The step ran at once, its attempts counted afresh: Temporal's own next attempt would have been attempt 6 or later.
+  // The step ran again at once, its attempts counted afresh: by the server's clock it was done before Temporal's own
+  // next attempt was due, as attempt 1 (that one would have been attempt 6 or later).
   const { events } = await engine.client.workflow.getHandle(d.workflowId).fetchHistory();
-  const updateDeal = events!.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'updateDeal')!;
-  const started = events!.find(
-    (event) => String(event.activityTaskStartedEventAttributes?.scheduledEventId) === String(updateDeal.eventId),
-  );
-  expect(started!.activityTaskStartedEventAttributes!.attempt).toBe(1);
+  const scheduled = events!.find((event) => event.activityTaskScheduledEventAttributes?.activityId === failing.activityId)!;
+  const ofStep = (event: temporal.api.history.v1.IHistoryEvent) =>
+    String(event.activityTaskStartedEventAttributes?.scheduledEventId ?? event.activityTaskCompletedEventAttributes?.scheduledEventId) ===
+    String(scheduled.eventId);
+  const started = events!.find((event) => event.activityTaskStartedEventAttributes && ofStep(event))!;
+  const completed = events!.find((event) => event.activityTaskCompletedEventAttributes && ofStep(event))!;
+  expect(started.activityTaskStartedEventAttributes!.attempt).toBe(1);
+  expect(Number(completed.eventTime!.seconds) * 1000).toBeLessThan(failing.nextAttemptAt);
   expect(await cli.run('retry', d.dealId, '--reason', 'again', ...asOperator())).toMatchObject({
     code: 1,
     stderr: expect.stringContaining('no failing step'),

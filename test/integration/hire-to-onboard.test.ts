@@ -318,8 +318,8 @@ describe('a robot on a portal that misbehaves', () => {
     const robots = robotsOf(itAdmin, { pool: engine.pool, browser }, { IT_PORTAL_PAGE_TIMEOUT_MS: '5000' });
     // The form's save is sent to the sign-in page, as a portal does whose session ran out mid-form.
     await faults(engine.settings.IT_PORTAL_URL!, employeeNumber, 1, 'session-ends');
-    // One call succeeds: a robot that missed the sign-in page would wait for the account id until the page timeout and
-    // fail the attempt (the next test shows that failure).
+    // One call succeeds: a robot that missed the sign-in page would wait for the user id until the page timeout and
+    // fail the attempt.
     expect(await robots.createItAccount(employeeNumber)).toMatchObject({ accountId: expect.stringMatching(/^U-\d+$/) });
     expect(itUsers(employeeNumber)).toHaveLength(1);
   });
