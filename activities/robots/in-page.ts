@@ -77,7 +77,12 @@ export function clickFound([button]: Element[]): string | undefined {
 }
 
 /** What the page says after a navigation: whether it asks to sign in, and its messages to the user (its alerts). */
-export function pageState(): { asksToSignIn: boolean; alerts: string[] } {
+export interface PageState {
+  asksToSignIn: boolean;
+  alerts: string[];
+}
+
+export function pageState(): PageState {
   return {
     asksToSignIn: document.querySelector('input[type="password"]') !== null,
     alerts: [...document.querySelectorAll('[role="alert"]')].map((e) => e.textContent?.trim() ?? '').filter(Boolean),

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { JSHandle, Page } from 'puppeteer-core';
-import { type ControlKind, clickFound, findNamed, pageState, setValues, tableRows, trimmedText } from './in-page';
+import { type ControlKind, type PageState, clickFound, findNamed, pageState, setValues, tableRows, trimmedText } from './in-page';
 import { type Evidence, keepEvidence } from './evidence';
 import type { Portal } from './portal';
 import { whileBeating } from '../heartbeat';
@@ -108,7 +108,7 @@ export class Robot {
    * Clicks the button with this name and waits for the page it leads to (a 5xx is the portal's trouble); says what
    * that page asks or tells.
    */
-  private async press(button: string): Promise<{ asksToSignIn: boolean; alerts: string[] }> {
+  private async press(button: string): Promise<PageState> {
     const control = await this.findAll('button', [button]);
     const navigation = this.page.waitForNavigation();
     navigation.catch(() => undefined); // awaited below, unless the click is refused
@@ -120,7 +120,7 @@ export class Robot {
   }
 
   /** What the page shows now: whether it asks to sign in, and its alerts. */
-  private state(): Promise<{ asksToSignIn: boolean; alerts: string[] }> {
+  private state(): Promise<PageState> {
     return this.page.evaluate(pageState);
   }
 
