@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { LocalCluster } from '../engine/local-cluster';
 import { type BaselineReport, measureBaseline } from './baseline';
 import { runBurst } from './burst';
-import { type IntakeLatencyRow, measureBareStarts, measureIntakeLatency, startMeasuredIntake } from './intake-latency';
+import { type IntakeLatencyRow, measureIntakeAgainstBareStarts, measureIntakeLatency, startMeasuredIntake } from './intake-latency';
 import { startBenchEngine } from './local-engine';
 import { type ParkedReport, measureParkedRuns } from './parked';
 import { type RunProfile, profileOrderToCash } from './profile';
@@ -19,15 +19,25 @@ export interface BenchPlan {
   /** Closed-loop order-to-cash: runs at each concurrency. */
   orderToCash: Array<{ concurrency: number; runs: number }>;
   burst: number;
-  /** Busy: `busyRuns` order-to-cash runs, `busyConcurrency` at a time, measured from `busyAfterSeconds` after they began. */
-  intake: { concurrencies: number[]; seconds: number; busyRuns: number; busyConcurrency: number; busyAfterSeconds: number };
+  /**
+   * Idle: against bare Temporal starts, after `warmSeconds` of each, `repeats` times in turns. Busy: `busyRuns`
+   * order-to-cash runs, `busyConcurrency` at a time, measured from `busyAfterSeconds` after they began.
+   */
+  intake: {
+    concurrencies: number[];
+    seconds: number;
+    warmSeconds: number;
+    busyRuns: number;
+    busyConcurrency: number;
+    busyAfterSeconds: number;
+  };
   /** Vendors' webhooks: deliveries a second for `seconds`, `batch` events each. */
   vendorWebhooks: { rate: number; seconds: number; batch: number };
   robots: { entries: number; concurrency: number };
   parked: number;
   /** Runs for the one-worker/two-workers comparison, at the best concurrency found. */
   secondWorkerRuns: number;
-  /** Times each throughput point is measured: bare Temporal, each order-to-cash concurrency, the burst. */
+  /** Times each point is measured: bare Temporal, each order-to-cash concurrency, the burst, the intake against bare starts. */
   repeats: number;
 }
 
@@ -40,7 +50,7 @@ export const FULL: BenchPlan = {
     { concurrency: 64, runs: 128 },
   ],
   burst: 200,
-  intake: { concurrencies: [1, 16, 64], seconds: 10, busyRuns: 64, busyConcurrency: 16, busyAfterSeconds: 5 },
+  intake: { concurrencies: [1, 16, 64], seconds: 10, warmSeconds: 20, busyRuns: 64, busyConcurrency: 16, busyAfterSeconds: 5 },
   vendorWebhooks: { rate: 50, seconds: 10, batch: 10 },
   robots: { entries: 32, concurrency: 8 },
   parked: 10_000,
@@ -55,7 +65,7 @@ export const SMOKE: BenchPlan = {
     { concurrency: 2, runs: 2 },
   ],
   burst: 2,
-  intake: { concurrencies: [1, 16], seconds: 1, busyRuns: 2, busyConcurrency: 2, busyAfterSeconds: 1 },
+  intake: { concurrencies: [1, 16], seconds: 1, warmSeconds: 1, busyRuns: 2, busyConcurrency: 2, busyAfterSeconds: 1 },
   vendorWebhooks: { rate: 5, seconds: 1, batch: 10 },
   robots: { entries: 1, concurrency: 1 },
   parked: 10,
@@ -153,16 +163,15 @@ export async function runBench(
     }));
 
     await part('intake', async () => {
-      const rows: IntakeLatencyRow[] = [];
       const measured = await startMeasuredIntake(bench);
       try {
         const secret = bench.target.config.WEBHOOK_SECRETS[0];
-        for (const concurrency of plan.intake.concurrencies) {
-          say(`bare Temporal starts: ${concurrency} callers for ${plan.intake.seconds} s`);
-          rows.push(await measureBareStarts(bench.target.client, { concurrency, seconds: plan.intake.seconds }));
-          say(`intake: ${concurrency} senders for ${plan.intake.seconds} s, workers idle`);
-          rows.push(await measureIntakeLatency(measured.url, secret, { concurrency, seconds: plan.intake.seconds, workers: 'idle' }));
-        }
+        const rows = await measureIntakeAgainstBareStarts(
+          bench.target.client,
+          { url: measured.url, secret },
+          { ...plan.intake, repeats: plan.repeats },
+          say,
+        );
         const busy = runBurst(bench.target, { runs: { 'order-to-cash': plan.intake.busyRuns }, concurrency: plan.intake.busyConcurrency });
         // Once the runs are under way.
         await new Promise((resolve) => setTimeout(resolve, plan.intake.busyAfterSeconds * 1000));
@@ -171,10 +180,10 @@ export async function runBench(
           rows.push(await measureIntakeLatency(measured.url, secret, { concurrency, seconds: plan.intake.seconds, workers: 'busy' }));
         }
         await busy;
+        return rows;
       } finally {
         await measured.stop();
       }
-      return rows;
     });
 
     await part('vendorWebhooks', async () => {

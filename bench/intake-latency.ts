@@ -7,7 +7,7 @@ import { startWorkerProcess, stopWorkerProcess } from '../test/support/worker-pr
 import { bareClient } from './baseline';
 import { eventWith } from './burst';
 import type { BenchEngine } from './local-engine';
-import { percentile } from './statistics';
+import { type Repeats, medianOf, percentile } from './statistics';
 
 export interface IntakeLatencyRow {
   /** Whether the workers were busy with order-to-cash runs meanwhile; or bare Temporal starts, the floor under the intake. */
@@ -19,6 +19,8 @@ export interface IntakeLatencyRow {
   /** Answers other than 2xx, by status. */
   refused: Record<string, number>;
   ms: { p50: number; p95: number; p99: number };
+  /** Where the point was measured more than once: its p99s; the row is the measurement with the median p99. */
+  repeats?: Repeats;
 }
 
 /**
@@ -95,4 +97,39 @@ export function measureBareStarts(officeflowClient: Client, options: { concurren
     },
     { ...options, workers: 'bare Temporal start' },
   );
+}
+
+/**
+ * The intake's latency against the floor under it, a bare Temporal start, at each concurrency: first both warmed up
+ * for `warmSeconds` (unrecorded: a freshly started intake runs its code unoptimised, at about twice the CPU an event
+ * of one that has served a few thousand), then each point `repeats` times, bare and intake in turns so that the
+ * machine's drift falls on both. Each row is the measurement with the median p99.
+ */
+export async function measureIntakeAgainstBareStarts(
+  officeflowClient: Client,
+  intake: { url: string; secret: string },
+  { concurrencies, seconds, repeats, warmSeconds }: { concurrencies: number[]; seconds: number; repeats: number; warmSeconds: number },
+  say: (line: string) => void,
+): Promise<IntakeLatencyRow[]> {
+  const bare = (concurrency: number, forSeconds = seconds) => measureBareStarts(officeflowClient, { concurrency, seconds: forSeconds });
+  const idle = (concurrency: number, forSeconds = seconds) =>
+    measureIntakeLatency(intake.url, intake.secret, { concurrency, seconds: forSeconds, workers: 'idle' });
+  const most = Math.max(...concurrencies);
+  say(`warming up: bare Temporal starts and the intake, ${most} senders for ${warmSeconds} s each`);
+  await bare(most, warmSeconds);
+  await idle(most, warmSeconds);
+  const rows: IntakeLatencyRow[] = [];
+  for (const concurrency of concurrencies) {
+    say(`bare Temporal starts and the intake in turns, workers idle: ${concurrency} senders for ${seconds} s, ${repeats}×`);
+    const [bareRows, idleRows]: IntakeLatencyRow[][] = [[], []];
+    for (let i = 0; i < repeats; i++) {
+      bareRows.push(await bare(concurrency));
+      idleRows.push(await idle(concurrency));
+    }
+    rows.push(
+      medianOf(bareRows, (row) => row.ms.p99),
+      medianOf(idleRows, (row) => row.ms.p99),
+    );
+  }
+  return rows;
 }

@@ -43,6 +43,8 @@ it(
       expect(row.requests).toBeGreaterThan(0);
       expect(row.ms.p99).toBeGreaterThanOrEqual(row.ms.p50);
     }
+    // The intake against bare starts: each point measured as often as the plan repeats it, the ratio in the summary.
+    for (const row of report.intake.filter((r) => r.workers !== 'busy')) expect(row.repeats?.values).toHaveLength(1);
 
     // Each vendor's webhooks were each answered 200, and every event they brought was dispatched.
     expect(report.vendorWebhooks).toEqual(
@@ -61,7 +63,11 @@ it(
 
     const page = readFileSync(path.join(out, `${base}.html`), 'utf8');
     expect(page).toContain('<svg');
-    expect(readFileSync(path.join(out, `${base}.md`), 'utf8')).toContain('of the bare-Temporal rate');
+    const summary = readFileSync(path.join(out, `${base}.md`), 'utf8');
+    expect(summary).toContain('of the bare-Temporal rate');
+    expect(summary).toMatch(
+      /The intake's p99 over a bare Temporal start's, workers idle:\*\* \d+\.\d\d at 1 sender, \d+\.\d\d at 16 senders/,
+    );
   },
   6 * 60_000,
 );
