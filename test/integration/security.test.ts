@@ -82,6 +82,17 @@ describe('a signed request replayed', () => {
     expect(asOtherType.status).toBeGreaterThanOrEqual(400);
   });
 
+  it('at the same moment with other headers starts one run: the webhook-id goes to whichever came first', async () => {
+    const event = eventFor('crm.account.created', { accountId: uniqueId('ACC') });
+    const body = JSON.stringify(event.data);
+    const signature = signWebhook(engine.secret, body, `msg_${randomUUID()}`);
+    const ids = Array.from({ length: 6 }, () => uniqueId('evt'));
+    const answers = await Promise.all(ids.map((id) => post('/events', body, { ...binary(event), 'ce-id': id, ...signature })));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([202, 401, 401, 401, 401, 401]);
+    const { rows } = await engine.pool.query('SELECT event_id FROM intake_events WHERE event_id = ANY($1)', [ids]);
+    expect(rows).toHaveLength(1);
+  });
+
   it('with a webhook-id that is not short printable ASCII is refused', async () => {
     const event = eventFor('crm.account.created', { accountId: uniqueId('ACC') });
     const body = JSON.stringify(event);

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { type Binding, bindingFor, runInput, startOptions } from '../../definitions';
 import type { EventContext, ProcessDefinition, SignalTrigger } from '../../definitions/define';
 import type { CloudEvent } from './cloudevent';
+import { type Delivery, recordingOf, refuseReplayed } from './replay-guard';
 import { FORECAST_MEMO, type Forecast } from '../../contracts/process-events';
 import { Refusal, clip, fieldErrors } from '../errors';
 
@@ -64,20 +65,38 @@ export class EventDispatcher {
     return { event, ...binding, data: data.data, input: input.data };
   }
 
-  /** Starts or signals the process a checked event is for, once per sender's event (source and id). */
-  async accept({ event, process, trigger, data, input }: CheckedEvent, sender: string): Promise<Acceptance> {
+  /**
+   * Starts or signals the process a checked event is for, once per sender's event (source and id). A signed request's
+   * `delivery` is recorded by the replay guard in the same statement that looks the event up, and refused (401) before
+   * anything is started where its webhook-id came with another request.
+   */
+  async accept({ event, process, trigger, data, input }: CheckedEvent, sender: string, delivery?: Delivery): Promise<Acceptance> {
     // One look-up for both: this very event taken before, and (for a start) the run its business key already started.
     const startsRun = trigger.kind === 'start' ? trigger.workflowId(data) : null;
-    const { rows } = await this.pool.query<{ process: string; workflow_id: string; run_id: string; this_event: boolean }>(
-      `SELECT process, workflow_id, run_id, (sender = $1 AND source = $2 AND event_id = $3) AS this_event FROM intake_events
-        WHERE (sender = $1 AND source = $2 AND event_id = $3) OR (workflow_id = $4 AND action = 'start')`,
-      [sender, event.source, event.id, startsRun],
+    const recording = delivery && recordingOf(delivery, 5);
+    const { rows } = await this.pool.query<{
+      recorded_fingerprint: string | null;
+      process: string | null;
+      workflow_id: string | null;
+      run_id: string | null;
+      this_event: boolean | null;
+    }>(
+      `${recording ? `WITH delivery AS (${recording.sql})` : ''}
+       SELECT ${recording ? '(SELECT fingerprint FROM delivery)' : 'NULL'} AS recorded_fingerprint,
+              taken.process, taken.workflow_id, taken.run_id,
+              (taken.sender = $1 AND taken.source = $2 AND taken.event_id = $3) AS this_event
+         FROM (VALUES (1)) AS look_up
+         LEFT JOIN intake_events taken
+           ON (taken.sender = $1 AND taken.source = $2 AND taken.event_id = $3)
+           OR (taken.workflow_id = $4 AND taken.action = 'start')`,
+      [sender, event.source, event.id, startsRun, ...(recording?.values ?? [])],
     );
+    if (delivery) refuseReplayed(delivery, rows[0].recorded_fingerprint!);
     const seen = rows.find((row) => row.this_event);
-    if (seen) return { process: seen.process, workflowId: seen.workflow_id, runId: seen.run_id, duplicate: true };
+    if (seen) return { process: seen.process!, workflowId: seen.workflow_id!, runId: seen.run_id!, duplicate: true };
     const acceptance =
       trigger.kind === 'start'
-        ? await this.start(process, startsRun!, input, rows[0]?.run_id)
+        ? await this.start(process, startsRun!, input, rows[0].run_id ?? undefined)
         : await this.signal(process, trigger, data, contextOf(event));
     await this.pool.query(
       `INSERT INTO intake_events (sender, source, event_id, event_type, process, action, workflow_id, run_id)

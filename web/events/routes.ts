@@ -4,14 +4,15 @@ import { JSON_TYPES, STRUCTURED, mediaType, readCloudEvent } from './cloudevent'
 import type { AnswerCounts } from './answer-counts';
 import type { EventDispatcher } from './dispatch';
 import type { IntakeMetrics } from '../metrics';
-import { replayGuard } from './replay-guard';
+import { deliveryOf, forgetStaleDeliveries } from './replay-guard';
 import { type Sender, checkScope, identifySender } from './senders';
 
 /**
  * `POST /events`: one CloudEvent per request (structured mode, or binary mode from a sender allowed it), signed per
- * Standard Webhooks by one of the configured senders, within that sender's scope. The body stays the exact bytes sent,
- * because the signature covers them; the raw parser, the signature check and the replay guard belong to this route
- * alone. Nothing is stored for a request that is not a well-formed, signed event its sender may send.
+ * Standard Webhooks by one of the configured senders, within that sender's scope, its webhook-id not used before for
+ * another request. The body stays the exact bytes sent, because the signature covers them; the raw parser, the
+ * signature check and the replay guard belong to this route alone. Nothing is stored for a request that is not a
+ * well-formed, signed event its sender may send.
  */
 export const eventRoutes: FastifyPluginAsync<{
   dispatcher: EventDispatcher;
@@ -21,10 +22,10 @@ export const eventRoutes: FastifyPluginAsync<{
   /** What the alerts count: every answer, and the refusals. */
   answers?: AnswerCounts;
 }> = async (app, { dispatcher, senders, pool, metrics, answers }) => {
-  const guard = replayGuard(pool);
+  const staleDeliveries = forgetStaleDeliveries(pool);
   const eventTypes = new WeakMap<FastifyRequest, string>();
   const signedBy = new WeakMap<FastifyRequest, Sender>();
-  app.addHook('onClose', async () => guard.stop());
+  app.addHook('onClose', async () => staleDeliveries.stop());
   app.addHook('onResponse', async (request, reply) => {
     metrics.eventAnswered(eventTypes.get(request), reply.statusCode);
     answers?.answered(reply.statusCode);
@@ -42,8 +43,7 @@ export const eventRoutes: FastifyPluginAsync<{
     const sender = signedBy.get(request)!;
     checkScope(sender, cloudEvent, mediaType(request.headers['content-type']) !== STRUCTURED);
     const checked = dispatcher.check(cloudEvent);
-    await guard.admit(sender.name, String(request.headers['webhook-id']), body, request.headers);
-    const accepted = await dispatcher.accept(checked, sender.name);
+    const accepted = await dispatcher.accept(checked, sender.name, deliveryOf(sender.name, body, request.headers));
     const { event } = checked;
     request.log.info(
       {
