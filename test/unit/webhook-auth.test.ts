@@ -1,3 +1,4 @@
+import { Webhook } from 'standardwebhooks';
 import { Unauthorized, generateWebhookSecret, signWebhook, verifyWebhook } from '../../web/events/webhook-auth';
 
 const body = '{"specversion":"1.0"}';
@@ -16,6 +17,29 @@ describe('Standard Webhooks verification', () => {
     expect(() => verifyWebhook([current], body + ' ', signWebhook(current, body, 'msg_1'))).toThrow(Unauthorized);
     expect(() => verifyWebhook([current], body, { ...signWebhook(current, body, 'msg_1'), 'webhook-id': 'msg_2' })).toThrow(Unauthorized);
     expect(() => verifyWebhook([current], body, {})).toThrow('missing header(s): webhook-id, webhook-timestamp, webhook-signature');
+  });
+
+  it('takes any of several space-separated signatures, ignoring other versions and malformed ones', () => {
+    const signed = signWebhook(current, body, 'msg_1');
+    const others = `v2,${signWebhook(current, body, 'msg_1')['webhook-signature'].slice(3)} v1,short v1,!!`;
+    const stranger = signWebhook(previous, body, 'msg_1')['webhook-signature'];
+    expect(() =>
+      verifyWebhook([current], body, { ...signed, 'webhook-signature': `${others} ${stranger} ${signed['webhook-signature']}` }),
+    ).not.toThrow();
+    expect(() => verifyWebhook([current], body, { ...signed, 'webhook-signature': `${others} ${stranger}` })).toThrow(
+      /no matching signature/,
+    );
+  });
+
+  it("speaks the reference library's Standard Webhooks: each side verifies what the other signed", () => {
+    const at = new Date();
+    const theirs = {
+      'webhook-id': 'msg_ref',
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': new Webhook(current).sign('msg_ref', at, body),
+    };
+    expect(() => verifyWebhook([current], body, theirs)).not.toThrow();
+    expect(() => new Webhook(current).verify(body, signWebhook(current, body, 'msg_ours'), { jsonParse: false })).not.toThrow();
   });
 
   it('refuses timestamps more than five minutes off', () => {

@@ -80,8 +80,10 @@ export class EventDispatcher {
       workflow_id: string | null;
       run_id: string | null;
       this_event: boolean | null;
-    }>(
-      `${recording ? `WITH delivery AS (${recording.sql})` : ''}
+    }>({
+      // Named, so each of the intake's connections has PostgreSQL parse and plan it once, not once per event.
+      name: recording ? 'intake-look-up-recording-delivery' : 'intake-look-up',
+      text: `${recording ? `WITH delivery AS (${recording.sql})` : ''}
        SELECT ${recording ? '(SELECT fingerprint FROM delivery)' : 'NULL'} AS recorded_fingerprint,
               taken.process, taken.workflow_id, taken.run_id,
               (taken.sender = $1 AND taken.source = $2 AND taken.event_id = $3) AS this_event
@@ -89,8 +91,8 @@ export class EventDispatcher {
          LEFT JOIN intake_events taken
            ON (taken.sender = $1 AND taken.source = $2 AND taken.event_id = $3)
            OR (taken.workflow_id = $4 AND taken.action = 'start')`,
-      [sender, event.source, event.id, startsRun, ...(recording?.values ?? [])],
-    );
+      values: [sender, event.source, event.id, startsRun, ...(recording?.values ?? [])],
+    });
     if (delivery) refuseReplayed(delivery, rows[0].recorded_fingerprint!);
     const seen = rows.find((row) => row.this_event);
     if (seen) return { process: seen.process!, workflowId: seen.workflow_id!, runId: seen.run_id!, duplicate: true };
@@ -98,11 +100,12 @@ export class EventDispatcher {
       trigger.kind === 'start'
         ? await this.start(process, startsRun!, input, rows[0].run_id ?? undefined)
         : await this.signal(process, trigger, data, contextOf(event));
-    await this.pool.query(
-      `INSERT INTO intake_events (sender, source, event_id, event_type, process, action, workflow_id, run_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-      [sender, event.source, event.id, event.type, process.name, trigger.kind, acceptance.workflowId, acceptance.runId],
-    );
+    await this.pool.query({
+      name: 'intake-record-event',
+      text: `INSERT INTO intake_events (sender, source, event_id, event_type, process, action, workflow_id, run_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+      values: [sender, event.source, event.id, event.type, process.name, trigger.kind, acceptance.workflowId, acceptance.runId],
+    });
     return acceptance;
   }
 

@@ -3,7 +3,7 @@ import type { Config } from '../../config';
 import { UNSCOPED, type WebhookSender } from '../../config/webhook-senders';
 import type { CloudEvent } from './cloudevent';
 import { Refusal } from '../errors';
-import { Unauthorized, verifyWebhook } from './webhook-auth';
+import { Unauthorized, signedContentOf, signedWithOneOf } from './webhook-auth';
 
 /** A system that sends events: its name, its secrets and its scope (see config/webhook-senders.ts). */
 export type Sender = z.output<typeof WebhookSender> & { name: string };
@@ -15,19 +15,17 @@ export function sendersOf(config: Pick<Config, 'WEBHOOK_SENDERS' | 'WEBHOOK_SECR
   return secrets.length === 0 ? scoped : [...scoped, { name: UNSCOPED, secrets, events: ['*'], sources: ['*'], binaryMode: true }];
 }
 
-/** Who signed the request: the sender one of whose secrets verifies it; 401 when none does. */
+/** Who signed the request: the first sender one of whose secrets made its signature; 401 when none did. */
 export function identifySender(senders: Sender[], body: string, headers: Record<string, string | string[] | undefined>): Sender {
-  let refused = new Unauthorized('no sender is configured');
-  for (const sender of senders) {
-    try {
-      verifyWebhook(sender.secrets, body, headers);
-      return sender;
-    } catch (error) {
-      if (!(error instanceof Unauthorized)) throw error;
-      refused = error;
-    }
+  try {
+    const signed = signedContentOf(body, headers);
+    const sender = senders.find(({ secrets }) => signedWithOneOf(secrets, signed));
+    if (sender) return sender;
+    throw new Unauthorized(senders.length === 0 ? 'no sender is configured' : 'signature refused: no matching signature');
+  } catch (error) {
+    if (error instanceof Unauthorized) throw new Refusal(401, 'unauthorized', error.message);
+    throw error;
   }
-  throw new Refusal(401, 'unauthorized', refused.message);
 }
 
 const covers = (scope: string[], value: string) =>
