@@ -102,7 +102,7 @@ export async function startEngine(config: Config, options: EngineOptions): Promi
     }
     const authenticate = authenticator(config);
     if (!options.only || options.only === 'intake') {
-      const client = await connectClient(temporal, encryptionKeys, { native: true });
+      const client = await connectClient(temporal, encryptionKeys);
       const pool = createPool(config.DATABASE_URL!, options.log);
       // The inbox e-mails sign-in links through the same outbox as the processes' mail.
       const transport = config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined;

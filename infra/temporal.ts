@@ -190,13 +190,8 @@ function connectionOptions(endpoint: TemporalEndpoint): ConnectionOptions & { ap
   };
 }
 
-/**
- * A client whose payloads officeflow encrypts. `native`: over the SDK's Rust-core connection, the one workers use,
- * instead of grpc-js: what a process that starts runs all day (the intake) spends per call drops by about half a
- * millisecond of CPU (docs/performance.md).
- */
-export async function connectClient(endpoint: TemporalEndpoint, encryptionKeys: string, { native = false } = {}): Promise<Client> {
-  const connection = native ? await connectWorkerConnection(endpoint) : await Connection.connect(connectionOptions(endpoint));
+export async function connectClient(endpoint: TemporalEndpoint, encryptionKeys: string): Promise<Client> {
+  const connection = await Connection.connect(connectionOptions(endpoint));
   return new Client({ connection, namespace: endpoint.namespace, dataConverter: dataConverter(encryptionKeys) });
 }
 
