@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import https from 'node:https';
+import { requestText } from '../infra/http-request';
 import path from 'node:path';
 import { DOCUSIGN_STAND_IN_CERTIFICATE } from '../activities/e-signature';
 import type { Config } from '../config';
@@ -28,20 +28,13 @@ export async function decideAs(
 }
 
 /** A request to a stand-in over HTTPS with a certificate of its own (DocuSign's): its status and JSON answer. */
-export function overHttps(url: string, ca: string, body?: object): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    const request = https.request(
-      url,
-      { method: body ? 'POST' : 'GET', ca, headers: body ? { 'content-type': 'application/json' } : {} },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') }));
-      },
-    );
-    request.on('error', reject);
-    request.end(body ? JSON.stringify(body) : undefined);
-  });
+export async function overHttps(url: string, ca: string, body?: object): Promise<{ status: number; body: unknown }> {
+  const answer = await requestText(
+    new URL(url),
+    { method: body ? 'POST' : 'GET', ca, headers: body ? { 'content-type': 'application/json' } : {} },
+    body ? JSON.stringify(body) : undefined,
+  );
+  return { status: answer.status, body: JSON.parse(answer.text || '{}') };
 }
 
 /**

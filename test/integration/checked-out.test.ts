@@ -6,7 +6,7 @@ import { testConfig, uniqueId } from '../support/engine';
 const pool = new Pool({ connectionString: testConfig().DATABASE_URL! });
 afterAll(() => pool.end());
 
-/** Ends the session of whoever holds `lock` (or runs `query`), as a PostgreSQL restart ends every session. */
+/** Ends the sessions `where` picks (a lock's holder, a query's runner), as a PostgreSQL restart ends every session. */
 const terminate = (where: string, value: string) => pool.query(`SELECT pg_terminate_backend(pid) FROM ${where}`, [value]);
 
 it('a session held for a lock and lost meanwhile (PostgreSQL restarted) fails the holder, not the process', async () => {

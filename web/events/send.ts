@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
+import { requestText } from '../../infra/http-request';
 import type { CloudEvent } from './cloudevent';
 import { signWebhook } from './webhook-auth';
 
@@ -31,28 +30,7 @@ export async function sendEvent(
       if (value !== undefined) headers[`ce-${name}`] = encodeURIComponent(String(value));
     body = JSON.stringify(data);
   }
-  const answer = await post(new URL('/events', intakeUrl), { ...headers, ...signWebhook(secret, body, `msg_${randomUUID()}`) }, body);
+  const headersSigned = { ...headers, ...signWebhook(secret, body, `msg_${randomUUID()}`) };
+  const answer = await requestText(new URL('/events', intakeUrl), { method: 'POST', headers: headersSigned }, body);
   return { status: answer.status, body: answer.text ? JSON.parse(answer.text) : undefined };
-}
-
-/**
- * One POST on Node's HTTP client (keep-alive, as its global agents are): about a third of `fetch`'s CPU a request,
- * which counts where the bench's senders share two CPUs with the intake they measure.
- */
-function post(url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const request = (url.protocol === 'https:' ? https : http).request(
-      url,
-      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, text }));
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
 }

@@ -3,7 +3,7 @@ import type { Config } from '../../config';
 import { UNSCOPED, type WebhookSender } from '../../config/webhook-senders';
 import type { CloudEvent } from './cloudevent';
 import { Refusal } from '../errors';
-import { Unauthorized, signedContentOf, signedWithOneOf } from './webhook-auth';
+import { Unauthorized, signerOf } from './webhook-auth';
 
 /** A system that sends events: its name, its secrets and its scope (see config/webhook-senders.ts). */
 export type Sender = z.output<typeof WebhookSender> & { name: string };
@@ -18,10 +18,7 @@ export function sendersOf(config: Pick<Config, 'WEBHOOK_SENDERS' | 'WEBHOOK_SECR
 /** Who signed the request: the first sender one of whose secrets made its signature; 401 when none did. */
 export function identifySender(senders: Sender[], body: string, headers: Record<string, string | string[] | undefined>): Sender {
   try {
-    const signed = signedContentOf(body, headers);
-    const sender = senders.find(({ secrets }) => signedWithOneOf(secrets, signed));
-    if (sender) return sender;
-    throw new Unauthorized(senders.length === 0 ? 'no sender is configured' : 'signature refused: no matching signature');
+    return signerOf(senders, body, headers);
   } catch (error) {
     if (error instanceof Unauthorized) throw new Refusal(401, 'unauthorized', error.message);
     throw error;

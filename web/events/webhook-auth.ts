@@ -10,8 +10,10 @@ export const generateWebhookSecret = (): string => `whsec_${randomBytes(32).toSt
 
 type Headers = Record<string, string | string[] | undefined>;
 
+const SIGNED_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'];
+
 /** What a request's signatures vouch for, its headers checked once before any secret is tried. */
-export interface SignedContent {
+interface SignedContent {
   /** `id.timestamp.body`, what Standard Webhooks signs. */
   content: string;
   /** The request's `v1` signatures (a sender may send several, space-separated, while it rotates keys). */
@@ -22,9 +24,10 @@ export interface SignedContent {
  * A request's Standard Webhooks headers: present, a timestamp within five minutes of now either way, an id fit to be
  * kept. Refused (Unauthorized) before any signature is computed.
  */
-export function signedContentOf(body: string, headers: Headers): SignedContent {
-  const [id, timestamp, signature] = ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => String(headers[name] ?? ''));
-  const missing = ['webhook-id', 'webhook-timestamp', 'webhook-signature'].filter((_, at) => [id, timestamp, signature][at] === '');
+function signedContentOf(body: string, headers: Headers): SignedContent {
+  const values = SIGNED_HEADERS.map((name) => String(headers[name] ?? ''));
+  const missing = SIGNED_HEADERS.filter((_, at) => values[at] === '');
+  const [id, timestamp, signature] = values;
   if (missing.length > 0) throw new Unauthorized(`missing header(s): ${missing.join(', ')}`);
   if (!/^\d{1,12}$/.test(timestamp)) throw new Unauthorized('webhook-timestamp must be whole Unix seconds');
   // Kept as a database key while the signature is fresh: plain and short.
@@ -49,17 +52,25 @@ const signatureOf = (secret: string, content: string): Buffer =>
     .update(content)
     .digest();
 
-/** Whether one of `secrets` made one of the signatures, compared in constant time. */
-export function signedWithOneOf(secrets: string[], { content, signatures }: SignedContent): boolean {
-  return secrets.some((secret) => {
-    const expected = signatureOf(secret, content);
-    return signatures.some((signature) => signature.length === expected.length && timingSafeEqual(signature, expected));
-  });
+/**
+ * Which of `signers` made the request's signature: the first one of whose secrets did, so that a signer can move to a
+ * new secret while the old one still works. Unauthorized when none did.
+ */
+export function signerOf<S extends { secrets: string[] }>(signers: S[], body: string, headers: Headers): S {
+  const { content, signatures } = signedContentOf(body, headers);
+  const signer = signers.find(({ secrets }) =>
+    secrets.some((secret) => {
+      const expected = signatureOf(secret, content);
+      return signatures.some((signature) => signature.length === expected.length && timingSafeEqual(signature, expected));
+    }),
+  );
+  if (!signer) throw new Unauthorized(signers.length === 0 ? 'no sender is configured' : 'signature refused: no matching signature');
+  return signer;
 }
 
-/** Checks a request against every active secret, so senders can move to a new key while the old one still works. */
+/** Checks a request against one sender's active secrets. */
 export function verifyWebhook(secrets: string[], body: string, headers: Headers): void {
-  if (!signedWithOneOf(secrets, signedContentOf(body, headers))) throw new Unauthorized('signature refused: no matching signature');
+  signerOf([{ secrets }], body, headers);
 }
 
 /** Signs a request body the way the intake expects; used by the demo, the tests and integrators' examples. */
