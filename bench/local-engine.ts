@@ -23,6 +23,8 @@ export interface BenchEngine {
   workers: ChildProcess[];
   /** Starts one more worker process on the same task queues. */
   addWorker(): Promise<void>;
+  /** Stops the last worker process cleanly (SIGTERM): the runs it cached go on on the others. */
+  removeWorker(): Promise<void>;
   /** Kills worker process `index` (SIGKILL: nothing cleans up) and starts a new one in its place. */
   killWorker(index: number, downMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -105,6 +107,10 @@ export async function startBenchEngine(
       workers: processes,
       async addWorker() {
         processes.push(await startWorker());
+      },
+      async removeWorker() {
+        const last = processes.pop();
+        if (last) await stopWorkerProcess(last);
       },
       async killWorker(index, downMs = 0) {
         await stopWorkerProcess(processes[index], 'SIGKILL');
