@@ -1,5 +1,7 @@
 import { temporal } from '@temporalio/proto';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
+import { Pool } from 'pg';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { mailActivities } from '../../activities/mail/outbox';
 import type { CustomerOnboardingInput } from '../../contracts/customer';
@@ -127,6 +129,32 @@ it('sends an outbox e-mail once when the activity is retried', async () => {
   expect(retried).toEqual({ messageId: first.messageId, alreadySent: true });
   expect(await mailTo(to)).toHaveLength(1);
   transport.close();
+});
+
+it('sends an outbox e-mail once when the database drops its session after the SMTP server took it', async () => {
+  // The step's own pool, so the session it sends from is known and ended alone, as a PostgreSQL restart would end it.
+  const pool = new Pool({ connectionString: engine.settings.DATABASE_URL! });
+  let session = 0;
+  pool.on('acquire', (client) => (session = (client as unknown as { processID: number }).processID));
+  const smtp = nodemailer.createTransport(engine.settings.SMTP_URL);
+  const transport = {
+    async sendMail(message: Mail.Options) {
+      const taken = await smtp.sendMail(message);
+      await engine.pool.query('SELECT pg_terminate_backend($1)', [session]);
+      return taken;
+    },
+  } as unknown as Transporter;
+  const { sendEmail } = mailActivities(pool, transport, 'officeflow <of@test.example>');
+  const to = `${uniqueId('dropped').toLowerCase()}@customer.example`;
+  const mail = { emailKey: uniqueId('run') + '/reminder', to, subject: 'Reminder', text: 'Please pay.', attachmentKeys: [] };
+  const attempt = () => new MockActivityEnvironment().run(sendEmail, mail) as ReturnType<typeof sendEmail>;
+  const first = await attempt();
+  expect(first.alreadySent).toBe(false);
+  // Its retry (had the step failed) finds it sent: the SMTP server has it once.
+  expect(await attempt()).toEqual({ messageId: first.messageId, alreadySent: true });
+  expect(await mailTo(to)).toHaveLength(1);
+  smtp.close();
+  await pool.end();
 });
 
 it('keeps personal data out of Temporal: inputs, signals and results are encrypted in the history', async () => {
