@@ -16,28 +16,44 @@ const program = new Command('bench')
   .option('--parked <n>', 'runs to park on a human task (the longest part: the dev server parks a few a second)')
   .option('--set <KEY=VALUE...>', 'settings for the engine, e.g. BROWSER_PAGES=2 WORKER_CACHED_WORKFLOWS=1000', [])
   .option(
+    '--server-config <KEY=VALUE...>',
+    "dynamic configuration for --cluster's Temporal server beyond deploy/temporal/dynamicconfig.yaml, e.g. history.shardIOConcurrency=4",
+    [],
+  )
+  .option(
     '--cluster',
     `on the Temporal server itself (${TEMPORAL_SERVER_VERSION}, built from Go modules, on PostgreSQL) instead of the dev server`,
   )
   .parse();
-const options = program.opts<{ smoke?: boolean; out: string; parked?: string; set: string[]; cluster?: boolean }>();
+const options = program.opts<{
+  smoke?: boolean;
+  out: string;
+  parked?: string;
+  set: string[];
+  serverConfig: string[];
+  cluster?: boolean;
+}>();
+
+/** `KEY=VALUE` pairs as given to `option`. */
+const pairs = (given: string[], option: string): Array<[string, string]> =>
+  given.map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`${option} ${pair}: write KEY=VALUE`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  });
 
 async function main(): Promise<void> {
   const log = pino({ level: 'error' });
   installTemporalRuntime(log);
-  const settings = Object.fromEntries(
-    options.set.map((pair) => {
-      const at = pair.indexOf('=');
-      if (at < 1) throw new Error(`--set ${pair}: write KEY=VALUE`);
-      return [pair.slice(0, at), pair.slice(at + 1)];
-    }),
-  );
+  const settings = Object.fromEntries(pairs(options.set, '--set'));
   const began = Date.now();
   const plan = { ...(options.smoke ? SMOKE : FULL), ...(options.parked ? { parked: Number(options.parked) } : {}) };
   mkdirSync(options.out, { recursive: true });
   const base = path.join(options.out, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}${options.smoke ? '-smoke' : ''}`);
   const say = (line: string) => console.log(`[${Math.round((Date.now() - began) / 1000)} s] ${line}`);
-  const cluster = options.cluster ? await startLocalCluster(freshStateDir('officeflow-bench-cluster-'), log, say) : undefined;
+  const cluster = options.cluster
+    ? await startLocalCluster(freshStateDir('officeflow-bench-cluster-'), log, say, pairs(options.serverConfig, '--server-config'))
+    : undefined;
   try {
     const report = await runBench(plan, log, {
       say,

@@ -52,7 +52,7 @@ export async function startLocalCluster(
       });
       say(stdout.trim());
       return {
-        name: `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL`,
+        name: `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL${dynamicConfig.length ? ` (${dynamicConfig.map((pair) => pair.join('=')).join(', ')})` : ''}`,
         settings,
         async stop() {
           await server.stop();
