@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { sleep } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
 import type { OutgoingEmail } from '../../contracts/documents';
 import { inTransaction } from '../../db/transaction';
 import { readDocuments } from '../documents/store';
-import { whileBeating } from '../heartbeat';
+import { pause, whileBeating } from '../heartbeat';
 import type { DecisionLinks } from '../../codec/decision-links';
 
 /**
@@ -80,8 +79,9 @@ interface QueuedEmail {
 /**
  * The SMTP server took the message but its transaction was lost (the database restarted, the connection dropped):
  * marks it sent on a fresh connection as soon as the database answers again, or a retry would find it unsent and send
- * it twice. Tries until the attempt itself is cancelled (it heartbeats meanwhile). What is left is a worker killed in
- * the instant between hand-over and commit, SMTP's own duplicate window (RFC 1047): its Message-ID lets a receiver tell.
+ * it twice. Tries until the attempt itself is cancelled (it heartbeats meanwhile); outside an activity, until it is
+ * marked. What is left is a worker killed in the instant between hand-over and commit, SMTP's own duplicate window
+ * (RFC 1047): its Message-ID lets a receiver tell.
  */
 async function markSentOnceTheDatabaseAnswers(pool: Pool, emailKey: string, queued: QueuedEmail, messageId: string): Promise<void> {
   for (;;) {
@@ -94,7 +94,7 @@ async function markSentOnceTheDatabaseAnswers(pool: Pool, emailKey: string, queu
       );
       return;
     } catch {
-      await sleep(500);
+      await pause(500);
     }
   }
 }

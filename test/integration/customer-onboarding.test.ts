@@ -131,6 +131,21 @@ it('sends an outbox e-mail once when the activity is retried', async () => {
   transport.close();
 });
 
+it("sends the engine's own e-mail (an alert, a sign-in link) outside any activity, however slow the SMTP server", async () => {
+  const smtp = nodemailer.createTransport(engine.settings.SMTP_URL);
+  // Slower than a heartbeat's interval: there is no activity to beat to, and the send must not fail for it.
+  const transport = {
+    sendMail: async (message: Mail.Options) => (await new Promise((resolve) => setTimeout(resolve, 2_500)), smtp.sendMail(message)),
+  } as unknown as Transporter;
+  const { sendEmail } = mailActivities(engine.pool, transport, 'officeflow <of@test.example>');
+  const to = `${uniqueId('alert').toLowerCase()}@operations.example`;
+  const mail = { emailKey: uniqueId('alert') + '/failed', to, subject: 'A run failed', text: 'See the UI.', attachmentKeys: [] };
+  expect((await sendEmail(mail)).alreadySent).toBe(false);
+  expect(await sendEmail(mail)).toMatchObject({ alreadySent: true });
+  expect(await mailTo(to)).toHaveLength(1);
+  smtp.close();
+});
+
 it('sends an outbox e-mail once when the database drops its session after the SMTP server took it', async () => {
   // The step's own pool, so the session it sends from is known and ended alone, as a PostgreSQL restart would end it.
   const pool = new Pool({ connectionString: engine.settings.DATABASE_URL! });
