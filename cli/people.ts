@@ -3,8 +3,9 @@ import { requestText } from '../infra/http-request';
 import path from 'node:path';
 import { DOCUSIGN_STAND_IN_CERTIFICATE } from '../activities/e-signature';
 import type { Config } from '../config';
+import type { ListedTask } from '../activities/human-tasks/store';
 import type { Verdict } from '../contracts/human-tasks';
-import { tokenFor } from './tasks';
+import { askIntake, tokenFor } from './tasks';
 
 /**
  * The people a run waits on, played by a program (the demo, the burst, the chaos run): an approver deciding a task
@@ -26,6 +27,10 @@ export async function decideAs(
   });
   return response.status;
 }
+
+/** A person's open tasks across every run, as their inbox lists them: the task API, signed in as them. */
+export const inboxOf = (config: Config, intakeUrl: string, person: string): Promise<ListedTask[]> =>
+  askIntake<ListedTask[]>(config, { as: person, intake: intakeUrl }, '/tasks');
 
 /** A request to a stand-in over HTTPS with a certificate of its own (DocuSign's): its status and JSON answer. */
 export async function overHttps(url: string, ca: string, body?: object): Promise<{ status: number; body: unknown }> {
