@@ -57,9 +57,11 @@ const engineSettings = z
     BROWSER_PAGES: z.coerce.number().int().min(1).max(64).default(defaultPoolSize),
     /**
      * Ordinary activities one worker runs at once, per task queue; more wait in Temporal's queue, where no timeout
-     * runs, rather than inside a busy worker, where their start-to-close timeout would.
+     * runs, rather than inside a busy worker, where their start-to-close timeout would. Not more than 8: with 10, a
+     * Temporal cluster sharing two CPUs with everything else lost tasks in every burst (history too slow to record
+     * them started; docs/performance.md), while 6 brought the dev server's order-to-cash under its target.
      */
-    WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(10),
+    WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(8),
     /**
      * Runs a worker keeps in memory per task queue, so their next step needs no history replay. Bounded, because
      * memory is: a cached order-to-cash run holds about 0.3 MB (`npm run bench`: with 10,000 parked and 2,000 cached
