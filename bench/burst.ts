@@ -249,9 +249,9 @@ export async function runBurst(target: BurstTarget, options: BurstOptions, { tim
         const step = run.typedSearchAttributes.get(ProcessStep);
         if (step === 'in-force') return DESIGNED_OUTCOMES['contract-approval'];
         for (const assignee of run.typedSearchAttributes.get(Assignees) ?? [])
-          for (const { taskId } of await inboxOf(config, intakeUrl, assignee))
-            if (taskId.startsWith(`${workflowId}:`))
-              await decideAs(config, intakeUrl, { workflowId, task: taskName(taskId, workflowId), assignee }, 'approve', 'burst');
+          for (const task of await inboxOf(config, intakeUrl, assignee))
+            if (task.workflowId === workflowId)
+              await decideAs(config, intakeUrl, { workflowId, task: taskName(task.taskId, workflowId), assignee }, 'approve', 'burst');
         if (step === 'awaiting-signature') await signAsCustomer(config, workflowId);
         return undefined;
       },

@@ -57,9 +57,10 @@ const engineSettings = z
     BROWSER_PAGES: z.coerce.number().int().min(1).max(64).default(defaultPoolSize),
     /**
      * Ordinary activities one worker runs at once, per task queue; more wait in Temporal's queue, where no timeout
-     * runs, rather than inside a busy worker, where their start-to-close timeout would. Not more than 8: with 10, a
-     * Temporal cluster sharing two CPUs with everything else lost tasks in every burst (history too slow to record
-     * them started; docs/performance.md), while 6 brought the dev server's order-to-cash under its target.
+     * runs, rather than inside a busy worker, where their start-to-close timeout would. 8, a compromise measured on a
+     * 2-CPU machine shared with a whole Temporal cluster (docs/performance.md): with 10 history recorded tasks started
+     * too late in every burst and lost them; 8 lost fewer, 6 none, but 6 brought the dev server's order-to-cash under
+     * its target.
      */
     WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(8),
     /**
